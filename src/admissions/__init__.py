@@ -1,0 +1,1 @@
+"""Admissions: the platform on which schools run admissions to their Mastères Spécialisés."""

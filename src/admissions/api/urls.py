@@ -1,0 +1,5 @@
+from django.urls import path
+
+from admissions.api.router import api
+
+urlpatterns = [path("", api.urls)]

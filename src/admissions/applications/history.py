@@ -1,0 +1,75 @@
+"""Writing the history of a file and moving it through its life cycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from admissions.applications.lifecycle import MOVES, Status
+from admissions.applications.models import Application, ApplicationEvent
+from admissions.core.errors import IllegalTransition
+from admissions.people.models import User
+
+
+def record_event(
+    application: Application,
+    *,
+    action: str,
+    by: User | None,
+    details: dict[str, Any] | None = None,
+    from_status: str = "",
+    to_status: str = "",
+) -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
+        application=application,
+        actor=by,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        details=details or {},
+    )
+
+
+def transition(
+    application: Application,
+    *,
+    action: str,
+    by: User | None,
+    details: dict[str, Any] | None = None,
+) -> Application:
+    """Apply one move of the life cycle to a locked, freshly read row, and record it.
+
+    Returns the updated application. Raises IllegalTransition when the table has no such
+    move from the current status. Callers wrap business checks and this in one transaction.
+    """
+    move = MOVES.get(action)
+    if move is None:
+        raise IllegalTransition(f"Unknown action {action!r}")
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        current = Status(locked.status)
+        if current not in move.sources:
+            raise IllegalTransition(
+                f"Cannot {action.replace('_', ' ')} a file that is {current.label}",
+                details={"from": current.value, "action": action},
+            )
+        now = timezone.now()
+        locked.status = move.target
+        locked.status_changed_at = now
+        fields = ["status", "status_changed_at", "updated_at"]
+        if move.target == Status.SUBMITTED and locked.submitted_at is None:
+            locked.submitted_at = now
+            fields.append("submitted_at")
+        locked.save(update_fields=fields)
+        record_event(
+            locked,
+            action=f"application.{action}",
+            by=by,
+            details=details,
+            from_status=current.value,
+            to_status=move.target.value,
+        )
+    application.refresh_from_db()
+    return application

@@ -1,0 +1,104 @@
+"""The life cycle of an application: its statuses and the one table of moves between them.
+
+Drawn in docs/lifecycle.md. Only `applications.services.transition` changes a status, and it
+refuses any move this table does not list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    INCOMPLETE = "incomplete", _("Documents to replace")
+    COMPLETE = "complete", _("Complete, under review")
+    ADMISSIBLE = "admissible", _("Admissible")
+    NOT_ADMISSIBLE = "not_admissible", _("Not admissible")
+    INTERVIEW_SCHEDULED = "interview_scheduled", _("Interview scheduled")
+    INTERVIEWED = "interviewed", _("Interviewed")
+    ON_AGENDA = "on_agenda", _("Before the jury")
+    ADMITTED = "admitted", _("Admitted")
+    ADMITTED_CONDITIONALLY = "admitted_conditionally", _("Admitted on condition")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    NOT_ADMITTED = "not_admitted", _("Not admitted")
+    CONFIRMED = "confirmed", _("Place confirmed")
+    CONFIRMED_CONDITIONALLY = "confirmed_conditionally", _("Place confirmed on condition")
+    DECLINED = "declined", _("Place declined")
+    LAPSED = "lapsed", _("Place released (not confirmed in time)")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+S = Status
+
+# Files the candidate may still withdraw: everything not yet final.
+WITHDRAWABLE = frozenset(
+    {
+        S.DRAFT,
+        S.SUBMITTED,
+        S.INCOMPLETE,
+        S.COMPLETE,
+        S.ADMISSIBLE,
+        S.INTERVIEW_SCHEDULED,
+        S.INTERVIEWED,
+        S.ON_AGENDA,
+        S.WAITLISTED,
+        S.CONFIRMED,
+        S.CONFIRMED_CONDITIONALLY,
+    }
+)
+# No move leaves these (a confirmed place can still be given up, so it is not here).
+TERMINAL = frozenset({S.NOT_ADMITTED, S.DECLINED, S.LAPSED, S.WITHDRAWN})
+EDITABLE_BY_CANDIDATE = frozenset({S.DRAFT})
+PUBLISHED_DECISIONS = frozenset(
+    {S.ADMITTED, S.ADMITTED_CONDITIONALLY, S.WAITLISTED, S.NOT_ADMITTED}
+)
+
+
+@dataclass(frozen=True)
+class Move:
+    action: str  # dotted history name: application.<action>
+    sources: frozenset[Status]
+    target: Status
+
+
+def _move(action: str, sources: set[Status] | frozenset[Status], target: Status) -> Move:
+    return Move(action=action, sources=frozenset(sources), target=target)
+
+
+MOVES: dict[str, Move] = {
+    move.action: move
+    for move in [
+        _move("submit", {S.DRAFT}, S.SUBMITTED),
+        _move("withdraw", WITHDRAWABLE, S.WITHDRAWN),
+        _move("request_documents", {S.SUBMITTED, S.COMPLETE}, S.INCOMPLETE),
+        _move("resubmit", {S.INCOMPLETE}, S.SUBMITTED),
+        _move("mark_complete", {S.SUBMITTED}, S.COMPLETE),
+        _move("record_admissible", {S.COMPLETE}, S.ADMISSIBLE),
+        _move("record_not_admissible", {S.COMPLETE}, S.NOT_ADMISSIBLE),
+        _move("schedule_interview", {S.ADMISSIBLE, S.INTERVIEW_SCHEDULED}, S.INTERVIEW_SCHEDULED),
+        _move("record_interview", {S.INTERVIEW_SCHEDULED}, S.INTERVIEWED),
+        # Where an unfavourable opinion does not end the file, it still goes to the jury.
+        _move("place_on_agenda", {S.ADMISSIBLE, S.NOT_ADMISSIBLE, S.INTERVIEWED}, S.ON_AGENDA),
+        _move("publish_admitted", {S.ON_AGENDA}, S.ADMITTED),
+        _move("publish_admitted_conditionally", {S.ON_AGENDA}, S.ADMITTED_CONDITIONALLY),
+        _move("publish_waitlisted", {S.ON_AGENDA}, S.WAITLISTED),
+        _move("publish_not_admitted", {S.ON_AGENDA}, S.NOT_ADMITTED),
+        _move("admit_from_waitlist", {S.WAITLISTED}, S.ADMITTED),
+        _move("admit_from_waitlist_conditionally", {S.WAITLISTED}, S.ADMITTED_CONDITIONALLY),
+        _move("confirm", {S.ADMITTED}, S.CONFIRMED),
+        _move("confirm_conditionally", {S.ADMITTED_CONDITIONALLY}, S.CONFIRMED_CONDITIONALLY),
+        _move("lift_condition", {S.ADMITTED_CONDITIONALLY}, S.ADMITTED),
+        _move("lift_condition_confirmed", {S.CONFIRMED_CONDITIONALLY}, S.CONFIRMED),
+        _move("decline", {S.ADMITTED, S.ADMITTED_CONDITIONALLY, S.WAITLISTED}, S.DECLINED),
+        _move("lapse", {S.ADMITTED, S.ADMITTED_CONDITIONALLY}, S.LAPSED),
+    ]
+}
+
+
+def allowed_actions(status: Status | str) -> list[str]:
+    return [action for action, move in MOVES.items() if status in move.sources]

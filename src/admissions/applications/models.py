@@ -1,0 +1,82 @@
+"""The application: one candidate, one programme, one campaign; and its history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from admissions.applications.lifecycle import Status
+from admissions.rules.vocabulary import Track
+
+
+class Application(models.Model):
+    reference = models.CharField(max_length=40, unique=True)
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    campaign = models.ForeignKey(
+        "catalog.Campaign", on_delete=models.PROTECT, related_name="applications"
+    )
+    programme = models.ForeignKey(
+        "catalog.Programme", on_delete=models.PROTECT, related_name="applications"
+    )
+    track = models.CharField(
+        _("track"), max_length=20, choices=[(t.value, t.value) for t in Track]
+    )
+    financing_mode = models.CharField(_("financing mode"), max_length=60)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
+    cover_letter = models.TextField(_("cover letter"), blank=True)
+    professional_project = models.TextField(_("professional project"), blank=True)
+    # What the eligibility engine said when the file was submitted (route, implications).
+    eligibility = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "programme", "campaign"],
+                name="one_application_per_programme_and_campaign",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "-submitted_at"]),
+            models.Index(fields=["programme", "status", "-submitted_at"]),
+            models.Index(fields=["candidate", "-created_at"]),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+
+class ApplicationEvent(models.Model):
+    """One row per change of a file: who did what, when, and from what to what."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=80)  # dotted: application.submitted
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["application", "at"])]
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,163 @@
+"""The catalogue: institutions, their sites and programmes, campaigns and jury sessions.
+
+It is written only by `catalog.services.load_rulebook` from a validated rulebook; the
+rulebook itself is kept on the institution and, frozen, on each campaign, so that files of
+a past campaign are judged by the rules they were made under.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from admissions.rules import deadlines
+from admissions.rules.rulebook import rulebook_from_data
+from admissions.rules.schema import Rulebook
+
+
+class BilingualName(models.Model):
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
+
+
+class Institution(models.Model):
+    slug = models.SlugField(unique=True, max_length=60)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60)
+    contact_email = models.EmailField()
+    website = models.URLField(blank=True)
+    rulebook = models.JSONField(default=dict)
+    rulebook_digest = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @cached_property
+    def rules(self) -> Rulebook:
+        return rulebook_from_data(self.rulebook)
+
+
+class Site(models.Model):
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="sites")
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "slug"], name="site_unique_slug")
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(BilingualName):
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="programmes"
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="programmes")
+    slug = models.SlugField(max_length=60)
+    duration_months = models.PositiveSmallIntegerField()
+    internship_months = models.PositiveSmallIntegerField(default=0)
+    tracks = models.JSONField(default=list)
+    capacity = models.PositiveIntegerField()
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "slug"], name="programme_unique_slug")
+        ]
+        ordering = ["institution__name", "name_fr"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def open_at(self, moment: dt.datetime) -> CampaignQuerySet:
+        # A coarse filter by date; `Campaign.is_open` decides at the instant in Paris time.
+        day = deadlines.paris_date(moment)
+        return self.filter(opens_on__lte=day, closes_on__gte=day)
+
+
+class Campaign(BilingualName):
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="campaigns"
+    )
+    slug = models.SlugField(max_length=60)
+    opens_on = models.DateField()
+    closes_on = models.DateField(help_text=_("Last day applications are accepted (Paris time)."))
+    international_deadline = models.DateField(null=True, blank=True)
+    rulebook = models.JSONField(default=dict)
+    rulebook_digest = models.CharField(max_length=64, blank=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "slug"], name="campaign_unique_slug")
+        ]
+        indexes = [models.Index(fields=["opens_on", "closes_on"])]
+        ordering = ["-opens_on"]
+
+    def __str__(self) -> str:
+        return f"{self.institution.short_name} {self.name}"
+
+    @cached_property
+    def rules(self) -> Rulebook:
+        return rulebook_from_data(self.rulebook)
+
+    @property
+    def closes_at(self) -> dt.datetime:
+        return deadlines.end_of_day(self.closes_on)
+
+    @property
+    def international_closes_at(self) -> dt.datetime | None:
+        if self.international_deadline is None:
+            return None
+        return deadlines.end_of_day(self.international_deadline)
+
+    def is_open(self, moment: dt.datetime | None = None) -> bool:
+        return deadlines.is_open(moment or timezone.now(), self.opens_on, self.closes_on)
+
+
+class JurySession(BilingualName):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="jury_sessions")
+    slug = models.SlugField(max_length=60)
+    month = models.CharField(max_length=7)
+    date = models.DateField(null=True, blank=True)
+    files_cutoff = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "slug"], name="jury_session_unique_slug")
+        ]
+        ordering = ["month", "date"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"slug": self.slug, "month": self.month, "date": self.date}

@@ -1,0 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from admissions.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("admissions.api.urls")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("admissions.portal.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("office/", include("admissions.office.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
