@@ -8,10 +8,14 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("admissions.api.urls")),
+    # Provider callbacks carry no language prefix.
+    path("hooks/payments/", include("admissions.payments.hook_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("admissions.portal.urls")),
     path("accounts/", include("allauth.urls")),
+    path("documents/", include("admissions.documents.urls")),
+    path("payments/", include("admissions.payments.urls")),
     path("office/", include("admissions.office.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -1,2 +1,6 @@
+from django.urls import include, path
+
 app_name = "office"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("finance/", include("admissions.office.finance.urls")),
+]

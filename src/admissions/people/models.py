@@ -89,3 +89,12 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role}"
+
+
+from admissions.people.profile import (  # noqa: E402  (models of the app, kept in their module)
+    CandidateProfile,
+    Education,
+    WorkPeriod,
+)
+
+__all__ = ["CandidateProfile", "Education", "Role", "StaffRole", "User", "WorkPeriod"]

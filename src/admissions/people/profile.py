@@ -1,0 +1,116 @@
+"""The candidate's profile: identity, nationality, residence, French level, education, career."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from admissions.rules.vocabulary import DiplomaKind, PermitKind
+
+
+class PermitChoice(models.TextChoices):
+    NONE = "", _("No residence permit")
+    STUDENT = PermitKind.STUDENT.value, _("Student residence permit")
+    OTHER = PermitKind.OTHER.value, _("Other residence permit")
+
+
+class FrenchCertificate(models.TextChoices):
+    NONE = "", _("None")
+    DELF = "DELF", "DELF"
+    DALF = "DALF", "DALF"
+    TCF = "TCF", "TCF"
+    TEF = "TEF", "TEF"
+
+
+class CefrLevel(models.TextChoices):
+    NONE = "", "-"
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+
+
+class CandidateProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    given_names = models.CharField(_("given names"), max_length=150, blank=True)
+    family_name = models.CharField(_("family name"), max_length=150, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    residence_country = models.CharField(_("country of residence"), max_length=2, blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    permit_kind = models.CharField(
+        _("residence permit in France"), max_length=10, choices=PermitChoice.choices, blank=True
+    )
+    permit_valid_until = models.DateField(_("permit valid until"), null=True, blank=True)
+    in_france_since = models.DateField(_("living in France since"), null=True, blank=True)
+    french_certificate = models.CharField(
+        _("French certificate"), max_length=4, choices=FrenchCertificate.choices, blank=True
+    )
+    french_level = models.CharField(
+        _("French level"), max_length=2, choices=CefrLevel.choices, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("candidate profile")
+
+    def __str__(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip() or str(self.user)
+
+
+class EducationStatus(models.TextChoices):
+    OBTAINED = "obtained", _("Obtained")
+    EXPECTED = "expected", _("Expected this year")
+
+
+class Education(models.Model):
+    profile = models.ForeignKey(
+        CandidateProfile, on_delete=models.CASCADE, related_name="education"
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=[(n, f"Bac+{n}") for n in range(2, 9)]
+    )
+    diploma_kind = models.CharField(
+        _("kind of diploma"), max_length=30, choices=[(k.value, k.value) for k in DiplomaKind]
+    )
+    title = models.CharField(_("diploma title"), max_length=200)
+    school = models.CharField(_("institution"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2)
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=EducationStatus.choices, default=EducationStatus.OBTAINED
+    )
+
+    class Meta:
+        ordering = ["-year", "-level"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+
+class WorkPeriod(models.Model):
+    profile = models.ForeignKey(
+        CandidateProfile, on_delete=models.CASCADE, related_name="work_periods"
+    )
+    employer = models.CharField(_("employer"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty if ongoing."))
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="work_period_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.start}"
