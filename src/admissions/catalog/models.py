@@ -62,6 +62,8 @@ class Site(models.Model):
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    is_active = models.BooleanField(default=True)  # False once a rulebook no longer lists it
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -83,7 +85,8 @@ class Programme(BilingualName):
     internship_months = models.PositiveSmallIntegerField(default=0)
     tracks = models.JSONField(default=list)
     capacity = models.PositiveIntegerField()
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)  # False once a rulebook no longer lists it
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -103,15 +106,15 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
 
 
 class Campaign(BilingualName):
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="campaigns"
-    )
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="campaigns")
     slug = models.SlugField(max_length=60)
+    academic_year = models.CharField(max_length=9, blank=True)
     opens_on = models.DateField()
     closes_on = models.DateField(help_text=_("Last day applications are accepted (Paris time)."))
     international_deadline = models.DateField(null=True, blank=True)
     rulebook = models.JSONField(default=dict)
     rulebook_digest = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -149,6 +152,8 @@ class JurySession(BilingualName):
     month = models.CharField(max_length=7)
     date = models.DateField(null=True, blank=True)
     files_cutoff = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)  # False once the rulebook no longer lists it
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [

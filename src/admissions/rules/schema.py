@@ -1,13 +1,15 @@
-"""The rulebook: one institution's admission rules as typed, validated data.
+"""The rulebook: one institution's admission rules for one campaign, as typed, validated data.
 
-A rulebook is written in TOML (see docs/rulebooks.md) and read by `load_rulebook`, which
-returns a `Rulebook` or raises `RulebookError` naming every key path that is wrong.
+A rulebook is written in TOML (docs/rulebooks.md documents every key) and read by
+`rules.rulebook.parse_rulebook`, which returns it with the operator's warnings or raises
+`RulebookError` naming every key path that is wrong. The checks that span several sections
+(references, unique codes, step order) live in `rules.rulebook_checks` so that they can run
+on a file whose sections are themselves broken and be reported together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -17,11 +19,16 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    StrictBool,
+    StrictInt,
     field_validator,
     model_validator,
 )
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
 
 from admissions.rules.money import parse_amount
+from admissions.rules.rulebook_checks import consistency_problems
 from admissions.rules.vocabulary import (
     ChargeKind,
     DiplomaKind,
@@ -46,6 +53,9 @@ from admissions.rules.vocabulary import (
 SCHEMA_VERSION = 1
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 COUNTRY = r"^[A-Z]{2}$"
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+ACADEMIC_YEAR = r"^\d{4}-\d{4}$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 Amount = Annotated[
     Decimal,
@@ -54,9 +64,12 @@ Amount = Annotated[
 ]
 Slug = Annotated[str, Field(pattern=SLUG, max_length=60)]
 Country = Annotated[str, Field(pattern=COUNTRY)]
+AcademicYear = Annotated[str, Field(pattern=ACADEMIC_YEAR)]
 
 
 class Strict(BaseModel):
+    # Booleans and counts are StrictBool/StrictInt: "yes" or 3.5 in a rulebook is a mistake
+    # to report, not a value to guess.
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
@@ -75,7 +88,8 @@ class Institution(Strict):
     name: str = Field(min_length=1)
     short_name: str = Field(min_length=1)
     description: Text
-    contact_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    contact_email: str = Field(pattern=EMAIL)
+    contact_note: Text | None = None  # what the contact address can help with
     website: str = ""
     timezone: Literal["Europe/Paris"] = "Europe/Paris"
 
@@ -88,7 +102,9 @@ class Housing(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Housing:
         if self.monthly_min > self.monthly_max:
-            raise ValueError("monthly_min is above monthly_max")
+            raise ValueError(
+                f"monthly_min: {self.monthly_min} EUR is above monthly_max {self.monthly_max} EUR"
+            )
         return self
 
 
@@ -111,38 +127,44 @@ class Programme(Strict):
     slug: Slug
     name: Text
     site: Slug
-    duration_months: int = Field(ge=1, le=36)
-    internship_months: int = Field(default=0, ge=0, le=36)
+    duration_months: StrictInt = Field(ge=1, le=36)
+    internship_months: StrictInt = Field(default=0, ge=0, le=36)
     tracks: list[Track] = Field(min_length=1)
-    capacity: int = Field(ge=1)
+    capacity: StrictInt = Field(ge=1)
     tuition: TuitionRates | None = None  # falls back to fees.tuition
+    starts_on: dt.date | None = None  # first day of teaching for this campaign's intake
     description: Text | None = None
 
     @model_validator(mode="after")
     def _internship_fits(self) -> Programme:
         if self.internship_months > self.duration_months:
-            raise ValueError("internship_months is longer than duration_months")
+            raise ValueError(
+                f"internship_months: {self.internship_months} months is longer than "
+                f"duration_months ({self.duration_months})"
+            )
         if len(set(self.tracks)) != len(self.tracks):
-            raise ValueError("tracks lists the same track twice")
+            raise ValueError("tracks: the same track is listed twice")
         return self
 
 
 class RouteRequirements(Strict):
     """The facts a candidate's best diploma and career must show for a route to match."""
 
-    min_level: int = Field(ge=0, le=8, description="Bac+N of the diploma")
+    min_level: StrictInt = Field(ge=0, le=8, description="Bac+N of the diploma")
     diploma_kinds: list[DiplomaKind] = Field(default_factory=list)  # empty: any kind
     diploma_origin: DiplomaOrigin = DiplomaOrigin.ANY
     min_experience_years: Decimal = Field(default=Decimal(0), ge=0, le=50)
-    in_progress_allowed: bool = False  # diploma expected this year counts
+    in_progress_allowed: StrictBool = False  # diploma expected this year counts
 
 
 class RouteImplications(Strict):
-    vapp_file: bool = False
-    conditional_admission_if_in_progress: bool = True
+    vapp_file: StrictBool = False
+    conditional_admission_if_in_progress: StrictBool = True
 
 
 class EntryRoute(Strict):
+    """One way in. When several match, standard beats derogatory, then the order written."""
+
     code: Slug
     kind: RouteKind
     label: Text
@@ -166,13 +188,15 @@ class DocumentRequirement(Strict):
     help: Text | None = None
     formats: list[DocumentFormat] = Field(min_length=1)
     max_size_mb: Decimal = Field(gt=0, le=100)
-    max_pages: int | None = Field(default=None, ge=1)
-    min_width_px: int | None = Field(default=None, ge=1)
-    min_height_px: int | None = Field(default=None, ge=1)
+    max_pages: StrictInt | None = Field(default=None, ge=1)
+    min_width_px: StrictInt | None = Field(default=None, ge=1)
+    min_height_px: StrictInt | None = Field(default=None, ge=1)
     condition: DocumentCondition = DocumentCondition.ALWAYS
-    needs_validity_date: bool = False
-    translatable: bool = False  # a foreign-language version asks for a translation
-    min_text_length: int | None = Field(default=None, ge=1)  # for texts typed in the form
+    needs_validity_date: StrictBool = False
+    translatable: StrictBool = False  # a foreign-language version asks for a translation
+    content_language: Literal["fr", "en"] | None = None  # the language it must be written in
+    provided_by: Literal["candidate", "staff"] = "candidate"
+    min_text_length: StrictInt | None = Field(default=None, ge=1)  # for texts typed in the form
 
     @property
     def max_bytes(self) -> int:
@@ -181,6 +205,7 @@ class DocumentRequirement(Strict):
 
 class Documents(Strict):
     translation: TranslationPolicy
+    # single_zip: the candidate sends one ZIP archive holding the pieces listed below.
     bundle: Literal["separate", "single_zip"] = "separate"
     requirements: list[DocumentRequirement] = Field(min_length=1)
 
@@ -198,8 +223,13 @@ class Deposit(Strict):
 
 class Cvec(Strict):
     amount: Amount
-    reference_year: str = Field(pattern=r"^\d{4}-\d{4}$")
+    reference_year: AcademicYear
     payable_by: Literal["not_company_funded", "everyone"]
+
+    @field_validator("reference_year")
+    @classmethod
+    def _consecutive(cls, value: str) -> str:
+        return _academic_year(value)
 
 
 class Fees(Strict):
@@ -207,6 +237,7 @@ class Fees(Strict):
     application: ApplicationFee
     deposit: Deposit | None = None
     tuition: TuitionRates | None = None  # default rates; a programme may set its own
+    tuition_note: Text | None = None  # what the tuition includes or leaves out
     cvec: Cvec | None = None
 
 
@@ -216,21 +247,30 @@ class FinancingMode(Strict):
     category: FinancingCategory
     tracks: list[Track] = Field(default_factory=list)  # empty: every track
     conditions: Text | None = None
-    request_weeks_before_start: int | None = Field(default=None, ge=0)
+    request_weeks_before_start: StrictInt | None = Field(default=None, ge=0, le=52)
+    region_funded: StrictBool = False  # a regional council pays for the place
 
 
 class PaymentPlan(Strict):
-    instalments: int = Field(ge=1, le=24)
+    instalments: StrictInt = Field(ge=1, le=24)
     first_due: FeeDue = FeeDue.REGISTRATION
     methods: list[PaymentMethod] = Field(min_length=1)
+    wording: Text | None = None
 
 
 class RefundRule(Strict):
+    """Whether `charge` is given back when `event` happens.
+
+    A rule naming the event wins over an `any` rule for the same charge; a charge no rule
+    allows is never refunded.
+    """
+
     code: Slug
     charge: ChargeKind
     event: RefundEvent
-    allowed: bool
-    deadline: Text | None = None  # e.g. "during the first quarter"
+    allowed: StrictBool
+    financing_modes: list[Slug] = Field(default_factory=list)  # empty: whatever the funding
+    deadline: Text | None = None  # when the refund happens, e.g. "during the first quarter"
     wording: Text
 
 
@@ -245,35 +285,53 @@ class DatedValue(Strict):
 class Campaign(Strict):
     slug: Slug
     name: Text
+    academic_year: AcademicYear | None = None  # the year taught; default: from closes_on
     opens_on: dt.date
     closes_on: DatedValue  # last day applications are accepted, to 23:59:59 Paris time
     international_deadline: DatedValue | None = None
     typical_duration: Text | None = None
 
+    @field_validator("academic_year")
+    @classmethod
+    def _consecutive(cls, value: str | None) -> str | None:
+        return None if value is None else _academic_year(value)
+
     @model_validator(mode="after")
     def _ordered(self) -> Campaign:
         if self.closes_on.date < self.opens_on:
-            raise ValueError("closes_on is before opens_on")
-        if self.international_deadline and not (
-            self.opens_on <= self.international_deadline.date <= self.closes_on.date
-        ):
-            raise ValueError("international_deadline is outside opens_on .. closes_on")
+            raise ValueError(
+                f"closes_on.date: {self.closes_on.date} is before opens_on {self.opens_on}"
+            )
+        deadline = self.international_deadline
+        if deadline and not self.opens_on <= deadline.date <= self.closes_on.date:
+            raise ValueError(
+                f"international_deadline.date: {deadline.date} is outside the campaign "
+                f"({self.opens_on} to {self.closes_on.date})"
+            )
         return self
+
+    @property
+    def teaching_year(self) -> str:
+        """The academic year taught, "2024-2025"."""
+        if self.academic_year:
+            return self.academic_year
+        start = self.closes_on.date.year
+        return f"{start}-{start + 1}"
 
 
 class JurySession(Strict):
     slug: Slug
     name: Text
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    month: str = Field(pattern=MONTH)
     date: dt.date | None = None
     files_cutoff: dt.date | None = None  # files complete by this date go on the agenda
 
     @model_validator(mode="after")
     def _in_month(self) -> JurySession:
         if self.date and self.date.strftime("%Y-%m") != self.month:
-            raise ValueError(f"date {self.date} is not in month {self.month}")
+            raise ValueError(f"date: {self.date} is not in month {self.month}")
         if self.date and self.files_cutoff and self.files_cutoff > self.date:
-            raise ValueError("files_cutoff is after the session date")
+            raise ValueError(f"files_cutoff: {self.files_cutoff} is after the session date")
         return self
 
 
@@ -287,14 +345,14 @@ class Review(Strict):
 
     positive: Text  # "admissible" / "avis favorable"
     negative: Text
-    negative_ends_application: bool  # False: an unfavourable file still goes to the jury
+    negative_ends_application: StrictBool  # False: an unfavourable file still goes to the jury
     criteria: list[Criterion] = Field(min_length=1)
 
 
 class Interview(Strict):
-    mandatory: bool
+    mandatory: StrictBool
     modes: list[InterviewMode] = Field(min_length=1)
-    duration_minutes: int = Field(ge=5, le=240)
+    duration_minutes: StrictInt = Field(ge=5, le=240)
     purpose: Text
     criteria: list[Criterion] = Field(min_length=1)
 
@@ -302,13 +360,15 @@ class Interview(Strict):
 class Jury(Strict):
     criteria: list[Criterion] = Field(default_factory=list)
     decisions: list[JuryDecision] = Field(min_length=2)
-    irrevocable: bool = True
-    appeal_allowed: bool = False
+    irrevocable: StrictBool = True
+    appeal_allowed: StrictBool = False
     notified_by: Literal["email"] = "email"
+    rolling: StrictBool = False  # meets as files are ready, without fixed sessions
+    wording: Text | None = None
 
 
 class Confirmation(Strict):
-    window_days: int = Field(ge=1, le=90)
+    window_days: StrictInt = Field(ge=1, le=90)
     charges: list[ChargeKind] = Field(default_factory=list)  # to pay to confirm a place
     wording: Text
 
@@ -317,7 +377,7 @@ class RestrictionException(Strict):
     kind: ExceptionKind
     min_years_in_france: Decimal | None = Field(default=None, ge=0)
     permit_kinds: list[PermitKind] = Field(default_factory=list)
-    permit_must_be_valid: bool = True
+    permit_must_be_valid: StrictBool = True
     label: Text
 
 
@@ -331,21 +391,25 @@ class InternationalRestriction(Strict):
 
 class International(Strict):
     restrictions: list[InternationalRestriction] = Field(default_factory=list)
-    campus_france_for_non_eu: bool = False
+    campus_france_for_non_eu: StrictBool = False
+    # Who campaign.international_deadline concerns.
+    deadline_applies_to: RestrictedGroup = RestrictedGroup.CANDIDATES_ABROAD
     notes: Text | None = None
 
 
 class StatusStep(Strict):
     step: Step
     label: Text
+    description: Text | None = None
     expected_duration: Text | None = None
+    optional: StrictBool = False  # shown only to the files that go through it
 
 
 class BankAccount(Strict):
     holder: str = Field(min_length=1)
     holder_address: str = ""
     iban: str
-    bic: str = Field(pattern=r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+    bic: str
     bank_name: str = ""
     bank_address: str = ""
     phone: str = ""
@@ -353,14 +417,23 @@ class BankAccount(Strict):
     @field_validator("iban", mode="before")
     @classmethod
     def _iban(cls, value: Any) -> str:
-        text = re.sub(r"\s+", "", str(value)).upper()
-        if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", text):
-            raise ValueError(f"expected an IBAN, got {value!r}")
-        rearranged = text[4:] + text[:4]
-        digits = "".join(str(int(char, 36)) for char in rearranged)
-        if int(digits) % 97 != 1:
-            raise ValueError(f"IBAN {value!r} has wrong check digits")
-        return text
+        if not isinstance(value, str):
+            raise ValueError(f"expected an IBAN as a text, got {value!r}")
+        try:
+            # validate_bban checks the national key too (the French RIB key).
+            return str(IBAN(value, validate_bban=True).compact)
+        except SchwiftyException as error:
+            raise ValueError(f'expected a valid IBAN, got "{value}" ({error})') from None
+
+    @field_validator("bic", mode="before")
+    @classmethod
+    def _bic(cls, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"expected a BIC as a text, got {value!r}")
+        try:
+            return str(BIC(value).compact)
+        except SchwiftyException as error:
+            raise ValueError(f'expected a valid BIC, got "{value}" ({error})') from None
 
 
 class Rulebook(Strict):
@@ -384,71 +457,11 @@ class Rulebook(Strict):
     international: International = International()
     steps: list[StatusStep] = Field(min_length=2)
     bank_account: BankAccount | None = None
+    common_mistakes: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _references(self) -> Rulebook:
-        problems: list[str] = []
-        sites = {site.slug for site in self.sites}
-        programmes = {programme.slug for programme in self.programmes}
-        _unique(problems, "sites", [site.slug for site in self.sites])
-        _unique(problems, "programmes", [p.slug for p in self.programmes])
-        _unique(problems, "entry_routes", [route.code for route in self.entry_routes])
-        _unique(problems, "financing_modes", [mode.code for mode in self.financing_modes])
-        _unique(problems, "documents.requirements", [r.code for r in self.documents.requirements])
-        _unique(problems, "jury_sessions", [session.slug for session in self.jury_sessions])
-        _unique(problems, "refunds", [rule.code for rule in self.refunds])
-        for index, programme in enumerate(self.programmes):
-            if programme.site not in sites:
-                problems.append(
-                    f"programmes.{index}.site: unknown site {programme.site!r}, "
-                    f"expected one of {sorted(sites)}"
-                )
-            if programme.tuition is None and self.fees.tuition is None:
-                problems.append(
-                    f"programmes.{index}.tuition: no tuition for {programme.slug!r} "
-                    "and no default fees.tuition"
-                )
-        for index, route in enumerate(self.entry_routes):
-            for slug in route.programmes:
-                if slug not in programmes:
-                    problems.append(
-                        f"entry_routes.{index}.programmes: unknown programme {slug!r}"
-                    )
-        methods = set(self.fees.application.methods)
-        if PaymentMethod.BANK_TRANSFER in methods and self.bank_account is None:
-            problems.append("bank_account: required when a fee is paid by bank transfer")
-        if self.payment_plan and PaymentMethod.BANK_TRANSFER in self.payment_plan.methods:
-            if self.bank_account is None:
-                problems.append("bank_account: required when tuition is paid by bank transfer")
-        charges_known = {ChargeKind.APPLICATION_FEE, ChargeKind.TUITION}
-        if self.deposit_defined:
-            charges_known.add(ChargeKind.DEPOSIT)
-        if self.fees.cvec:
-            charges_known.add(ChargeKind.CVEC)
-        if self.payment_plan:
-            charges_known.add(ChargeKind.TUITION_FIRST_INSTALMENT)
-        for index, rule in enumerate(self.refunds):
-            if rule.charge not in charges_known:
-                problems.append(
-                    f"refunds.{index}.charge: {rule.charge.value!r} is not charged by this "
-                    "rulebook"
-                )
-        for index, charge in enumerate(self.confirmation.charges):
-            if charge not in charges_known:
-                problems.append(
-                    f"confirmation.charges.{index}: {charge.value!r} is not charged by this "
-                    "rulebook"
-                )
-        steps = [step.step for step in self.steps]
-        if steps[0] != Step.APPLY:
-            problems.append("steps.0.step: the first step must be 'apply'")
-        if len(set(steps)) != len(steps):
-            problems.append("steps: a step is listed twice")
-        if self.interview.mandatory and Step.INTERVIEW not in steps:
-            problems.append("steps: a mandatory interview needs an 'interview' step")
-        for index, session in enumerate(self.jury_sessions):
-            if session.date and session.date < self.campaign.opens_on:
-                problems.append(f"jury_sessions.{index}.date: before the campaign opens")
+    def _consistent(self) -> Rulebook:
+        problems = consistency_problems(self.model_dump(mode="json"))
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -488,10 +501,12 @@ class Rulebook(Strict):
             raise KeyError(programme_slug)
         return rates
 
+    def refund_rules(self, charge: ChargeKind) -> list[RefundRule]:
+        return [rule for rule in self.refunds if rule.charge == charge]
 
-def _unique(problems: list[str], path: str, keys: list[str]) -> None:
-    seen: set[str] = set()
-    for key in keys:
-        if key in seen:
-            problems.append(f"{path}: {key!r} is defined twice")
-        seen.add(key)
+
+def _academic_year(value: str) -> str:
+    start, end = (int(part) for part in value.split("-"))
+    if end != start + 1:
+        raise ValueError(f'expected two consecutive years such as "2024-2025", got "{value}"')
+    return value

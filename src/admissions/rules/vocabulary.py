@@ -112,6 +112,7 @@ class PermitKind(StrEnum):
 
 class RestrictedGroup(StrEnum):
     NON_EU_NATIONALS = "non_eu_nationals"
+    CANDIDATES_ABROAD = "candidates_abroad"  # living outside France, whatever the nationality
 
 
 class Step(StrEnum):
