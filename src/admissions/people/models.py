@@ -37,13 +37,16 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, default="fr", choices=[("fr", "Français"), ("en", "English")]
+        _("preferred language"),
+        max_length=8,
+        default="fr",
+        choices=[("fr", "Français"), ("en", "English")],
     )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("user")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
 from admissions.people.models import Role, StaffRole, User
 
+if TYPE_CHECKING:
+    from admissions.catalog.models import Programme
+
 
 def has_platform_role(user: User) -> bool:
-    return user.is_superuser or StaffRole.objects.filter(
-        user=user, role=Role.PLATFORM_ADMIN
-    ).exists()
+    return (
+        user.is_superuser or StaffRole.objects.filter(user=user, role=Role.PLATFORM_ADMIN).exists()
+    )
 
 
 def programme_filter(user: User, roles: Iterable[Role] | None = None) -> Q:
@@ -33,13 +37,17 @@ def programme_filter(user: User, roles: Iterable[Role] | None = None) -> Q:
     return Q(institution_id__in=whole_institutions) | Q(pk__in=single_programmes)
 
 
-def allowed_programme_ids(user: User, roles: Iterable[Role] | None = None) -> QuerySet:
+def allowed_programme_ids(
+    user: User, roles: Iterable[Role] | None = None
+) -> QuerySet[Programme, Any]:
     from admissions.catalog.models import Programme
 
     return Programme.objects.filter(programme_filter(user, roles)).values("pk")
 
 
-def can_act_on_programme(user: User, programme_id: int, roles: Iterable[Role] | None = None) -> bool:
+def can_act_on_programme(
+    user: User, programme_id: int, roles: Iterable[Role] | None = None
+) -> bool:
     return allowed_programme_ids(user, roles).filter(pk=programme_id).exists()
 
 

@@ -64,6 +64,23 @@ class CandidateProfile(models.Model):
         return f"{self.given_names} {self.family_name}".strip() or str(self.user)
 
 
+class DiplomaKindChoice(models.TextChoices):
+    """The rules' diploma kinds with the names candidates know them by."""
+
+    CTI_ENGINEERING = DiplomaKind.CTI_ENGINEERING.value, _("Engineering diploma (CTI accredited)")
+    MASTER_M2 = DiplomaKind.MASTER_M2.value, _("University master, second year (M2)")
+    MASTER_M1 = DiplomaKind.MASTER_M1.value, _("University master, first year (M1) or maîtrise")
+    MANAGEMENT_SCHOOL = (
+        DiplomaKind.MANAGEMENT_SCHOOL.value,
+        _("Business school diploma (grande école)"),
+    )
+    RNCP_LEVEL_7 = DiplomaKind.RNCP_LEVEL_7.value, _("Title registered at RNCP level 7")
+    LICENCE = DiplomaKind.LICENCE.value, _("Licence (bachelor's degree)")
+    BACHELOR_OTHER = DiplomaKind.BACHELOR_OTHER.value, _("Other Bac+3 diploma (BUT, bachelor…)")
+    FOREIGN = DiplomaKind.FOREIGN.value, _("Foreign diploma")
+    OTHER = DiplomaKind.OTHER.value, _("Other diploma")
+
+
 class EducationStatus(models.TextChoices):
     OBTAINED = "obtained", _("Obtained")
     EXPECTED = "expected", _("Expected this year")
@@ -77,14 +94,17 @@ class Education(models.Model):
         _("level"), choices=[(n, f"Bac+{n}") for n in range(2, 9)]
     )
     diploma_kind = models.CharField(
-        _("kind of diploma"), max_length=30, choices=[(k.value, k.value) for k in DiplomaKind]
+        _("kind of diploma"), max_length=30, choices=DiplomaKindChoice.choices
     )
     title = models.CharField(_("diploma title"), max_length=200)
     school = models.CharField(_("institution"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2)
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(
-        _("status"), max_length=10, choices=EducationStatus.choices, default=EducationStatus.OBTAINED
+        _("status"),
+        max_length=10,
+        choices=EducationStatus.choices,
+        default=EducationStatus.OBTAINED,
     )
 
     class Meta:

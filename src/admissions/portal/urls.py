@@ -1,9 +1,24 @@
-from django.urls import path
+from django.urls import include, path
 
-from admissions.portal import views
+from admissions.portal import profile_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.dashboard, name="dashboard"),
+    path("me/profile/", profile_views.overview, name="profile"),
+    path("me/profile/identity/", profile_views.identity, name="profile_identity"),
+    path("me/profile/residence/", profile_views.residence, name="profile_residence"),
+    path("me/profile/french/", profile_views.french, name="profile_french"),
+    path("me/profile/education/add/", profile_views.education_add, name="education_add"),
+    path("me/profile/education/<int:pk>/", profile_views.education_edit, name="education_edit"),
+    path(
+        "me/profile/education/<int:pk>/delete/",
+        profile_views.education_delete,
+        name="education_delete",
+    ),
+    path("me/profile/work/add/", profile_views.work_add, name="work_add"),
+    path("me/profile/work/<int:pk>/", profile_views.work_edit, name="work_edit"),
+    path("me/profile/work/<int:pk>/delete/", profile_views.work_delete, name="work_delete"),
+    path("", include("admissions.portal.urls_applications")),
 ]

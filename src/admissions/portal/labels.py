@@ -1,0 +1,19 @@
+"""Names candidates read for the rules' identifiers."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from admissions.rules.vocabulary import PaymentMethod, Track
+
+TRACK_LABELS: dict[str, Promise] = {
+    Track.FULL_TIME: _("Full time with an internship"),
+    Track.WORK_STUDY: _("Work-study (alternance)"),
+}
+
+PAYMENT_METHOD_LABELS: dict[str, Promise] = {
+    PaymentMethod.CARD: _("online by card"),
+    PaymentMethod.BANK_TRANSFER: _("by bank transfer"),
+    PaymentMethod.SEPA_DIRECT_DEBIT: _("by direct debit"),
+}

@@ -1,0 +1,21 @@
+"""Template tags of the shared layout (base.html and its includes)."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import translate_url
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context: template.Context, language: str) -> str:
+    """This page's address in `language`, to go back to after switching.
+
+    Computed while the page's own language is active: set_language cannot translate an
+    address whose prefix differs from the language it reads from the cookie or browser.
+    """
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language)
