@@ -2,4 +2,12 @@
 
 from ninja import NinjaAPI
 
+from admissions.api import applications, eligibility, errors
+
 api = NinjaAPI(title="Admissions API", version="1", urls_namespace="api")
+errors.install(api)
+
+api.add_router("/eligibility", eligibility.router)
+api.add_router("/applications", applications.router)
+api.add_router("/documents", "admissions.api.documents.router")
+api.add_router("/payments", "admissions.api.payments.router")

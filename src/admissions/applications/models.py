@@ -21,9 +21,7 @@ class Application(models.Model):
     programme = models.ForeignKey(
         "catalog.Programme", on_delete=models.PROTECT, related_name="applications"
     )
-    track = models.CharField(
-        _("track"), max_length=20, choices=[(t.value, t.value) for t in Track]
-    )
+    track = models.CharField(_("track"), max_length=20, choices=[(t.value, t.value) for t in Track])
     financing_mode = models.CharField(_("financing mode"), max_length=60)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
     cover_letter = models.TextField(_("cover letter"), blank=True)

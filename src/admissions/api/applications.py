@@ -1,0 +1,152 @@
+"""/api/v1/applications: the signed-in candidate's own files.
+
+Session authentication with Django's CSRF check on every unsafe method; another candidate's
+file answers 404, as if it did not exist. Refusals come back as `{code, message, details}`
+(see api/errors.py).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router
+from ninja import Status as Answer
+from ninja.security import django_auth
+
+from admissions.api.schemas import (
+    ApplicationCreateIn,
+    ApplicationOut,
+    ApplicationUpdateIn,
+    CheckOut,
+    ErrorOut,
+    NamedOut,
+    ProblemOut,
+    WithdrawIn,
+)
+from admissions.applications import checks, queries, services
+from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application
+from admissions.catalog.models import Campaign, Programme
+from admissions.payments import ledger
+from admissions.people.models import User
+
+router = Router(tags=["applications"], auth=django_auth)
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def application_out(application: Application) -> ApplicationOut:
+    campaign = application.campaign
+    programme = application.programme
+    return ApplicationOut(
+        reference=application.reference,
+        status=application.status,
+        status_label=str(Status(application.status).label),
+        institution=campaign.institution.slug,
+        campaign=NamedOut(id=campaign.pk, slug=campaign.slug, name=campaign.name),
+        programme=NamedOut(id=programme.pk, slug=programme.slug, name=programme.name),
+        track=application.track,
+        financing_mode=application.financing_mode,
+        cover_letter=application.cover_letter,
+        professional_project=application.professional_project,
+        fee_status=str(ledger.fee_status(application.pk)),
+        created_at=application.created_at,
+        submitted_at=application.submitted_at,
+        eligibility=application.eligibility or None,
+    )
+
+
+@router.get("", response=list[ApplicationOut], summary="List my applications")
+def list_applications(request: HttpRequest) -> list[ApplicationOut]:
+    return [application_out(a) for a in queries.my_applications(_user(request))]
+
+
+@router.post(
+    "",
+    response={201: ApplicationOut, **ERRORS},
+    summary="Create an application (a draft)",
+)
+def create_application(
+    request: HttpRequest, payload: ApplicationCreateIn
+) -> Answer[ApplicationOut]:
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("institution"), pk=payload.campaign_id
+    )
+    programme = get_object_or_404(
+        Programme, pk=payload.programme_id, institution_id=campaign.institution_id
+    )
+    application = services.create_application(
+        candidate=_user(request),
+        campaign=campaign,
+        programme=programme,
+        track=payload.track,
+        financing_mode=payload.financing_mode,
+        cover_letter=payload.cover_letter,
+        professional_project=payload.professional_project,
+    )
+    return Answer(201, application_out(application))
+
+
+@router.get("/{reference}", response={200: ApplicationOut, **ERRORS}, summary="Read my application")
+def read_application(request: HttpRequest, reference: str) -> ApplicationOut:
+    return application_out(queries.own_application(_user(request), reference))
+
+
+@router.patch(
+    "/{reference}",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Change a draft application",
+)
+def update_application(
+    request: HttpRequest, reference: str, payload: ApplicationUpdateIn
+) -> ApplicationOut:
+    user = _user(request)
+    application = queries.own_application(user, reference)
+    services.update_draft(application, by=user, **payload.model_dump(exclude_none=True))
+    return application_out(application)
+
+
+@router.get(
+    "/{reference}/check",
+    response={200: CheckOut, **ERRORS},
+    summary="Run the pre-submission check",
+)
+def check_application(request: HttpRequest, reference: str) -> CheckOut:
+    application = queries.own_application(_user(request), reference)
+    report = checks.run_checks(application)
+    return CheckOut(
+        ready=report.ready,
+        deadline=report.deadline,
+        problems=[ProblemOut(**problem.as_data()) for problem in report.problems],
+    )
+
+
+@router.post(
+    "/{reference}/submit",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Submit my application",
+)
+def submit_application(request: HttpRequest, reference: str) -> ApplicationOut:
+    user = _user(request)
+    application = services.submit(queries.own_application(user, reference), by=user)
+    return application_out(application)
+
+
+@router.post(
+    "/{reference}/withdraw",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Withdraw my application",
+)
+def withdraw_application(
+    request: HttpRequest, reference: str, payload: WithdrawIn | None = None
+) -> ApplicationOut:
+    user = _user(request)
+    reason = payload.reason if payload is not None else ""
+    application = services.withdraw(
+        queries.own_application(user, reference), by=user, reason=reason
+    )
+    return application_out(application)

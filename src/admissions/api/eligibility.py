@@ -1,0 +1,135 @@
+"""POST /api/v1/eligibility/check: the public self-check, for anyone, nothing stored."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from admissions.api.schemas import (
+    Bilingual,
+    EligibilityCheckIn,
+    EligibilityCheckOut,
+    ErrorOut,
+    ImplicationsOut,
+    MessageOut,
+    RouteOut,
+)
+from admissions.applications.choices import open_campaigns, programmes_of
+from admissions.applications.eligibility import problem_text
+from admissions.applications.self_check import Answers, facts_from_answers
+from admissions.catalog.models import Campaign
+from admissions.core.errors import ValidationFailed
+from admissions.rules.deadlines import paris_date
+from admissions.rules.eligibility import EligibilityResult, Message, check_eligibility
+from admissions.rules.facts import FactsError
+from admissions.rules.schema import Text
+
+router = Router(tags=["eligibility"])
+
+# The input field each contradiction of the rules' facts points at.
+FACT_FIELDS = {
+    "residence_in_france": "permit",
+    "diploma_country": "diploma.country",
+    "diploma_year": "diploma.year",
+    "diploma_level": "diploma.level",
+    "nationality": "nationality",
+    "residence_country": "residence_country",
+}
+
+
+def _bilingual(text: Text) -> Bilingual:
+    return Bilingual(fr=text.fr, en=text.en)
+
+
+def _messages(messages: tuple[Message, ...]) -> list[MessageOut]:
+    return [MessageOut(code=str(m.code), text=_bilingual(m.text)) for m in messages]
+
+
+def _campaign(payload: EligibilityCheckIn) -> Campaign:
+    candidates = [
+        campaign
+        for campaign in open_campaigns(timezone.now())
+        if campaign.institution.slug == payload.institution
+        and (payload.campaign is None or campaign.slug == payload.campaign)
+    ]
+    if not candidates:
+        raise ValidationFailed(
+            _("No campaign of this institution is open to applications."),
+            details=[{"field": "institution", "message": "no open campaign"}],
+        )
+    return candidates[0]
+
+
+def result_out(campaign: Campaign, result: EligibilityResult) -> EligibilityCheckOut:
+    route = result.route
+    implications = result.implications
+    return EligibilityCheckOut(
+        institution=campaign.institution.slug,
+        campaign=campaign.slug,
+        programme=result.programme,
+        track=result.track,
+        on=result.on,
+        eligible=result.eligible,
+        route=(
+            RouteOut(code=route.code, kind=str(route.kind), label=_bilingual(route.label))
+            if route
+            else None
+        ),
+        reasons=_messages(result.reasons),
+        notes=_messages(result.notes),
+        near_misses=[_bilingual(miss.text) for miss in result.near_misses],
+        implications=ImplicationsOut(
+            vapp_required=implications.vapp_required,
+            conditional_admission=implications.conditional_admission,
+            french_certificate_needed=implications.french_certificate_needed,
+            translation=str(implications.translation) if implications.translation else None,
+            campus_france=implications.campus_france,
+            international_deadline=implications.international_deadline,
+            deadline=implications.deadline,
+        ),
+    )
+
+
+@router.post(
+    "/check",
+    response={200: EligibilityCheckOut, 422: ErrorOut},
+    summary="Check eligibility to a programme",
+    auth=None,
+)
+def check(request: HttpRequest, payload: EligibilityCheckIn) -> EligibilityCheckOut:
+    """Which entry route of the programme the answers fit, what it implies, or every reason
+    why not, in French and English. Nothing is stored."""
+    campaign = _campaign(payload)
+    if not programmes_of(campaign).filter(slug=payload.programme).exists():
+        raise ValidationFailed(
+            _("This programme is not open to applications in this campaign."),
+            details=[{"field": "programme", "message": "unknown programme"}],
+        )
+    today = paris_date(timezone.now())
+    permit = payload.permit
+    answers = Answers(
+        nationality=payload.nationality,
+        residence_country=payload.residence_country,
+        diploma_level=payload.diploma.level,
+        diploma_kind=payload.diploma.kind,
+        diploma_country=payload.diploma.country,
+        diploma_status=payload.diploma.status,
+        diploma_year=payload.diploma.year,
+        experience_years=payload.experience_years,
+        permit_kind=permit.kind if permit else None,
+        permit_valid_until=permit.valid_until if permit else None,
+        years_in_france=permit.years_in_france if permit else None,
+        french_certificate=payload.french_certificate.kind if payload.french_certificate else None,
+        french_level=payload.french_certificate.level if payload.french_certificate else None,
+    )
+    try:
+        facts = facts_from_answers(answers, today)
+    except FactsError as error:
+        raise ValidationFailed(
+            problem_text(error.code),
+            details=[{"field": FACT_FIELDS.get(error.code, ""), "message": str(error)}],
+        ) from None
+    result = check_eligibility(campaign.rules, payload.programme, payload.track, facts, today)
+    return result_out(campaign, result)

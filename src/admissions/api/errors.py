@@ -1,0 +1,90 @@
+"""The one place where errors become HTTP answers: `{code, message, details}` every time.
+
+Domain errors carry their own code and status (`admissions.core.errors`); bad input is a 422
+whose details name the path of every field in error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from admissions.core.errors import DomainError
+
+HTTP_CODES = {
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "throttled",
+}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "details": details}
+
+
+def field_path(location: list[Any] | tuple[Any, ...]) -> str:
+    """ninja's error location ("body", "payload", "diploma", "level") as "diploma.level".
+
+    The first part says where the value came from and the second is the parameter's name,
+    which the client never sees, so both are dropped for a body.
+    """
+    parts = [str(part) for part in location]
+    if len(parts) >= 2 and parts[0] == "body":
+        parts = parts[2:] or parts[1:]
+    elif parts and parts[0] in ("query", "path", "header", "cookie", "form"):
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    details = []
+    for error in errors:
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        details.append(
+            {"field": field_path(error.get("loc", ())), "message": message, "type": error["type"]}
+        )
+    return details
+
+
+def install(api: NinjaAPI) -> None:
+    def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(
+            request, error_body(exc.code, str(exc.message), exc.details), status=exc.http_status
+        )
+
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return api.create_response(
+            request,
+            error_body(
+                "validation_failed",
+                _("Some values are missing or wrong."),
+                _validation_details(exc.errors),
+            ),
+            status=422,
+        )
+
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+    def on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request, error_body("not_authenticated", _("Please sign in.")), status=401
+        )
+
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = HTTP_CODES.get(exc.status_code, "http_error")
+        if exc.status_code == 403 and "CSRF" in exc.message:
+            code = "csrf_failed"
+        return api.create_response(request, error_body(code, exc.message), status=exc.status_code)
+
+    api.add_exception_handler(DomainError, on_domain_error)  # type: ignore[arg-type]
+    api.add_exception_handler(ValidationError, on_validation_error)  # type: ignore[arg-type]
+    api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
+    api.add_exception_handler(AuthenticationError, on_authentication)  # type: ignore[arg-type]
+    api.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]

@@ -1,0 +1,46 @@
+"""What a candidate may choose when applying: open campaigns, their programmes, tracks and
+financing modes, all read from the rulebook frozen on the campaign."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from admissions.catalog.models import Campaign, Programme
+from admissions.rules.schema import FinancingMode
+from admissions.rules.vocabulary import Track
+
+
+def open_campaigns(now: dt.datetime | None = None) -> list[Campaign]:
+    moment = now or timezone.now()
+    coarse = Campaign.objects.open_at(moment).select_related("institution")
+    return [campaign for campaign in coarse if campaign.is_open(moment)]
+
+
+def programmes_of(campaign: Campaign) -> QuerySet[Programme]:
+    """The active programmes of the campaign's institution that its rulebook lists."""
+    slugs = [programme.slug for programme in campaign.rules.programmes]
+    return Programme.objects.filter(
+        institution_id=campaign.institution_id, slug__in=slugs, is_active=True
+    ).select_related("institution", "site")
+
+
+def offers(campaign: Campaign, programme: Programme) -> bool:
+    return programmes_of(campaign).filter(pk=programme.pk).exists()
+
+
+def tracks_of(campaign: Campaign, programme: Programme) -> list[Track]:
+    try:
+        return list(campaign.rules.programme(programme.slug).tracks)
+    except KeyError:
+        return []
+
+
+def financing_modes_for(campaign: Campaign, track: Track | str | None) -> list[FinancingMode]:
+    """The rulebook's financing modes open to `track` (all of them when no track is chosen)."""
+    modes = campaign.rules.financing_modes
+    if not track:
+        return list(modes)
+    return [mode for mode in modes if not mode.tracks or track in mode.tracks]

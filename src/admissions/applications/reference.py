@@ -1,0 +1,32 @@
+"""File references that people can read out on the phone: NE-2024-000123."""
+
+from __future__ import annotations
+
+from admissions.catalog.models import Campaign
+from admissions.core.models import Counter
+
+
+def institution_code(slug: str) -> str:
+    """A short code for an institution slug.
+
+    A group name leads multi-part slugs ("imt-nord-europe", "imt-bs"), so it is dropped;
+    one remaining part is kept whole up to four letters ("bs" -> "BS"), several give their
+    initials ("nord-europe" -> "NE").
+    """
+    parts = [part for part in slug.split("-") if part]
+    if len(parts) > 1:
+        parts = parts[1:]
+    if len(parts) == 1:
+        return parts[0][:4].upper()
+    return "".join(part[0] for part in parts)[:4].upper()
+
+
+def next_reference(campaign: Campaign) -> str:
+    """The next reference of the campaign's institution and year.
+
+    The counter is keyed by the printed prefix itself, so two institutions whose codes
+    happen to coincide share one sequence and never print the same reference.
+    """
+    prefix = f"{institution_code(campaign.institution.slug)}-{campaign.closes_on.year}"
+    number = Counter.next_value(f"application-reference:{prefix}")
+    return f"{prefix}-{number:06d}"

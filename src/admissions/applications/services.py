@@ -1,0 +1,292 @@
+"""The candidate's moves on an application, and the staff's record of a fee paid.
+
+Every function takes the acting user, runs in one transaction, decides on a locked
+application row (the counter's row for a new file) and writes the file's history. Pages,
+the API and jobs call these and nothing else to change a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions.applications import checks
+from admissions.applications.choices import financing_modes_for, offers, tracks_of
+from admissions.applications.eligibility import frozen_record
+from admissions.applications.errors import (
+    ApplicationLockedError,
+    CampaignClosedError,
+    DeadlinePassedError,
+    DuplicateApplicationError,
+    InvalidChoiceError,
+    NotReadyError,
+    NotYourApplicationError,
+)
+from admissions.applications.history import record_event, transition
+from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, Status
+from admissions.applications.models import Application
+from admissions.applications.reference import next_reference
+from admissions.catalog.models import Campaign, Programme
+from admissions.core.errors import NotAllowed
+from admissions.payments import ledger
+from admissions.payments.models import Method
+from admissions.people.models import Role, User
+from admissions.people.permissions import can_act_on_programme
+from admissions.rules.money import to_cents
+from admissions.rules.vocabulary import ChargeKind
+
+# Staff roles that may record an application fee as paid.
+FEE_RECORDERS = (Role.FINANCE_OFFICER, Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN)
+
+
+def application_fee_cents(campaign: Campaign) -> int:
+    return to_cents(campaign.rules.fees.application.amount)
+
+
+def _check_choices(
+    campaign: Campaign, programme: Programme, track: str, financing_mode: str
+) -> None:
+    if not offers(campaign, programme):
+        raise InvalidChoiceError(
+            _("This programme is not open to applications in this campaign."),
+            details={"field": "programme"},
+        )
+    tracks = tracks_of(campaign, programme)
+    if track not in tracks:
+        raise InvalidChoiceError(
+            _("This programme does not offer this track."),
+            details={"field": "track", "allowed": [str(t) for t in tracks]},
+        )
+    modes = [mode.code for mode in financing_modes_for(campaign, track)]
+    if financing_mode not in modes:
+        raise InvalidChoiceError(
+            _("This financing mode is not available for this track."),
+            details={"field": "financing_mode", "allowed": modes},
+        )
+
+
+def create_application(
+    *,
+    candidate: User,
+    campaign: Campaign,
+    programme: Programme,
+    track: str,
+    financing_mode: str,
+    cover_letter: str = "",
+    professional_project: str = "",
+    now: dt.datetime | None = None,
+) -> Application:
+    """Open a draft for `candidate`, with its reference and the application-fee charge."""
+    moment = now or timezone.now()
+    if not campaign.is_open(moment):
+        raise CampaignClosedError(_("This campaign is not open to applications."))
+    _check_choices(campaign, programme, track, financing_mode)
+    existing = Application.objects.filter(
+        candidate=candidate, programme=programme, campaign=campaign
+    ).first()
+    if existing is not None:
+        raise DuplicateApplicationError(
+            _("You already have an application to this programme in this campaign (%(ref)s).")
+            % {"ref": existing.reference},
+            details={"reference": existing.reference},
+        )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                reference=next_reference(campaign),
+                candidate=candidate,
+                campaign=campaign,
+                programme=programme,
+                track=track,
+                financing_mode=financing_mode,
+                cover_letter=cover_letter,
+                professional_project=professional_project,
+            )
+            record_event(
+                application,
+                action="application.created",
+                by=candidate,
+                to_status=Status.DRAFT,
+                details={"track": track, "financing_mode": financing_mode},
+            )
+            fee = application_fee_cents(campaign)
+            if fee > 0:
+                ledger.charge(
+                    application.pk,
+                    charge_kind=ChargeKind.APPLICATION_FEE,
+                    amount_cents=fee,
+                    by=None,
+                    reference=application.reference,
+                )
+    except IntegrityError:
+        # Two requests raced past the check above; the constraint kept one file.
+        raise DuplicateApplicationError(
+            _("You already have an application to this programme in this campaign.")
+        ) from None
+    return application
+
+
+def _locked_for(application: Application, by: User) -> Application:
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("campaign", "programme", "candidate")
+        .get(pk=application.pk)
+    )
+    if locked.candidate_id != by.pk:
+        raise NotYourApplicationError(_("This application is not yours."))
+    return locked
+
+
+def update_draft(
+    application: Application,
+    *,
+    by: User,
+    track: str | None = None,
+    financing_mode: str | None = None,
+    cover_letter: str | None = None,
+    professional_project: str | None = None,
+) -> list[str]:
+    """Save what the candidate changed on a draft; returns the names of the fields changed.
+
+    A field left at None is not touched. Refused once the file is submitted.
+    """
+    with transaction.atomic():
+        locked = _locked_for(application, by)
+        if Status(locked.status) not in EDITABLE_BY_CANDIDATE:
+            raise ApplicationLockedError(
+                _("This application was submitted: it can no longer be changed."),
+                details={"status": locked.status},
+            )
+        new_track = track if track is not None else locked.track
+        new_mode = financing_mode if financing_mode is not None else locked.financing_mode
+        if (new_track, new_mode) != (locked.track, locked.financing_mode):
+            _check_choices(locked.campaign, locked.programme, new_track, new_mode)
+        values: dict[str, Any] = {
+            "track": new_track,
+            "financing_mode": new_mode,
+            "cover_letter": cover_letter,
+            "professional_project": professional_project,
+        }
+        changed = [
+            name
+            for name, value in values.items()
+            if value is not None and value != getattr(locked, name)
+        ]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(locked, name, values[name])
+        locked.save(update_fields=[*changed, "updated_at"])
+        record_event(
+            locked,
+            action="application.draft_saved",
+            by=by,
+            details={"fields": changed},
+        )
+    application.refresh_from_db()
+    return changed
+
+
+def submit(application: Application, *, by: User, now: dt.datetime | None = None) -> Application:
+    """Send a complete, paid file before the candidate's deadline; freezes its eligibility.
+
+    Submitting a file already submitted changes nothing (two clicks make one event).
+    """
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_for(application, by)
+        if locked.status == Status.SUBMITTED:
+            application.refresh_from_db()
+            return application
+        if locked.status != Status.DRAFT:
+            raise ApplicationLockedError(
+                _("This application is “%(status)s”: it cannot be submitted.")
+                % {"status": Status(locked.status).label},
+                details={"status": locked.status},
+            )
+        report = checks.run_checks(locked, now=moment)
+        deadline = report.first(checks.Code.DEADLINE_PASSED)
+        if deadline is not None:
+            raise DeadlinePassedError(
+                deadline.message, details={"deadline": report.deadline.isoformat()}
+            )
+        if not report.ready:
+            raise NotReadyError(
+                _("The application cannot be submitted yet: %(count)d problem(s) to fix.")
+                % {"count": len(report.problems)},
+                details={"problems": report.as_data()},
+            )
+        locked.eligibility = frozen_record(report.assessment, at=moment)
+        locked.save(update_fields=["eligibility", "updated_at"])
+        transition(
+            locked,
+            action="submit",
+            by=by,
+            details={"route": locked.eligibility.get("route") or ""},
+        )
+    application.refresh_from_db()
+    return application
+
+
+def withdraw(application: Application, *, by: User, reason: str = "") -> Application:
+    """The candidate gives up the file. Withdrawing twice changes nothing."""
+    with transaction.atomic():
+        locked = _locked_for(application, by)
+        if locked.status == Status.WITHDRAWN:
+            application.refresh_from_db()
+            return application
+        details = {"reason": reason.strip()} if reason.strip() else None
+        transition(locked, action="withdraw", by=by, details=details)
+    application.refresh_from_db()
+    return application
+
+
+def mark_fee_paid(application: Application, *, by: User, note: str = "") -> bool:
+    """Staff record that the application fee was paid outside the platform.
+
+    Charges the rulebook's fee first if it was never charged. Returns False when the fee was
+    already settled (nothing recorded).
+    """
+    if not can_act_on_programme(by, application.programme_id, FEE_RECORDERS):
+        raise NotAllowed(_("You may not record payments for this programme."))
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("campaign")
+            .get(pk=application.pk)
+        )
+        status = ledger.fee_status(locked.pk)
+        if status in (ledger.FeeStatus.PAID, ledger.FeeStatus.WAIVED):
+            return False
+        if status == ledger.FeeStatus.NOT_CHARGED:
+            fee = application_fee_cents(locked.campaign)
+            if fee <= 0:
+                return False
+            ledger.charge(
+                locked.pk,
+                charge_kind=ChargeKind.APPLICATION_FEE,
+                amount_cents=fee,
+                by=by,
+                reference=locked.reference,
+            )
+        due = ledger.balance_cents(locked.pk, ChargeKind.APPLICATION_FEE)
+        ledger.record_payment(
+            locked.pk,
+            charge_kind=ChargeKind.APPLICATION_FEE,
+            amount_cents=due,
+            method=Method.RECORDED_BY_STAFF,
+            by=by,
+            reference=locked.reference,
+            note=note,
+        )
+        record_event(
+            locked,
+            action="application.fee_marked_paid",
+            by=by,
+            details={"amount_cents": due, "note": note},
+        )
+    return True

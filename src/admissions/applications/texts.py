@@ -1,0 +1,56 @@
+"""The texts a candidate types on an application: their limits, and how two are compared.
+
+The minimum lengths below apply when the rulebook gives none (a `min_text_length` on the
+document requirement that stands for the same text, found by its code: `lettre-motivation`
+or `cover-letter` for the cover letter, `projet-professionnel` or `professional-project`
+for the project). They are meant to
+catch the empty or one-line text, not to grade writing: 600 characters is about ten lines
+of a cover letter, 400 about seven lines of a project.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+TEXT_FIELDS = ("cover_letter", "professional_project")
+MAX_TEXT_LENGTH = 20_000
+DEFAULT_MIN_LENGTH = {"cover_letter": 600, "professional_project": 400}
+# The rulebook requirement codes that may set each field's minimum length.
+REQUIREMENT_CODES = {
+    "cover_letter": ("lettre-motivation", "cover-letter"),
+    "professional_project": ("projet-professionnel", "professional-project"),
+}
+# Two texts at least this similar (0..1, after normalising) are the same text.
+NEAR_IDENTICAL_RATIO = 0.9
+
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """Lower case, without accents, punctuation or runs of spaces: what is left is the words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _NOT_WORD.sub(" ", plain).strip()
+
+
+def counted_length(text: str) -> int:
+    """Characters that count towards a minimum: spaces collapsed, ends trimmed."""
+    return len(re.sub(r"\s+", " ", text).strip())
+
+
+def near_identical(first: str, second: str) -> bool:
+    a, b = normalise(first), normalise(second)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    # Compared word by word: as telling as characters for a copied letter, and much cheaper.
+    # quick_ratio is an upper bound of ratio: clearly different texts stop there.
+    matcher = SequenceMatcher(None, a.split(), b.split(), autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= NEAR_IDENTICAL_RATIO
+        and matcher.quick_ratio() >= NEAR_IDENTICAL_RATIO
+        and matcher.ratio() >= NEAR_IDENTICAL_RATIO
+    )

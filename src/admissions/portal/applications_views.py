@@ -1,0 +1,313 @@
+"""The candidate's application pages: choose, write, check, submit, withdraw, follow.
+
+Views parse input, find the candidate's own file (404 for anyone else's) and call the
+services; every refusal comes back as a message on the page, never as a server error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from admissions.applications import checks, choices, queries, services
+from admissions.applications.eligibility import explanation_for
+from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, WITHDRAWABLE, Status
+from admissions.applications.models import Application
+from admissions.catalog.models import Campaign, Programme
+from admissions.core.errors import DomainError, NotAllowed
+from admissions.payments import ledger
+from admissions.people.models import User
+from admissions.portal.forms_applications import ChoicesForm, DraftForm, FeePaidForm, WithdrawForm
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def fix_url(problem: checks.Problem, application: Application) -> str:
+    """Where the candidate fixes a problem of the pre-submission check ("" for nowhere)."""
+    reference = application.reference
+    if problem.fix == checks.Fix.PROFILE:
+        return reverse("portal:profile_residence" if problem.field else "portal:profile")
+    if problem.fix == checks.Fix.DOCUMENTS:
+        anchor = f"#doc-{problem.item}" if problem.item else ""
+        return reverse("documents:list", args=[reference]) + anchor
+    if problem.fix == checks.Fix.FEE:
+        return reverse("payments:overview", args=[reference])
+    if problem.fix == checks.Fix.TEXTS:
+        return reverse("portal:application", args=[reference]) + f"#id_{problem.field}"
+    return ""
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    applications = queries.my_applications(_user(request))
+    return render(request, "portal/applications/list.html", {"applications": list(applications)})
+
+
+@login_required
+def application_new(request: HttpRequest) -> HttpResponse:
+    """Every programme open to applications now, each with the candidate's file if any."""
+    now = timezone.now()
+    mine = {(a.campaign_id, a.programme_id): a for a in queries.my_applications(_user(request))}
+    offers = []
+    for campaign in choices.open_campaigns(now):
+        programmes = [
+            (
+                programme,
+                choices.tracks_of(campaign, programme),
+                mine.get((campaign.pk, programme.pk)),
+            )
+            for programme in choices.programmes_of(campaign)
+        ]
+        if programmes:
+            offers.append((campaign, programmes))
+    return render(request, "portal/applications/new.html", {"offers": offers})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_start(request: HttpRequest, campaign_id: int, programme_id: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.select_related("institution"), pk=campaign_id)
+    programme = get_object_or_404(
+        Programme, pk=programme_id, institution_id=campaign.institution_id
+    )
+    user = _user(request)
+    existing = queries.my_applications(user).filter(campaign=campaign, programme=programme).first()
+    if existing is not None and request.method == "GET":
+        messages.info(request, _("You already have an application to this programme."))
+        return redirect("portal:application", reference=existing.reference)
+    form = ChoicesForm(request.POST or None, campaign=campaign, programme=programme)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.create_application(
+                candidate=user,
+                campaign=campaign,
+                programme=programme,
+                track=form.cleaned_data["track"],
+                financing_mode=form.cleaned_data["financing_mode"],
+            )
+        except DomainError as error:  # a duplicate or a campaign closed meanwhile
+            form.add_error(None, error.message)
+            status = error.http_status
+        else:
+            messages.success(
+                request,
+                _("Your application %(ref)s is created. You can now complete it.")
+                % {"ref": application.reference},
+            )
+            return redirect("portal:application", reference=application.reference)
+    elif request.method == "POST":
+        status = 422
+    return render(
+        request,
+        "portal/applications/start.html",
+        {
+            "form": form,
+            "campaign": campaign,
+            "programme": programme,
+            "existing": existing,
+            "closed": not campaign.is_open(),
+        },
+        status=status,
+    )
+
+
+def _fee_context(application: Application) -> dict[str, Any]:
+    rules = application.campaign.rules
+    return {
+        "fee_status": ledger.fee_status(application.pk),
+        "fee_cents": services.application_fee_cents(application.campaign),
+        "fee_methods": [str(m) for m in rules.fees.application.methods],
+    }
+
+
+def _page_context(application: Application, form: DraftForm | None) -> dict[str, Any]:
+    now = timezone.now()
+    report = checks.run_checks(application, now=now)
+    problems = [(problem, fix_url(problem, application)) for problem in report.problems]
+    try:
+        mode = application.campaign.rules.financing_mode(application.financing_mode)
+        financing_label = mode.label.get(get_language() or "fr")
+    except KeyError:
+        financing_label = application.financing_mode
+    return {
+        "application": application,
+        "form": form,
+        "financing_label": financing_label,
+        "editable": Status(application.status) in EDITABLE_BY_CANDIDATE,
+        "withdrawable": Status(application.status) in WITHDRAWABLE,
+        "explanation": explanation_for(report.assessment),
+        "checklist": report.checklist,
+        "report": report,
+        "problems": problems,
+        **_fee_context(application),
+    }
+
+
+def _draft_form(application: Application, data: Any = None) -> DraftForm:
+    return DraftForm(
+        data,
+        campaign=application.campaign,
+        programme=application.programme,
+        initial={
+            "track": application.track,
+            "financing_mode": application.financing_mode,
+            "cover_letter": application.cover_letter,
+            "professional_project": application.professional_project,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    application = queries.own_application(user, reference)
+    editable = Status(application.status) in EDITABLE_BY_CANDIDATE
+    if request.method == "GET":
+        form = _draft_form(application) if editable else None
+        return render(request, "portal/applications/detail.html", _page_context(application, form))
+    form = _draft_form(application, request.POST)
+    if not editable:
+        messages.error(request, _("This application was submitted: it can no longer be changed."))
+        context = _page_context(application, None)
+        # Shown back so that nothing typed is lost, though it can no longer be saved.
+        context["unsaved"] = [
+            (form.fields[name].label, request.POST[name])
+            for name in ("cover_letter", "professional_project")
+            if request.POST.get(name, "").strip()
+            and request.POST[name] != getattr(application, name)
+        ]
+        return render(request, "portal/applications/detail.html", context, status=409)
+    status = 200
+    try:
+        changed = services.update_draft(application, by=user, **form.valid_changes())
+    except DomainError as error:
+        messages.error(request, error.message)
+        return render(
+            request,
+            "portal/applications/detail.html",
+            _page_context(application, form),
+            status=error.http_status,
+        )
+    if form.errors:
+        status = 422
+        if changed:
+            messages.warning(request, _("What was correct is saved; correct the rest below."))
+        return render(
+            request,
+            "portal/applications/detail.html",
+            _page_context(application, form),
+            status=status,
+        )
+    if request.POST.get("action") == "submit":
+        try:
+            services.submit(application, by=user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return render(
+                request,
+                "portal/applications/detail.html",
+                _page_context(application, _draft_form(application)),
+                status=error.http_status,
+            )
+        messages.success(
+            request,
+            _("Your application %(ref)s is submitted. It can no longer be changed.")
+            % {"ref": application.reference},
+        )
+        return redirect("portal:application_status", reference=application.reference)
+    messages.success(request, _("Your application is saved."))
+    return redirect("portal:application", reference=application.reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    application = queries.own_application(user, reference)
+    form = WithdrawForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.withdraw(application, by=user, reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                form.add_error(None, error.message)
+                status = error.http_status
+            else:
+                messages.success(
+                    request,
+                    _("Your application %(ref)s is withdrawn.") % {"ref": application.reference},
+                )
+                return redirect("portal:application_status", reference=application.reference)
+        else:
+            status = 422
+    return render(
+        request,
+        "portal/applications/withdraw.html",
+        {
+            "application": application,
+            "form": form,
+            "withdrawable": Status(application.status) in WITHDRAWABLE,
+        },
+        status=status,
+    )
+
+
+@login_required
+def application_status(request: HttpRequest, reference: str) -> HttpResponse:
+    application = queries.own_application(_user(request), reference)
+    return render(
+        request,
+        "portal/applications/status.html",
+        {
+            "application": application,
+            "summary": queries.status_summary(application),
+            "withdrawable": Status(application.status) in WITHDRAWABLE,
+            **_fee_context(application),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_mark_fee_paid(request: HttpRequest, reference: str) -> HttpResponse:
+    """Staff record a fee paid outside the platform, until the payments pages take it over.
+
+    Who may do it is decided by the service (staff assigned to the programme); anyone else
+    gets a 403 and nothing is recorded.
+    """
+    application = get_object_or_404(Application, reference=reference)
+    form = FeePaidForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(str(error) for error in form.errors.get("note", []))
+        return HttpResponse(errors, status=422, content_type="text/plain; charset=utf-8")
+    try:
+        recorded = services.mark_fee_paid(
+            application, by=_user(request), note=form.cleaned_data["note"]
+        )
+    except NotAllowed as error:
+        return HttpResponse(error.message, status=403, content_type="text/plain; charset=utf-8")
+    if recorded:
+        messages.success(request, _("The application fee is recorded as paid."))
+    else:
+        messages.info(request, _("The application fee was already settled."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:applications_application_change", args=[application.pk])
+    return redirect(target)

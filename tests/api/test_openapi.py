@@ -1,0 +1,33 @@
+"""The OpenAPI document lists the application and eligibility endpoints with their schemas."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+
+def test_openapi_lists_the_endpoints(client: Client, db: None) -> None:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    paths = spec["paths"]
+    expected = {
+        "/api/v1/eligibility/check": {"post"},
+        "/api/v1/applications": {"get", "post"},
+        "/api/v1/applications/{reference}": {"get", "patch"},
+        "/api/v1/applications/{reference}/check": {"get"},
+        "/api/v1/applications/{reference}/submit": {"post"},
+        "/api/v1/applications/{reference}/withdraw": {"post"},
+    }
+    for path, methods in expected.items():
+        assert path in paths, path
+        assert methods <= set(paths[path]), path
+    schemas = spec["components"]["schemas"]
+    assert {"EligibilityCheckIn", "EligibilityCheckOut", "ApplicationOut", "ErrorOut"} <= set(
+        schemas
+    )
+    check = paths["/api/v1/eligibility/check"]["post"]
+    assert "422" in check["responses"]
+    assert "security" not in check or check["security"] in ([], [{}])
+    submit = paths["/api/v1/applications/{reference}/submit"]["post"]
+    assert {"200", "404", "409"} <= set(submit["responses"])
+    assert submit["security"]
