@@ -1,0 +1,69 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application, ApplicationEvent
+from admissions.catalog.models import Campaign
+from admissions.demo.campaigns import shift_date, years_to_open
+from admissions.people.models import Role, StaffRole, User
+from admissions.rulebooks import preset_path
+from admissions.rules.deadlines import PARIS
+
+
+def test_years_to_open_finds_the_window_over_today() -> None:
+    opens, closes = dt.date(2023, 9, 15), dt.date(2024, 6, 7)
+    assert years_to_open(opens, closes, dt.date(2024, 1, 10)) == 0
+    assert years_to_open(opens, closes, dt.date(2026, 11, 23)) == 3
+    assert years_to_open(opens, closes, dt.date(2027, 6, 7)) == 3
+    assert years_to_open(opens, closes, dt.date(2027, 6, 8)) == 4
+
+
+def test_shift_date_keeps_the_end_of_february() -> None:
+    assert shift_date(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
+    assert shift_date(dt.date(2024, 3, 17), 3) == dt.date(2027, 3, 17)
+
+
+def _seed() -> None:
+    call_command(
+        "load_rulebook",
+        str(preset_path("imt-bs")),
+        str(preset_path("imt-nord-europe")),
+        verbosity=0,
+    )
+    call_command("seed_demo")
+
+
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=PARIS), tick=False)
+def test_seed_demo_builds_every_stage_once() -> None:
+    _seed()
+    counts = (User.objects.count(), Application.objects.count(), ApplicationEvent.objects.count())
+    _seed()
+    assert (
+        User.objects.count(),
+        Application.objects.count(),
+        ApplicationEvent.objects.count(),
+    ) == counts
+
+    open_campaigns = [c for c in Campaign.objects.all() if c.is_open()]
+    assert sorted(c.institution.slug for c in open_campaigns) == ["imt-bs", "imt-nord-europe"]
+    assert {c.slug for c in open_campaigns} == {"2027-2028-demo"}
+
+    for role in Role:
+        assert StaffRole.objects.filter(role=role).exists(), role
+    statuses = dict(Application.objects.values_list("candidate__email", "status"))
+    assert statuses == {
+        "lea.martin@candidate.example": Status.DRAFT,
+        "karim.benali@candidate.example": Status.SUBMITTED,
+        "sofia.rossi@candidate.example": Status.ADMISSIBLE,
+        "hugo.lefebvre@candidate.example": Status.ADMITTED,
+        "ines.moreau@candidate.example": Status.WITHDRAWN,
+    }
+    karim = Application.objects.get(candidate__email="karim.benali@candidate.example")
+    assert karim.events.filter(action="application.submit").count() == 1
+    assert User.objects.get(email="camille.durand@candidate.example").check_password(
+        "demo-admissions-2026"
+    )
