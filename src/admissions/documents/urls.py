@@ -1,4 +1,20 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from admissions.documents import views
 
 app_name = "documents"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("file/<uuid:public_id>/", views.download, name="download"),
+    path("<str:reference>/", views.document_list, name="list"),
+    path("<str:reference>/bundle/", views.bundle, name="bundle"),
+    path("<str:reference>/import/", views.import_archive, name="import"),
+    path("<str:reference>/<slug:code>/upload/", views.upload, name="upload"),
+    path(
+        "<str:reference>/<slug:code>/translation/upload/",
+        views.upload_translation,
+        name="upload_translation",
+    ),
+    path("<str:reference>/<slug:code>/delete/", views.delete, name="delete"),
+    path("<str:reference>/<slug:code>/language/", views.language, name="language"),
+    path("<str:reference>/<slug:code>/review/", views.review_document, name="review"),
+]

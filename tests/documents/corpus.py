@@ -1,0 +1,360 @@
+"""Test files made on the fly, each with the outcome the arrival checks must give it.
+
+Nothing here is a stored binary: every sample is built by the real library that makes such
+files (pikepdf for PDFs, Pillow for images, zipfile for Office documents and archives), so
+the corpus documents exactly what each hostile or broken file looks like.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pikepdf
+from PIL import Image
+
+from admissions.documents.refusals import RefusalCode
+from tests.services.clamd import EICAR
+
+ACCEPTED = "accepted"
+INFECTED = "infected"
+
+
+# PDFs ---------------------------------------------------------------------------------------
+
+
+def pdf(pages: int = 1, *, text: str = "Curriculum vitae") -> bytes:
+    document = pikepdf.new()
+    for number in range(pages):
+        page = document.add_blank_page(page_size=(595, 842))
+        font = document.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+            )
+        )
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        content = f"BT /F1 18 Tf 72 760 Td ({text} {number + 1}) Tj ET".encode("latin-1")
+        page.Contents = document.make_stream(content)
+    return _save(document)
+
+
+def _save(document: pikepdf.Pdf, **options: object) -> bytes:
+    out = io.BytesIO()
+    document.save(out, **options)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def _open(data: bytes) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(data))
+
+
+def truncated_pdf() -> bytes:
+    """A PDF cut off in transfer: qpdf repairs it silently, with warnings."""
+    data = pdf(pages=3)
+    return data[: int(len(data) * 0.7)]
+
+
+def garbage_pdf() -> bytes:
+    """Starts like a PDF, holds nothing a parser can rebuild."""
+    return b"%PDF-1.7\n" + b"\x00\x01 not an object " * 50
+
+
+def encrypted_pdf(*, user_password: str = "secret") -> bytes:  # noqa: S107 - a test file
+    return _save(
+        _open(pdf()), encryption=pikepdf.Encryption(owner="owner-secret", user=user_password)
+    )
+
+
+def owner_locked_pdf() -> bytes:
+    """Opens without a password, but encrypted (printing or copying restricted)."""
+    return encrypted_pdf(user_password="")
+
+
+def javascript_open_action_pdf() -> bytes:
+    document = _open(pdf())
+    document.Root.OpenAction = pikepdf.Dictionary(
+        S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('hello')")
+    )
+    return _save(document)
+
+
+def javascript_page_action_pdf() -> bytes:
+    """JavaScript in a page's additional actions, in a direct dictionary two levels down."""
+    document = _open(pdf())
+    document.pages[0].obj.AA = pikepdf.Dictionary(
+        O=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("this.print()"))
+    )
+    return _save(document)
+
+
+def javascript_name_tree_pdf() -> bytes:
+    """A document-level script in the /Names /JavaScript tree, the script an indirect stream."""
+    document = _open(pdf())
+    script = document.make_stream(b"app.launchURL('http://127.0.0.1/')")
+    action = document.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=script))
+    document.Root.Names = pikepdf.Dictionary(
+        JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("init"), action]))
+    )
+    return _save(document)
+
+
+def javascript_nested_pdf() -> bytes:
+    """A script hidden deep in an annotation's direct dictionaries and arrays."""
+    document = _open(pdf())
+    hidden = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Link,
+        Rect=pikepdf.Array([0, 0, 10, 10]),
+        Extra=pikepdf.Array(
+            [pikepdf.Dictionary(Inner=pikepdf.Dictionary(JS=pikepdf.String("x=1")))]
+        ),
+    )
+    document.pages[0].obj.Annots = pikepdf.Array([hidden])
+    return _save(document)
+
+
+def launch_pdf() -> bytes:
+    document = _open(pdf())
+    document.Root.OpenAction = pikepdf.Dictionary(
+        S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe")
+    )
+    return _save(document)
+
+
+def embedded_file_pdf() -> bytes:
+    document = _open(pdf())
+    spec = pikepdf.AttachedFileSpec(document, EICAR, filename="readme.txt")
+    document.attachments["readme.txt"] = spec
+    return _save(document)
+
+
+def file_attachment_annotation_pdf() -> bytes:
+    document = _open(pdf())
+    stream = document.make_stream(b"hidden payload")
+    stream.Type = pikepdf.Name.EmbeddedFile
+    annotation = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.FileAttachment,
+        Rect=pikepdf.Array([0, 0, 20, 20]),
+        FS=pikepdf.Dictionary(
+            Type=pikepdf.Name.Filespec,
+            F=pikepdf.String("a.txt"),
+            EF=pikepdf.Dictionary(F=stream),
+        ),
+    )
+    document.pages[0].obj.Annots = document.make_indirect(pikepdf.Array([annotation]))
+    return _save(document)
+
+
+def oversize_pdf(limit_bytes: int) -> bytes:
+    """A valid PDF just over `limit_bytes`, padded with an uncompressed comment stream."""
+    base = pdf()
+    document = _open(base)
+    padding = document.make_stream(b"%" + b"0" * (limit_bytes - len(base) + 1024))
+    document.Root.Padding = padding
+    return _save(document, compress_streams=False)
+
+
+# Other kinds of files ---------------------------------------------------------------------
+
+
+def docx() -> bytes:
+    """A minimal Word document: what a candidate sends when they rename cv.docx to cv.pdf."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+            'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>CV</w:t></w:r></w:p>'
+            "</w:body></w:document>",
+        )
+    return out.getvalue()
+
+
+def image(kind: str, width: int, height: int, *, exif_orientation: int | None = None) -> bytes:
+    picture = Image.new("RGB", (width, height), (180, 190, 200))
+    for x in range(0, width, 7):  # some detail, so that the JPEG is not trivially small
+        picture.putpixel((x, (x * 3) % height), (20, 30, 40))
+    out = io.BytesIO()
+    options: dict[str, object] = {}
+    if exif_orientation is not None:
+        exif = Image.Exif()
+        exif[0x0112] = exif_orientation
+        options["exif"] = exif.tobytes()
+    picture.save(out, format=kind, **options)
+    return out.getvalue()
+
+
+def jpeg(width: int = 600, height: int = 800, **options: int) -> bytes:
+    return image("JPEG", width, height, **options)
+
+
+def png(width: int = 600, height: int = 800) -> bytes:
+    return image("PNG", width, height)
+
+
+def truncated_jpeg() -> bytes:
+    data = jpeg()
+    return data[: len(data) // 2]
+
+
+def eicar() -> bytes:
+    return EICAR
+
+
+# Archives ---------------------------------------------------------------------------------
+
+
+def zip_of(entries: dict[str, bytes], *, method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as archive:
+        for name, data in entries.items():
+            archive.writestr(
+                zipfile.ZipInfo(name, date_time=(2024, 2, 1, 12, 0, 0)), data, compress_type=method
+            )
+    return out.getvalue()
+
+
+def zip_bomb(*, megabytes: int = 20) -> bytes:
+    """One entry of zeros that deflates about a thousand times: a classic bomb."""
+    out = io.BytesIO()
+    block = b"\0" * (1024 * 1024)
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("cv.pdf", "w") as entry,
+    ):
+        for _ in range(megabytes):
+            entry.write(block)
+    return out.getvalue()
+
+
+def zip_slip() -> bytes:
+    return zip_of({"../../etc/cron.d/cv.pdf": pdf(), "cv.pdf": pdf()})
+
+
+def nested_zip() -> bytes:
+    return zip_of({"cv.pdf": pdf(), "diplome.pdf": zip_of({"inner.pdf": pdf()})})
+
+
+# The corpus of single files, with their expected outcome -----------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    filename: str
+    requirement: str  # code of the test rulebook's requirement it is sent for
+    make: Callable[[], bytes]
+    expected: str  # ACCEPTED, INFECTED, or a RefusalCode value
+
+
+# The test rulebook's limits (tests/documents/conftest.py): cv at most 1 MB and 3 pages.
+CV_MAX_BYTES = 1024 * 1024
+
+CORPUS: tuple[Sample, ...] = (
+    Sample("valid PDF", "cv.pdf", "cv", pdf, ACCEPTED),
+    Sample("valid PDF at the page limit", "cv.pdf", "cv", lambda: pdf(pages=3), ACCEPTED),
+    Sample(
+        "PDF over the page limit",
+        "cv.pdf",
+        "cv",
+        lambda: pdf(pages=4),
+        RefusalCode.PDF_TOO_MANY_PAGES,
+    ),
+    Sample("truncated PDF", "cv.pdf", "cv", truncated_pdf, RefusalCode.PDF_DAMAGED),
+    Sample("garbage behind a PDF header", "cv.pdf", "cv", garbage_pdf, RefusalCode.PDF_UNREADABLE),
+    Sample("password-protected PDF", "cv.pdf", "cv", encrypted_pdf, RefusalCode.PDF_ENCRYPTED),
+    Sample("owner-locked PDF", "cv.pdf", "cv", owner_locked_pdf, RefusalCode.PDF_ENCRYPTED),
+    Sample(
+        "PDF with an opening script",
+        "cv.pdf",
+        "cv",
+        javascript_open_action_pdf,
+        RefusalCode.PDF_JAVASCRIPT,
+    ),
+    Sample(
+        "PDF with a page script",
+        "cv.pdf",
+        "cv",
+        javascript_page_action_pdf,
+        RefusalCode.PDF_JAVASCRIPT,
+    ),
+    Sample(
+        "PDF with a document script",
+        "cv.pdf",
+        "cv",
+        javascript_name_tree_pdf,
+        RefusalCode.PDF_JAVASCRIPT,
+    ),
+    Sample(
+        "PDF with a deeply nested script",
+        "cv.pdf",
+        "cv",
+        javascript_nested_pdf,
+        RefusalCode.PDF_JAVASCRIPT,
+    ),
+    Sample("PDF launching a program", "cv.pdf", "cv", launch_pdf, RefusalCode.PDF_LAUNCH),
+    Sample(
+        "PDF with an embedded file",
+        "cv.pdf",
+        "cv",
+        embedded_file_pdf,
+        RefusalCode.PDF_EMBEDDED_FILE,
+    ),
+    Sample(
+        "PDF with a file attachment annotation",
+        "cv.pdf",
+        "cv",
+        file_attachment_annotation_pdf,
+        RefusalCode.PDF_EMBEDDED_FILE,
+    ),
+    Sample("DOCX renamed .pdf", "cv.pdf", "cv", docx, RefusalCode.WRONG_TYPE),
+    Sample("JPEG sent for a PDF-only document", "cv.pdf", "cv", jpeg, RefusalCode.WRONG_TYPE),
+    Sample("valid JPEG", "photo.jpg", "photo", jpeg, ACCEPTED),
+    Sample("PNG named .jpg", "photo.jpg", "photo", png, RefusalCode.WRONG_TYPE),
+    Sample("tiny JPEG", "photo.jpg", "photo", lambda: jpeg(40, 50), RefusalCode.IMAGE_TOO_SMALL),
+    Sample(
+        "portrait JPEG stored sideways",
+        "photo.jpg",
+        "photo",
+        lambda: jpeg(800, 600, exif_orientation=6),
+        ACCEPTED,
+    ),
+    Sample("truncated JPEG", "photo.jpg", "photo", truncated_jpeg, RefusalCode.IMAGE_UNREADABLE),
+    Sample("PDF sent for a JPEG-only document", "photo.jpg", "photo", pdf, RefusalCode.WRONG_TYPE),
+    Sample("EICAR test virus", "cv.pdf", "cv", eicar, INFECTED),
+    Sample("empty file", "cv.pdf", "cv", lambda: b"", RefusalCode.EMPTY),
+    Sample(
+        "over-size PDF", "cv.pdf", "cv", lambda: oversize_pdf(CV_MAX_BYTES), RefusalCode.TOO_LARGE
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ArchiveSample:
+    name: str
+    make: Callable[[], bytes]
+    problem: str  # the code of the problem the import report must give
+
+
+ARCHIVES: tuple[ArchiveSample, ...] = (
+    ArchiveSample("zip bomb", zip_bomb, "zip_bomb"),
+    ArchiveSample("zip-slip entry", zip_slip, "unsafe_path"),
+    ArchiveSample("absolute path", lambda: zip_of({"/tmp/cv.pdf": pdf()}), "unsafe_path"),
+    ArchiveSample("nested archive", nested_zip, "nested_archive"),
+    ArchiveSample("DOCX inside", lambda: zip_of({"cv.pdf": docx()}), RefusalCode.WRONG_TYPE),
+    ArchiveSample("PNG inside", lambda: zip_of({"photo.jpg": png()}), RefusalCode.WRONG_TYPE),
+    ArchiveSample("unknown name", lambda: zip_of({"resume.pdf": pdf()}), "unknown_document"),
+    ArchiveSample("not a ZIP", pdf, "not_a_zip"),
+    ArchiveSample("empty archive", lambda: zip_of({}), "empty_archive"),
+    ArchiveSample(
+        "broken PDF inside", lambda: zip_of({"cv.pdf": garbage_pdf()}), RefusalCode.PDF_UNREADABLE
+    ),
+)
