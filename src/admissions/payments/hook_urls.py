@@ -1,4 +1,6 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from admissions.payments import hooks
 
 app_name = "payment_hooks"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("<slug:provider>/", hooks.provider_hook, name="provider")]

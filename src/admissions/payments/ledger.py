@@ -1,18 +1,35 @@
-"""Balances computed from the ledger entries of an application."""
+"""The one writer of ledger entries, and the balances computed from them.
+
+Every entry written here also writes the application's history and keeps the invariants:
+amounts are positive cents; a refund never gives back more than was paid on its charge
+line; a write-off never exceeds what is still owed; a reversal undoes one payment at most
+once. Moves that check an invariant lock the application row first, so two concurrent
+requests cannot both pass the check.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Sum, Value, When
 from django.db.models import F as Field
+from django.utils.translation import gettext as _
 
-from admissions.payments.models import EntryKind, LedgerEntry, Method
+from admissions.payments import history
+from admissions.payments.errors import LedgerError
+from admissions.payments.models import CHARGE_LABELS, SIGN, EntryKind, LedgerEntry, Method
+from admissions.payments.signals import payment_recorded
 from admissions.people.models import User
 from admissions.rules.vocabulary import ChargeKind
 
 _SIGNED = Case(
-    When(kind__in=[EntryKind.CHARGE, EntryKind.REFUND], then=Field("amount_cents")),
+    When(
+        kind__in=[EntryKind.CHARGE, EntryKind.REFUND, EntryKind.REVERSAL],
+        then=Field("amount_cents"),
+    ),
     default=Value(-1) * Field("amount_cents"),
     output_field=IntegerField(),
 )
@@ -25,6 +42,94 @@ class FeeStatus(StrEnum):
     WAIVED = "waived"
 
 
+@dataclass
+class ChargeLine:
+    """What one charge (one instalment of tuition) stands at."""
+
+    charge_kind: str
+    instalment: int | None
+    charged: int = 0
+    paid: int = 0  # payments less reversals
+    refunded: int = 0
+    written_off: int = 0
+    creditor_reference: str = ""
+    due_on: dt.date | None = None
+
+    @property
+    def outstanding(self) -> int:
+        """Still owed; negative when more was paid than charged."""
+        return self.charged - self.paid + self.refunded - self.written_off
+
+    @property
+    def refundable(self) -> int:
+        """Money received on this line and not yet given back."""
+        return self.paid - self.refunded
+
+    @property
+    def label(self) -> str:
+        label = str(CHARGE_LABELS.get(self.charge_kind, self.charge_kind))
+        return f"{label} ({self.instalment})" if self.instalment else label
+
+    @property
+    def key(self) -> str:
+        return f"{self.charge_kind}:{self.instalment or 0}"
+
+
+def _line_key(charge_kind: str, instalment: int | None) -> tuple[str, int]:
+    return (str(charge_kind), instalment or 0)
+
+
+def lines(application_id: int) -> list[ChargeLine]:
+    """Every charge line of the application, in the order charges were made."""
+    result: dict[tuple[str, int], ChargeLine] = {}
+    entries = LedgerEntry.objects.filter(application_id=application_id).order_by("created_at", "id")
+    for entry in entries:
+        key = _line_key(entry.charge_kind, entry.instalment)
+        line = result.setdefault(key, ChargeLine(entry.charge_kind, entry.instalment))
+        _add(line, entry)
+    return list(result.values())
+
+
+def lines_for(application_ids: list[int]) -> dict[int, dict[str, ChargeLine]]:
+    """The charge lines of many files in one query, by application id then line key."""
+    result: dict[int, dict[str, ChargeLine]] = {pk: {} for pk in application_ids}
+    entries = LedgerEntry.objects.filter(application_id__in=application_ids).order_by(
+        "created_at", "id"
+    )
+    for entry in entries:
+        per_file = result.setdefault(entry.application_id, {})
+        line = ChargeLine(entry.charge_kind, entry.instalment)
+        line = per_file.setdefault(line.key, line)
+        _add(line, entry)
+    return result
+
+
+def line_of(application_id: int, charge_kind: str, instalment: int | None) -> ChargeLine:
+    line = ChargeLine(str(charge_kind), instalment)
+    entries = LedgerEntry.objects.filter(
+        application_id=application_id, charge_kind=charge_kind, instalment=instalment
+    ).order_by("created_at", "id")
+    for entry in entries:
+        _add(line, entry)
+    return line
+
+
+def _add(line: ChargeLine, entry: LedgerEntry) -> None:
+    kind = EntryKind(entry.kind)
+    if kind == EntryKind.CHARGE:
+        line.charged += entry.amount_cents
+        line.creditor_reference = line.creditor_reference or (entry.creditor_reference or "")
+        line.due_on = line.due_on or entry.due_on
+    elif kind == EntryKind.PAYMENT:
+        line.paid += entry.amount_cents
+    elif kind == EntryKind.REVERSAL:
+        line.paid -= entry.amount_cents
+    elif kind == EntryKind.REFUND:
+        line.refunded += entry.amount_cents
+    else:
+        line.written_off += entry.amount_cents
+
+
 def balance_cents(application_id: int, charge_kind: ChargeKind | None = None) -> int:
     """What the candidate still owes (negative: what they paid too much)."""
     entries = LedgerEntry.objects.filter(application_id=application_id)
@@ -35,22 +140,37 @@ def balance_cents(application_id: int, charge_kind: ChargeKind | None = None) ->
 
 
 def fee_status(application_id: int) -> FeeStatus:
-    entries = list(
-        LedgerEntry.objects.filter(
-            application_id=application_id, charge_kind=ChargeKind.APPLICATION_FEE
-        ).values_list("kind", "amount_cents")
-    )
-    charged = sum(amount for kind, amount in entries if kind == EntryKind.CHARGE)
-    if not charged:
+    """Where the application fee stands; submission needs it PAID or WAIVED."""
+    line = ChargeLine(ChargeKind.APPLICATION_FEE, None)
+    for entry in LedgerEntry.objects.filter(
+        application_id=application_id, charge_kind=ChargeKind.APPLICATION_FEE
+    ):
+        _add(line, entry)
+    if not line.charged:
         return FeeStatus.NOT_CHARGED
-    balance = sum(
-        amount if kind in (EntryKind.CHARGE, EntryKind.REFUND) else -amount
-        for kind, amount in entries
-    )
-    if balance > 0:
+    if line.outstanding > 0:
         return FeeStatus.DUE
-    paid = sum(amount for kind, amount in entries if kind == EntryKind.PAYMENT)
-    return FeeStatus.PAID if paid else FeeStatus.WAIVED
+    return FeeStatus.PAID if line.paid - line.refunded > 0 else FeeStatus.WAIVED
+
+
+def _positive(amount_cents: int) -> None:
+    if amount_cents <= 0:
+        raise LedgerError(_("An amount must be more than zero."), code="amount_not_positive")
+
+
+def _details(entry: LedgerEntry) -> dict[str, object]:
+    details: dict[str, object] = {
+        "entry_id": entry.pk,
+        "charge_kind": entry.charge_kind,
+        "amount_cents": entry.amount_cents,
+    }
+    if entry.instalment:
+        details["instalment"] = entry.instalment
+    if entry.method:
+        details["method"] = entry.method
+    if entry.note:
+        details["note"] = entry.note
+    return details
 
 
 def charge(
@@ -62,17 +182,30 @@ def charge(
     reference: str = "",
     instalment: int | None = None,
     note: str = "",
+    due_on: dt.date | None = None,
 ) -> LedgerEntry:
-    return LedgerEntry.objects.create(
-        application_id=application_id,
-        kind=EntryKind.CHARGE,
-        charge_kind=charge_kind,
-        amount_cents=amount_cents,
-        reference=reference,
-        instalment=instalment,
-        note=note,
-        created_by=by,
-    )
+    """Charge the candidate; the charge gets its own RF creditor reference for transfers."""
+    from admissions.payments.references import new_creditor_reference
+
+    _positive(amount_cents)
+    with transaction.atomic():
+        application = history.lock_application(application_id)
+        entry = LedgerEntry.objects.create(
+            application_id=application_id,
+            kind=EntryKind.CHARGE,
+            charge_kind=charge_kind,
+            amount_cents=amount_cents,
+            reference=reference,
+            creditor_reference=new_creditor_reference(),
+            instalment=instalment,
+            due_on=due_on,
+            note=note,
+            created_by=by,
+        )
+        details = _details(entry)
+        details["creditor_reference"] = entry.creditor_reference
+        history.record(application, action="payment.charged", by=by, details=details)
+    return entry
 
 
 def record_payment(
@@ -85,15 +218,157 @@ def record_payment(
     external_id: str | None = None,
     reference: str = "",
     note: str = "",
+    instalment: int | None = None,
 ) -> LedgerEntry:
-    return LedgerEntry.objects.create(
-        application_id=application_id,
-        kind=EntryKind.PAYMENT,
-        charge_kind=charge_kind,
-        amount_cents=amount_cents,
-        method=method,
-        external_id=external_id,
-        reference=reference,
-        note=note,
-        created_by=by,
-    )
+    """Record money received and issue its receipt.
+
+    With an `external_id` (the provider's or bank's id) the call is idempotent: the same
+    id a second time returns the first entry and records nothing.
+    """
+    from admissions.payments.receipts import issue_receipt
+
+    _positive(amount_cents)
+    if external_id:
+        existing = LedgerEntry.objects.filter(external_id=external_id).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            application = history.lock_application(application_id)
+            entry = LedgerEntry.objects.create(
+                application_id=application_id,
+                kind=EntryKind.PAYMENT,
+                charge_kind=charge_kind,
+                instalment=instalment,
+                amount_cents=amount_cents,
+                method=method,
+                external_id=external_id or None,
+                reference=reference,
+                note=note,
+                created_by=by,
+            )
+            receipt = issue_receipt(entry, application=application)
+            details = _details(entry)
+            details["receipt"] = receipt.display_number
+            history.record(application, action="payment.received", by=by, details=details)
+            transaction.on_commit(
+                lambda: payment_recorded.send(
+                    sender=LedgerEntry, entry=entry, application_id=application_id
+                )
+            )
+    except IntegrityError:
+        # The same external id raced in from a second delivery: the first one stands.
+        if external_id:
+            existing = LedgerEntry.objects.filter(external_id=external_id).first()
+            if existing is not None:
+                return existing
+        raise
+    return entry
+
+
+def record_refund(
+    application_id: int,
+    *,
+    charge_kind: ChargeKind | str,
+    amount_cents: int,
+    method: Method | str,
+    by: User | None,
+    instalment: int | None = None,
+    note: str = "",
+    external_id: str | None = None,
+    reverses: LedgerEntry | None = None,
+) -> LedgerEntry:
+    """Give money back; refused when it is more than what was paid on the charge line."""
+    _positive(amount_cents)
+    with transaction.atomic():
+        application = history.lock_application(application_id)
+        line = line_of(application_id, charge_kind, instalment)
+        if amount_cents > line.refundable:
+            raise LedgerError(
+                _("A refund cannot exceed what was paid on this charge (%(cents)s cents).")
+                % {"cents": line.refundable},
+                code="refund_exceeds_paid",
+                details={"refundable_cents": line.refundable},
+            )
+        entry = LedgerEntry.objects.create(
+            application_id=application_id,
+            kind=EntryKind.REFUND,
+            charge_kind=charge_kind,
+            instalment=instalment,
+            amount_cents=amount_cents,
+            method=method,
+            external_id=external_id or None,
+            reverses=reverses,
+            note=note,
+            created_by=by,
+        )
+        history.record(application, action="payment.refunded", by=by, details=_details(entry))
+    return entry
+
+
+def write_off(
+    application_id: int,
+    *,
+    charge_kind: ChargeKind | str,
+    amount_cents: int,
+    by: User | None,
+    instalment: int | None = None,
+    note: str = "",
+) -> LedgerEntry:
+    """Cancel what is still owed on a line (a charge made in error, a waived fee)."""
+    _positive(amount_cents)
+    with transaction.atomic():
+        application = history.lock_application(application_id)
+        line = line_of(application_id, charge_kind, instalment)
+        if amount_cents > line.outstanding:
+            raise LedgerError(
+                _("A write-off cannot exceed what is still owed on this charge."),
+                code="write_off_exceeds_due",
+                details={"outstanding_cents": line.outstanding},
+            )
+        entry = LedgerEntry.objects.create(
+            application_id=application_id,
+            kind=EntryKind.WRITE_OFF,
+            charge_kind=charge_kind,
+            instalment=instalment,
+            amount_cents=amount_cents,
+            note=note,
+            created_by=by,
+        )
+        history.record(application, action="payment.written_off", by=by, details=_details(entry))
+    return entry
+
+
+def reverse_payment(payment: LedgerEntry, *, by: User | None, note: str) -> LedgerEntry:
+    """Undo a payment the bank took back (a rejected direct debit), once."""
+    if payment.kind != EntryKind.PAYMENT:
+        raise LedgerError(_("Only a payment can be reversed."), code="not_a_payment")
+    with transaction.atomic():
+        application = history.lock_application(payment.application_id)
+        if LedgerEntry.objects.filter(reverses=payment, kind=EntryKind.REVERSAL).exists():
+            raise LedgerError(_("This payment was already reversed."), code="already_reversed")
+        line = line_of(payment.application_id, payment.charge_kind, payment.instalment)
+        if payment.amount_cents > line.refundable:
+            raise LedgerError(
+                _("This payment was refunded in part; settle the refund before reversing it."),
+                code="reversal_exceeds_paid",
+            )
+        entry = LedgerEntry.objects.create(
+            application_id=payment.application_id,
+            kind=EntryKind.REVERSAL,
+            charge_kind=payment.charge_kind,
+            instalment=payment.instalment,
+            amount_cents=payment.amount_cents,
+            method=payment.method,
+            reverses=payment,
+            note=note,
+            created_by=by,
+        )
+        details = _details(entry)
+        details["reverses"] = payment.pk
+        history.record(application, action="payment.reversed", by=by, details=details)
+    return entry
+
+
+def signed_sum(entries: list[LedgerEntry]) -> int:
+    return sum(SIGN[EntryKind(entry.kind)] * entry.amount_cents for entry in entries)

@@ -1,4 +1,18 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from admissions.payments import views
 
 app_name = "payments"
-urlpatterns: list[URLPattern] = []
+LINE = "<slug:charge>/<int:instalment>"
+urlpatterns = [
+    path("simulator/", views.simulator, name="simulator"),
+    path("demo/<str:session_id>/", views.demo_checkout, name="demo_checkout"),
+    path("<str:reference>/", views.overview, name="overview"),
+    path("<str:reference>/mandate/", views.mandate, name="mandate"),
+    path("<str:reference>/documents/<int:pk>/", views.document, name="document"),
+    path(f"<str:reference>/transfer/{LINE}/", views.transfer, name="transfer"),
+    path(f"<str:reference>/transfer/{LINE}/pdf/", views.transfer_pdf, name="transfer_pdf"),
+    path(f"<str:reference>/card/{LINE}/", views.card_start, name="card_start"),
+    path(f"<str:reference>/card/{LINE}/done/", views.card_done, name="card_done"),
+    path(f"<str:reference>/invoice/{LINE}/", views.invoice, name="invoice"),
+]

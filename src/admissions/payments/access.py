@@ -1,0 +1,63 @@
+"""Who may handle money: finance officers, on the institutions and programmes they hold.
+
+Institution-wide work (bank statements, direct-debit files) needs a finance role on the
+whole institution; work on a file needs it on the file's programme. Platform
+administrators may do everything.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from admissions.catalog.models import Institution
+from admissions.people.models import Role, StaffRole, User
+from admissions.people.permissions import (
+    allowed_programme_ids,
+    can_act_on_programme,
+    has_platform_role,
+)
+
+if TYPE_CHECKING:
+    from admissions.applications.models import Application
+
+FINANCE = (Role.FINANCE_OFFICER,)
+# Staff who may ask for a refund on a file; only a finance officer approves it.
+REFUND_REQUESTERS = (Role.FINANCE_OFFICER, Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN)
+
+
+def is_finance_staff(user: User) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return has_platform_role(user) or StaffRole.objects.filter(user=user, role__in=FINANCE).exists()
+
+
+def finance_institutions(user: User) -> QuerySet[Institution]:
+    """Institutions where `user` handles money for every programme."""
+    if not user.is_authenticated or not user.is_active:
+        return Institution.objects.none()
+    if has_platform_role(user):
+        return Institution.objects.all()
+    held = StaffRole.objects.filter(
+        user=user, role__in=FINANCE, programme__isnull=True, institution__isnull=False
+    ).values("institution_id")
+    return Institution.objects.filter(pk__in=held)
+
+
+def finance_programme_ids(user: User) -> QuerySet[Any]:
+    return allowed_programme_ids(user, FINANCE)
+
+
+def finance_applications(user: User) -> QuerySet[Application]:
+    from admissions.payments.history import application_model
+
+    return application_model().objects.filter(programme_id__in=finance_programme_ids(user))
+
+
+def can_handle_money(user: User, application: Application) -> bool:
+    return can_act_on_programme(user, application.programme_id, FINANCE)
+
+
+def can_request_refund(user: User, application: Application) -> bool:
+    return can_act_on_programme(user, application.programme_id, REFUND_REQUESTERS)

@@ -1,0 +1,1 @@
+"""Card payment providers; see base.py for the interface and the registry."""

@@ -1,0 +1,1 @@
+"""The offline demonstration provider: no real money."""

@@ -1,0 +1,343 @@
+"""The candidates' payment pages: cost simulator, what a file owes, how to pay it.
+
+Pages parse input, check that the file is the candidate's own, call a payment service and
+render. A refusal of a service comes back as a message on the page, never as an error page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from admissions.applications.models import Application
+from admissions.core.errors import DomainError
+from admissions.payments import checkout, ledger, mandates, receipts
+from admissions.payments.forms import MandateForm, ProgrammeForm, SimulatorForm
+from admissions.payments.instructions import BankDetails, bank_details
+from admissions.payments.ledger import ChargeLine
+from admissions.payments.models import (
+    CardCheckout,
+    CheckoutStatus,
+    EntryKind,
+    FinanceDocument,
+    LedgerEntry,
+)
+from admissions.payments.pdf import render_pdf
+from admissions.payments.providers.base import get_provider
+from admissions.payments.simulator import Simulation, rules_for, simulate
+from admissions.rules.fees import payment_methods
+from admissions.rules.vocabulary import ChargeKind, PaymentMethod
+
+# Stripe's hosted page is reached by a redirect after our form: the page holding the
+# form must allow it as a form target.
+STRIPE_FORM_ACTION = "https://checkout.stripe.com"
+
+
+def _language() -> str:
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+def _own(request: HttpRequest, reference: str) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("campaign", "programme__institution", "candidate"),
+        reference=reference,
+        candidate_id=request.user.pk,
+    )
+
+
+def _charge_kind(value: str) -> ChargeKind:
+    try:
+        return ChargeKind(value)
+    except ValueError:
+        raise Http404 from None
+
+
+def _line(application: Application, charge: str, instalment: int) -> ChargeLine:
+    line = ledger.line_of(application.pk, _charge_kind(charge), instalment or None)
+    if line.charged <= 0:
+        raise Http404
+    return line
+
+
+@dataclass(frozen=True)
+class LineView:
+    line: ChargeLine
+    card: bool
+    transfer: bool
+    debit: bool
+
+    @property
+    def slug(self) -> str:
+        return self.line.charge_kind
+
+    @property
+    def number(self) -> int:
+        return self.line.instalment or 0
+
+
+def simulator(request: HttpRequest) -> HttpResponse:
+    """Pick a programme, then a financing mode and a track: the total and the instalments."""
+    form: ProgrammeForm = ProgrammeForm(request.GET or None)
+    simulation: Simulation | None = None
+    if form.is_valid():
+        programme = form.cleaned_data["programme"]
+        rules = rules_for(programme)
+        form = SimulatorForm(
+            request.GET if "track" in request.GET else None,
+            rules=rules,
+            programme_slug=programme.slug,
+            initial={"programme": programme},
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                simulation = simulate(
+                    programme,
+                    financing_mode=form.cleaned_data["financing_mode"],
+                    track=form.cleaned_data["track"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+    return render(
+        request,
+        "payments/simulator.html",
+        {"form": form, "simulation": simulation, "language": _language()},
+    )
+
+
+@login_required
+def overview(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _own(request, reference)
+    rules = application.campaign.rules
+    provider = get_provider()
+    bank = _safe_bank_details(request, application)
+    rows = []
+    for line in ledger.lines(application.pk):
+        methods = payment_methods(rules, ChargeKind(line.charge_kind))
+        owed = line.outstanding > 0
+        rows.append(
+            LineView(
+                line=line,
+                card=owed and PaymentMethod.CARD in methods,
+                transfer=owed and bank is not None and PaymentMethod.BANK_TRANSFER in methods,
+                debit=owed and PaymentMethod.SEPA_DIRECT_DEBIT in methods,
+            )
+        )
+    mandate = mandates.active_mandate(application.pk)
+    response = render(
+        request,
+        "payments/overview.html",
+        {
+            "application": application,
+            "rows": rows,
+            "balance": sum(row.line.outstanding for row in rows),
+            "documents": FinanceDocument.objects.filter(application=application).order_by(
+                "issued_at", "pk"
+            ),
+            "mandate": mandate,
+            # Offered once instalments are charged that may be debited.
+            "offers_debit": any(row.debit for row in rows) or mandate is not None,
+            "provider": provider,
+        },
+    )
+    if provider.name == "stripe":
+        response.headers["Content-Security-Policy"] = _csp_with_form_action(STRIPE_FORM_ACTION)
+    return response
+
+
+def _csp_with_form_action(origin: str) -> str:
+    from admissions.core.middleware import POLICY
+
+    return POLICY.replace("form-action 'self'", f"form-action 'self' {origin}")
+
+
+def _safe_bank_details(request: HttpRequest, application: Application) -> BankDetails | None:
+    try:
+        return bank_details(application.campaign.rules)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return None
+
+
+@login_required
+def transfer(request: HttpRequest, reference: str, charge: str, instalment: int) -> HttpResponse:
+    application = _own(request, reference)
+    line = _line(application, charge, instalment)
+    bank = _safe_bank_details(request, application)
+    if bank is None:
+        return redirect("payments:overview", reference=application.reference)
+    return render(
+        request,
+        "payments/transfer.html",
+        {"application": application, "line": line, "bank": bank},
+    )
+
+
+@login_required
+def transfer_pdf(
+    request: HttpRequest, reference: str, charge: str, instalment: int
+) -> HttpResponse:
+    application = _own(request, reference)
+    line = _line(application, charge, instalment)
+    bank = _safe_bank_details(request, application)
+    if bank is None:
+        return redirect("payments:overview", reference=application.reference)
+    language = _language()
+    programme = application.programme
+    pdf = render_pdf(
+        "payments/pdf/instructions.html",
+        {
+            "application": application,
+            "line": line,
+            "bank": bank,
+            "institution_name": application.campaign.rules.institution.name,
+            "programme_name": programme.name_en if language == "en" else programme.name_fr,
+        },
+        language=language,
+    )
+    return _pdf_response(pdf, f"{application.reference}-{line.key.replace(':', '-')}.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def card_start(request: HttpRequest, reference: str, charge: str, instalment: int) -> HttpResponse:
+    application = _own(request, reference)
+    line = _line(application, charge, instalment)
+    done = reverse("payments:card_done", args=[application.reference, line.charge_kind, instalment])
+    try:
+        _checkout, target = checkout.start_card_checkout(
+            application,
+            charge_kind=line.charge_kind,
+            instalment=line.instalment,
+            by=request.user,  # type: ignore[arg-type]
+            success_url=request.build_absolute_uri(done),
+            cancel_url=request.build_absolute_uri(
+                reverse("payments:overview", args=[application.reference])
+            ),
+            language=_language(),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("payments:overview", reference=application.reference)
+    return redirect(target)
+
+
+@login_required
+def card_done(request: HttpRequest, reference: str, charge: str, instalment: int) -> HttpResponse:
+    """Where the provider sends the candidate back; the notification may arrive later."""
+    application = _own(request, reference)
+    line = _line(application, charge, instalment)
+    session = request.GET.get("session_id", "")
+    attempt = CardCheckout.objects.filter(application=application, session_id=session).first()
+    return render(
+        request,
+        "payments/card_done.html",
+        {
+            "application": application,
+            "line": line,
+            "checkout": attempt,
+            "paid": attempt is not None and attempt.status == CheckoutStatus.PAID,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demo_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
+    attempt = get_object_or_404(
+        CardCheckout.objects.select_related("application"),
+        session_id=session_id,
+        provider="demo",
+        application__candidate_id=request.user.pk,
+    )
+    application = attempt.application
+    done = reverse(
+        "payments:card_done",
+        args=[application.reference, attempt.charge_kind, attempt.instalment or 0],
+    )
+    if request.method == "POST":
+        if attempt.status == CheckoutStatus.OPEN:
+            checkout.pay_demo(attempt, by=request.user)  # type: ignore[arg-type]
+        return redirect(f"{done}?session_id={attempt.session_id}")
+    return render(
+        request,
+        "payments/demo_checkout.html",
+        {"checkout": attempt, "application": application},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mandate(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _own(request, reference)
+    form = MandateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mandates.sign_mandate(
+                application,
+                holder=form.cleaned_data["holder"],
+                iban=form.cleaned_data["iban"],
+                bic=form.cleaned_data["bic"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except DomainError as error:
+            field = error.details.get("field") if isinstance(error.details, dict) else None
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Your direct-debit mandate is recorded."))
+            return redirect("payments:overview", reference=application.reference)
+    return render(
+        request,
+        "payments/mandate.html",
+        {
+            "application": application,
+            "form": form,
+            "mandate": mandates.active_mandate(application.pk),
+            "institution_name": application.campaign.rules.institution.name,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invoice(request: HttpRequest, reference: str, charge: str, instalment: int) -> HttpResponse:
+    application = _own(request, reference)
+    _line(application, charge, instalment)
+    entry = (
+        LedgerEntry.objects.filter(
+            application=application,
+            kind=EntryKind.CHARGE,
+            charge_kind=charge,
+            instalment=instalment or None,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    document = receipts.issue_invoice(entry, by=request.user)  # type: ignore[arg-type]
+    return redirect("payments:document", reference=application.reference, pk=document.pk)
+
+
+@login_required
+def document(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    application = _own(request, reference)
+    found = get_object_or_404(FinanceDocument, pk=pk, application=application)
+    language = request.GET.get("lang", _language())
+    if language not in ("fr", "en"):
+        language = _language()
+    pdf = receipts.render_document(found, language=language)
+    return _pdf_response(pdf, f"{found.display_number}.pdf")
