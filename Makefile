@@ -7,6 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 MANAGE := $(PY) -m admissions.manage
+# Seconds a single test may take before it is reported as hung.
+PYTEST_TIMEOUT ?= 300
+PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
 
 .PHONY: run test install install-dev lint typecheck pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages
 
@@ -18,13 +21,22 @@ $(TOOLS)/bin/uv:
 $(PY): | $(UV)
 	$(UV) venv --quiet --python $(PYTHON) $(VENV)
 
-install: $(PY) | $(UV)
-	$(UV) pip sync --quiet --python $(PY) requirements/main.txt
+# Stamps make a second run skip the installs (and work offline) until a lock file changes.
+# The runtime install adds to the environment, so `make run` keeps the test tools that
+# `make test` installed; the development install syncs exactly to its lock file.
+$(VENV)/.installed-main: requirements/main.txt pyproject.toml | $(PY) $(UV)
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/main.txt
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	@touch $@
 
-install-dev: $(PY) | $(UV)
-	$(UV) pip sync --quiet --python $(PY) requirements/dev.txt
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(PY) $(UV)
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements/dev.txt
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	@touch $@ $(VENV)/.installed-main
+
+install: $(VENV)/.installed-main
+
+install-dev: $(VENV)/.installed-dev
 
 migrate:
 	$(MANAGE) migrate --no-input -v0
@@ -48,10 +60,12 @@ typecheck:
 	$(VENV)/bin/mypy src
 
 pytest-sqlite:
-	$(PY) -m pytest -p no:cacheprovider
+	$(PYTEST)
 
 pytest-postgres:
-	$(PY) -m pytest -p no:cacheprovider --database=postgres
+	$(PYTEST) --database=postgres
+
+pytest: pytest-sqlite pytest-postgres
 
 test: install-dev lint typecheck pytest-sqlite pytest-postgres
 

@@ -1,18 +1,133 @@
-"""Test settings come from the environment, set here before Django reads its settings."""
+"""The test run's settings, its database engine and its real services.
+
+pytest-django reads the settings before this file is imported, so the test values below
+are applied as an override at configure time rather than through ADMISSIONS_* variables.
+
+`pytest --database=postgres` runs the suite on a throw-away PostgreSQL cluster instead of
+SQLite. The real services the suite talks to (PostgreSQL, Redis, clamd, SMTP, S3) are
+session fixtures in tests/services/, each started on 127.0.0.1 and a free port.
+"""
 
 from __future__ import annotations
 
-import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
-os.environ.setdefault("ADMISSIONS_EMAIL_URL", "locmem://")
-os.environ.setdefault("ADMISSIONS_TASKS", "immediate")
-os.environ.setdefault("ADMISSIONS_MEDIA_ROOT", tempfile.mkdtemp(prefix="admissions-media-"))
-os.environ.setdefault("ADMISSIONS_LOGIN_FAILED_RATE", "5/5m/ip,5/5m/key")
+import dj_database_url
+import pytest
+from pytest_django import DjangoDbBlocker
 
-import pytest  # noqa: E402
+pytest_plugins = [
+    "tests.services.postgres",
+    "tests.services.redis_server",
+    "tests.services.clamd",
+    "tests.services.smtp",
+    "tests.services.s3",
+]
+
+DATABASE_ENGINES = ("sqlite", "postgres")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=DATABASE_ENGINES,
+        default="sqlite",
+        help="database engine of the test run: sqlite (default) or postgres, a throw-away "
+        "cluster started from the installed PostgreSQL server",
+    )
+
+
+_TEST_OVERRIDE = pytest.StashKey[tuple[object, Path]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+    from django.test import override_settings
+
+    media_root = Path(tempfile.mkdtemp(prefix="admissions-media-"))
+    local_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(media_root), "base_url": "/nowhere/"},
+    }
+    override = override_settings(
+        MEDIA_ROOT=media_root,
+        STORAGES={**settings.STORAGES, "default": local_storage},
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        TASK_BACKEND_NAME="immediate",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        CLAMD_ADDRESS="",
+        PRODUCTION=False,
+        MODE="development",
+    )
+    override.enable()
+    config.stash[_TEST_OVERRIDE] = (override, media_root)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _TEST_OVERRIDE in config.stash:
+        override, media_root = config.stash[_TEST_OVERRIDE]
+        override.disable()  # type: ignore[attr-defined]
+        shutil.rmtree(media_root, ignore_errors=True)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database: {config.getoption('database')}"
+
+
+@pytest.fixture(scope="session")
+def database_engine(request: pytest.FixtureRequest) -> str:
+    """sqlite or postgres: the engine this run's tests use."""
+    return str(request.config.getoption("database"))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request: pytest.FixtureRequest, database_engine: str) -> None:
+    if database_engine == "postgres":
+        from django.conf import settings
+        from django.db import connections
+
+        server = request.getfixturevalue("postgres_server")
+        default = settings.DATABASES["default"]
+        # Change the dict in place: Django's connection handler already holds it.
+        default.clear()
+        default.update(dj_database_url.parse(server.url("admissions"), conn_max_age=0))
+        connections.configure_settings(settings.DATABASES)
+        # A connection opened before now would still speak to SQLite.
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+            del connections[connection.alias]
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, database_engine: str
+) -> Iterator[None]:
+    yield
+    if database_engine == "postgres":
+        # A thread that served a last request (a live server's) may still hold a session on
+        # the test database, and PostgreSQL refuses to drop a database in use.
+        from django.db import connection
+
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings: object) -> None:
+    # The manifest exists only after collectstatic; pages under test name their assets plainly.
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

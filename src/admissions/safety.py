@@ -15,6 +15,7 @@ def check_production(
     database_url: str,
     clamd_address: str,
     email_backend: str,
+    site_url: str,
 ) -> None:
     """Raise ImproperlyConfigured listing every unsafe production value at once."""
     problems: list[str] = []
@@ -32,5 +33,7 @@ def check_production(
         problems.append("ADMISSIONS_CLAMD must be set in production: documents must be scanned")
     if email_backend.endswith(("console.EmailBackend", "locmem.EmailBackend")):
         problems.append("ADMISSIONS_EMAIL_URL must point to a real mail server in production")
+    if not site_url.startswith("https://"):
+        problems.append("ADMISSIONS_SITE_URL must be an https:// address in production")
     if problems:
         raise ImproperlyConfigured("Unsafe production settings: " + "; ".join(problems))

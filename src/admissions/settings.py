@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "admissions.portal",
     "admissions.office",
     "admissions.api",
+    "admissions.demo",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +93,12 @@ TEMPLATES = [
 
 # Database --------------------------------------------------------------------------------
 DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'admissions.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except ValueError as error:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"ADMISSIONS_DATABASE_URL: {error}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -125,6 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
+ACCOUNT_ADAPTER = "admissions.people.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -152,6 +159,8 @@ USE_TZ = True
 
 # Static and media files ------------------------------------------------------------------
 STATIC_URL = "/static/"
+# The shared look (base.html's stylesheet and scripts) belongs to no single app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env.string("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGE_BACKEND = env.choice("STORAGE", "local", ("local", "s3"))
@@ -236,14 +245,53 @@ _TASK_BACKENDS = {
     "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
 }
 TASKS = {"default": _TASK_BACKENDS[TASK_BACKEND_NAME]}
+if TASK_BACKEND_NAME == "rq":
+    INSTALLED_APPS.append("django_rq")  # the RQ backend reads its queues through django_rq
+# /healthz reports the platform degraded when a ready task waits longer than this.
+TASKS_STALE_MINUTES = env.integer("TASKS_STALE_MINUTES", 15, minimum=1)
 RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+
+# Cache -----------------------------------------------------------------------------------
+# Rate limits (failed log-ins, sign-ups) count in the cache: every process of a site must
+# share it, so a site with several processes sets a Redis URL here.
+CACHE_URL = env.string("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Antivirus -------------------------------------------------------------------------------
 # tcp://127.0.0.1:3310 or unix:///run/clamav/clamd.ctl; empty means documents stay unscanned.
-CLAMD_ADDRESS = env.string("CLAMD", "")
+CLAMD_ADDRESS = env.string("CLAMD", "").strip()
+if CLAMD_ADDRESS and not CLAMD_ADDRESS.startswith(("tcp://", "unix://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"ADMISSIONS_CLAMD: expected tcp://host:port or unix:///path/to/socket, "
+        f"got {CLAMD_ADDRESS!r}"
+    )
+CLAMD_TIMEOUT = env.integer("CLAMD_TIMEOUT", 30, minimum=1)
+
+# Documents -------------------------------------------------------------------------------
+# Each document's own limits are in the rulebook; these bound what any upload may cost to
+# check (docs/documents.md).
+DOCUMENTS_IMPORT_MAX_BYTES = env.integer("DOCUMENTS_IMPORT_MAX_MB", 100, minimum=1) * 1024**2
+DOCUMENTS_MAX_IMAGE_PIXELS = (
+    env.integer("DOCUMENTS_MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000
+)
+DOCUMENTS_QUARANTINE_DAYS = env.integer("DOCUMENTS_QUARANTINE_DAYS", 30, minimum=1)
 
 # Rulebooks -------------------------------------------------------------------------------
 RULEBOOK_DIR = PACKAGE_DIR / "rulebooks"
+
+# Payments --------------------------------------------------------------------------------
+# "demo" takes no real money (pages say so); "stripe" needs both Stripe secrets below.
+PAYMENTS_CARD_PROVIDER = env.choice("CARD_PROVIDER", "demo", ("demo", "stripe"))
+STRIPE_SECRET_KEY = env.string("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env.string("STRIPE_WEBHOOK_SECRET", "")
 
 # Security --------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -260,7 +308,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice(
+            "LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")
+        ).upper(),
+    },
+    # pikepdf announces its logging bridge at INFO on every start.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }
 
 if PRODUCTION:
@@ -271,4 +326,5 @@ if PRODUCTION:
         database_url=DATABASE_URL,
         clamd_address=CLAMD_ADDRESS,
         email_backend=str(globals()["EMAIL_BACKEND"]),
+        site_url=SITE_URL,
     )

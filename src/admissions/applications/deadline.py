@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from admissions.catalog.models import Campaign
-from admissions.people.facts import FactsError, candidate_facts
+from admissions.people.facts import candidate_facts
 from admissions.people.models import CandidateProfile, User
-from admissions.rules.facts import CandidateFacts
+from admissions.rules.facts import CandidateFacts, FactsError
 from admissions.rules.international import in_group
 
 

@@ -15,16 +15,16 @@ class DomainError(Exception):
         self.details = details
 
 
-class IllegalTransition(DomainError):
+class IllegalTransition(DomainError):  # noqa: N818 - a name callers already use
     code = "illegal_transition"
     http_status = 409
 
 
-class NotAllowed(DomainError):
+class NotAllowed(DomainError):  # noqa: N818 - a name callers already use
     code = "not_allowed"
     http_status = 403
 
 
-class ValidationFailed(DomainError):
+class ValidationFailed(DomainError):  # noqa: N818 - a name callers already use
     code = "validation_failed"
     http_status = 422

@@ -51,7 +51,7 @@ def create_staff() -> list[tuple[str, str, str]]:
         admin.is_superuser = True
         admin.save(update_fields=["is_superuser"])
     StaffRole.objects.get_or_create(user=admin, role=Role.PLATFORM_ADMIN)
-    rows.append((PLATFORM_ADMIN, Role.PLATFORM_ADMIN.label, "-"))
+    rows.append((PLATFORM_ADMIN, str(Role.PLATFORM_ADMIN.label), "-"))
     for institution in Institution.objects.order_by("slug"):
         for prefix, role in STAFF_ROLES:
             email = staff_email(prefix, institution)
