@@ -40,6 +40,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of row locks are not run on SQLite: the PostgreSQL run of `make test` runs them."""
+    if config.getoption("--database") == "postgres":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    deselected = [item for item in items if item.get_closest_marker("postgres_only")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 _TEST_OVERRIDE = pytest.StashKey[tuple[object, Path]]()
 
 

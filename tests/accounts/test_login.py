@@ -101,3 +101,30 @@ def test_production_settings_hash_passwords_with_argon2(tmp_path: object) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("argon2$argon2id$")
+
+
+def test_failed_log_ins_are_counted_in_the_shared_cache(
+    client: Client, settings: object, redis_server: str
+) -> None:
+    """With ADMISSIONS_CACHE_URL set, every process sees the same count of failed log-ins."""
+    import redis
+    from django.core.cache import caches
+
+    settings.CACHES = {  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server,
+        }
+    }
+    caches["default"].clear()
+    verified_user()
+    for _attempt in range(5):
+        log_in(client, "amina@example.org", "wrong password")
+    # The counters are in Redis, not in this process's memory.
+    assert redis.Redis.from_url(redis_server).keys("*rl:*")
+    # Another process (here, another client and a fresh cache connection) is refused too.
+    caches["default"].close()
+    other = Client()
+    page = log_in(other, "amina@example.org", PASSWORD).content.decode()  # type: ignore[attr-defined]
+    assert "Too many failed login attempts. Try again later." in page
+    caches["default"].clear()

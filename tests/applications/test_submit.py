@@ -198,12 +198,11 @@ def _submit_and_expect(application: Application, candidate: User, in_time: bool)
     assert submit_events(application) == 0
 
 
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_submissions_make_one_event(
     database_engine: str, clock: time_machine.Coordinates
 ) -> None:
-    if database_engine != "postgres":
-        pytest.skip("row locks need PostgreSQL: run with --database=postgres")
     campaign = load_preset("imt-nord-europe")
     candidate = eligible_candidate()
     application = ready_application(candidate, campaign)

@@ -106,13 +106,12 @@ def test_documents_render_in_french_and_english(
     assert _title(french) != _title(english)
 
 
+@pytest.mark.postgres_only
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_payments_get_consecutive_receipt_numbers(
     database_engine: str, nord_campaign: Campaign
 ) -> None:
-    if database_engine != "postgres":
-        pytest.skip("needs the row locks of PostgreSQL: run with --database=postgres")
     from admissions.applications.models import Application
 
     files = []

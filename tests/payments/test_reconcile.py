@@ -266,6 +266,7 @@ def test_an_unreadable_file_is_refused_with_a_clear_message(
     assert "camt.053" in refused.value.message
 
 
+@pytest.mark.postgres_only
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_one_statement_at_once_take_each_entry_once(
@@ -274,8 +275,6 @@ def test_two_imports_of_one_statement_at_once_take_each_entry_once(
     make_application: MakeApplication,
     nord_finance: User,
 ) -> None:
-    if database_engine != "postgres":
-        pytest.skip("needs the row locks of PostgreSQL: run with --database=postgres")
     application = make_application(nord_campaign)
     charge = ledger.charge(application.pk, charge_kind=FEE, amount_cents=6_000, by=None)
     data = statement("duplicate.xml", charge.creditor_reference)

@@ -249,6 +249,7 @@ def test_withdrawn_files_are_not_debited(
     assert sepa.due_debits(nord_campaign.institution, dt.date(2025, 12, 31)) == []
 
 
+@pytest.mark.postgres_only
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_exports_at_once_debit_each_instalment_once(
@@ -258,8 +259,6 @@ def test_two_exports_at_once_debit_each_instalment_once(
     nord_finance: User,
     creditor: None,
 ) -> None:
-    if database_engine != "postgres":
-        pytest.skip("needs the row locks of PostgreSQL: run with --database=postgres")
     application = registered(nord_campaign, make_application)
     mandates.sign_mandate(
         application, holder="Camille Martin", iban=DEBTOR_IBAN, by=application.candidate
