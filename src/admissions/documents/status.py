@@ -16,9 +16,13 @@ from django.utils import timezone
 
 from admissions.documents.lifecycle import SATISFIED, DocumentState
 from admissions.documents.models import Document
-from admissions.rules.checklist import ChecklistError, ChecklistItem, document_checklist
+from admissions.rules.checklist import (
+    ChecklistError,
+    ChecklistItem,
+    document_checklist,
+    item_for,
+)
 from admissions.rules.deadlines import paris_date
-from admissions.rules.schema import DocumentRequirement
 from admissions.rules.vocabulary import DocumentCondition, Track
 
 if TYPE_CHECKING:
@@ -107,31 +111,10 @@ def application_checklist(application: Application) -> list[ChecklistItem]:
         except ChecklistError:
             pass
     return [
-        _everyone_item(requirement)
+        item_for(requirement, None, explained=False)
         for requirement in rulebook.documents.requirements
         if requirement.condition == DocumentCondition.ALWAYS
     ]
-
-
-def _everyone_item(requirement: DocumentRequirement) -> ChecklistItem:
-    return ChecklistItem(
-        code=requirement.code,
-        label=requirement.label,
-        help=requirement.help,
-        condition=requirement.condition,
-        why=None,
-        formats=tuple(requirement.formats),
-        max_size_mb=requirement.max_size_mb,
-        max_bytes=requirement.max_bytes,
-        max_pages=requirement.max_pages,
-        min_width_px=requirement.min_width_px,
-        min_height_px=requirement.min_height_px,
-        needs_validity_date=requirement.needs_validity_date,
-        translation=None,
-        content_language=requirement.content_language,
-        provided_by=requirement.provided_by,
-        min_text_length=requirement.min_text_length,
-    )
 
 
 def missing_requirements(

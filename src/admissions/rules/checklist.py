@@ -114,7 +114,7 @@ def document_checklist(
     policy = rulebook.documents.translation
     translate = policy != TranslationPolicy.NONE and facts.has_foreign_diploma
     return [
-        _item(requirement, policy if translate and requirement.translatable else None)
+        item_for(requirement, policy if translate and requirement.translatable else None)
         for requirement in rulebook.documents.requirements
         if requirement.condition in conditions
     ]
@@ -163,13 +163,19 @@ def _financing_mode(rulebook: Rulebook, code: str, track: Track) -> FinancingMod
     return mode
 
 
-def _item(requirement: DocumentRequirement, translation: TranslationPolicy | None) -> ChecklistItem:
+def item_for(
+    requirement: DocumentRequirement,
+    translation: TranslationPolicy | None,
+    *,
+    explained: bool = True,
+) -> ChecklistItem:
+    """The checklist line of one requirement; `explained` says why it applies to the candidate."""
     return ChecklistItem(
         code=requirement.code,
         label=requirement.label,
         help=requirement.help,
         condition=requirement.condition,
-        why=WHY.get(requirement.condition),
+        why=WHY.get(requirement.condition) if explained else None,
         formats=tuple(requirement.formats),
         max_size_mb=requirement.max_size_mb,
         max_bytes=requirement.max_bytes,
