@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,20 +17,19 @@ from admissions.applications.models import Application
 from admissions.documents.models import DocumentVersion
 from admissions.people.models import User
 from tests.documents import corpus
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from tests.services.base import require_binary
 
 
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = require_binary("chromium", package="chromium")
+    from playwright import sync_api
+
     # Playwright's sync API runs an event loop in this thread; the ORM calls stay synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+            executable_path=chromium, headless=True, args=["--no-sandbox"]
         )
         try:
             yield launched
