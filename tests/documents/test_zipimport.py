@@ -214,3 +214,15 @@ def test_problems_read_in_the_readers_language(application: Application, officer
         french = run(application, archive, officer).problems[0].message
     assert "is not a document of this file" in english
     assert english != french
+
+
+def test_only_the_bundle_summary_at_the_top_is_ignored(
+    application: Application, officer: User
+) -> None:
+    top = run(
+        application, corpus.zip_of({"summary.pdf": corpus.pdf(), "cv.pdf": corpus.pdf()}), officer
+    )
+    assert top.ok, top.problems
+    assert top.ignored == ["summary.pdf"]
+    inside = run(application, corpus.zip_of({"dossier/summary.pdf": corpus.pdf()}), officer)
+    assert [problem.code for problem in inside.problems] == ["unknown_document"]

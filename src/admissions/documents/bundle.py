@@ -39,8 +39,15 @@ class BundleEntry:
     version: DocumentVersion
 
 
-def entry_name(code: str, extension: str, *, translation: bool) -> str:
-    return f"{code}.translation.{extension}" if translation else f"{code}.{extension}"
+def entry_name(
+    code: str, extension: str, *, translation: bool, valid_until: dt.date | None = None
+) -> str:
+    if translation:
+        return f"{code}.translation.{extension}"
+    # The validity date rides in the name, as the import needs it to read the file back.
+    if valid_until is not None:
+        return f"{code}.{valid_until.isoformat()}.{extension}"
+    return f"{code}.{extension}"
 
 
 def bundle_filename(application: Application) -> str:
@@ -69,6 +76,7 @@ def _entries(application: Application, rows: Sequence[ChecklistRow]) -> list[Bun
                     document.requirement_code,
                     version.extension,
                     translation=document.is_translation,
+                    valid_until=document.valid_until,
                 ),
                 requirement_code=document.requirement_code,
                 translation=document.is_translation,

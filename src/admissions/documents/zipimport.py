@@ -7,11 +7,13 @@ Each entry is mapped to a requirement by its name (docs/documents.md):
     <code>.translation.<ext>              its translation ("traduction" also read)
 
 Folders inside the archive are ignored, as are the `__MACOSX/`, `.DS_Store` and `Thumbs.db`
-leftovers of desktop archivers. The archive is refused as a whole, with one line per
-problem, when an entry's path could escape a folder (zip slip), when sizes or compression
-ratios point to a zip bomb, when an entry is itself an archive or not of an allowed type,
-or when any file fails the checks on arrival. Nothing is created until every entry passed;
-then all versions are created in one transaction, and storage is cleaned if that fails.
+leftovers of desktop archivers, and the `summary.pdf` the platform puts at the top of a
+downloaded bundle, so that a bundle can be imported again as it is. The archive is refused
+as a whole, with one line per problem, when an entry's path could escape a folder (zip
+slip), when sizes or compression ratios point to a zip bomb, when an entry is itself an
+archive or not of an allowed type, or when any file fails the checks on arrival. Nothing
+is created until every entry passed; then all versions are created in one transaction, and
+storage is cleaned if that fails.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from admissions.core.errors import DomainError
 from admissions.documents import history, storage
+from admissions.documents.bundle import SUMMARY_NAME
 from admissions.documents.intake import Checked, check_file
 from admissions.documents.models import Document, DocumentVersion
 from admissions.documents.refusals import Refusal, RefusalCode
@@ -156,7 +159,11 @@ def _plan(
         if info.is_dir():
             continue
         path = PurePosixPath(name)
-        if "__MACOSX" in path.parts or path.name.lower() in IGNORED_NAMES:
+        if (
+            "__MACOSX" in path.parts
+            or path.name.lower() in IGNORED_NAMES
+            or _is_bundle_summary(application, name)
+        ):
             report.ignored.append(name)
             continue
         if info.flag_bits & 0x1:
@@ -230,6 +237,14 @@ def _plan(
         report.refuse("", "empty_archive", _("The archive holds no document."))
     # Originals before translations, so that a translation finds its document's slot.
     return sorted(planned, key=lambda item: (item.translation, item.requirement.code))
+
+
+def _is_bundle_summary(application: Application, name: str) -> bool:
+    """The summary a downloaded bundle starts with, unless the rulebook asks for a "summary"."""
+    if name.lower() != SUMMARY_NAME:
+        return False
+    codes = {r.code for r in application.campaign.rules.documents.requirements}
+    return PurePosixPath(SUMMARY_NAME).stem not in codes
 
 
 def _unsafe_path(name: str) -> str:

@@ -58,10 +58,9 @@ class ResolveForm(forms.Form):
 
 class RefundRequestForm(forms.Form):
     line = forms.ChoiceField(label=_("Charge"))
+    # A funding agreement is proven by its document accepted by staff, shown beside the form,
+    # never by a box ticked here.
     event = forms.ChoiceField(label=_("Reason"), choices=REFUND_EVENTS)
-    funding_agreement_validated = forms.BooleanField(
-        label=_("The OPCO or employer funding agreement is validated"), required=False
-    )
     visa_refusal_proven = forms.BooleanField(label=_("The visa refusal is on file"), required=False)
     amount = forms.DecimalField(
         label=_("Amount (EUR)"),

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,7 +50,6 @@ from admissions.payments.reconcile import import_statement
 from admissions.people.models import User
 from admissions.rules.deadlines import end_of_day, paris_date, start_of_day
 from admissions.rules.money import to_cents
-from admissions.rules.refunds import RefundFacts
 from admissions.rules.vocabulary import RefundEvent
 
 View = Callable[..., HttpResponse]
@@ -218,8 +218,13 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @finance_required
 def refund_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "waiting")
+    now = timezone.now()
     found = _refund_requests(_user(request)).select_related(
-        "application__candidate", "application__programme", "requested_by", "decided_by"
+        "application__candidate",
+        "application__programme",
+        "application__campaign",
+        "requested_by",
+        "decided_by",
     )
     if show != "all":
         found = found.filter(status__in=[RefundStatus.REQUESTED, RefundStatus.APPROVED])
@@ -232,7 +237,10 @@ def refund_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "show": show,
-            "items": [(item, forms.DecisionForm(prefix=f"r{item.pk}")) for item in page],
+            "items": [
+                (item, forms.DecisionForm(prefix=f"r{item.pk}"), refunds.due_of(item, now=now))
+                for item in page
+            ],
         },
     )
 
@@ -291,6 +299,11 @@ def _render_file(
     refund_form: forms.RefundRequestForm,
     tuition_form: forms.TuitionForm,
 ) -> HttpResponse:
+    now = timezone.now()
+    agreement = refunds.funding_agreement(application)
+    requests = RefundRequest.objects.filter(application=application).select_related(
+        "application__campaign", "application__programme"
+    )
     return render(
         request,
         "payments/finance/file.html",
@@ -303,7 +316,14 @@ def _render_file(
             "documents": FinanceDocument.objects.filter(application=application),
             "mandates": Mandate.objects.filter(application=application).order_by("-created_at"),
             "debits": DebitItem.objects.filter(application=application).select_related("batch"),
-            "refund_requests": RefundRequest.objects.filter(application=application),
+            "refund_requests": [(item, refunds.due_of(item, now=now)) for item in requests],
+            "agreement": agreement,
+            "agreement_label": agreement.label(get_language() or "fr") if agreement else "",
+            "agreement_due": (
+                refunds.refund_due(application, agreement.rule, waiting=False, now=now)
+                if agreement
+                else None
+            ),
             "amounts_to_confirm": services.amounts_to_confirm(application),
             "refund_form": refund_form,
             "tuition_form": tuition_form,
@@ -325,10 +345,7 @@ def file_refund(request: HttpRequest, reference: str) -> HttpResponse:
                 charge_kind=kind,
                 instalment=int(number) or None,
                 event=RefundEvent(form.cleaned_data["event"]),
-                facts=RefundFacts(
-                    funding_agreement_validated=form.cleaned_data["funding_agreement_validated"],
-                    visa_refusal_proven=form.cleaned_data["visa_refusal_proven"],
-                ),
+                visa_refusal_proven=form.cleaned_data["visa_refusal_proven"],
                 by=_user(request),
                 amount_cents=to_cents(amount) if amount else None,
                 reason=form.cleaned_data["reason"],
