@@ -30,6 +30,7 @@ from admissions.payments.models import (
 from admissions.people.models import Role, User
 from admissions.rules.deadlines import paris_date
 from admissions.rules.vocabulary import ChargeKind
+from tests.payments.agreements import validated_agreement
 from tests.payments.camt import statement
 from tests.payments.conftest import MakeApplication, make_user, staff
 
@@ -174,14 +175,8 @@ def test_refund_request_and_approval_from_the_pages(
     assert refused.status_code == 200
     assert "The application fee is not refundable." in refused.content.decode()
     assert not RefundRequest.objects.exists()
-    asked = client.post(
-        url,
-        {
-            "line": "deposit:0",
-            "event": "funding_agreement_validated",
-            "funding_agreement_validated": "on",
-        },
-    )
+    validated_agreement(application)  # the proof: the agreement accepted by staff
+    asked = client.post(url, {"line": "deposit:0", "event": "funding_agreement_validated"})
     assert asked.status_code == 302
     refund = RefundRequest.objects.get()
     assert refund.status == RefundStatus.REQUESTED

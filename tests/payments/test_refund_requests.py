@@ -1,20 +1,36 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 import pytest
+import time_machine
+from django.template.loader import render_to_string
+from django.test import Client
 from django.utils import translation
 
+from admissions.applications.checks import check_documents
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import NotAllowed
+from admissions.documents.lifecycle import DocumentState
+from admissions.documents.models import Document
+from admissions.documents.review import reject_document
 from admissions.payments import ledger, refunds
 from admissions.payments.errors import IllegalMoveError, LedgerError, RefundNotAllowedError
 from admissions.payments.models import EntryKind, LedgerEntry, Method, RefundRequest, RefundStatus
 from admissions.people.models import Role, User
-from admissions.rules.refunds import RefundFacts
+from admissions.rules.checklist import item_for
+from admissions.rules.deadlines import PARIS
 from admissions.rules.vocabulary import ChargeKind, RefundEvent
-from tests.payments.conftest import MakeApplication, staff
-
-AGREEMENT = RefundFacts(funding_agreement_validated=True)
+from tests.payments.agreements import CODE as AGREEMENT_CODE
+from tests.payments.agreements import (
+    admissions_officer,
+    file_agreement,
+    rejected_agreement,
+    validated_agreement,
+)
+from tests.payments.conftest import MakeApplication, make_user, staff
 
 
 def _paid(
@@ -43,6 +59,13 @@ def work_study(bs_campaign: Campaign, make_application: MakeApplication) -> Appl
     return application
 
 
+@pytest.fixture
+def validated(work_study: Application) -> Application:
+    """The work-study file once the admissions office accepted its funding agreement."""
+    validated_agreement(work_study)
+    return work_study
+
+
 def actions(application: Application) -> list[str]:
     return list(
         ApplicationEvent.objects.filter(
@@ -51,6 +74,7 @@ def actions(application: Application) -> list[str]:
     )
 
 
+@pytest.mark.usefixtures("validated")
 def test_deposit_refund_with_a_validated_agreement_goes_through_approval(
     work_study: Application, bs_finance: User
 ) -> None:
@@ -59,7 +83,6 @@ def test_deposit_refund_with_a_validated_agreement_goes_through_approval(
         charge_kind=ChargeKind.DEPOSIT,
         instalment=None,
         event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
-        facts=AGREEMENT,
         by=bs_finance,
         reason="OPCO agreement received",
     )
@@ -96,7 +119,6 @@ def test_the_application_fee_is_never_refunded(
             charge_kind=ChargeKind.APPLICATION_FEE,
             instalment=None,
             event=RefundEvent.CANDIDATE_WITHDRAWS,
-            facts=AGREEMENT,
             by=bs_finance,
         )
     assert refused.value.details == {"rule": "fee-never", "outcome": "refused_by_rule"}
@@ -113,7 +135,6 @@ def test_the_deposit_is_not_refunded_on_withdrawal(
             charge_kind=ChargeKind.DEPOSIT,
             instalment=None,
             event=RefundEvent.CANDIDATE_WITHDRAWS,
-            facts=AGREEMENT,
             by=bs_finance,
         )
     assert refused.value.details["rule"] == "deposit-withdrawal"  # type: ignore[index]
@@ -128,7 +149,6 @@ def test_an_agreement_not_yet_validated_is_refused(
             charge_kind=ChargeKind.DEPOSIT,
             instalment=None,
             event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
-            facts=RefundFacts(),
             by=bs_finance,
         )
     assert refused.value.details["outcome"] == "proof_missing"  # type: ignore[index]
@@ -144,7 +164,7 @@ def test_first_instalment_refunded_on_a_proven_visa_refusal(
         charge_kind=ChargeKind.TUITION,
         instalment=1,
         event=RefundEvent.VISA_REFUSED,
-        facts=RefundFacts(visa_refusal_proven=True),
+        visa_refusal_proven=True,
         by=nord_finance,
     )
     assert request.rule_code == "first-instalment-visa"
@@ -164,13 +184,13 @@ def test_anything_the_rulebook_does_not_list_is_refused(
             charge_kind=ChargeKind.CVEC,
             instalment=None,
             event=RefundEvent.CANDIDATE_WITHDRAWS,
-            facts=RefundFacts(),
             by=nord_finance,
         )
     assert refused.value.details["outcome"] == "no_rule"  # type: ignore[index]
     assert "does not provide" in refused.value.message
 
 
+@pytest.mark.usefixtures("validated")
 def test_a_refund_cannot_exceed_what_was_paid(work_study: Application, bs_finance: User) -> None:
     with pytest.raises(LedgerError):
         refunds.request_refund(
@@ -178,18 +198,17 @@ def test_a_refund_cannot_exceed_what_was_paid(work_study: Application, bs_financ
             charge_kind=ChargeKind.DEPOSIT,
             instalment=None,
             event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
-            facts=AGREEMENT,
             by=bs_finance,
             amount_cents=45_001,
         )
 
 
+@pytest.mark.usefixtures("validated")
 def test_one_waiting_request_per_charge(work_study: Application, bs_finance: User) -> None:
     arguments = {
         "charge_kind": ChargeKind.DEPOSIT,
         "instalment": None,
         "event": RefundEvent.FUNDING_AGREEMENT_VALIDATED,
-        "facts": AGREEMENT,
         "by": bs_finance,
     }
     refunds.request_refund(work_study, **arguments)  # type: ignore[arg-type]
@@ -197,6 +216,7 @@ def test_one_waiting_request_per_charge(work_study: Application, bs_finance: Use
         refunds.request_refund(work_study, **arguments)  # type: ignore[arg-type]
 
 
+@pytest.mark.usefixtures("validated")
 def test_rejection_needs_a_reason_and_closes_the_request(
     work_study: Application, bs_finance: User
 ) -> None:
@@ -205,7 +225,6 @@ def test_rejection_needs_a_reason_and_closes_the_request(
         charge_kind=ChargeKind.DEPOSIT,
         instalment=None,
         event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
-        facts=AGREEMENT,
         by=bs_finance,
     )
     with pytest.raises(IllegalMoveError):
@@ -219,6 +238,7 @@ def test_rejection_needs_a_reason_and_closes_the_request(
         refunds.record_refund(request, by=bs_finance)
 
 
+@pytest.mark.usefixtures("validated")
 def test_only_a_finance_officer_of_the_programme_approves(
     work_study: Application, bs_campaign: Campaign, nord_finance: User
 ) -> None:
@@ -228,7 +248,6 @@ def test_only_a_finance_officer_of_the_programme_approves(
         charge_kind=ChargeKind.DEPOSIT,
         instalment=None,
         event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
-        facts=AGREEMENT,
         by=admissions_officer,
     )
     with pytest.raises(NotAllowed):
@@ -245,6 +264,210 @@ def test_only_a_finance_officer_of_the_programme_approves(
             charge_kind=ChargeKind.DEPOSIT,
             instalment=None,
             event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
-            facts=AGREEMENT,
             by=nord_finance,
         )
+
+
+# The deposit against a funding agreement validated through the documents pages -------------
+
+
+def _ask_deposit(application: Application, by: User, **options: object) -> RefundRequest:
+    return refunds.request_refund(
+        application,
+        charge_kind=ChargeKind.DEPOSIT,
+        instalment=None,
+        event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
+        by=by,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("prepare", "state"),
+    [
+        (lambda application: None, "Missing"),
+        (
+            lambda application: file_agreement(application, admissions_officer(application)),
+            "Received, checks passed",
+        ),
+        (rejected_agreement, "Rejected by the admissions office"),
+    ],
+    ids=["no-agreement", "uploaded-not-validated", "rejected-by-staff"],
+)
+def test_the_deposit_is_refused_without_an_agreement_accepted_by_staff(
+    work_study: Application, bs_finance: User, prepare: Callable[[Application], object], state: str
+) -> None:
+    prepare(work_study)
+    with translation.override("en"), pytest.raises(RefundNotAllowedError) as refused:
+        _ask_deposit(work_study, bs_finance)
+    assert refused.value.details == {"rule": "deposit-funded", "outcome": "proof_missing"}
+    message = refused.value.message
+    assert "No validated funding agreement (“Funding agreement”: " in message
+    assert state in message
+    assert "agreement required" in message  # the rule's own wording
+    assert not RefundRequest.objects.exists()
+    assert actions(work_study) == []
+
+
+def test_the_refusal_quotes_the_rule_in_french(work_study: Application, bs_finance: User) -> None:
+    with translation.override("fr"), pytest.raises(RefundNotAllowedError) as refused:
+        _ask_deposit(work_study, bs_finance)
+    assert "(accord requis)" in refused.value.message
+    assert "Accord de financement" in refused.value.message  # the document's French label
+
+
+def test_a_translation_accepted_by_staff_is_no_agreement(
+    work_study: Application, bs_finance: User
+) -> None:
+    document = file_agreement(work_study, admissions_officer(work_study))
+    # A validated document of another requirement proves nothing either.
+    Document.objects.filter(pk=document.pk).update(requirement_code="cv")
+    Document.objects.create(
+        application=work_study,
+        requirement_code=AGREEMENT_CODE,
+        state=DocumentState.ACCEPTED_BY_STAFF,
+        translation_of=document,
+    )
+    assert refunds.accepted_documents(work_study) == frozenset()
+    with pytest.raises(RefundNotAllowedError):
+        _ask_deposit(work_study, bs_finance)
+
+
+def test_a_validated_agreement_opens_the_refund_due_by_the_end_of_the_first_quarter(
+    validated: Application, bs_finance: User
+) -> None:
+    request = _ask_deposit(validated, bs_finance)
+    assert request.funding_agreement_validated
+    event = ApplicationEvent.objects.get(application=validated, action="payment.refund_requested")
+    assert event.details["due_on"] == "2025-01-14"  # starts_on 2024-10-14 + 3 months
+    due = refunds.due_of(request, now=dt.datetime(2025, 1, 14, 22, 59, tzinfo=dt.UTC))
+    assert (due.applies, due.on, due.overdue) == (True, dt.date(2025, 1, 14), False)
+    assert due.at == dt.datetime(2025, 1, 14, 23, 0, tzinfo=dt.UTC)
+    assert refunds.due_of(request, now=due.at).overdue
+    refunds.approve_refund(request, by=bs_finance)
+    refunds.record_refund(request, by=bs_finance)
+    request.refresh_from_db()
+    assert not refunds.due_of(request, now=due.at).overdue  # the money is back: not late
+    entry = LedgerEntry.objects.get(kind=EntryKind.REFUND)
+    assert (entry.charge_kind, entry.amount_cents, request.refund) == ("deposit", 45_000, entry)
+    recorded = ApplicationEvent.objects.get(application=validated, action="payment.refunded")
+    assert recorded.details["amount_cents"] == 45_000
+
+
+def test_an_agreement_rejected_after_the_request_blocks_the_approval(
+    validated: Application, bs_finance: User
+) -> None:
+    request = _ask_deposit(validated, bs_finance)
+    document = Document.objects.get(application=validated, requirement_code=AGREEMENT_CODE)
+    reject_document(document, by=admissions_officer(validated), reason="Signed by nobody")
+    with translation.override("en"), pytest.raises(RefundNotAllowedError) as refused:
+        refunds.approve_refund(request, by=bs_finance)
+    assert "No validated funding agreement" in refused.value.message
+    request.refresh_from_db()
+    assert request.status == RefundStatus.REQUESTED
+    assert not LedgerEntry.objects.filter(kind=EntryKind.REFUND).exists()
+
+
+def test_withdrawal_never_refunds_the_deposit_even_with_a_validated_agreement(
+    validated: Application, bs_finance: User
+) -> None:
+    with translation.override("en"), pytest.raises(RefundNotAllowedError) as refused:
+        refunds.request_refund(
+            validated,
+            charge_kind=ChargeKind.DEPOSIT,
+            instalment=None,
+            event=RefundEvent.CANDIDATE_WITHDRAWS,
+            by=bs_finance,
+        )
+    assert refused.value.details == {"rule": "deposit-withdrawal", "outcome": "refused_by_rule"}
+    assert refused.value.message == "The deposit is not refunded if you withdraw."
+
+
+def test_the_agreement_the_school_files_never_holds_back_a_submission(
+    bs_campaign: Campaign, make_application: MakeApplication
+) -> None:
+    application = make_application(bs_campaign, track="work_study", financing_mode="opco")
+    items = [item_for(r, None) for r in bs_campaign.rules.documents.requirements]
+    assert {item.code: item.provided_by for item in items}[AGREEMENT_CODE] == "staff"
+    problems = check_documents(application, items, dt.date(2024, 5, 1), "en")
+    assert [problem.item for problem in problems] == ["cv"]
+
+
+def test_the_agreement_is_found_only_for_the_funding_the_rule_names(
+    bs_campaign: Campaign, make_application: MakeApplication
+) -> None:
+    personal = make_application(bs_campaign, track="full_time", financing_mode="personal")
+    assert refunds.funding_agreement(personal) is None
+    employer = make_application(
+        bs_campaign, track="full_time", financing_mode="employer", owner=make_user()
+    )
+    agreement = refunds.funding_agreement(employer)
+    assert agreement is not None
+    assert (agreement.state, agreement.validated, agreement.label("fr")) == (
+        DocumentState.MISSING,
+        False,
+        "Accord de financement",
+    )
+
+
+# The finance pages ---------------------------------------------------------------------------
+
+
+def test_the_file_page_shows_the_agreement_instead_of_a_checkbox(
+    client: Client, work_study: Application, bs_finance: User
+) -> None:
+    client.force_login(bs_finance)
+    url = f"/en/office/finance/files/{work_study.reference}/"
+    page = client.get(url).content.decode()
+    assert 'name="funding_agreement_validated"' not in page
+    assert "Funding agreement" in page
+    assert "Missing" in page
+    assert f"/documents/{work_study.reference}/#doc-{AGREEMENT_CODE}" in page
+    assert "Refund due by Jan. 14, 2025 (end of the day, Paris time)." in page
+    validated_agreement(work_study)
+    page = client.get(url).content.decode()
+    assert "Accepted by the admissions office" in page
+    assert "can be asked for" in page
+
+
+def test_asking_from_the_file_page_without_a_validated_agreement_says_why(
+    client: Client, work_study: Application, bs_finance: User
+) -> None:
+    file_agreement(work_study, admissions_officer(work_study))
+    client.force_login(bs_finance)
+    answer = client.post(
+        f"/en/office/finance/files/{work_study.reference}/refund/",
+        {"line": "deposit:0", "event": "funding_agreement_validated"},
+    )
+    assert answer.status_code == 200
+    assert "No validated funding agreement" in answer.content.decode()
+    assert not RefundRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("today", "overdue"),
+    [
+        (dt.datetime(2025, 1, 14, 23, 59, tzinfo=PARIS), False),
+        (dt.datetime(2025, 1, 15, tzinfo=PARIS), True),
+    ],
+)
+def test_the_refunds_page_flags_refunds_past_their_due_date(
+    client: Client, validated: Application, bs_finance: User, today: dt.datetime, overdue: bool
+) -> None:
+    _ask_deposit(validated, bs_finance)
+    client.force_login(bs_finance)
+    with time_machine.travel(today, tick=False):
+        page = client.get("/en/office/finance/refunds/").content.decode()
+    assert "Refund due by Jan. 14, 2025" in page
+    assert ("Overdue" in page) is overdue
+
+
+def test_an_unknown_start_date_is_said_rather_than_guessed() -> None:
+    due = refunds.RefundDue(applies=True, on=None, at=None, overdue=False)
+    with translation.override("en"):
+        text = render_to_string("payments/finance/_refund_due.html", {"due": due})
+    assert "Refund due date unknown: the programme has no start date" in text
+    not_applicable = refunds.RefundDue(applies=False, on=None, at=None, overdue=False)
+    assert (
+        render_to_string("payments/finance/_refund_due.html", {"due": not_applicable}).strip() == ""
+    )

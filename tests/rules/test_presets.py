@@ -217,6 +217,7 @@ def test_bs_documents(bs: Rulebook) -> None:
         "delf-b2",
         "titre-sejour",
         "dossier-vapp",
+        "accord-financement",
     }
     assert by_code["photo"].formats == [DocumentFormat.JPEG]
     others = [item for code, item in by_code.items() if code != "photo"]
@@ -227,6 +228,11 @@ def test_bs_documents(bs: Rulebook) -> None:
     assert by_code["titre-sejour"].needs_validity_date
     assert by_code["piece-identite"].needs_validity_date
     assert by_code["dossier-vapp"].condition == DocumentCondition.VAPP_REQUIRED
+    agreement = by_code["accord-financement"]
+    assert (agreement.condition, agreement.provided_by) == (
+        DocumentCondition.COMPANY_FUNDED,
+        "staff",
+    )
     assert by_code["diplome"].translatable
     assert by_code["releves-notes-m1-m2"].translatable
     always = {code for code, item in by_code.items() if item.condition == DocumentCondition.ALWAYS}

@@ -6,11 +6,15 @@ recorded in the ledger once the money is sent back.
 
 `models.REFUND_MOVES` is the table of these moves. The rulebook decides
 (`rules.refunds.decide_refund`); a request it refuses is never created, and the refusal
-quotes the rule's own wording.
+quotes the rule's own wording. What proves the event is read from the file itself: a
+funding agreement counts only as the document the rule names, accepted by staff through the
+documents app, both when the refund is asked for and when it is approved.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -19,6 +23,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from admissions.core.errors import NotAllowed
+from admissions.documents.lifecycle import DocumentState
+from admissions.documents.models import Document
 from admissions.payments import access, history, ledger
 from admissions.payments.errors import IllegalMoveError, LedgerError, RefundNotAllowedError
 from admissions.payments.models import (
@@ -28,11 +34,126 @@ from admissions.payments.models import (
     RefundStatus,
 )
 from admissions.people.models import User
-from admissions.rules.refunds import RefundDecision, RefundFacts, RefundOutcome, decide_refund
+from admissions.rules.refunds import (
+    RefundDecision,
+    RefundFacts,
+    RefundOutcome,
+    decide_refund,
+    refund_due_at,
+    refund_due_on,
+    refund_overdue,
+)
+from admissions.rules.schema import DocumentRequirement, RefundRule
 from admissions.rules.vocabulary import ChargeKind, RefundEvent
 
 if TYPE_CHECKING:
     from admissions.applications.models import Application
+
+
+@dataclass(frozen=True)
+class AgreementOnFile:
+    """The funding agreement a refund rule asks for, and where the file's copy stands."""
+
+    rule: RefundRule
+    requirement: DocumentRequirement | None  # None: the rule names a code no longer listed
+    document: Document | None
+
+    @property
+    def state(self) -> DocumentState:
+        return self.document.state_enum if self.document is not None else DocumentState.MISSING
+
+    @property
+    def validated(self) -> bool:
+        return self.state == DocumentState.ACCEPTED_BY_STAFF
+
+    def label(self, language: str) -> str:
+        if self.requirement is None:
+            return self.rule.proof_document or ""
+        return self.requirement.label.get(language)
+
+
+@dataclass(frozen=True)
+class RefundDue:
+    """By when a refund is due under its rule: `on` is the last day, `at` the first late instant."""
+
+    applies: bool  # the rule sets a period at all
+    on: dt.date | None  # None while the programme has no start date
+    at: dt.datetime | None
+    overdue: bool
+
+
+def _language() -> str:
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+def accepted_documents(application: Application) -> frozenset[str]:
+    """Requirement codes of the file's documents that staff accepted (translations aside)."""
+    return frozenset(
+        Document.objects.filter(
+            application=application,
+            translation_of__isnull=True,
+            state=DocumentState.ACCEPTED_BY_STAFF,
+        ).values_list("requirement_code", flat=True)
+    )
+
+
+def facts_on_file(application: Application, *, visa_refusal_proven: bool = False) -> RefundFacts:
+    return RefundFacts(
+        accepted_documents=accepted_documents(application),
+        visa_refusal_proven=visa_refusal_proven,
+    )
+
+
+def funding_agreement(application: Application) -> AgreementOnFile | None:
+    """The agreement that would prove a deposit refund for this file, if a rule asks for one."""
+    rules = application.campaign.rules
+    for rule in rules.refunds:
+        if (
+            rule.event == RefundEvent.FUNDING_AGREEMENT_VALIDATED
+            and rule.allowed
+            and rule.proof_document
+            and (not rule.financing_modes or application.financing_mode in rule.financing_modes)
+        ):
+            requirement = next(
+                (r for r in rules.documents.requirements if r.code == rule.proof_document), None
+            )
+            document = Document.objects.filter(
+                application=application,
+                requirement_code=rule.proof_document,
+                translation_of__isnull=True,
+            ).first()
+            return AgreementOnFile(rule=rule, requirement=requirement, document=document)
+    return None
+
+
+def _starts_on(application: Application) -> dt.date | None:
+    try:
+        return application.campaign.rules.programme(application.programme.slug).starts_on
+    except KeyError:
+        return None
+
+
+def refund_due(
+    application: Application, rule: RefundRule | None, *, waiting: bool, now: dt.datetime
+) -> RefundDue:
+    """When the refund is due; `waiting` says the money is not back yet (so it may be late)."""
+    starts_on = _starts_on(application)
+    at = refund_due_at(rule, starts_on)
+    return RefundDue(
+        applies=rule is not None and rule.due_months_after_start is not None,
+        on=refund_due_on(rule, starts_on),
+        at=at,
+        overdue=waiting and refund_overdue(at, now),
+    )
+
+
+def due_of(request: RefundRequest, *, now: dt.datetime | None = None) -> RefundDue:
+    application = request.application
+    rule = next(
+        (r for r in application.campaign.rules.refunds if r.code == request.rule_code), None
+    )
+    waiting = request.status in (RefundStatus.REQUESTED, RefundStatus.APPROVED)
+    return refund_due(application, rule, waiting=waiting, now=now or timezone.now())
 
 
 def decide(
@@ -53,11 +174,35 @@ def decide(
     )
 
 
-def refusal_message(decision: RefundDecision, language: str | None = None) -> str:
+def refusal_message(
+    decision: RefundDecision,
+    language: str | None = None,
+    *,
+    agreement: AgreementOnFile | None = None,
+) -> str:
     """Why the refund is refused, in the reader's language, with the rule's own words."""
-    language = language or get_language() or "fr"
+    language = language or _language()
     if decision.outcome == RefundOutcome.REFUSED_BY_RULE:
         return decision.wording(language)
+    if (
+        decision.outcome == RefundOutcome.PROOF_MISSING
+        and decision.rule is not None
+        and decision.rule.event == RefundEvent.FUNDING_AGREEMENT_VALIDATED
+    ):
+        rule_text = _(
+            "The rule “%(rule)s” allows this refund only once the proof is on file: %(wording)s"
+        ) % {
+            "rule": decision.rule_code,
+            "wording": decision.wording(language),
+        }
+        if agreement is None:
+            reason = _("No validated funding agreement.")
+        else:
+            reason = _("No validated funding agreement (“%(document)s”: %(state)s).") % {
+                "document": agreement.label(language),
+                "state": agreement.state.label,
+            }
+        return f"{rule_text} {reason}"
     if decision.outcome == RefundOutcome.PROOF_MISSING:
         return _(
             "The rule “%(rule)s” allows this refund only once the proof is on file: %(wording)s"
@@ -71,23 +216,26 @@ def request_refund(
     charge_kind: ChargeKind | str,
     instalment: int | None,
     event: RefundEvent,
-    facts: RefundFacts,
     by: User,
+    visa_refusal_proven: bool = False,
     amount_cents: int | None = None,
     reason: str = "",
 ) -> RefundRequest:
+    """Ask for a refund; what proves the event is read from the file (see the module doc)."""
     if not access.can_request_refund(by, application):
         raise NotAllowed(_("You may not ask for refunds on this programme."))
-    decision = decide(
-        application, charge_kind=charge_kind, instalment=instalment, event=event, facts=facts
-    )
-    if not decision.allowed:
-        raise RefundNotAllowedError(
-            refusal_message(decision),
-            details={"rule": decision.rule_code, "outcome": decision.outcome.value},
-        )
     with transaction.atomic():
         locked = history.lock_application(application.pk)
+        # Read under the lock: a document rejected at this moment is not taken as proof.
+        facts = facts_on_file(locked, visa_refusal_proven=visa_refusal_proven)
+        decision = decide(
+            locked, charge_kind=charge_kind, instalment=instalment, event=event, facts=facts
+        )
+        if not decision.allowed:
+            raise RefundNotAllowedError(
+                refusal_message(decision, agreement=funding_agreement(locked)),
+                details={"rule": decision.rule_code, "outcome": decision.outcome.value},
+            )
         line = ledger.line_of(application.pk, charge_kind, instalment)
         amount = line.refundable if amount_cents is None else amount_cents
         if amount <= 0 or amount > line.refundable:
@@ -112,7 +260,11 @@ def request_refund(
             instalment=instalment,
             amount_cents=amount,
             event=event,
-            funding_agreement_validated=facts.funding_agreement_validated,
+            funding_agreement_validated=(
+                event == RefundEvent.FUNDING_AGREEMENT_VALIDATED
+                and decision.rule is not None
+                and decision.rule.proof_document in facts.accepted_documents
+            ),
             visa_refusal_proven=facts.visa_refusal_proven,
             rule_code=decision.rule_code,
             reason=reason,
@@ -129,9 +281,15 @@ def request_refund(
                 "amount_cents": amount,
                 "event": event.value,
                 "rule": decision.rule_code,
-            },
+            }
+            | _due_details(locked, decision.rule),
         )
     return request
+
+
+def _due_details(application: Application, rule: RefundRule | None) -> dict[str, str | None]:
+    due = refund_due(application, rule, waiting=True, now=timezone.now())
+    return {"due_on": due.on.isoformat() if due.on else None} if due.applies else {}
 
 
 def _move(request: RefundRequest, action: str, *, by: User) -> RefundRequest:
@@ -159,14 +317,14 @@ def approve_refund(request: RefundRequest, *, by: User, note: str = "") -> Refun
             charge_kind=locked.charge_kind,
             instalment=locked.instalment,
             event=RefundEvent(locked.event),
-            facts=RefundFacts(
-                funding_agreement_validated=locked.funding_agreement_validated,
-                visa_refusal_proven=locked.visa_refusal_proven,
-            ),
+            # The documents are read again too: an agreement rejected since the request no
+            # longer proves anything.
+            facts=facts_on_file(application, visa_refusal_proven=locked.visa_refusal_proven),
         )
         if not decision.allowed:
             raise RefundNotAllowedError(
-                refusal_message(decision), details={"rule": decision.rule_code}
+                refusal_message(decision, agreement=funding_agreement(application)),
+                details={"rule": decision.rule_code, "outcome": decision.outcome.value},
             )
         locked.decided_by = by
         locked.decided_at = timezone.now()

@@ -7,6 +7,7 @@ render. A refusal of a service comes back as a message on the page, never as an 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -145,11 +146,25 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
             # Offered once instalments are charged that may be debited.
             "offers_debit": any(row.debit for row in rows) or mandate is not None,
             "provider": provider,
+            # The demo banner speaks of card payments: only where a card may be used.
+            "card_offered": any(row.card for row in rows),
+            "simulator_url": _simulator_url(application),
         },
     )
     if provider.name == "stripe":
         response.headers["Content-Security-Policy"] = _csp_with_form_action(STRIPE_FORM_ACTION)
     return response
+
+
+def _simulator_url(application: Application) -> str:
+    query = urlencode(
+        {
+            "programme": application.programme_id,
+            "financing_mode": application.financing_mode,
+            "track": application.track,
+        }
+    )
+    return f"{reverse('payments:simulator')}?{query}"
 
 
 def _csp_with_form_action(origin: str) -> str:

@@ -5,22 +5,29 @@ so staff and candidates read the school's own wording:
 
 - no rule for this charge and event: refused (`NO_RULE`);
 - a rule that refuses (the application fee "whatever the reason"): refused, with its rule;
-- a rule that allows, on an event that must be proven (a validated OPCO or employer
-  agreement, a visa refusal) while the proof is not in: refused (`PROOF_MISSING`);
+- a rule that allows, on an event that must be proven while the proof is not in: refused
+  (`PROOF_MISSING`). A funding agreement is proven only by the document the rule names
+  (`proof_document`) once staff accepted it; a visa refusal by staff saying it is on file;
 - otherwise: allowed, with its rule.
 
 A rule limited to some financing modes applies only to files funded that way. A rule for
 the event itself wins over a rule for any event; when two rules of the same rank disagree,
 the refusal wins. The first tuition instalment is looked up as
 `tuition_first_instalment` first and as `tuition` after.
+
+`refund_due_at` says by when an allowed refund is due: the end (Paris time) of the day that
+falls `due_months_after_start` months after the programme's first day.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from admissions.rules.deadlines import end_of_day
 from admissions.rules.schema import RefundRule
 from admissions.rules.vocabulary import ChargeKind, RefundEvent
 
@@ -34,9 +41,10 @@ class RefundOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class RefundFacts:
-    """What staff have checked about the case."""
+    """What is on file about the case."""
 
-    funding_agreement_validated: bool = False  # OPCO or employer agreement received and valid
+    # Requirement codes of the file's documents in the state accepted_by_staff.
+    accepted_documents: frozenset[str] = frozenset()
     visa_refusal_proven: bool = False  # the consulate's refusal is on file
 
 
@@ -61,10 +69,15 @@ class RefundDecision:
         return self.rule.deadline.get(language) if self.rule and self.rule.deadline else ""
 
 
-# Events whose allowing rule holds only once staff have the proof on file.
-_PROOF: dict[RefundEvent, Callable[[RefundFacts], bool]] = {
-    RefundEvent.FUNDING_AGREEMENT_VALIDATED: lambda facts: facts.funding_agreement_validated,
-    RefundEvent.VISA_REFUSED: lambda facts: facts.visa_refusal_proven,
+def _agreement_validated(rule: RefundRule, facts: RefundFacts) -> bool:
+    # A rule naming no document can never be proven: refusing beats refunding on trust.
+    return rule.proof_document is not None and rule.proof_document in facts.accepted_documents
+
+
+# Events whose allowing rule holds only once the proof is on file.
+_PROOF: dict[RefundEvent, Callable[[RefundRule, RefundFacts], bool]] = {
+    RefundEvent.FUNDING_AGREEMENT_VALIDATED: _agreement_validated,
+    RefundEvent.VISA_REFUSED: lambda _rule, facts: facts.visa_refusal_proven,
 }
 
 
@@ -103,7 +116,37 @@ def decide_refund(
             return RefundDecision(RefundOutcome.REFUSED_BY_RULE, refusing[0])
         rule = matching[0]
         proof = _PROOF.get(event)
-        if proof is not None and not proof(facts):
+        if proof is not None and not proof(rule, facts):
             return RefundDecision(RefundOutcome.PROOF_MISSING, rule)
         return RefundDecision(RefundOutcome.ALLOWED, rule)
     return RefundDecision(RefundOutcome.NO_RULE, None)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or that month's last day when it is shorter."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def refund_due_on(rule: RefundRule | None, starts_on: dt.date | None) -> dt.date | None:
+    """The last day (Paris) the refund is in time; None when it cannot be known.
+
+    Unknown when the rule sets no `due_months_after_start` or the programme has no start
+    date: callers say so rather than guess.
+    """
+    if rule is None or rule.due_months_after_start is None or starts_on is None:
+        return None
+    return add_months(starts_on, rule.due_months_after_start)
+
+
+def refund_due_at(rule: RefundRule | None, starts_on: dt.date | None) -> dt.datetime | None:
+    """The first instant (UTC) at which the refund is late: the end of its last day."""
+    day = refund_due_on(rule, starts_on)
+    return None if day is None else end_of_day(day)
+
+
+def refund_overdue(due_at: dt.datetime | None, now: dt.datetime) -> bool:
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return due_at is not None and now >= due_at

@@ -152,6 +152,7 @@ def _route_references(data: Mapping[str, Any]) -> list[str]:
                     f"{key_path('entry_routes', index, 'programmes', position)}: unknown "
                     f'programme "{slug}"; expected one of: {_expected(programmes)}'
                 )
+    documents = _codes(data, "documents", "requirements", field="code")
     for index, rule in _tables(data, "refunds"):
         for position, code in _strings(rule.get("financing_modes")):
             if code not in modes:
@@ -159,6 +160,22 @@ def _route_references(data: Mapping[str, Any]) -> list[str]:
                     f"{key_path('refunds', index, 'financing_modes', position)}: unknown "
                     f'financing mode "{code}"; expected one of: {_expected(modes)}'
                 )
+        proof = rule.get("proof_document")
+        if isinstance(proof, str) and proof not in documents:
+            problems.append(
+                f"{key_path('refunds', index, 'proof_document')}: unknown document "
+                f'"{proof}"; expected one of: {_expected(documents)}'
+            )
+        if (
+            rule.get("event") == "funding_agreement_validated"
+            and rule.get("allowed") is True
+            and proof is None
+        ):
+            problems.append(
+                f"{key_path('refunds', index, 'proof_document')}: missing; a refund on a "
+                "validated funding agreement needs the documents.requirements code of that "
+                "agreement"
+            )
     return problems
 
 

@@ -271,6 +271,11 @@ class RefundRule(Strict):
     allowed: StrictBool
     financing_modes: list[Slug] = Field(default_factory=list)  # empty: whatever the funding
     deadline: Text | None = None  # when the refund happens, e.g. "during the first quarter"
+    # The documents.requirements code whose copy, accepted by staff, proves the event (the
+    # funding agreement); required on an allowing funding_agreement_validated rule.
+    proof_document: Slug | None = None
+    # The refund is due by the end of this many months after the programme's starts_on.
+    due_months_after_start: StrictInt | None = Field(default=None, ge=1, le=36)
     wording: Text
 
 

@@ -231,6 +231,11 @@ def refund_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(found.order_by("-requested_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # One Campaign object per campaign, so that its rulebook is parsed once for the page.
+    campaigns: dict[int, Campaign] = {}
+    for item in page:
+        application = item.application
+        application.campaign = campaigns.setdefault(application.campaign_id, application.campaign)
     return render(
         request,
         "payments/finance/refunds.html",
