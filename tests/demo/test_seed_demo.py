@@ -8,9 +8,11 @@ from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign
 from admissions.demo.campaigns import shift_date, years_to_open
+from admissions.payments.models import EntryKind, LedgerEntry
 from admissions.people.models import Role, StaffRole, User
 from admissions.rulebooks import preset_path
 from admissions.rules.deadlines import PARIS
+from admissions.rules.vocabulary import ChargeKind
 
 
 def test_years_to_open_finds_the_window_over_today() -> None:
@@ -62,6 +64,14 @@ def test_seed_demo_builds_every_stage_once() -> None:
         "hugo.lefebvre@candidate.example": Status.ADMITTED,
         "ines.moreau@candidate.example": Status.WITHDRAWN,
     }
+    # Admitted, Hugo owes what confirming costs at IMT Nord Europe, charged once.
+    hugo = Application.objects.get(candidate__email="hugo.lefebvre@candidate.example")
+    owed = LedgerEntry.objects.filter(application=hugo, kind=EntryKind.CHARGE)
+    assert sorted(owed.values_list("charge_kind", "instalment")) == [
+        (ChargeKind.APPLICATION_FEE, None),
+        (ChargeKind.CVEC, None),
+        (ChargeKind.TUITION, 1),
+    ]
     karim = Application.objects.get(candidate__email="karim.benali@candidate.example")
     assert karim.events.filter(action="application.submit").count() == 1
     assert User.objects.get(email="camille.durand@candidate.example").check_password(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from admissions.applications.lifecycle import MOVES, Status
 from admissions.applications.models import Application, ApplicationEvent
+from admissions.applications.signals import status_changed
 from admissions.core.errors import IllegalTransition
 from admissions.people.models import User
 
@@ -70,6 +72,19 @@ def transition(
             details=details,
             from_status=current.value,
             to_status=move.target.value,
+        )
+        # Robust: a failing receiver is logged, it cannot undo or fail a committed move.
+        transaction.on_commit(
+            partial(
+                status_changed.send,
+                sender=Application,
+                application_id=locked.pk,
+                action=action,
+                from_status=current.value,
+                to_status=move.target.value,
+                by=by,
+            ),
+            robust=True,
         )
     application.refresh_from_db()
     return application

@@ -11,6 +11,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from admissions.applications.confirmation import (
+    ConfirmationState,
+    confirmation_deadline,
+    confirmation_state,
+)
 from admissions.applications.deadline import candidate_deadline, facts_of
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
@@ -23,7 +28,6 @@ from admissions.applications.steps import (
     step_positions,
 )
 from admissions.people.models import User
-from admissions.rules import deadlines
 
 
 def my_applications(user: User) -> QuerySet[Application]:
@@ -167,6 +171,8 @@ class StatusSummary:
     next_action_text: str
     due_by: dt.datetime | None  # UTC; shown in Paris time
     history: list[HistoryLine]
+    # An admitted file: its deadline and what it costs to confirm, paid or not.
+    confirmation: ConfirmationState | None = None
 
 
 def _withdrawn_from(application: Application) -> Status | None:
@@ -212,9 +218,7 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
     if action == NextAction.COMPLETE_AND_SUBMIT:
         due_by = candidate_deadline(application.campaign, facts_of(application.candidate))
     elif action == NextAction.CONFIRM_PLACE:
-        due_by = deadlines.add_days_deadline(
-            application.status_changed_at, rules.confirmation.window_days
-        )
+        due_by = confirmation_deadline(application)
     elif action == NextAction.REPLACE_DOCUMENTS:
         due_by = application.campaign.closes_at
     if due_by is not None and due_by <= moment and action == NextAction.COMPLETE_AND_SUBMIT:
@@ -229,4 +233,5 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
         next_action_text=action_text,
         due_by=due_by,
         history=history(application),
+        confirmation=confirmation_state(application, now=moment),
     )

@@ -209,6 +209,8 @@ def _upload_everything(application: Application, by: User) -> None:
     valid_until = paris_date(timezone.now()) + dt.timedelta(days=3 * 365)
     for code in missing_requirements(application):
         requirement = requirement_for(application, code)
+        if requirement.provided_by != "candidate":
+            continue  # the admissions office files it, never the candidate
         if DocumentFormat.PDF in requirement.formats:
             content, name = sample_pdf(requirement.label.fr), f"{code}.pdf"
         else:
@@ -243,6 +245,7 @@ def _to_stage(application: Application, persona: Persona, user: User) -> None:
     if persona.stage in ("admissible", "admitted"):
         later += [("mark_complete", officer), ("record_admissible", lead)]
     if persona.stage == "admitted":
+        # Publishing the admission charges what confirming costs (applications.confirmation).
         president = _staff(campaign, "president")
         later += [("place_on_agenda", officer), ("publish_admitted", president)]
     for action, actor in later:

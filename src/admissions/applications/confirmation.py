@@ -1,0 +1,290 @@
+"""Confirming or declining an offered place, and releasing the places not confirmed in time.
+
+An admitted file owes what the rulebook's `confirmation.charges` price for it; those amounts
+are charged once, when the file becomes admitted, by the receiver of `status_changed`
+(whatever moved it: a jury's publication, a call from the waiting list, a demonstration).
+The candidate confirms within `confirmation.window_days` days, once every one of those
+amounts is paid or written off; `lapse_overdue` releases the places left unconfirmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from admissions.applications.errors import NotYourApplicationError
+from admissions.applications.history import transition
+from admissions.applications.lifecycle import MOVES, Status
+from admissions.applications.models import Application
+from admissions.applications.signals import status_changed
+from admissions.core.errors import DomainError
+from admissions.payments import ledger, services
+from admissions.payments.models import CHARGE_LABELS
+from admissions.people.models import User
+from admissions.rules import deadlines
+from admissions.rules.vocabulary import ChargeKind
+
+logger = logging.getLogger(__name__)
+
+# The confirming move of each admitted status: a condition stays on the confirmed place.
+CONFIRM_MOVES = {
+    Status.ADMITTED: "confirm",
+    Status.ADMITTED_CONDITIONALLY: "confirm_conditionally",
+}
+ADMITTED = frozenset(CONFIRM_MOVES)
+CONFIRMED = frozenset({Status.CONFIRMED, Status.CONFIRMED_CONDITIONALLY})
+# The moves that offer a place; lifting a condition later does not restart the window.
+ADMITTING_ACTIONS = (
+    "application.publish_admitted",
+    "application.publish_admitted_conditionally",
+    "application.admit_from_waitlist",
+    "application.admit_from_waitlist_conditionally",
+)
+
+
+class NotAdmittedError(DomainError):
+    code = "not_admitted"
+    http_status = 409
+
+
+class ConfirmationWindowClosedError(DomainError):
+    code = "confirmation_window_closed"
+    http_status = 409
+
+
+class ConfirmationUnpaidError(DomainError):
+    """Some confirmation amount is still owed; `details` lists the kinds."""
+
+    code = "confirmation_unpaid"
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class AmountToConfirm:
+    charge_kind: str  # the rulebook's kind: deposit, tuition_first_instalment, cvec
+    label: str
+    amount_cents: int
+    charged: bool
+    outstanding_cents: int
+
+    @property
+    def paid(self) -> bool:
+        """Paid or written off: nothing is owed on a line that was charged."""
+        return self.charged and self.outstanding_cents <= 0
+
+
+@dataclass(frozen=True)
+class ConfirmationState:
+    deadline: dt.datetime  # UTC; the first instant that is too late
+    is_open: bool
+    amounts: list[AmountToConfirm]
+    confirm_action: str
+    wording: str  # the rulebook's words on confirming, in the page's language
+
+    @property
+    def last_day(self) -> dt.date:
+        return last_day(self.deadline)
+
+    @property
+    def all_paid(self) -> bool:
+        return all(amount.paid for amount in self.amounts)
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.is_open and self.all_paid
+
+
+def _ledger_line(kind: ChargeKind) -> tuple[ChargeKind, int | None]:
+    # How payments books it: the first instalment is instalment 1 of the tuition line.
+    if kind == ChargeKind.TUITION_FIRST_INSTALMENT:
+        return ChargeKind.TUITION, 1
+    return kind, None
+
+
+def admitted_at(application: Application) -> dt.datetime:
+    """When the place was offered: the last admitting move, else the last change of status."""
+    moment = (
+        application.events.filter(action__in=ADMITTING_ACTIONS)
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return moment or application.status_changed_at
+
+
+def confirmation_deadline(application: Application) -> dt.datetime:
+    """The end of the N-th day after the offer, in Paris (`confirmation.window_days`)."""
+    days = application.campaign.rules.confirmation.window_days
+    return deadlines.add_days_deadline(admitted_at(application), days)
+
+
+def last_day(deadline: dt.datetime) -> dt.date:
+    """The Paris day a deadline ends (a deadline is the first instant after that day)."""
+    return deadlines.paris_date(deadline - dt.timedelta(microseconds=1))
+
+
+def confirmation_state(
+    application: Application, *, now: dt.datetime | None = None
+) -> ConfirmationState | None:
+    """Where the confirmation of an admitted file stands; None for any other status."""
+    status = Status(application.status)
+    if status not in ADMITTED:
+        return None
+    moment = now or timezone.now()
+    deadline = confirmation_deadline(application)
+    lines = {line.key: line for line in ledger.lines(application.pk)}
+    amounts = []
+    for kind, cents in services.amounts_to_confirm(application):
+        charge_kind, instalment = _ledger_line(kind)
+        line = lines.get(f"{charge_kind.value}:{instalment or 0}")
+        amounts.append(
+            AmountToConfirm(
+                charge_kind=kind.value,
+                label=str(CHARGE_LABELS.get(kind.value, kind.value)),
+                amount_cents=line.charged if line else cents,
+                charged=line is not None and line.charged > 0,
+                outstanding_cents=line.outstanding if line else cents,
+            )
+        )
+    return ConfirmationState(
+        deadline=deadline,
+        is_open=moment < deadline,
+        amounts=amounts,
+        confirm_action=CONFIRM_MOVES[status],
+        wording=application.campaign.rules.confirmation.wording.get(get_language() or "fr"),
+    )
+
+
+def charge_on_admission(application_id: int) -> int:
+    """Charge what confirming costs an admitted file; returns how many lines were charged.
+
+    Safe to call again (a publication replayed, a file admitted from the waiting list after
+    an earlier offer): payments charges a line only once.
+    """
+    application = Application.objects.select_related("campaign", "programme").get(pk=application_id)
+    if Status(application.status) not in ADMITTED:
+        return 0
+    # Due by the last day of the window, so no collection takes it earlier.
+    due_on = last_day(confirmation_deadline(application))
+    return len(services.charge_confirmation_amounts(application, by=None, today=due_on))
+
+
+def _charge_when_admitted(
+    sender: Any, *, application_id: int, to_status: str, **kwargs: Any
+) -> None:
+    if to_status in ADMITTED:
+        charge_on_admission(application_id)
+
+
+def connect() -> None:
+    status_changed.connect(_charge_when_admitted, dispatch_uid="confirmation.charge_on_admission")
+
+
+def _locked(application: Application) -> Application:
+    return (
+        # Only the file's row: the campaign's and programme's rows are read, not held.
+        Application.objects.select_for_update(of=("self",))
+        .select_related("campaign", "programme")
+        .get(pk=application.pk)
+    )
+
+
+def _own(application: Application, by: User) -> None:
+    if application.candidate_id != by.pk:
+        raise NotYourApplicationError(_("Only the candidate can answer the offer of a place."))
+
+
+def confirm_place(
+    application: Application, *, by: User, now: dt.datetime | None = None
+) -> Application:
+    """Confirm the offered place: the candidate, within the window, every amount settled.
+
+    Confirming a place already confirmed changes nothing and writes no second event.
+    """
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(application)
+        _own(locked, by)
+        status = Status(locked.status)
+        if status in CONFIRMED:
+            application.refresh_from_db()
+            return application
+        state = confirmation_state(locked, now=moment)
+        if state is None:
+            raise NotAdmittedError(
+                _("This application has no place to confirm (status: %(status)s).")
+                % {"status": status.label}
+            )
+        if not state.is_open:
+            raise ConfirmationWindowClosedError(
+                _("The time to confirm this place ended at midnight on %(day)s (Paris time).")
+                % {"day": formats.date_format(last_day(state.deadline), "DATE_FORMAT")},
+                details={"deadline": state.deadline.isoformat()},
+            )
+        unpaid = [amount for amount in state.amounts if not amount.paid]
+        if unpaid:
+            raise ConfirmationUnpaidError(
+                _("Pay what confirming costs before you confirm: %(amounts)s.")
+                % {"amounts": ", ".join(amount.label for amount in unpaid)},
+                details={"unpaid": [amount.charge_kind for amount in unpaid]},
+            )
+        transition(locked, action=state.confirm_action, by=by)
+    application.refresh_from_db()
+    return application
+
+
+def decline_place(application: Application, *, by: User, reason: str = "") -> Application:
+    """Give up the offered place (or the place on the waiting list); declining twice is one."""
+    with transaction.atomic():
+        locked = _locked(application)
+        _own(locked, by)
+        status = Status(locked.status)
+        if status == Status.DECLINED:
+            application.refresh_from_db()
+            return application
+        if status not in MOVES["decline"].sources:
+            raise NotAdmittedError(
+                _("This application has no place to decline (status: %(status)s).")
+                % {"status": status.label}
+            )
+        details = {"reason": reason.strip()} if reason.strip() else None
+        transition(locked, action="decline", by=by, details=details)
+    application.refresh_from_db()
+    return application
+
+
+def lapse_overdue(now: dt.datetime | None = None) -> list[str]:
+    """Release the admitted places whose window has closed; returns their references.
+
+    A periodic job: each file is decided again on its locked row, so a candidate confirming
+    at the same moment wins or loses cleanly, and a second run finds nothing to do.
+    """
+    moment = now or timezone.now()
+    lapsed: list[str] = []
+    # Admitted files are few (a campaign's offers); each is decided in its own transaction.
+    admitted = Application.objects.filter(status__in=list(ADMITTED)).order_by("pk")
+    for pk in list(admitted.values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = _locked(Application(pk=pk))
+            if Status(locked.status) not in ADMITTED:
+                continue
+            deadline = confirmation_deadline(locked)
+            if moment < deadline:
+                continue
+            transition(
+                locked,
+                action="lapse",
+                by=None,
+                details={"deadline": deadline.isoformat()},
+            )
+            lapsed.append(locked.reference)
+    if lapsed:
+        logger.info("released %d places not confirmed in time", len(lapsed))
+    return lapsed
