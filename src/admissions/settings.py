@@ -253,6 +253,10 @@ if TASK_BACKEND_NAME == "rq":
 TASKS_STALE_MINUTES = env.integer("TASKS_STALE_MINUTES", 15, minimum=1)
 RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 
+# Periodic jobs (deadlines, document upkeep) run by `serve` every N minutes; 0 turns that
+# off where cron or a scheduler runs `manage.py periodic` instead.
+PERIODIC_MINUTES = env.integer("PERIODIC_MINUTES", 5)
+
 # Cache -----------------------------------------------------------------------------------
 # Rate limits (failed log-ins, sign-ups) count in the cache: every process of a site must
 # share it, so a site with several processes sets a Redis URL here.

@@ -460,3 +460,21 @@ def test_after_the_window_the_page_offers_no_button(
     section = page[page.index('id="confirmation"') : page.index('id="steps-title"')]
     assert "April 4, 2024" in section
     assert english("portal:application_confirm", args=[nord_admitted.reference]) not in section
+
+
+def test_the_periodic_command_releases_late_places(
+    nord_admitted: Application, clock: time_machine.Coordinates
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    clock.move_to(TOO_LATE)
+    out = StringIO()
+    call_command("periodic", stdout=out)
+    assert f"places released: {nord_admitted.reference}" in out.getvalue()
+    nord_admitted.refresh_from_db()
+    assert nord_admitted.status == Status.LAPSED
+    out = StringIO()
+    call_command("periodic", stdout=out)
+    assert "places released: none" in out.getvalue()

@@ -1,10 +1,14 @@
-"""Strict Content-Security-Policy: every asset is served by the platform itself."""
+"""Middleware of the whole site: a strict Content-Security-Policy, the API's language."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 POLICY = "; ".join(
     [
@@ -31,3 +35,85 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", POLICY)
         return response
+
+
+API_PREFIX = "/api/"
+
+
+def language_from_header(header: str) -> str | None:
+    """The supported language the client prefers most in an Accept-Language header, if any."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(header.split(",")):
+        tag, _sep, params = item.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _eq, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            ranked.append((-quality, position, tag.strip()))
+    for _quality, _position, tag in sorted(ranked):
+        try:
+            return translation.get_supported_language_variant(tag.lower())
+        except LookupError:
+            continue
+    return None
+
+
+class ApiLanguageMiddleware:
+    """The API answers in the language the client asks for.
+
+    LocaleMiddleware cannot do it: the API's URLs carry no language prefix, and unprefixed URLs
+    under i18n_patterns(prefix_default_language=False) always fall back to LANGUAGE_CODE. So
+    under /api/ the Accept-Language header decides, then the signed-in user's preferred
+    language, then French. The user is known only once AuthenticationMiddleware has run, hence
+    the second look in process_view.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        asked = language_from_header(request.headers.get("Accept-Language", ""))
+        request.api_language_asked = asked  # type: ignore[attr-defined]
+        before = translation.get_language()
+        self._activate(request, asked or settings.LANGUAGE_CODE)
+        try:
+            response = self.get_response(request)
+            response.headers["Content-Language"] = (
+                translation.get_language() or settings.LANGUAGE_CODE
+            )
+        finally:
+            # The thread serves other requests next, and not all of them activate a language.
+            translation.activate(before)
+        patch_vary_headers(response, ("Accept-Language",))
+        return response
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
+        if not request.path_info.startswith(API_PREFIX) or getattr(
+            request, "api_language_asked", None
+        ):
+            return
+        user = getattr(request, "user", None)
+        preferred = getattr(user, "preferred_language", "") if user is not None else ""
+        if user is not None and user.is_authenticated and preferred:
+            try:
+                self._activate(request, translation.get_supported_language_variant(preferred))
+            except LookupError:
+                return
+
+    @staticmethod
+    def _activate(request: HttpRequest, language: str) -> None:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language

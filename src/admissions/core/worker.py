@@ -69,3 +69,37 @@ class WorkerThread:
                     self._stopping.wait(RESTART_DELAY)
         finally:
             connections.close_all()
+
+
+class PeriodicThread:
+    """Runs the `periodic` management command every `minutes` on a thread of `serve`.
+
+    The command is named, not imported: core sits below the apps whose jobs it runs.
+    """
+
+    def __init__(self, *, minutes: float, command: str = "periodic") -> None:
+        self.seconds = minutes * 60
+        self.command = command
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="periodic-jobs", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, *, timeout: float) -> bool:
+        self._stopping.set()
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _run(self) -> None:
+        from django.core.management import call_command
+
+        try:
+            while not self._stopping.is_set():
+                try:
+                    call_command(self.command, verbosity=0)
+                except Exception:
+                    logger.exception("Periodic jobs failed; trying again at the next run")
+                self._stopping.wait(self.seconds)
+        finally:
+            connections.close_all()

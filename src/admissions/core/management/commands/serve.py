@@ -12,6 +12,7 @@ import threading
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.servers.basehttp import (
     WSGIRequestHandler,
@@ -20,7 +21,7 @@ from django.core.servers.basehttp import (
 )
 from django_tasks import task_backends
 
-from admissions.core.worker import WorkerThread, database_backend_aliases
+from admissions.core.worker import PeriodicThread, WorkerThread, database_backend_aliases
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -65,6 +66,9 @@ class Command(BaseCommand):
         server.set_app(application)
 
         workers = self._start_workers(options["worker"], options["worker_interval"])
+        periodic = PeriodicThread(minutes=settings.PERIODIC_MINUTES)
+        if options["worker"] and settings.PERIODIC_MINUTES > 0:
+            periodic.start()
         previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -81,6 +85,7 @@ class Command(BaseCommand):
             server.serve_forever(poll_interval=0.5)
         finally:
             server.server_close()
+            periodic.stop(timeout=options["stop_timeout"])
             for worker in workers:
                 if not worker.stop(timeout=options["stop_timeout"]):
                     self.stderr.write(f"Task worker {worker.backend_alias} still busy: leaving it")

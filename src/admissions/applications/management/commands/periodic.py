@@ -1,0 +1,28 @@
+"""The idempotent periodic jobs: run every few minutes by cron, a scheduler or `serve`.
+
+Each job selects by date and status and does nothing the second time, so running this
+command often, late or twice at once is safe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from admissions.applications.confirmation import lapse_overdue
+from admissions.documents.housekeeping import run_upkeep
+
+
+class Command(BaseCommand):
+    help = "Release places not confirmed in time; rescan and clean documents."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        released = lapse_overdue()
+        self.stdout.write(f"places released: {', '.join(released) or 'none'}")
+        upkeep = run_upkeep()
+        rescanned = ", ".join(f"{status}: {count}" for status, count in upkeep.rescanned.items())
+        self.stdout.write(
+            f"documents rescanned ({rescanned or 'none'}); abandoned uploads deleted: "
+            f"{upkeep.incoming_deleted}; quarantined files deleted: {upkeep.quarantine_deleted}"
+        )
