@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from admissions.core.worker import PeriodicThread
 
 
 @pytest.fixture
-def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     runs: list[str] = []
 
     def fake_call(name: str, **options: Any) -> None:
@@ -21,7 +21,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
     # The thread resolves call_command when it runs; the real command is tested elsewhere.
     monkeypatch.setattr("django.core.management.call_command", fake_call)
-    yield runs
+    return runs
 
 
 def test_runs_again_after_a_failure_and_stops(recorded: list[str]) -> None:
