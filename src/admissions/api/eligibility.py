@@ -55,10 +55,8 @@ def _campaign(payload: EligibilityCheckIn) -> Campaign:
         and (payload.campaign is None or campaign.slug == payload.campaign)
     ]
     if not candidates:
-        raise ValidationFailed(
-            _("No campaign of this institution is open to applications."),
-            details=[{"field": "institution", "message": "no open campaign"}],
-        )
+        message = _("No campaign of this institution is open to applications.")
+        raise ValidationFailed(message, details=[{"field": "institution", "message": message}])
     return candidates[0]
 
 
@@ -103,10 +101,8 @@ def check(request: HttpRequest, payload: EligibilityCheckIn) -> EligibilityCheck
     why not, in French and English. Nothing is stored."""
     campaign = _campaign(payload)
     if not programmes_of(campaign).filter(slug=payload.programme).exists():
-        raise ValidationFailed(
-            _("This programme is not open to applications in this campaign."),
-            details=[{"field": "programme", "message": "unknown programme"}],
-        )
+        message = _("This programme is not open to applications in this campaign.")
+        raise ValidationFailed(message, details=[{"field": "programme", "message": message}])
     today = paris_date(timezone.now())
     permit = payload.permit
     answers = Answers(
@@ -127,9 +123,9 @@ def check(request: HttpRequest, payload: EligibilityCheckIn) -> EligibilityCheck
     try:
         facts = facts_from_answers(answers, today)
     except FactsError as error:
+        message = problem_text(error.code)
         raise ValidationFailed(
-            problem_text(error.code),
-            details=[{"field": FACT_FIELDS.get(error.code, ""), "message": str(error)}],
+            message, details=[{"field": FACT_FIELDS.get(error.code, ""), "message": message}]
         ) from None
     result = check_eligibility(campaign.rules, payload.programme, payload.track, facts, today)
     return result_out(campaign, result)

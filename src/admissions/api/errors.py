@@ -1,7 +1,8 @@
 """The one place where errors become HTTP answers: `{code, message, details}` every time.
 
 Domain errors carry their own code and status (`admissions.core.errors`); bad input is a 422
-whose details name the path of every field in error.
+whose details name the path of every field in error, with a message in the reader's language
+(see `admissions.api.messages`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from admissions.api.messages import choices_of, validation_message
 from admissions.core.errors import DomainError
 
 HTTP_CODES = {
@@ -42,13 +44,18 @@ def field_path(location: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     details = []
     for error in errors:
-        message = str(error.get("msg", "")).removeprefix("Value error, ")
-        details.append(
-            {"field": field_path(error.get("loc", ())), "message": message, "type": error["type"]}
-        )
+        detail: dict[str, Any] = {
+            "field": field_path(error.get("loc", ())),
+            "message": validation_message(error),
+            "type": error["type"],
+        }
+        choices = choices_of(error)
+        if choices:
+            detail["choices"] = choices
+        details.append(detail)
     return details
 
 
@@ -79,9 +86,15 @@ def install(api: NinjaAPI) -> None:
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = HTTP_CODES.get(exc.status_code, "http_error")
+        message = exc.message
+        # ninja's own refusals are in English; the two a client meets most are told here.
         if exc.status_code == 403 and "CSRF" in exc.message:
             code = "csrf_failed"
-        return api.create_response(request, error_body(code, exc.message), status=exc.status_code)
+            message = _("CSRF verification failed. Request aborted.")
+        elif exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
+            code = "malformed_body"
+            message = _("Enter a valid JSON.")
+        return api.create_response(request, error_body(code, message), status=exc.status_code)
 
     api.add_exception_handler(DomainError, on_domain_error)  # type: ignore[arg-type]
     api.add_exception_handler(ValidationError, on_validation_error)  # type: ignore[arg-type]

@@ -2,12 +2,13 @@
 
 from ninja import NinjaAPI
 
-from admissions.api import applications, eligibility, errors
+from admissions.api import applications, eligibility, errors, profile
 
 api = NinjaAPI(title="Admissions API", version="1", urls_namespace="api")
 errors.install(api)
 
 api.add_router("/eligibility", eligibility.router)
+api.add_router("/me/profile", profile.router)
 api.add_router("/applications", applications.router)
 api.add_router("/documents", "admissions.api.documents.router")
 api.add_router("/payments", "admissions.api.payments.router")

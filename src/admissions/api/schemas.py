@@ -12,6 +12,7 @@ from typing import Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from admissions.applications.self_check import MAX_YEARS
 from admissions.applications.texts import MAX_TEXT_LENGTH
@@ -24,8 +25,11 @@ def _country(value: str) -> str:
     try:
         return country_code(value)
     except UnknownCountryError:
-        raise ValueError(
-            f"unknown country {value!r}: expected an ISO 3166-1 alpha-2 code such as FR"
+        # A type of its own, so that api/messages.py tells it in the reader's language.
+        raise PydanticCustomError(
+            "unknown_country",
+            "unknown country {value!r}: expected an ISO 3166-1 alpha-2 code such as FR",
+            {"value": value},
         ) from None
 
 
