@@ -117,7 +117,11 @@ def _event_text(event: ApplicationEvent, documents: dict[str, str]) -> str:
         details = event.details if isinstance(event.details, dict) else {}
         code = str(details.get("requirement") or "")
         if code and event.action.startswith("document."):
-            return f"{text}: {documents.get(code, code)}"
+            # Translatable: French puts a non-breaking space before the colon.
+            return _("%(event)s: %(document)s") % {
+                "event": text,
+                "document": documents.get(code, code),
+            }
         return text
     if event.to_status and event.to_status != event.from_status:
         try:

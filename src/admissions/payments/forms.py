@@ -13,7 +13,7 @@ from admissions.rules.schema import Rulebook
 from admissions.rules.vocabulary import Track
 
 TRACK_LABELS = {
-    Track.FULL_TIME: _("Full time, with an internship"),
+    Track.FULL_TIME: _("Full time with an internship"),
     Track.WORK_STUDY: _("Work-study (alternance)"),
 }
 

@@ -6,6 +6,7 @@ services; every refusal comes back as a message on the page, never as a server e
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from admissions.applications import checks, choices, queries, services
+from admissions.applications import checks, choices, confirmation, queries, services
 from admissions.applications.eligibility import explanation_for
 from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, WITHDRAWABLE, Status
 from admissions.applications.models import Application
@@ -27,7 +28,10 @@ from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import DomainError, NotAllowed
 from admissions.payments import ledger
 from admissions.people.models import User
+from admissions.portal import autosave, file_links
 from admissions.portal.forms_applications import ChoicesForm, DraftForm, FeePaidForm, WithdrawForm
+from admissions.portal.forms_confirmation import DeclineForm
+from admissions.rules.deadlines import PARIS
 
 
 def _user(request: HttpRequest) -> User:
@@ -149,7 +153,14 @@ def _page_context(application: Application, form: DraftForm | None) -> dict[str,
         "editable": Status(application.status) in EDITABLE_BY_CANDIDATE,
         "withdrawable": Status(application.status) in WITHDRAWABLE,
         "explanation": explanation_for(report.assessment),
-        "checklist": report.checklist,
+        "checklist": [
+            (line, file_links.document_url(application, line.code)) for line in report.checklist
+        ],
+        "simulator_url": file_links.simulator_url(
+            application.programme_id,
+            track=application.track,
+            financing_mode=application.financing_mode,
+        ),
         "report": report,
         "problems": problems,
         **_fee_context(application),
@@ -180,6 +191,8 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
         form = _draft_form(application) if editable else None
         return render(request, "portal/applications/detail.html", _page_context(application, form))
     form = _draft_form(application, request.POST)
+    if autosave.wants_json(request):
+        return autosave.answer(application, form, by=user)
     if not editable:
         messages.error(request, _("This application was submitted: it can no longer be changed."))
         context = _page_context(application, None)
@@ -270,16 +283,85 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def application_status(request: HttpRequest, reference: str) -> HttpResponse:
     application = queries.own_application(_user(request), reference)
+    now = timezone.now()
+    summary = queries.status_summary(application, now=now)
+    late = summary.due_by is not None and summary.due_by <= now
     return render(
         request,
         "portal/applications/status.html",
         {
             "application": application,
-            "summary": queries.status_summary(application),
+            "summary": summary,
+            "next_link": file_links.next_action_link(application, summary.next_action, late=late),
+            **_deadline_context(None if late else summary.due_by),
             "withdrawable": Status(application.status) in WITHDRAWABLE,
             **_fee_context(application),
         },
     )
+
+
+@login_required
+@require_POST
+def application_confirm(request: HttpRequest, reference: str) -> HttpResponse:
+    """The candidate confirms the offered place; a refusal is said on the status page."""
+    user = _user(request)
+    application = queries.own_application(user, reference)
+    try:
+        confirmation.confirm_place(application, by=user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Your place is confirmed for application %(ref)s.") % {"ref": application.reference},
+        )
+    return redirect("portal:application_status", reference=application.reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_decline(request: HttpRequest, reference: str) -> HttpResponse:
+    """A page that asks the candidate to be sure before the place goes to someone else."""
+    user = _user(request)
+    application = queries.own_application(user, reference)
+    form = DeclineForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                confirmation.decline_place(application, by=user, reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                form.add_error(None, error.message)
+                status = error.http_status
+            else:
+                messages.success(
+                    request,
+                    _("You declined the place offered for application %(ref)s.")
+                    % {"ref": application.reference},
+                )
+                return redirect("portal:application_status", reference=application.reference)
+        else:
+            status = 422
+    return render(
+        request,
+        "portal/applications/decline.html",
+        {
+            "application": application,
+            "form": form,
+            "declinable": Status(application.status) in confirmation.ADMITTED,
+        },
+        status=status,
+    )
+
+
+def _deadline_context(due_by: dt.datetime | None) -> dict[str, Any]:
+    """A deadline at the end of a day reads "7 June at midnight", not "8 June 00:00"."""
+    if due_by is None:
+        return {"due_day": None, "due_at": None}
+    local = timezone.localtime(due_by, PARIS)
+    if local.time() == dt.time.min:
+        return {"due_day": (local - dt.timedelta(days=1)).date(), "due_at": None}
+    return {"due_day": None, "due_at": local}
 
 
 @login_required

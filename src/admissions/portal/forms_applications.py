@@ -245,7 +245,9 @@ class SelfCheckForm(forms.Form):
         label=_("French certificate"), required=False, choices=FrenchCertificateChoice.choices
     )
     french_level = forms.ChoiceField(
-        label=_("Level of the certificate"), required=False, choices=CefrLevel.choices
+        label=_("Level of the certificate"),
+        required=False,
+        choices=[("", _("Choose a level")), *[(c.value, c.label) for c in CefrLevel if c.value]],
     )
 
     def __init__(

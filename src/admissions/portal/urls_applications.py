@@ -43,6 +43,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="application_withdraw",
     ),
     path(
+        "me/applications/<reference:reference>/confirm/",
+        views.application_confirm,
+        name="application_confirm",
+    ),
+    path(
+        "me/applications/<reference:reference>/decline/",
+        views.application_decline,
+        name="application_decline",
+    ),
+    path(
         "applications/<reference:reference>/fee-paid/",
         views.application_mark_fee_paid,
         name="application_mark_fee_paid",

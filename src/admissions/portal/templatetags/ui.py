@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -19,3 +21,9 @@ def language_url(context: template.Context, language: str) -> str:
     if request is None:
         return "/"
     return translate_url(request.get_full_path(), language)
+
+
+@register.filter
+def reference(value: str) -> SafeString:
+    """An application reference kept on one line: a phone would break it at its hyphens."""
+    return format_html('<span class="reference">{}</span>', value)
