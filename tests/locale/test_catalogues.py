@@ -21,8 +21,8 @@ def unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda match: ESCAPES.get(match.group(1), match.group(1)), text)
 
 
-def entries(language: str) -> list[dict[str, str]]:
-    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+def entries(language: str, locale: Path = LOCALE) -> list[dict[str, str]]:
+    text = (locale / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     found = []
     for block in re.split(r"\n\s*\n", text):
         fields: dict[str, str] = {}
@@ -65,3 +65,33 @@ def test_compiled_catalogue_matches_its_source(language: str) -> None:
         for key in catalogue._catalog  # type: ignore[attr-defined]
     } - {""}
     assert compiled_ids == expected, "the .mo file does not match its .po: run `make messages`"
+
+
+def test_no_message_of_the_code_is_missing_from_the_french_catalogue(tmp_path: Path) -> None:
+    """Extract the messages again from a copy of the code: a new string must be translated."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.services.base import require_binary
+
+    require_binary("xgettext", package="gettext")
+    copy = tmp_path / "admissions"
+    shutil.copytree(
+        LOCALE.parent,
+        copy,
+        ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static", "migrations"),
+    )
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO")}
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "fr", "--no-obsolete", "-v", "0"],
+        cwd=copy,
+        env=environment,
+        check=True,
+        timeout=240,
+    )
+    found = entries("fr", copy / "locale")
+    missing = [entry["msgid"] for entry in found if not is_translated(entry)]
+    assert len(found) > 500  # the extraction ran over the whole code
+    assert not missing, f"{len(missing)} messages to translate (`make messages`): {missing[:5]}"
