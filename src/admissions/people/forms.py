@@ -29,6 +29,18 @@ MINIMUM_AGE = 16
 MAXIMUM_AGE = 100
 EARLIEST_YEAR = 1950
 
+
+def check_diploma_year(year: int, today: dt.date) -> None:
+    """A diploma's year: from EARLIEST_YEAR to next year (expected diplomas)."""
+    latest = today.year + 1
+    if not EARLIEST_YEAR <= year <= latest:
+        raise forms.ValidationError(
+            _("Enter a year between %(first)d and %(last)d."),
+            code="out_of_range",
+            params={"first": EARLIEST_YEAR, "last": latest},
+        )
+
+
 # The level a diploma kind always has; kinds left out exist at several levels.
 LEVEL_OF_KIND = {
     DiplomaKindChoice.CTI_ENGINEERING: 5,
@@ -299,13 +311,7 @@ class EducationForm(ProfileForm):
 
     def clean_year(self) -> int:
         year: int = self.cleaned_data["year"]
-        latest = self.today.year + 1
-        if not EARLIEST_YEAR <= year <= latest:
-            raise forms.ValidationError(
-                _("Enter a year between %(first)d and %(last)d."),
-                code="out_of_range",
-                params={"first": EARLIEST_YEAR, "last": latest},
-            )
+        check_diploma_year(year, self.today)
         return year
 
     def clean(self) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from admissions.applications.choices import financing_modes_for, programmes_of, 
 from admissions.applications.self_check import MAX_YEARS, Answers
 from admissions.applications.texts import MAX_TEXT_LENGTH
 from admissions.catalog.models import Campaign, Programme
-from admissions.people.forms import EARLIEST_YEAR, CountryField, DateInput
+from admissions.people.forms import EARLIEST_YEAR, CountryField, DateInput, check_diploma_year
 from admissions.people.profile import (
     CefrLevel,
     DiplomaKindChoice,
@@ -275,13 +275,8 @@ class SelfCheckForm(forms.Form):
 
     def clean_diploma_year(self) -> int | None:
         year: int | None = self.cleaned_data.get("diploma_year")
-        latest = self.today.year + 1
-        if year is not None and not EARLIEST_YEAR <= year <= latest:
-            raise forms.ValidationError(
-                _("Enter a year between %(first)d and %(last)d."),
-                code="out_of_range",
-                params={"first": EARLIEST_YEAR, "last": latest},
-            )
+        if year is not None:
+            check_diploma_year(year, self.today)
         return year
 
     def clean(self) -> dict[str, Any]:
