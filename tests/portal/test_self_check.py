@@ -108,7 +108,7 @@ def test_every_reason_is_given_when_not_eligible(client: Client, bs: Campaign) -
 
 def test_the_answer_in_french(client: Client, nord: Campaign) -> None:
     body = html.unescape(client.post(url("fr"), answers(nord)).content.decode())
-    assert "Vous relevez de la voie d'accès « Diplôme d'ingénieur habilité par la CTI" in body
+    assert "Vous relevez de la voie d'accès «\u00a0Diplôme d'ingénieur habilité par la CTI" in body
 
 
 @pytest.mark.parametrize(

@@ -204,7 +204,7 @@ def _track_not_offered(programme: Programme, track: Track) -> Message:
     return Message(
         ReasonCode.TRACK_NOT_OFFERED,
         explain.text(
-            f"Le programme « {programme.name.fr} » n'est pas proposé en {wanted.fr} ; "
+            f"Le programme «\u00a0{programme.name.fr}\u00a0» n'est pas proposé en {wanted.fr} ; "
             f"il l'est en : {offered.fr}.",
             f"The programme “{programme.name.en}” is not offered as {wanted.en}; "
             f"it is offered as: {offered.en}.",
@@ -249,7 +249,7 @@ def _route_notes(route: RouteCheck | None) -> list[Message]:
         Message(
             NoteCode.ROUTE,
             explain.text(
-                f"Vous relevez de la voie d'accès « {route.label.fr} »{fr}.",
+                f"Vous relevez de la voie d'accès «\u00a0{route.label.fr}\u00a0»{fr}.",
                 f"You fit the entry route “{route.label.en}”{en}.",
             ),
         )
@@ -353,7 +353,7 @@ def _implication_notes(
                 NoteCode.CAMPUS_FRANCE,
                 explain.text(
                     "Vous n'êtes pas ressortissant de l'Union européenne : inscrivez-vous "
-                    "aussi sur la plateforme « Études en France » de Campus France.",
+                    "aussi sur la plateforme «\u00a0Études en France\u00a0» de Campus France.",
                     "As you are not a national of the European Union, you must also register "
                     "on Campus France's “Études en France” platform.",
                 ),

@@ -126,7 +126,7 @@ def check_restriction(
         joined = explain.join(unmet, fr="et", en="and")
         why_not.append(
             explain.text(
-                f"L'exception « {exception.label.fr} » ne s'applique pas : {joined.fr}.",
+                f"L'exception «\u00a0{exception.label.fr}\u00a0» ne s'applique pas : {joined.fr}.",
                 f"The exception “{exception.label.en}” does not apply: {joined.en}.",
             )
         )

@@ -158,8 +158,8 @@ def near_misses(
             )
         else:
             text = explain.text(
-                f"Une fois ce diplôme obtenu, vous relèverez de la voie « {check.label.fr} » "
-                f"({missing.text.fr}).",
+                f"Une fois ce diplôme obtenu, vous relèverez de la voie "
+                f"«\u00a0{check.label.fr}\u00a0» ({missing.text.fr}).",
                 f"Once that diploma is obtained, you will fit the route “{check.label.en}” "
                 f"({missing.text.en}).",
             )
@@ -338,7 +338,7 @@ def _experience_near_miss(check: RouteCheck, shortfall: Duration, on: dt.date | 
     more = explain.duration(shortfall, round_up=True)
     fr = (
         f"Avec {more.fr} d'expérience professionnelle de plus, vous relèveriez de la voie "
-        f"« {check.label.fr} » ({check.requirements.fr})."
+        f"«\u00a0{check.label.fr}\u00a0» ({check.requirements.fr})."
     )
     en = (
         f"With {more.en} more professional experience, you would fit the route "
