@@ -44,6 +44,12 @@ class Application(models.Model):
             models.Index(fields=["campaign", "status", "-submitted_at"]),
             models.Index(fields=["programme", "status", "-submitted_at"]),
             models.Index(fields=["candidate", "-created_at"]),
+            # The staff's list of files: newest submitted first, drafts never listed.
+            models.Index(
+                fields=["-submitted_at", "-id"],
+                condition=~models.Q(status="draft"),
+                name="application_submitted_order",
+            ),
         ]
         ordering = ["-created_at"]
 

@@ -33,7 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
     files = (
         Application.objects.filter(programme_id__in=allowed_programme_ids(user, FILE_ROLES))
         .exclude(status=Status.DRAFT)
-        .select_related("candidate", "programme", "campaign__institution")
+        # Not the campaign: each carries its whole rulebook, which this list never shows.
+        .select_related("candidate", "programme")
         .order_by("-submitted_at", "-pk")
     )
     page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,0 +1,404 @@
+"""Query counts, timings and query plans of the staff lists on a database of N applications.
+
+Usage (from the repository root):
+
+    .venv/bin/python bench/staff_lists.py --applications 100000
+    .venv/bin/python bench/staff_lists.py --applications 100000 --database-url postgres://...
+    .venv/bin/python bench/staff_lists.py --applications 100000 --throwaway-postgres
+
+The data are bulk-inserted (see bench/README.md): the point is the shape and volume of the
+tables the staff lists read, not the services that fill them in real life.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RULEBOOKS = [
+    ROOT / "src/admissions/rulebooks/imt-bs.toml",
+    ROOT / "src/admissions/rulebooks/imt-nord-europe.toml",
+]
+BATCH = 5_000
+REQUESTS = 20
+# A page slower than this stops being timed early: its few samples already tell the story.
+PAGE_BUDGET_SECONDS = 20.0
+APPLICATIONS_PER_CANDIDATE = 3
+# Share of each status among the files, roughly that of a campaign in full swing.
+STATUS_WEIGHTS = {
+    "draft": 12,
+    "submitted": 18,
+    "incomplete": 6,
+    "complete": 10,
+    "admissible": 5,
+    "not_admissible": 8,
+    "interview_scheduled": 4,
+    "interviewed": 4,
+    "on_agenda": 2,
+    "admitted": 5,
+    "admitted_conditionally": 2,
+    "waitlisted": 3,
+    "not_admitted": 7,
+    "confirmed": 6,
+    "confirmed_conditionally": 1,
+    "declined": 2,
+    "lapsed": 1,
+    "withdrawn": 4,
+}
+FEE_CENTS = 15_000
+PAID_SHARE = 0.85
+REFUNDED_SHARE = 0.03
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--applications", type=int, required=True, help="number of applications")
+    parser.add_argument("--database-url", help="an empty database (default: SQLite in a temp dir)")
+    parser.add_argument(
+        "--throwaway-postgres",
+        action="store_true",
+        help="start a throw-away PostgreSQL cluster on 127.0.0.1 and measure on it",
+    )
+    parser.add_argument("--seed", type=int, default=2026)
+    return parser.parse_args()
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """The tests' throw-away cluster (tests/services/postgres.py), outside pytest."""
+    import pwd
+    import shutil
+
+    sys.path.insert(0, str(ROOT))
+    from tests.services import postgres
+
+    bin_dir = postgres.server_bin_dir()
+    if bin_dir is None:
+        raise SystemExit("PostgreSQL server binaries not found")
+    prefix = postgres._as_server_user()
+    root = Path(tempfile.mkdtemp(prefix="admissions-bench-pg-"))
+    if prefix:
+        owner = pwd.getpwnam(postgres.SUPERUSER)
+        os.chown(root, owner.pw_uid, owner.pw_gid)
+    data, log = root / "data", root / "server.log"
+    pg_ctl = [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data)]
+    port = None
+    try:
+        initdb = [*prefix, str(bin_dir / "initdb"), "-D", str(data), "-U", postgres.SUPERUSER]
+        options = ["--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]
+        postgres._run([*initdb, *options], timeout=120)
+        port = postgres._start(pg_ctl, log)
+        yield f"postgres://{postgres.SUPERUSER}@{postgres.LOOPBACK}:{port}/postgres"
+    finally:
+        try:
+            if port is not None:
+                postgres._run([*pg_ctl, "-m", "fast", "-w", "-t", "60", "stop"], timeout=90)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def setup_django(var_dir: str, database_url: str | None) -> None:
+    os.environ["ADMISSIONS_VAR_DIR"] = var_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "admissions.settings"
+    if database_url:
+        os.environ["ADMISSIONS_DATABASE_URL"] = database_url
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test.utils import override_settings, setup_test_environment
+
+    # Lets the test client reach the views ("testserver" host, in-memory mail).
+    setup_test_environment()
+    # The hashed-names manifest exists only after collectstatic; name the assets plainly.
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}).enable()
+    from django.core import signals
+    from django.db import close_old_connections
+
+    # As in Django's own test cases: one connection throughout, so its queries can be counted.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+
+
+def timed(label: str, action: Callable[[], Any]) -> Any:
+    started = time.perf_counter()
+    result = action()
+    print(f"{label}: {time.perf_counter() - started:.1f} s", flush=True)
+    return result
+
+
+def batches(total: int) -> Iterator[range]:
+    for start in range(0, total, BATCH):
+        yield range(start, min(start + BATCH, total))
+
+
+def load_catalogue() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_rulebook", *[str(path) for path in RULEBOOKS], stdout=io.StringIO())
+
+
+def create_staff() -> dict[str, Any]:
+    """One admissions officer and one finance officer on the whole of the first institution."""
+    from admissions.catalog.models import Institution
+    from admissions.people.models import Role, StaffRole, User
+
+    institution = Institution.objects.order_by("pk").first()
+    assert institution is not None, "the rulebooks created no institution"
+    staff = {}
+    for role in (Role.ADMISSIONS_OFFICER, Role.FINANCE_OFFICER):
+        user = User.objects.create_user(f"{role.value}@bench.invalid", password=None)
+        StaffRole.objects.create(user=user, role=role, institution=institution)
+        staff[role.value] = user
+    staff["institution"] = institution
+    return staff
+
+
+def create_applications(total: int, rng: random.Random) -> None:
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+
+    from admissions.applications.models import Application
+    from admissions.catalog.models import Campaign, Programme
+    from admissions.payments.models import EntryKind, LedgerEntry, Method
+    from admissions.people.models import User
+
+    programmes = list(Programme.objects.order_by("pk"))
+    campaigns: dict[int, list[Campaign]] = {}
+    for campaign in Campaign.objects.order_by("opens_on"):
+        campaigns.setdefault(campaign.institution_id, []).append(campaign)
+    programmes = [p for p in programmes if p.institution_id in campaigns]
+    # Three files per candidate must go to three programmes for the uniqueness constraint.
+    assert len(programmes) >= APPLICATIONS_PER_CANDIDATE, "too few programmes with a campaign"
+    statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
+    now = datetime.now(UTC)
+    password = make_password(None)
+    candidates = -(-total // APPLICATIONS_PER_CANDIDATE)
+    user_ids: list[int] = []
+    with transaction.atomic():
+        for chunk in batches(candidates):
+            users = [
+                User(email=f"candidate{i}@bench.invalid", password=password, first_name="C")
+                for i in chunk
+            ]
+            User.objects.bulk_create(users)
+        user_ids = list(
+            User.objects.filter(email__startswith="candidate")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    for chunk in batches(total):
+        with transaction.atomic():
+            files = []
+            for i in chunk:
+                programme = programmes[i % len(programmes)]
+                status = rng.choices(statuses, weights)[0]
+                submitted = None
+                if status != "draft":
+                    submitted = now - timedelta(seconds=rng.randrange(730 * 86_400))
+                files.append(
+                    Application(
+                        reference=f"BENCH-{i:08d}",
+                        candidate_id=user_ids[i // APPLICATIONS_PER_CANDIDATE],
+                        campaign=rng.choice(campaigns[programme.institution_id]),
+                        programme=programme,
+                        track=rng.choice(["full_time", "work_study"]),
+                        financing_mode="personal",
+                        status=status,
+                        submitted_at=submitted,
+                    )
+                )
+            created = Application.objects.bulk_create(files)
+            if created[0].pk is None:
+                by_reference = dict(
+                    Application.objects.filter(
+                        reference__in=[f.reference for f in files]
+                    ).values_list("reference", "pk")
+                )
+                for item in created:
+                    item.pk = by_reference[item.reference]
+            entries = []
+            for item in created:
+                if item.status == "draft":
+                    continue
+                common = {"application_id": item.pk, "charge_kind": "application_fee"}
+                entries.append(LedgerEntry(kind=EntryKind.CHARGE, amount_cents=FEE_CENTS, **common))
+                if rng.random() < PAID_SHARE:
+                    entries.append(
+                        LedgerEntry(
+                            kind=EntryKind.PAYMENT,
+                            amount_cents=FEE_CENTS,
+                            method=Method.CARD,
+                            **common,
+                        )
+                    )
+                    if rng.random() < REFUNDED_SHARE:
+                        entries.append(
+                            LedgerEntry(kind=EntryKind.REFUND, amount_cents=FEE_CENTS, **common)
+                        )
+            LedgerEntry.objects.bulk_create(entries)
+
+
+def analyse() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def percentile_95(samples: list[float]) -> float:
+    if len(samples) < 2:
+        return samples[0]
+    return statistics.quantiles(samples, n=20, method="inclusive")[18]
+
+
+def measure(client: Any, url: str, *, warm_up: bool) -> tuple[int, list[float], list[str]]:
+    """Queries of one request, and the wall times of up to REQUESTS requests (ms)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if warm_up:
+        client.get(url)  # compiles the page's templates, which then stay cached
+    started = time.perf_counter()
+    budget_ends = started + PAGE_BUDGET_SECONDS
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    samples = [(time.perf_counter() - started) * 1000]
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    # Read now: the next request empties the connection's query log.
+    sql = [query["sql"] for query in captured.captured_queries]
+    while len(samples) < REQUESTS and time.perf_counter() < budget_ends:
+        started = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+    return len(sql), samples, sql
+
+
+def explain(sql: str) -> list[str]:
+    from django.db import connection
+
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql)
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        return [f"{row[0]}|{row[1]} {row[3]}" for row in rows]
+    return [row[0] for row in rows]
+
+
+def pages(staff: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    from django.urls import reverse
+
+    from admissions.applications.models import Application
+    from admissions.catalog.models import Campaign
+
+    home = reverse("office:home")
+    visible = Application.objects.filter(programme__institution=staff["institution"]).exclude(
+        status="draft"
+    )
+    last = max(1, -(-visible.count() // 50))
+    campaign = (
+        Campaign.objects.filter(institution=staff["institution"]).order_by("-opens_on").first()
+    )
+    assert campaign is not None
+    in_campaign = Application.objects.filter(campaign=campaign).count()
+    campaign_url = reverse("office:finance:balance_campaign", args=[campaign.pk])
+    campaign_last = max(1, -(-in_campaign // 50))
+    officer, finance = staff["admissions_officer"], staff["finance_officer"]
+    return [
+        ("office home, page 1", home, officer),
+        ("office home, middle page", f"{home}?page={max(1, last // 2)}", officer),
+        ("office home, last page", f"{home}?page={last}", officer),
+        ("finance index", reverse("office:finance:index"), finance),
+        ("finance refunds", reverse("office:finance:refunds"), finance),
+        ("finance issues", reverse("office:finance:issues"), finance),
+        ("balances by campaign", reverse("office:finance:balances"), finance),
+        ("campaign balances, page 1", campaign_url, finance),
+        ("campaign balances, last page", f"{campaign_url}?page={campaign_last}", finance),
+        ("finance export form", reverse("office:finance:export"), finance),
+    ]
+
+
+# The main list queries to explain: (page, table read, a word only that query holds).
+EXPLAINED = [
+    ("office home, last page", "applications_application", "COUNT(*)"),
+    ("office home, last page", "applications_application", "OFFSET"),
+    ("balances by campaign", "payments_ledgerentry", "GROUP BY"),
+    ("campaign balances, last page", "payments_ledgerentry", "OFFSET"),
+]
+SQL_SHOWN = 400
+
+
+def shortened(sql: str) -> str:
+    if len(sql) <= 2 * SQL_SHOWN:
+        return sql
+    return f"{sql[:SQL_SHOWN]} [...] {sql[-SQL_SHOWN:]}"
+
+
+def main() -> None:
+    args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="admissions-bench-") as var_dir:
+        if args.throwaway_postgres:
+            with throwaway_postgres() as url:
+                run(args, var_dir, url)
+        else:
+            run(args, var_dir, args.database_url)
+
+
+def run(args: argparse.Namespace, var_dir: str, database_url: str | None) -> None:
+    setup_django(var_dir, database_url)
+    from django.db import connection
+    from django.test import Client
+
+    from admissions.applications.models import Application
+    from admissions.payments.models import LedgerEntry
+
+    print(f"database: {connection.vendor}, applications: {args.applications}", flush=True)
+    timed("migrate and load rulebooks", load_catalogue)
+    staff = create_staff()
+    rng = random.Random(args.seed)
+    timed("generate", lambda: create_applications(args.applications, rng))
+    timed("analyse", analyse)
+    print(
+        f"rows: {Application.objects.count()} applications, "
+        f"{LedgerEntry.objects.count()} ledger entries",
+        flush=True,
+    )
+    print()
+    print("| page | queries | requests timed | median ms | p95 ms |")
+    print("|---|---:|---:|---:|---:|")
+    plans = {}
+    for label, url, user in pages(staff):
+        client = Client()
+        client.force_login(user)
+        # Middle and last pages share the first page's templates, already compiled.
+        count, samples, sql = measure(client, url, warm_up="page 1" in label or "," not in label)
+        median, p95 = statistics.median(samples), percentile_95(samples)
+        print(f"| {label} | {count} | {len(samples)} | {median:.1f} | {p95:.1f} |", flush=True)
+        for page, table, marker in EXPLAINED:
+            if page == label:
+                query = next(q for q in sql if table in q and marker in q)
+                plans[f"{label}: {marker}"] = (query, explain(query))
+    for label, (query, plan) in plans.items():
+        print(f"\n### {label}\n\n```sql\n{shortened(query)}\n```\n\n```")
+        print("\n".join(plan))
+        print("```")
+
+
+if __name__ == "__main__":
+    main()
