@@ -208,6 +208,13 @@ def charge(
     return entry
 
 
+def recorded_as(external_id: str | None) -> LedgerEntry | None:
+    """The entry already recorded under a provider's or bank's id, if any."""
+    if not external_id:
+        return None
+    return LedgerEntry.objects.filter(external_id=external_id).first()
+
+
 def record_payment(
     application_id: int,
     *,
@@ -228,10 +235,9 @@ def record_payment(
     from admissions.payments.receipts import issue_receipt
 
     _positive(amount_cents)
-    if external_id:
-        existing = LedgerEntry.objects.filter(external_id=external_id).first()
-        if existing is not None:
-            return existing
+    existing = recorded_as(external_id)
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
             application = history.lock_application(application_id)
@@ -258,10 +264,9 @@ def record_payment(
             )
     except IntegrityError:
         # The same external id raced in from a second delivery: the first one stands.
-        if external_id:
-            existing = LedgerEntry.objects.filter(external_id=external_id).first()
-            if existing is not None:
-                return existing
+        existing = recorded_as(external_id)
+        if existing is not None:
+            return existing
         raise
     return entry
 

@@ -93,7 +93,7 @@ def settle(
     bank_entry: BankStatementEntry | None = None,
 ) -> Settlement:
     """Record `amount_cents` received on a line and say how it fits what was owed."""
-    existing = LedgerEntry.objects.filter(external_id=external_id).first()
+    existing = ledger.recorded_as(external_id)
     if existing is not None:
         return Settlement(existing, Outcome.MATCHED, None, already_recorded=True)
     with transaction.atomic():
