@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from string import Template
 
@@ -19,4 +20,23 @@ def statement(name: str, reference: str = "RF18539007547034", **values: str) -> 
         other_reference=values.pop("other_reference", "RF712348231"),
         **values,
     )
+    return text.encode("utf-8")
+
+
+def bank_sample(
+    name: str,
+    *,
+    everywhere: dict[str, str] | None = None,
+    once: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """A statement written by a bank (see fixtures/camt053/README.md) with the account, the
+    currency, the remittance lines... of the tests: `everywhere` replaces every occurrence,
+    each pair of `once` the first one left, in order."""
+    text = (FOLDER / name).read_text(encoding="utf-8")
+    for old, new in (everywhere or {}).items():
+        assert old in text, old
+        text = text.replace(old, new)
+    for old, new in once:
+        assert old in text, old
+        text = text.replace(old, new, 1)
     return text.encode("utf-8")

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign
@@ -26,7 +27,7 @@ from admissions.payments.models import (
 from admissions.payments.reconcile import import_statement
 from admissions.people.models import User
 from admissions.rules.vocabulary import ChargeKind
-from tests.payments.camt import statement
+from tests.payments.camt import NORD_IBAN, bank_sample, statement
 from tests.payments.conftest import MakeApplication, make_user
 
 FEE = ChargeKind.APPLICATION_FEE
@@ -59,8 +60,9 @@ def test_a_matching_transfer_pays_the_fee(
     assert ledger.fee_status(application.pk) == FeeStatus.PAID
     payment = LedgerEntry.objects.get(kind=EntryKind.PAYMENT)
     assert payment.method == Method.BANK_TRANSFER
-    assert payment.external_id == f"camt:{nord_campaign.institution.pk}:BANK-0001"
-    assert BankStatementEntry.objects.get().payment == payment
+    bank_entry = BankStatementEntry.objects.get()
+    assert (bank_entry.entry_ref, bank_entry.payment) == ("BANK-0001", payment)
+    assert payment.external_id == f"camt:{nord_campaign.institution.pk}:{bank_entry.identity}"
     assert FinanceDocument.objects.filter(entry=payment).exists()
     assert not PaymentIssue.objects.exists()
     assert ApplicationEvent.objects.filter(
@@ -264,6 +266,250 @@ def test_an_unreadable_file_is_refused_with_a_clear_message(
         _import(nord_campaign, b"<html></html>", nord_finance)
     assert refused.value.code == "not_camt053"
     assert "camt.053" in refused.value.message
+
+
+def _paid_by_transfer(application: Application, charge: LedgerEntry, cents: int) -> LedgerEntry:
+    return ledger.record_payment(
+        application.pk,
+        charge_kind=ChargeKind(charge.charge_kind),
+        amount_cents=cents,
+        method=Method.BANK_TRANSFER,
+        by=None,
+        external_id=f"earlier-transfer-{charge.pk}",
+    )
+
+
+def test_a_bank_batch_whose_transfers_share_one_reference_pays_both_files(
+    nord_campaign: Campaign, make_application: MakeApplication, nord_finance: User
+) -> None:
+    """A Swiss bank's grouped credit, its two `TxDtls` under one `AcctSvcrRef`."""
+    first = make_application(nord_campaign)
+    second = make_application(nord_campaign, owner=make_user())
+    fee = ledger.charge(first.pk, charge_kind=FEE, amount_cents=218_700, by=None)
+    cvec = ledger.charge(second.pk, charge_kind=ChargeKind.CVEC, amount_cents=129_600, by=None)
+    data = bank_sample(
+        "oca-camt053-txdtls.xml",
+        everywhere={"CH1111000000123456789": NORD_IBAN, 'Ccy="CHF"': 'Ccy="EUR"'},
+        once=[
+            ("302388292000011111111111111", str(fee.creditor_reference)),
+            ("302388292000022222222222222", str(cvec.creditor_reference)),
+        ],
+    )
+    record = _import(nord_campaign, data, nord_finance)
+    assert record is not None
+    assert record.report["outcomes"] == {"matched": 2}
+    assert record.report["credited_cents"] == 348_300
+    assert ledger.balance_cents(first.pk) == 0
+    assert ledger.balance_cents(second.pk) == 0
+    assert set(BankStatementEntry.objects.values_list("entry_ref", flat=True)) == {
+        "123456CHCAFEBABE"
+    }
+    # The same statement again: nothing new, and nothing called new.
+    assert _import(nord_campaign, data, nord_finance) is None
+    assert LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).count() == 2
+
+
+def test_entries_carrying_the_same_bank_reference_are_each_recorded(
+    nord_campaign: Campaign, make_application: MakeApplication, nord_finance: User
+) -> None:
+    first = make_application(nord_campaign)
+    second = make_application(nord_campaign, owner=make_user())
+    fee = ledger.charge(first.pk, charge_kind=FEE, amount_cents=6_000, by=None)
+    cvec = ledger.charge(second.pk, charge_kind=ChargeKind.CVEC, amount_cents=10_000, by=None)
+    data = statement(
+        "same-bank-reference.xml",
+        fee.creditor_reference,
+        other_reference=str(cvec.creditor_reference),
+    )
+    record = _import(nord_campaign, data, nord_finance)
+    assert record is not None
+    assert record.report == {
+        "entries": 2,
+        "already_imported": 0,
+        "outcomes": {"matched": 2},
+        "credited_cents": 16_000,
+        "reversed_cents": 0,
+    }
+    assert (ledger.fee_status(first.pk), ledger.balance_cents(second.pk)) == (FeeStatus.PAID, 0)
+    assert not PaymentIssue.objects.exists()
+    assert _import(nord_campaign, data, nord_finance) is None
+
+
+def test_a_later_statement_repeating_a_transfer_records_only_the_new_one(
+    nord_campaign: Campaign, make_application: MakeApplication, nord_finance: User
+) -> None:
+    first = make_application(nord_campaign)
+    second = make_application(nord_campaign, owner=make_user())
+    fee = ledger.charge(first.pk, charge_kind=FEE, amount_cents=6_000, by=None)
+    cvec = ledger.charge(second.pk, charge_kind=ChargeKind.CVEC, amount_cents=10_000, by=None)
+    weekly = statement(
+        "same-bank-reference.xml",
+        fee.creditor_reference,
+        other_reference=str(cvec.creditor_reference),
+    )
+    # The daily statement held the first transfer only.
+    second_entry = weekly.index(b"<Ntry>", weekly.index(b"</Ntry>"))
+    daily = weekly[:second_entry] + weekly[weekly.index(b"</Stmt>") :]
+    assert _import(nord_campaign, daily, nord_finance) is not None
+    record = _import(nord_campaign, weekly, nord_finance)
+    assert record is not None
+    assert (record.report["already_imported"], record.report["outcomes"]) == (1, {"matched": 1})
+    assert LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).count() == 2
+    assert not PaymentIssue.objects.exists()
+
+
+def test_a_returned_transfer_reopens_the_charge_it_had_paid(
+    client: Client,
+    nord_campaign: Campaign,
+    charged: tuple[Application, LedgerEntry],
+    nord_finance: User,
+) -> None:
+    application, charge = charged
+    _import(nord_campaign, statement("matched.xml", charge.creditor_reference), nord_finance)
+    assert ledger.fee_status(application.pk) == FeeStatus.PAID
+    record = _import(
+        nord_campaign, statement("returned.xml", charge.creditor_reference), nord_finance
+    )
+    assert record is not None
+    assert record.report["outcomes"] == {"reversed": 1}
+    assert record.report["reversed_cents"] == 6_000
+    assert ledger.fee_status(application.pk) == FeeStatus.DUE
+    reversal = LedgerEntry.objects.get(kind=EntryKind.REVERSAL)
+    assert reversal.reverses == LedgerEntry.objects.get(kind=EntryKind.PAYMENT)
+    assert "STMT-RETURNED" in reversal.note
+    assert BankStatementEntry.objects.get(statement=record).payment == reversal
+    event = ApplicationEvent.objects.get(application=application, action="payment.reversed")
+    assert event.details["amount_cents"] == 6_000
+    client.force_login(nord_finance)
+    page = client.get(f"/en/office/finance/statements/{record.pk}/").content.decode()
+    assert "Transfer returned: payment reversed" in page
+    assert application.reference in page
+    # Imported again, the return reverses nothing more.
+    assert (
+        _import(nord_campaign, statement("returned.xml", charge.creditor_reference), nord_finance)
+        is None
+    )
+    assert LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 1
+
+
+def test_a_bank_batch_of_returned_payments_reopens_each_charge(
+    nord_campaign: Campaign, make_application: MakeApplication, nord_finance: User
+) -> None:
+    """A Dutch bank's day: a debit, one reversed entry batching two returns, a credit."""
+    first = make_application(nord_campaign)
+    second = make_application(nord_campaign, owner=make_user())
+    fee = ledger.charge(first.pk, charge_kind=FEE, amount_cents=56_405, by=None)
+    cvec = ledger.charge(second.pk, charge_kind=ChargeKind.CVEC, amount_cents=10_000, by=None)
+    _paid_by_transfer(first, fee, 56_405)
+    _paid_by_transfer(second, cvec, 10_000)
+    data = bank_sample(
+        "oca-camt053.xml",
+        everywhere={"NL77ABNA0574908765": NORD_IBAN},
+        once=[
+            ("Direct Debit S14 0410", f"Retour {fee.creditor_reference}"),
+            ("Direct Debit S14 0410", f"Retour {cvec.creditor_reference}"),
+        ],
+    )
+    record = _import(nord_campaign, data, nord_finance)
+    assert record is not None
+    assert record.report["outcomes"] == {"ignored": 1, "reversed": 2, "unknown": 1}
+    assert record.report["reversed_cents"] == 66_405
+    assert ledger.balance_cents(first.pk) == 56_405
+    assert ledger.balance_cents(second.pk) == 10_000
+    assert ApplicationEvent.objects.filter(action="payment.reversed").count() == 2
+    assert _import(nord_campaign, data, nord_finance) is None
+
+
+def test_a_refund_sent_by_the_school_is_not_taken_for_a_return(
+    nord_campaign: Campaign, charged: tuple[Application, LedgerEntry], nord_finance: User
+) -> None:
+    application, charge = charged
+    _import(nord_campaign, statement("duplicate.xml", charge.creditor_reference), nord_finance)
+    resolve_issue(PaymentIssue.objects.get(), status=IssueStatus.REFUNDED, by=nord_finance)
+    refund = LedgerEntry.objects.get(kind=EntryKind.REFUND)
+    # The refund leaves the account quoting the reference: a debit without RvslInd.
+    outgoing = statement("returned.xml", charge.creditor_reference).replace(
+        b"<RvslInd>true</RvslInd>", b""
+    )
+    record = _import(nord_campaign, outgoing, nord_finance)
+    assert record is not None
+    assert record.report["outcomes"] == {"ignored": 1}
+    assert not LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).exists()
+    assert BankStatementEntry.objects.get(statement=record).payment == refund
+    assert ledger.balance_cents(application.pk) == 0
+
+
+def test_a_statement_without_entries_says_so(nord_campaign: Campaign, nord_finance: User) -> None:
+    data = bank_sample("oca-camt053-no-ntry.xml", everywhere={"NL77ABNA0574908765": NORD_IBAN})
+    with pytest.raises(StatementRefused) as refused:
+        _import(nord_campaign, data, nord_finance)
+    assert refused.value.code == "no_entries"
+    assert "no entries" in refused.value.message
+    assert not BankStatement.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["1E+30", "99999999999999999999.99"])
+def test_an_absurd_amount_is_refused_clearly(
+    nord_campaign: Campaign, nord_finance: User, amount: str
+) -> None:
+    data = statement("matched.xml").replace(b">60.00<", f">{amount}<".encode())
+    with pytest.raises(StatementRefused) as refused:
+        _import(nord_campaign, data, nord_finance)
+    assert refused.value.code == "bad_amount"
+    assert "cannot be read" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("account", "code"),
+    [
+        ("<Othr><Id>DE89370400440532013000</Id></Othr>", "wrong_account"),
+        ("<Othr><Id>12345678901</Id></Othr>", "wrong_account"),
+        ("", "no_account_in_statement"),
+    ],
+)
+def test_a_statement_not_naming_the_account_is_refused(
+    nord_campaign: Campaign,
+    charged: tuple[Application, LedgerEntry],
+    nord_finance: User,
+    account: str,
+    code: str,
+) -> None:
+    data = statement("matched.xml", charged[1].creditor_reference).replace(
+        f"<Id><IBAN>{NORD_IBAN}</IBAN></Id>".encode(), f"<Id>{account}</Id>".encode()
+    )
+    with pytest.raises(StatementRefused) as refused:
+        _import(nord_campaign, data, nord_finance)
+    assert refused.value.code == code
+    assert nord_campaign.institution.name in refused.value.message
+    assert not BankStatement.objects.exists()
+    assert ledger.fee_status(charged[0].pk) == FeeStatus.DUE
+
+
+def test_the_national_account_number_given_as_other_id_is_accepted(
+    nord_campaign: Campaign, charged: tuple[Application, LedgerEntry], nord_finance: User
+) -> None:
+    data = statement("matched.xml", charged[1].creditor_reference).replace(
+        f"<IBAN>{NORD_IBAN}</IBAN>".encode(), b"<Othr><Id>10071590000000102433444</Id></Othr>"
+    )
+    assert _import(nord_campaign, data, nord_finance) is not None
+    assert ledger.fee_status(charged[0].pk) == FeeStatus.PAID
+
+
+def test_an_institution_without_a_bank_account_takes_no_statement(
+    bs_campaign: Campaign, nord_finance: User
+) -> None:
+    with pytest.raises(StatementRefused) as refused:
+        _import(bs_campaign, statement("matched.xml"), nord_finance)
+    assert refused.value.code == "no_account"
+
+
+def test_a_made_up_namespace_is_refused(nord_campaign: Campaign, nord_finance: User) -> None:
+    data = statement("matched.xml").replace(
+        b"xsd:camt.053.001.02", b"xsd:camt.053.001.02:not-from-a-bank"
+    )
+    with pytest.raises(StatementRefused) as refused:
+        _import(nord_campaign, data, nord_finance)
+    assert refused.value.code == "not_camt053"
 
 
 @pytest.mark.postgres_only

@@ -184,6 +184,7 @@ class Outcome(models.TextChoices):
     DUPLICATE = "duplicate", _("Charge already paid")
     UNKNOWN = "unknown", _("Unknown reference")
     WITHDRAWN = "withdrawn", _("Paid after withdrawal")
+    REVERSED = "reversed", _("Transfer returned: payment reversed")
     IGNORED = "ignored", _("Not a received transfer")
 
 
@@ -192,8 +193,12 @@ class BankStatementEntry(models.Model):
     institution = models.ForeignKey(
         "catalog.Institution", on_delete=models.PROTECT, related_name="+"
     )
-    # The bank's own reference of the entry (AcctSvcrRef); a second import of it is skipped.
-    entry_ref = models.CharField(max_length=140)
+    # The bank's own reference (AcctSvcrRef), shown to people; banks reuse it across
+    # transfers, so it does not identify one.
+    entry_ref = models.CharField(max_length=140, blank=True)
+    # Digest of everything the transaction says (camt053.Transaction.identity): a second
+    # import of the same transaction is skipped, a different one never is.
+    identity = models.CharField(max_length=64)
     amount_cents = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     credit = models.BooleanField()
@@ -202,6 +207,7 @@ class BankStatementEntry(models.Model):
     remittance = models.TextField(blank=True)
     reference = models.CharField(max_length=40, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    # The ledger entry the bank entry made: a payment, or the reversal of one it returned.
     payment = models.OneToOneField(
         LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="bank_entry"
     )
@@ -209,7 +215,7 @@ class BankStatementEntry(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["institution", "entry_ref"], name="bank_entry_once_per_institution"
+                fields=["institution", "identity"], name="bank_transaction_once_per_institution"
             )
         ]
         ordering = ["id"]

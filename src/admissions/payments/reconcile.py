@@ -2,8 +2,16 @@
 
 A transfer is matched by the RF creditor reference it quotes (structured field first, then
 the free text) and its amount is compared with what is still owed on that charge line.
-Each bank entry is imported once per institution: importing the same statement again, or a
-later one that repeats entries, changes nothing for the entries already seen.
+Each bank transaction is imported once per institution, known by its identity (everything
+it says, see `camt053`): importing the same statement again, or a later one that repeats
+transactions, changes nothing for those already seen, and a transaction that only shares
+the bank's reference with another is still recorded.
+
+A transfer the bank sends back (a debit quoting a charge's reference, with or without the
+reversal indicator) reverses the bank-transfer payment of that amount on that charge: the
+charge is owed again, and the file's history says so.
+
+A statement is imported only into the institution whose account it is for.
 """
 
 from __future__ import annotations
@@ -17,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from admissions.catalog.models import Institution
-from admissions.payments import camt053
-from admissions.payments.errors import StatementRefused
+from admissions.payments import camt053, ledger
+from admissions.payments.errors import LedgerError, StatementRefused
 from admissions.payments.models import (
     BankStatement,
     BankStatementEntry,
@@ -27,6 +35,8 @@ from admissions.payments.models import (
     LedgerEntry,
     Method,
     Outcome,
+    RefundRequest,
+    RefundStatus,
 )
 from admissions.payments.settlement import raise_issue, settle
 from admissions.people.models import User
@@ -45,18 +55,40 @@ _CAMT_MESSAGES = {
     "bad_date": gettext_lazy("The statement has a date that cannot be read."),
     "entry_without_amount": gettext_lazy("The statement has an entry without an amount."),
 }
+REVERSAL_NOTE = gettext_lazy("Transfer returned by the bank (statement %(statement)s)")
 
 
-def external_id(institution: Institution, entry_ref: str) -> str:
-    return f"camt:{institution.pk}:{entry_ref}"[:120]
+def external_id(institution: Institution, identity: str) -> str:
+    return f"camt:{institution.pk}:{identity}"[:120]
 
 
 def _check_account(institution: Institution, statement: camt053.Statement) -> None:
+    """Refuse a statement unless it names the institution's own account."""
     bank = institution.rules.bank_account
-    if bank is not None and statement.iban and statement.iban != bank.iban:
+    if bank is None:
+        raise StatementRefused(
+            _(
+                "%(institution)s has no bank account in its rulebook: no statement can be "
+                "matched to it."
+            )
+            % {"institution": institution.name},
+            code="no_account",
+        )
+    given = statement.iban or statement.account_other
+    if not given:
+        raise StatementRefused(
+            _(
+                "This statement does not say which account it is for, so it cannot be "
+                "matched to %(institution)s's account."
+            )
+            % {"institution": institution.name},
+            code="no_account_in_statement",
+        )
+    # Without an IBAN, a bank may give the national account number (the IBAN's BBAN).
+    if given not in (bank.iban, bank.iban[4:]):
         raise StatementRefused(
             _("This statement is for account %(statement)s, not %(institution)s's account.")
-            % {"statement": statement.iban, "institution": institution.name},
+            % {"statement": given[:34], "institution": institution.name},
             code="wrong_account",
         )
 
@@ -64,7 +96,7 @@ def _check_account(institution: Institution, statement: camt053.Statement) -> No
 def import_statement(
     *, institution: Institution, data: bytes, filename: str, by: User | None
 ) -> BankStatement | None:
-    """Import a statement; returns None when every entry in it was already imported."""
+    """Import a statement; returns None when every transaction in it was already imported."""
     try:
         statement = camt053.parse(data)
     except camt053.CamtError as error:
@@ -72,43 +104,46 @@ def import_statement(
             str(_CAMT_MESSAGES.get(error.code, error.code)), code=error.code
         ) from None
     _check_account(institution, statement)
+    if not statement.transactions:
+        raise StatementRefused(
+            _("This statement has no entries: there is nothing to import."), code="no_entries"
+        )
     with transaction.atomic():
         # One import at a time per institution, so an entry is never taken twice.
         Institution.objects.select_for_update().filter(pk=institution.pk).first()
-        refs = [tx.entry_ref for tx in statement.transactions]
         seen = set(
             BankStatementEntry.objects.filter(
-                institution=institution, entry_ref__in=refs
-            ).values_list("entry_ref", flat=True)
+                institution=institution,
+                identity__in=[tx.identity for tx in statement.transactions],
+            ).values_list("identity", flat=True)
         )
-        fresh: list[camt053.Transaction] = []
-        for tx in statement.transactions:
-            if tx.entry_ref not in seen:
-                fresh.append(tx)
-                seen.add(tx.entry_ref)  # the same reference twice in one file counts once
+        fresh = [tx for tx in statement.transactions if tx.identity not in seen]
         if not fresh:
             return None
         record = BankStatement.objects.create(
             institution=institution,
             statement_id=statement.statement_id[:100],
             message_id=statement.message_id[:100],
-            account_iban=statement.iban[:34],
+            account_iban=(statement.iban or statement.account_other)[:34],
             filename=filename[:255],
             file_digest=hashlib.sha256(data).hexdigest(),
             imported_by=by,
         )
         outcomes: Tally[str] = Tally()
-        credited = 0
+        credited = reversed_cents = 0
         for tx in fresh:
             outcome = _import_one(record, institution, tx, by)
             outcomes[outcome] += 1
-            if outcome != Outcome.IGNORED:
+            if outcome == Outcome.REVERSED:
+                reversed_cents += tx.amount_cents
+            elif outcome != Outcome.IGNORED:
                 credited += tx.amount_cents
         report: dict[str, Any] = {
             "entries": len(statement.transactions),
             "already_imported": len(statement.transactions) - len(fresh),
             "outcomes": dict(outcomes),
             "credited_cents": credited,
+            "reversed_cents": reversed_cents,
         }
         record.report = report
         record.save(update_fields=["report"])
@@ -136,22 +171,26 @@ def _import_one(
     record: BankStatement, institution: Institution, tx: camt053.Transaction, by: User | None
 ) -> str:
     references = tx.references
+    charge = _charge_for(institution, references) if tx.currency == "EUR" else None
     entry = BankStatementEntry.objects.create(
         statement=record,
         institution=institution,
         entry_ref=tx.entry_ref,
+        identity=tx.identity,
         amount_cents=tx.amount_cents,
         currency=tx.currency[:3],
         credit=tx.credit,
         booked_on=tx.booked_on,
         debtor=tx.debtor,
         remittance=tx.remittance,
-        reference=references[0] if references else "",
+        # The reference that matched a charge, else the first one read.
+        reference=(charge.creditor_reference if charge else "") or next(iter(references), ""),
         outcome=Outcome.IGNORED,
     )
-    if not tx.credit or not tx.booked or tx.amount_cents <= 0:
+    if not tx.booked or tx.amount_cents <= 0:
         return Outcome.IGNORED
-    charge = _charge_for(institution, references) if tx.currency == "EUR" else None
+    if not tx.credit:
+        return _returned(record, entry, charge, tx, by)
     if charge is None:
         raise_issue(
             institution_id=institution.pk,
@@ -172,7 +211,7 @@ def _import_one(
         instalment=charge.instalment,
         amount_cents=tx.amount_cents,
         method=Method.BANK_TRANSFER,
-        external_id=external_id(institution, tx.entry_ref),
+        external_id=external_id(institution, tx.identity),
         by=by,
         reference=charge.creditor_reference or "",
         note=tx.remittance[:500],
@@ -183,3 +222,63 @@ def _import_one(
     entry.payment = settlement.payment
     entry.save(update_fields=["outcome", "payment"])
     return settlement.outcome
+
+
+def _returned(
+    record: BankStatement,
+    entry: BankStatementEntry,
+    charge: LedgerEntry | None,
+    tx: camt053.Transaction,
+    by: User | None,
+) -> str:
+    """A debit quoting a charge: the bank sent back a transfer it had paid it with.
+
+    A plain debit may also be a refund the school sent, quoting the reference: when a
+    refund of that amount on that charge is recorded (and not yet seen on a statement) or
+    approved, the debit is that refund and nothing is reversed. A debit the bank marks as
+    a reversal is always a return.
+    """
+    if charge is None:
+        return Outcome.IGNORED  # money the school sent, not a transfer returned
+    line = LedgerEntry.objects.filter(
+        application_id=charge.application_id,
+        charge_kind=charge.charge_kind,
+        instalment=charge.instalment,
+        amount_cents=tx.amount_cents,
+    )
+    if not tx.reversal:
+        refund = line.filter(kind=EntryKind.REFUND, bank_entry__isnull=True).first()
+        if refund is not None:
+            entry.payment = refund
+            entry.save(update_fields=["payment"])
+            return Outcome.IGNORED
+        approved = RefundRequest.objects.filter(
+            application_id=charge.application_id,
+            charge_kind=charge.charge_kind,
+            instalment=charge.instalment,
+            amount_cents=tx.amount_cents,
+            status=RefundStatus.APPROVED,
+        )
+        if approved.exists():
+            return Outcome.IGNORED
+    payment = (
+        line.filter(kind=EntryKind.PAYMENT, method=Method.BANK_TRANSFER)
+        .exclude(corrections__kind=EntryKind.REVERSAL)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if payment is None:
+        return Outcome.IGNORED
+    try:
+        reversal = ledger.reverse_payment(
+            payment,
+            by=by,
+            note=str(REVERSAL_NOTE) % {"statement": record.statement_id or record.pk},
+        )
+    except LedgerError:
+        # Refunded since (the debit is that refund going out): nothing was returned.
+        return Outcome.IGNORED
+    entry.outcome = Outcome.REVERSED
+    entry.payment = reversal
+    entry.save(update_fields=["outcome", "payment"])
+    return Outcome.REVERSED
