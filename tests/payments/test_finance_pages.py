@@ -194,6 +194,33 @@ def test_refund_request_and_approval_from_the_pages(
     assert client.post(f"/office/finance/refunds/{refund.pk}/nonsense/").status_code == 404
 
 
+def test_the_refund_form_cannot_refund_a_deposit_kept_on_withdrawal(
+    client: Client, bs_campaign: Campaign, make_application: MakeApplication, bs_finance: User
+) -> None:
+    application = make_application(
+        bs_campaign, track="work_study", financing_mode="opco", status="confirmed"
+    )
+    ledger.charge(application.pk, charge_kind=ChargeKind.DEPOSIT, amount_cents=45_000, by=None)
+    ledger.record_payment(
+        application.pk,
+        charge_kind=ChargeKind.DEPOSIT,
+        amount_cents=45_000,
+        method=Method.CARD,
+        by=None,
+    )
+    validated_agreement(application)
+    Application.objects.filter(pk=application.pk).update(status="withdrawn")
+    client.force_login(bs_finance)
+    for prefix, wording in (("/en", "not refunded if you withdraw"), ("", "renonciation")):
+        answer = client.post(
+            f"{prefix}/office/finance/files/{application.reference}/refund/",
+            {"line": "deposit:0", "event": "funding_agreement_validated"},
+        )
+        assert answer.status_code == 200
+        assert wording in answer.content.decode()
+    assert not RefundRequest.objects.exists()
+
+
 def test_sepa_pages_export_download_and_reject(
     client: Client, nord_campaign: Campaign, make_application: MakeApplication, nord_finance: User
 ) -> None:

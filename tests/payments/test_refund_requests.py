@@ -140,6 +140,47 @@ def test_the_deposit_is_not_refunded_on_withdrawal(
     assert refused.value.details["rule"] == "deposit-withdrawal"  # type: ignore[index]
 
 
+@pytest.mark.parametrize("status", ["withdrawn", "declined"])
+@pytest.mark.usefixtures("validated")
+def test_a_deposit_kept_on_withdrawal_is_refused_whatever_reason_staff_pick(
+    work_study: Application, bs_finance: User, status: str
+) -> None:
+    Application.objects.filter(pk=work_study.pk).update(status=status)
+    work_study.refresh_from_db()
+    with translation.override("en"), pytest.raises(RefundNotAllowedError) as refused:
+        refunds.request_refund(
+            work_study,
+            charge_kind=ChargeKind.DEPOSIT,
+            instalment=None,
+            event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
+            by=bs_finance,
+        )
+    assert refused.value.details["rule"] == "deposit-withdrawal"  # type: ignore[index]
+    assert refused.value.message == (
+        "Refused whatever the reason given, because this file shows “The candidate "
+        "withdraws”: The deposit is not refunded if you withdraw."
+    )
+    assert not RefundRequest.objects.exists()
+
+
+@pytest.mark.usefixtures("validated")
+def test_a_withdrawal_after_the_request_blocks_its_approval(
+    work_study: Application, bs_finance: User
+) -> None:
+    request = refunds.request_refund(
+        work_study,
+        charge_kind=ChargeKind.DEPOSIT,
+        instalment=None,
+        event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
+        by=bs_finance,
+    )
+    Application.objects.filter(pk=work_study.pk).update(status="withdrawn")
+    with pytest.raises(RefundNotAllowedError):
+        refunds.approve_refund(request, by=bs_finance)
+    request.refresh_from_db()
+    assert request.status == RefundStatus.REQUESTED
+
+
 def test_an_agreement_not_yet_validated_is_refused(
     work_study: Application, bs_finance: User
 ) -> None:

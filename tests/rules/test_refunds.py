@@ -104,6 +104,39 @@ def test_deposit_not_refunded_on_withdrawal() -> None:
     assert "withdraw" in decision.wording("en")
 
 
+@pytest.mark.parametrize("event", list(RefundEvent))
+def test_a_withdrawal_on_file_refuses_the_deposit_whatever_the_reason_given(
+    event: RefundEvent,
+) -> None:
+    withdrew = RefundFacts(
+        accepted_documents=frozenset({"funding-agreement"}),
+        events=frozenset({RefundEvent.CANDIDATE_WITHDRAWS}),
+    )
+    decision = decide_refund(
+        bs().refunds,
+        charge=ChargeKind.DEPOSIT,
+        event=event,
+        facts=withdrew,
+        financing_mode="opco",
+    )
+    assert decision.outcome == RefundOutcome.REFUSED_BY_RULE
+    assert decision.rule_code == "deposit-withdrawal"
+
+
+def test_an_event_on_file_without_a_refusing_rule_changes_nothing() -> None:
+    decision = decide_refund(
+        bs().refunds,
+        charge=ChargeKind.DEPOSIT,
+        event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
+        facts=RefundFacts(
+            accepted_documents=frozenset({"funding-agreement"}),
+            events=frozenset({RefundEvent.UNFAVOURABLE_DECISION}),
+        ),
+        financing_mode="opco",
+    )
+    assert decision.allowed
+
+
 @pytest.mark.parametrize(
     ("charge", "instalment"),
     [(ChargeKind.TUITION, 1), (ChargeKind.TUITION_FIRST_INSTALMENT, None)],

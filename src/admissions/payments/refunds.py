@@ -22,12 +22,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from admissions.applications.lifecycle import Status
 from admissions.core.errors import NotAllowed
 from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document
 from admissions.payments import access, history, ledger
 from admissions.payments.errors import IllegalMoveError, LedgerError, RefundNotAllowedError
 from admissions.payments.models import (
+    REFUND_EVENTS,
     REFUND_MOVES,
     Method,
     RefundRequest,
@@ -48,6 +50,8 @@ from admissions.rules.vocabulary import ChargeKind, RefundEvent
 
 if TYPE_CHECKING:
     from admissions.applications.models import Application
+
+EVENT_LABELS = dict(REFUND_EVENTS)
 
 
 @dataclass(frozen=True)
@@ -97,10 +101,21 @@ def accepted_documents(application: Application) -> frozenset[str]:
     )
 
 
+# What a file's status shows happened, for the rules that refuse on it.
+EVENTS_OF_STATUS = {
+    Status.WITHDRAWN: RefundEvent.CANDIDATE_WITHDRAWS,
+    Status.DECLINED: RefundEvent.CANDIDATE_WITHDRAWS,
+    Status.NOT_ADMISSIBLE: RefundEvent.UNFAVOURABLE_DECISION,
+    Status.NOT_ADMITTED: RefundEvent.UNFAVOURABLE_DECISION,
+}
+
+
 def facts_on_file(application: Application, *, visa_refusal_proven: bool = False) -> RefundFacts:
+    happened = EVENTS_OF_STATUS.get(Status(application.status))
     return RefundFacts(
         accepted_documents=accepted_documents(application),
         visa_refusal_proven=visa_refusal_proven,
+        events=frozenset({happened}) if happened else frozenset(),
     )
 
 
@@ -179,10 +194,24 @@ def refusal_message(
     language: str | None = None,
     *,
     agreement: AgreementOnFile | None = None,
+    event: RefundEvent | None = None,
 ) -> str:
-    """Why the refund is refused, in the reader's language, with the rule's own words."""
+    """Why the refund is refused, in the reader's language, with the rule's own words.
+
+    `event` is the reason the refund was asked for: when a rule on another event, one the
+    file shows, refused it, the message names that event.
+    """
     language = language or _language()
     if decision.outcome == RefundOutcome.REFUSED_BY_RULE:
+        rule_event = decision.rule.event if decision.rule else None
+        if event is not None and rule_event not in (None, event, RefundEvent.ANY):
+            return _(
+                "Refused whatever the reason given, because this file shows “%(event)s”: "
+                "%(wording)s"
+            ) % {
+                "event": EVENT_LABELS.get(str(rule_event), rule_event),
+                "wording": decision.wording(language),
+            }
         return decision.wording(language)
     if (
         decision.outcome == RefundOutcome.PROOF_MISSING
@@ -233,7 +262,7 @@ def request_refund(
         )
         if not decision.allowed:
             raise RefundNotAllowedError(
-                refusal_message(decision, agreement=funding_agreement(locked)),
+                refusal_message(decision, agreement=funding_agreement(locked), event=event),
                 details={"rule": decision.rule_code, "outcome": decision.outcome.value},
             )
         line = ledger.line_of(application.pk, charge_kind, instalment)
@@ -323,7 +352,11 @@ def approve_refund(request: RefundRequest, *, by: User, note: str = "") -> Refun
         )
         if not decision.allowed:
             raise RefundNotAllowedError(
-                refusal_message(decision, agreement=funding_agreement(application)),
+                refusal_message(
+                    decision,
+                    agreement=funding_agreement(application),
+                    event=RefundEvent(locked.event),
+                ),
                 details={"rule": decision.rule_code, "outcome": decision.outcome.value},
             )
         locked.decided_by = by

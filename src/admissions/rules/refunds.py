@@ -12,7 +12,9 @@ so staff and candidates read the school's own wording:
 
 A rule limited to some financing modes applies only to files funded that way. A rule for
 the event itself wins over a rule for any event; when two rules of the same rank disagree,
-the refusal wins. The first tuition instalment is looked up as
+the refusal wins. What happened on the file counts whatever reason staff give: a rule that
+refuses on an event the file shows (the candidate withdrew) refuses the refund even when it
+is asked for on another event (a funding agreement). The first tuition instalment is looked up as
 `tuition_first_instalment` first and as `tuition` after.
 
 `refund_due_at` says by when an allowed refund is due: the end (Paris time) of the day that
@@ -46,6 +48,9 @@ class RefundFacts:
     # Requirement codes of the file's documents in the state accepted_by_staff.
     accepted_documents: frozenset[str] = frozenset()
     visa_refusal_proven: bool = False  # the consulate's refusal is on file
+    # Events the file itself shows (the candidate withdrew, the jury said no), whatever
+    # event the refund is asked for.
+    events: frozenset[RefundEvent] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,17 @@ def rule_charge_kinds(charge: ChargeKind, instalment: int | None) -> tuple[Charg
     return (charge,)
 
 
+def _rules_for(
+    rules: Sequence[RefundRule], kind: ChargeKind, financing_mode: str
+) -> list[RefundRule]:
+    return [
+        rule
+        for rule in rules
+        if rule.charge == kind
+        and (not rule.financing_modes or financing_mode in rule.financing_modes)
+    ]
+
+
 def decide_refund(
     rules: Sequence[RefundRule],
     *,
@@ -99,13 +115,18 @@ def decide_refund(
     instalment: int | None = None,
     financing_mode: str = "",
 ) -> RefundDecision:
-    for kind in rule_charge_kinds(charge, instalment):
-        for_charge = [
+    kinds = rule_charge_kinds(charge, instalment)
+    for kind in kinds:
+        # A refusal on what the file shows wins over the reason chosen.
+        happened = [
             rule
-            for rule in rules
-            if rule.charge == kind
-            and (not rule.financing_modes or financing_mode in rule.financing_modes)
+            for rule in _rules_for(rules, kind, financing_mode)
+            if not rule.allowed and rule.event != RefundEvent.ANY and rule.event in facts.events
         ]
+        if happened:
+            return RefundDecision(RefundOutcome.REFUSED_BY_RULE, happened[0])
+    for kind in kinds:
+        for_charge = _rules_for(rules, kind, financing_mode)
         specific = [rule for rule in for_charge if rule.event == event]
         general = [rule for rule in for_charge if rule.event == RefundEvent.ANY]
         matching = specific or general
