@@ -9,7 +9,6 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
 
-from admissions.applications.checks import check_documents
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import NotAllowed
@@ -23,6 +22,7 @@ from admissions.people.models import Role, User
 from admissions.rules.checklist import item_for
 from admissions.rules.deadlines import PARIS
 from admissions.rules.vocabulary import ChargeKind, RefundEvent
+from admissions.workflow.checks import check_documents
 from tests.payments.agreements import CODE as AGREEMENT_CODE
 from tests.payments.agreements import (
     admissions_officer,

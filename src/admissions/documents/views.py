@@ -9,7 +9,7 @@ cut off as it arrives.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from admissions.applications.models import Application
 from admissions.core.errors import DomainError
 from admissions.documents import access, history, review, services, storage
 from admissions.documents.bundle import bundle_file, bundle_filename
@@ -41,9 +42,6 @@ from admissions.documents.uploadlimit import declared_too_large, limit_upload
 from admissions.documents.zipimport import import_zip
 from admissions.people.models import User
 from admissions.rules.schema import DocumentRequirement
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024
 

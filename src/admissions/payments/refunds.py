@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from admissions.applications.models import Application
 from admissions.core.errors import NotAllowed
 from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document
@@ -45,9 +45,6 @@ from admissions.rules.refunds import (
 )
 from admissions.rules.schema import DocumentRequirement, RefundRule
 from admissions.rules.vocabulary import ChargeKind, RefundEvent
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from admissions.applications.models import Application
 from admissions.core.errors import DomainError
+from admissions.core.middleware import POLICY
 from admissions.payments import checkout, ledger, mandates, receipts
 from admissions.payments.forms import MandateForm, ProgrammeForm, SimulatorForm
 from admissions.payments.instructions import BankDetails, bank_details
@@ -168,8 +169,6 @@ def _simulator_url(application: Application) -> str:
 
 
 def _csp_with_form_action(origin: str) -> str:
-    from admissions.core.middleware import POLICY
-
     return POLICY.replace("form-action 'self'", f"form-action 'self' {origin}")
 
 
