@@ -4,7 +4,7 @@ recorded in the ledger once the money is sent back.
     requested ──approve──▶ approved ──record──▶ recorded
         └──────reject────▶ rejected
 
-`models.REFUND_MOVES` is the table of these moves. The rulebook decides
+`payments.models.REFUND_MOVES` is the table of these moves. The rulebook decides
 (`rules.refunds.decide_refund`); a request it refuses is never created, and the refusal
 quotes the rule's own wording. What proves the event is read from the file itself: a
 funding agreement counts only as the document the rule names, accepted by staff through the

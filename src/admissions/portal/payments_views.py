@@ -22,7 +22,6 @@ from admissions.applications.models import Application
 from admissions.core.errors import DomainError
 from admissions.core.middleware import POLICY
 from admissions.payments import checkout, ledger, mandates, receipts
-from admissions.payments.forms import MandateForm, ProgrammeForm, SimulatorForm
 from admissions.payments.instructions import BankDetails, bank_details
 from admissions.payments.ledger import ChargeLine
 from admissions.payments.models import (
@@ -35,6 +34,7 @@ from admissions.payments.models import (
 from admissions.payments.pdf import render_pdf
 from admissions.payments.providers.base import get_provider
 from admissions.payments.simulator import Simulation, rules_for, simulate
+from admissions.portal.payments_forms import MandateForm, ProgrammeForm, SimulatorForm
 from admissions.rules.fees import payment_methods
 from admissions.rules.vocabulary import ChargeKind, PaymentMethod
 

@@ -24,9 +24,8 @@ from admissions.applications.choices import open_campaigns, programmes_of
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import DomainError
 from admissions.documents.access import DOCUMENT_OFFICERS
-from admissions.documents.forms import NewFileForm
-from admissions.documents.uploadlimit import declared_too_large, limit_upload
-from admissions.documents.views import import_max_bytes
+from admissions.documents.uploadlimit import declared_too_large, import_max_bytes, limit_upload
+from admissions.office.documents_forms import NewFileForm
 from admissions.people.models import User
 from admissions.people.permissions import allowed_programme_ids
 from admissions.workflow.newfile import Candidate, create_file_from_zip
