@@ -17,7 +17,6 @@ from typing import Any
 import factory
 
 from admissions.applications.models import Application
-from admissions.applications.services import create_application
 from admissions.catalog.models import Campaign, Institution, Programme
 from admissions.catalog.services import load_rulebook
 from admissions.documents.lifecycle import DocumentState
@@ -30,6 +29,7 @@ from admissions.people.profile import CandidateProfile, Education, WorkPeriod
 from admissions.rules.deadlines import PARIS
 from admissions.rules.rulebook import validate_rulebook
 from admissions.rules.vocabulary import ChargeKind
+from admissions.workflow.drafts import create_application
 
 RULEBOOKS = Path(__file__).resolve().parents[1] / "src" / "admissions" / "rulebooks"
 

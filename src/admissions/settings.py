@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "admissions.documents",
     "admissions.payments",
     "admissions.applications",
+    "admissions.workflow",
     "admissions.review",
     "admissions.jury",
     "admissions.notify",

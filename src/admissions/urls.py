@@ -3,6 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from admissions.core import views as core_views
+from admissions.office import documents_urls as office_documents
+from admissions.portal import documents_urls as portal_documents
+
+# One namespace for a file's documents, whoever reads them: the staff's paths come first.
+DOCUMENTS = (office_documents.urlpatterns + portal_documents.urlpatterns, "documents")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -14,8 +19,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("admissions.portal.urls")),
     path("accounts/", include("allauth.urls")),
-    path("documents/", include("admissions.documents.urls")),
-    path("payments/", include("admissions.payments.urls")),
+    path("documents/", include(DOCUMENTS)),
+    path("payments/", include("admissions.portal.payments_urls")),
     path("office/", include("admissions.office.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

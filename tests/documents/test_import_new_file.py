@@ -26,9 +26,9 @@ from admissions.core.errors import NotAllowed
 from admissions.documents.bundle import SUMMARY_NAME, write_bundle
 from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document, DocumentVersion
-from admissions.documents.newfile import Candidate, NewFile, create_file_from_zip
 from admissions.payments.models import LedgerEntry
 from admissions.people.models import CandidateProfile, Role, User
+from admissions.workflow.newfile import Candidate, NewFile, create_file_from_zip
 from tests.documents import corpus
 from tests.documents.conftest import Upload, stored
 from tests.factories import staff_member

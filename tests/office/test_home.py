@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.applications.services import create_application
 from admissions.people.models import Role
+from admissions.workflow.drafts import create_application
 from tests.factories import (
     IN_NORD_CAMPAIGN,
     eligible_candidate,

@@ -9,20 +9,21 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
 
-from admissions.applications.checks import check_documents
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import NotAllowed
 from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document
 from admissions.documents.review import reject_document
-from admissions.payments import ledger, refunds
+from admissions.payments import ledger
 from admissions.payments.errors import IllegalMoveError, LedgerError, RefundNotAllowedError
 from admissions.payments.models import EntryKind, LedgerEntry, Method, RefundRequest, RefundStatus
 from admissions.people.models import Role, User
 from admissions.rules.checklist import item_for
 from admissions.rules.deadlines import PARIS
 from admissions.rules.vocabulary import ChargeKind, RefundEvent
+from admissions.workflow import refunds
+from admissions.workflow.checks import check_documents
 from tests.payments.agreements import CODE as AGREEMENT_CODE
 from tests.payments.agreements import (
     admissions_officer,

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.applications.services import submit
 from admissions.catalog.models import Campaign
 from admissions.people.models import User
 from admissions.rules.deadlines import PARIS
+from admissions.workflow.submission import submit
 from tests.factories import (
     COVER_LETTER,
     IN_NORD_CAMPAIGN,

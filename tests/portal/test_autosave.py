@@ -23,9 +23,9 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.applications.services import submit
 from admissions.catalog.models import Campaign
 from admissions.people.models import User
+from admissions.workflow.submission import submit
 from tests.factories import (
     IN_NORD_CAMPAIGN,
     PROFESSIONAL_PROJECT,

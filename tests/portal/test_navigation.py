@@ -21,10 +21,10 @@ from django.utils import formats, translation
 
 from admissions.applications.history import transition
 from admissions.applications.models import Application
-from admissions.applications.services import submit
 from admissions.catalog.models import Campaign
 from admissions.documents.status import application_checklist
 from admissions.people.models import Role, User
+from admissions.workflow.submission import submit
 from tests.factories import (
     IN_NORD_CAMPAIGN,
     draft,

@@ -23,12 +23,13 @@ from admissions.api.schemas import (
     ProblemOut,
     WithdrawIn,
 )
-from admissions.applications import checks, queries, services
+from admissions.applications import queries
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Programme
 from admissions.payments import ledger
 from admissions.people.models import User
+from admissions.workflow import checks, drafts, submission
 
 router = Router(tags=["applications"], auth=django_auth)
 
@@ -79,7 +80,7 @@ def create_application(
     programme = get_object_or_404(
         Programme, pk=payload.programme_id, institution_id=campaign.institution_id
     )
-    application = services.create_application(
+    application = drafts.create_application(
         candidate=_user(request),
         campaign=campaign,
         programme=programme,
@@ -106,7 +107,7 @@ def update_application(
 ) -> ApplicationOut:
     user = _user(request)
     application = queries.own_application(user, reference)
-    services.update_draft(application, by=user, **payload.model_dump(exclude_none=True))
+    drafts.update_draft(application, by=user, **payload.model_dump(exclude_none=True))
     return application_out(application)
 
 
@@ -132,7 +133,7 @@ def check_application(request: HttpRequest, reference: str) -> CheckOut:
 )
 def submit_application(request: HttpRequest, reference: str) -> ApplicationOut:
     user = _user(request)
-    application = services.submit(queries.own_application(user, reference), by=user)
+    application = submission.submit(queries.own_application(user, reference), by=user)
     return application_out(application)
 
 
@@ -146,7 +147,5 @@ def withdraw_application(
 ) -> ApplicationOut:
     user = _user(request)
     reason = payload.reason if payload is not None else ""
-    application = services.withdraw(
-        queries.own_application(user, reference), by=user, reason=reason
-    )
+    application = drafts.withdraw(queries.own_application(user, reference), by=user, reason=reason)
     return application_out(application)

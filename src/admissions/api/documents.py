@@ -27,9 +27,9 @@ from admissions.documents import access, services
 from admissions.documents.errors import UnknownRequirementError
 from admissions.documents.models import Document, DocumentVersion
 from admissions.documents.refusals import Refusal, RefusalCode
+from admissions.documents.serving import serve_version
 from admissions.documents.status import application_checklist, checklist_with_states
-from admissions.documents.uploadlimit import declared_too_large, limit_upload
-from admissions.documents.views import import_max_bytes, serve_version
+from admissions.documents.uploadlimit import declared_too_large, import_max_bytes, limit_upload
 from admissions.people.models import User
 
 router = Router(tags=["documents"], auth=django_auth)

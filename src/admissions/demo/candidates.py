@@ -18,7 +18,6 @@ from PIL import Image
 
 from admissions.applications.history import transition
 from admissions.applications.models import Application
-from admissions.applications.services import create_application, mark_fee_paid, submit, withdraw
 from admissions.catalog.models import Campaign, Programme
 from admissions.demo.accounts import demo_user, staff_email
 from admissions.documents.services import requirement_for, upload_document
@@ -27,6 +26,9 @@ from admissions.people.models import User
 from admissions.people.profile import CandidateProfile, Education, WorkPeriod
 from admissions.rules.deadlines import paris_date
 from admissions.rules.vocabulary import DocumentFormat
+from admissions.workflow.drafts import create_application, withdraw
+from admissions.workflow.fees import mark_fee_paid
+from admissions.workflow.submission import submit
 
 COVER_LETTER = (
     "Après cinq années passées à concevoir des systèmes d'information dans l'industrie, je "

@@ -7,17 +7,12 @@ probed. Changing documents on a candidate's behalf (import, review) takes an off
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
 from django.http import Http404
 
-from admissions.documents.history import application_model
+from admissions.applications.models import Application
 from admissions.people.models import Role, User
 from admissions.people.permissions import can_act_on_programme
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 # Roles that may judge documents and add them on a candidate's behalf.
 DOCUMENT_OFFICERS = (Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN, Role.PLATFORM_ADMIN)
@@ -43,7 +38,7 @@ def can_read(user: User, application: Application) -> bool:
 
 
 def _applications() -> QuerySet[Application]:
-    return application_model().objects.select_related(
+    return Application.objects.select_related(
         "candidate", "programme", "programme__institution", "campaign"
     )
 

@@ -7,7 +7,6 @@ file that was not kept. Each officer gets the message in their preferred languag
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,11 +14,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from admissions.applications.models import Application
 from admissions.documents.models import QuarantinedFile
 from admissions.people.models import Role, StaffRole, User
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 logger = logging.getLogger(__name__)
 

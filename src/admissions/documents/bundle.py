@@ -14,18 +14,16 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from admissions.applications.models import Application
 from admissions.documents import storage
 from admissions.documents.models import Document, DocumentVersion
 from admissions.documents.status import ChecklistRow, application_checklist, checklist_with_states
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 SUMMARY_NAME = "summary.pdf"
 SPOOL_BYTES = 8 * 1024 * 1024

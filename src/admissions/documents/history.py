@@ -1,24 +1,17 @@
-"""The documents side of an application: its row, its history, the statuses documents read.
+"""The documents side of an application: its locked row, its history, the statuses documents read.
 
-`documents` sits below `applications`: it names the Application model as a string and never
-imports the applications package at module level. History still has one writer,
-`applications.history.record_event`, imported inside the function that calls it, so the
-import runs only once both apps are loaded. Every document event goes through `record`.
+History has one writer, `applications.history.record_event`; every document event goes
+through `record` so that the document actions keep one shape.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.apps import apps
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
-    from admissions.people.models import User
-
-
-def application_model() -> type[Application]:
-    return apps.get_model("applications", "Application")
+from admissions.applications.history import record_event
+from admissions.applications.lifecycle import TERMINAL, Status
+from admissions.applications.models import Application
+from admissions.people.models import User
 
 
 def lock_application(application: Application) -> Application:
@@ -28,8 +21,7 @@ def lock_application(application: Application) -> Application:
     two uploads to one document number their versions one after the other.
     """
     return (
-        application_model()
-        .objects.select_for_update()
+        Application.objects.select_for_update()
         .select_related("campaign", "programme", "programme__institution", "candidate")
         .get(pk=application.pk)
     )
@@ -38,26 +30,18 @@ def lock_application(application: Application) -> Application:
 def record(
     application: Application, *, action: str, by: User | None, details: dict[str, Any]
 ) -> None:
-    from admissions.applications.history import record_event
-
     record_event(application, action=action, by=by, details=details)
 
 
 def is_draft(application: Application) -> bool:
-    from admissions.applications.lifecycle import Status
-
     return application.status == Status.DRAFT
 
 
 def is_sent_back(application: Application) -> bool:
     """Documents were asked again: the candidate replaces what staff did not accept."""
-    from admissions.applications.lifecycle import Status
-
     return application.status == Status.INCOMPLETE
 
 
 def is_closed(application: Application) -> bool:
     """No move leaves the file any more (withdrawn, not admitted, declined, lapsed)."""
-    from admissions.applications.lifecycle import TERMINAL, Status
-
     return Status(application.status) in TERMINAL

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from typing import TYPE_CHECKING
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -18,8 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
+from admissions.applications.models import Application
 
 logger = logging.getLogger(__name__)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from admissions.applications.models import Application
 from admissions.documents import access, history
 from admissions.documents.errors import (
     DocumentLockedError,
@@ -17,9 +16,6 @@ from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document
 from admissions.documents.services import document_event, move
 from admissions.people.models import User
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 
 def _reviewable(document: Document, by: User) -> Application:

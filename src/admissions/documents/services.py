@@ -13,13 +13,14 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from admissions.applications.models import Application
 from admissions.documents import access, history, storage
 from admissions.documents.alerts import alert_infected_upload
 from admissions.documents.errors import (
@@ -43,9 +44,6 @@ from admissions.documents.sniffing import CONTENT_TYPES, EXTENSIONS
 from admissions.people.models import User
 from admissions.rules.schema import DocumentRequirement
 from admissions.rules.vocabulary import TranslationPolicy
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
+from admissions.applications.eligibility import assess
+from admissions.applications.models import Application
 from admissions.documents.lifecycle import SATISFIED, DocumentState
 from admissions.documents.models import Document
 from admissions.rules.checklist import (
@@ -24,9 +26,6 @@ from admissions.rules.checklist import (
 )
 from admissions.rules.deadlines import paris_date
 from admissions.rules.vocabulary import DocumentCondition, Track
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 
 @dataclass(frozen=True)
@@ -93,9 +92,6 @@ def application_checklist(application: Application) -> list[ChecklistItem]:
     When the candidate's facts cannot be judged yet (a profile still incomplete), only the
     documents everyone gives are listed; the submission checks report the profile itself.
     """
-    # applications sits above documents: its eligibility is read only once both are loaded.
-    from admissions.applications.eligibility import assess
-
     rulebook = application.campaign.rules
     assessment = assess(application)
     if assessment.facts is not None and assessment.result is not None:

@@ -6,16 +6,19 @@ into memory or a temporary file. The fields sent before the file (the CSRF token
 first in our forms) are kept, so the page can answer with a proper message. A request that
 announces a larger body than the limit is answered by the views before a byte is read
 (`declared_too_large`). Install the handler before anything touches `request.POST` or
-`request.FILES` (CSRF checks do): see `views` and `api.documents`.
+`request.FILES` (CSRF checks do): see `portal.documents_views` and `api.documents`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 
+# What a ZIP of a whole file may weigh unless DOCUMENTS_IMPORT_MAX_BYTES says otherwise.
+DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024
 # Room for the multipart boundaries, headers and the form's other fields.
 ENVELOPE_BYTES = 64 * 1024
 
@@ -56,3 +59,7 @@ def limit_upload(request: HttpRequest, limit_bytes: int) -> SizeLimitUploadHandl
     handler = SizeLimitUploadHandler(request, limit_bytes)
     request.upload_handlers.insert(0, handler)
     return handler
+
+
+def import_max_bytes() -> int:
+    return int(getattr(settings, "DOCUMENTS_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES))

@@ -24,13 +24,14 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from admissions.applications.models import Application
 from admissions.core.errors import DomainError
 from admissions.documents import history, storage
 from admissions.documents.bundle import SUMMARY_NAME
@@ -49,9 +50,6 @@ from admissions.documents.services import (
 from admissions.documents.sniffing import LABELS, sniff
 from admissions.people.models import User
 from admissions.rules.schema import DocumentRequirement
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 TRANSLATION_WORDS = frozenset({"translation", "traduction"})

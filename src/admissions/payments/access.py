@@ -7,10 +7,11 @@ administrators may do everything.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import QuerySet
 
+from admissions.applications.models import Application
 from admissions.catalog.models import Institution
 from admissions.people.models import Role, StaffRole, User
 from admissions.people.permissions import (
@@ -18,9 +19,6 @@ from admissions.people.permissions import (
     can_act_on_programme,
     has_platform_role,
 )
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 FINANCE = (Role.FINANCE_OFFICER,)
 # Staff who may ask for a refund on a file; only a finance officer approves it.
@@ -50,9 +48,7 @@ def finance_programme_ids(user: User) -> QuerySet[Any]:
 
 
 def finance_applications(user: User) -> QuerySet[Application]:
-    from admissions.payments.history import application_model
-
-    return application_model().objects.filter(programme_id__in=finance_programme_ids(user))
+    return Application.objects.filter(programme_id__in=finance_programme_ids(user))
 
 
 def can_handle_money(user: User, application: Application) -> bool:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from admissions.applications.models import Application
 from admissions.payments import history, ledger
 from admissions.payments.errors import IllegalMoveError, NothingToPayError, ProviderError
 from admissions.payments.models import CardCheckout, CheckoutStatus, Method
@@ -29,9 +29,6 @@ from admissions.payments.settlement import Settlement, settle
 from admissions.people.models import User
 from admissions.rules.fees import payment_methods
 from admissions.rules.vocabulary import ChargeKind, PaymentMethod
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 log = logging.getLogger(__name__)
 

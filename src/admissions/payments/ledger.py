@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from admissions.payments import history
 from admissions.payments.errors import LedgerError
 from admissions.payments.models import CHARGE_LABELS, SIGN, EntryKind, LedgerEntry, Method
+from admissions.payments.receipts import issue_receipt
+from admissions.payments.references import new_creditor_reference
 from admissions.payments.signals import payment_recorded
 from admissions.people.models import User
 from admissions.rules.vocabulary import ChargeKind
@@ -185,8 +187,6 @@ def charge(
     due_on: dt.date | None = None,
 ) -> LedgerEntry:
     """Charge the candidate; the charge gets its own RF creditor reference for transfers."""
-    from admissions.payments.references import new_creditor_reference
-
     _positive(amount_cents)
     with transaction.atomic():
         application = history.lock_application(application_id)
@@ -232,8 +232,6 @@ def record_payment(
     With an `external_id` (the provider's or bank's id) the call is idempotent: the same
     id a second time returns the first entry and records nothing.
     """
-    from admissions.payments.receipts import issue_receipt
-
     _positive(amount_cents)
     existing = recorded_as(external_id)
     if existing is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,14 +11,12 @@ from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from admissions.applications.models import Application
 from admissions.payments import history
 from admissions.payments.errors import IllegalMoveError, InvalidBankDetails
 from admissions.payments.models import Mandate, MandateStatus
 from admissions.people.models import User
 from admissions.rules.deadlines import paris_date
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 
 def checked_iban(value: str) -> str:

@@ -7,19 +7,17 @@ back payment gives its number back and two payments never share one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from admissions.applications.models import Application
 from admissions.core.models import Counter
 from admissions.payments import history
 from admissions.payments.models import DocumentKind, EntryKind, FinanceDocument, LedgerEntry
 from admissions.payments.pdf import render_pdf
 from admissions.people.models import User
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 
 def counter_key(institution_id: int, kind: DocumentKind) -> str:

@@ -15,12 +15,13 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from admissions.applications.lifecycle import TERMINAL
+from admissions.applications.models import Application
 from admissions.catalog.models import Institution
 from admissions.payments import history, ledger
 from admissions.payments.errors import IllegalMoveError, InvalidBankDetails, NothingToPayError
@@ -39,9 +40,6 @@ from admissions.payments.models import (
 from admissions.people.models import User
 from admissions.rules.deadlines import paris_date
 from admissions.rules.vocabulary import ChargeKind, PaymentMethod
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 SCHEMA = "pain.008.001.02"
 _CREDITOR_ID = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{3}[A-Z0-9]{1,28}$")
@@ -86,8 +84,6 @@ class DueDebit:
 
 
 def _going_on(application: Application) -> bool:
-    from admissions.applications.lifecycle import TERMINAL
-
     return application.status not in TERMINAL
 
 

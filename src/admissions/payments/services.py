@@ -7,20 +7,17 @@ always priced by the rules it was made under.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
+from admissions.applications.models import Application
 from admissions.payments import history, ledger
 from admissions.payments.models import EntryKind, LedgerEntry
 from admissions.people.models import User
 from admissions.rules import fees, instalments
 from admissions.rules.deadlines import paris_date
 from admissions.rules.vocabulary import ChargeKind, Track
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 
 def amounts_to_confirm(application: Application) -> list[tuple[ChargeKind, int]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from admissions.applications.models import Application
 from admissions.payments import history, ledger
 from admissions.payments.models import (
     BankStatementEntry,
@@ -65,7 +66,7 @@ def raise_issue(
     )
     if application_id is not None:
         history.record(
-            history.application_model().objects.get(pk=application_id),
+            Application.objects.get(pk=application_id),
             action="payment.issue_raised",
             by=by,
             details={

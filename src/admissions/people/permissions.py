@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from admissions.catalog.models import Programme
 from admissions.people.models import Role, StaffRole, User
-
-if TYPE_CHECKING:
-    from admissions.catalog.models import Programme
 
 
 def has_platform_role(user: User) -> bool:
@@ -40,8 +38,6 @@ def programme_filter(user: User, roles: Iterable[Role] | None = None) -> Q:
 def allowed_programme_ids(
     user: User, roles: Iterable[Role] | None = None
 ) -> QuerySet[Programme, Any]:
-    from admissions.catalog.models import Programme
-
     return Programme.objects.filter(programme_filter(user, roles)).values("pk")
 
 

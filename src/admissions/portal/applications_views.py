@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from admissions.applications import checks, choices, confirmation, queries, services
+from admissions.applications import choices, queries
 from admissions.applications.eligibility import explanation_for
 from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, WITHDRAWABLE, Status
 from admissions.applications.models import Application
@@ -32,6 +32,8 @@ from admissions.portal import autosave, file_links
 from admissions.portal.forms_applications import ChoicesForm, DraftForm, FeePaidForm, WithdrawForm
 from admissions.portal.forms_confirmation import DeclineForm
 from admissions.rules.deadlines import PARIS
+from admissions.workflow import checks, confirmation, drafts, fees, submission
+from admissions.workflow.status import status_summary
 
 
 def _user(request: HttpRequest) -> User:
@@ -95,7 +97,7 @@ def application_start(request: HttpRequest, campaign_id: int, programme_id: int)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.create_application(
+            application = drafts.create_application(
                 candidate=user,
                 campaign=campaign,
                 programme=programme,
@@ -132,7 +134,7 @@ def _fee_context(application: Application) -> dict[str, Any]:
     rules = application.campaign.rules
     return {
         "fee_status": ledger.fee_status(application.pk),
-        "fee_cents": services.application_fee_cents(application.campaign),
+        "fee_cents": drafts.application_fee_cents(application.campaign),
         "fee_methods": [str(m) for m in rules.fees.application.methods],
     }
 
@@ -206,7 +208,7 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
         return render(request, "portal/applications/detail.html", context, status=409)
     status = 200
     try:
-        changed = services.update_draft(application, by=user, **form.valid_changes())
+        changed = drafts.update_draft(application, by=user, **form.valid_changes())
     except DomainError as error:
         messages.error(request, error.message)
         return render(
@@ -227,7 +229,7 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
         )
     if request.POST.get("action") == "submit":
         try:
-            services.submit(application, by=user)
+            submission.submit(application, by=user)
         except DomainError as error:
             messages.error(request, error.message)
             return render(
@@ -256,7 +258,7 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.withdraw(application, by=user, reason=form.cleaned_data["reason"])
+                drafts.withdraw(application, by=user, reason=form.cleaned_data["reason"])
             except DomainError as error:
                 form.add_error(None, error.message)
                 status = error.http_status
@@ -284,7 +286,7 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 def application_status(request: HttpRequest, reference: str) -> HttpResponse:
     application = queries.own_application(_user(request), reference)
     now = timezone.now()
-    summary = queries.status_summary(application, now=now)
+    summary = status_summary(application, now=now)
     late = summary.due_by is not None and summary.due_by <= now
     return render(
         request,
@@ -378,7 +380,7 @@ def application_mark_fee_paid(request: HttpRequest, reference: str) -> HttpRespo
         errors = " ".join(str(error) for error in form.errors.get("note", []))
         return HttpResponse(errors, status=422, content_type="text/plain; charset=utf-8")
     try:
-        recorded = services.mark_fee_paid(
+        recorded = fees.mark_fee_paid(
             application, by=_user(request), note=form.cleaned_data["note"]
         )
     except NotAllowed as error:

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
-from admissions.applications import services
 from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, Status
 from admissions.applications.models import Application
 from admissions.core.errors import DomainError
 from admissions.people.models import User
 from admissions.portal.forms_applications import DraftForm
 from admissions.rules.deadlines import PARIS
+from admissions.workflow import drafts
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -48,7 +48,7 @@ def answer(application: Application, form: DraftForm, *, by: User) -> JsonRespon
             409,
         )
     try:
-        changed = services.update_draft(application, by=by, **form.valid_changes())
+        changed = drafts.update_draft(application, by=by, **form.valid_changes())
     except DomainError as error:
         return _refused(error.message, error.http_status)
     body: dict[str, object] = {"changed": changed, **_saved(application.updated_at)}

@@ -29,7 +29,7 @@ from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Institution
 from admissions.core.errors import DomainError
 from admissions.office.finance import forms
-from admissions.payments import access, balances, issues, ledger, refunds, sepa, services
+from admissions.payments import access, balances, issues, ledger, sepa, services
 from admissions.payments.exports import BalancesExport, LedgerExport
 from admissions.payments.models import (
     BankStatement,
@@ -51,6 +51,7 @@ from admissions.people.models import User
 from admissions.rules.deadlines import end_of_day, paris_date, start_of_day
 from admissions.rules.money import to_cents
 from admissions.rules.vocabulary import RefundEvent
+from admissions.workflow import refunds
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 50

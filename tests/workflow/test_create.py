@@ -14,12 +14,12 @@ from admissions.applications.errors import (
 )
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.reference import institution_code
-from admissions.applications.services import create_application
 from admissions.catalog.models import Campaign
 from admissions.payments import ledger
 from admissions.people.models import User
 from admissions.rules.deadlines import PARIS
 from admissions.rules.vocabulary import ChargeKind
+from admissions.workflow.drafts import create_application
 from tests.factories import draft, programme_of
 
 

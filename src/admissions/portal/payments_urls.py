@@ -1,6 +1,6 @@
 from django.urls import path
 
-from admissions.payments import views
+from admissions.portal import payments_views as views
 
 app_name = "payments"
 LINE = "<slug:charge>/<int:instalment>"

@@ -8,13 +8,13 @@ from django.test import Client
 from django.urls import reverse
 
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.applications.services import mark_fee_paid
 from admissions.catalog.models import Campaign
 from admissions.core.errors import NotAllowed
 from admissions.payments import ledger
 from admissions.payments.models import EntryKind, LedgerEntry, Method
 from admissions.people.models import Role, User
 from admissions.rules.vocabulary import ChargeKind
+from admissions.workflow.fees import mark_fee_paid
 from tests.factories import draft, staff_member
 
 

@@ -4,21 +4,21 @@ The account (when the address is new), the application and every document are cr
 one transaction: if the archive is refused, or anything fails, none of them is kept and no
 file stays in storage. The candidate is told by email once the transaction commits; a new
 account gets a link to choose its password. Call it outside any transaction.
-
-`documents` sits below `applications`, so the application services are imported inside the
-function that calls them (as `documents/history.py` does).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from admissions.applications.errors import DuplicateApplicationError
+from admissions.applications.models import Application
+from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import NotAllowed
 from admissions.documents import history, storage
 from admissions.documents.access import DOCUMENT_OFFICERS
@@ -26,10 +26,7 @@ from admissions.documents.invitation import send_new_file_notice
 from admissions.documents.zipimport import ImportReport, import_zip
 from admissions.people.models import CandidateProfile, User
 from admissions.people.permissions import can_act_on_programme
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
-    from admissions.catalog.models import Campaign, Programme
+from admissions.workflow.drafts import create_application
 
 
 @dataclass(frozen=True)
@@ -76,10 +73,6 @@ def create_file_from_zip(
     file) and NotAllowed; a refused archive comes back as the report, nothing created.
     `base_url` (scheme and host) makes the link of the email absolute.
     """
-    from admissions.applications.errors import DuplicateApplicationError
-    from admissions.applications.models import Application
-    from admissions.applications.services import create_application
-
     if not can_act_on_programme(by, programme.pk, DOCUMENT_OFFICERS):
         raise NotAllowed(_("You may not open files for this programme."))
     email = User.objects.normalize_email(candidate.email).strip().lower()

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.applications.services import mark_fee_paid
 from admissions.catalog.models import Programme
 from admissions.core.errors import DomainError
 from admissions.people.permissions import programme_filter
+from admissions.workflow.fees import mark_fee_paid
 
 
 class ApplicationEventInline(admin.TabularInline[ApplicationEvent, Application]):

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from admissions.applications.models import Application
 from admissions.core.errors import DomainError
+from admissions.core.middleware import POLICY
 from admissions.payments import checkout, ledger, mandates, receipts
-from admissions.payments.forms import MandateForm, ProgrammeForm, SimulatorForm
 from admissions.payments.instructions import BankDetails, bank_details
 from admissions.payments.ledger import ChargeLine
 from admissions.payments.models import (
@@ -34,6 +34,7 @@ from admissions.payments.models import (
 from admissions.payments.pdf import render_pdf
 from admissions.payments.providers.base import get_provider
 from admissions.payments.simulator import Simulation, rules_for, simulate
+from admissions.portal.payments_forms import MandateForm, ProgrammeForm, SimulatorForm
 from admissions.rules.fees import payment_methods
 from admissions.rules.vocabulary import ChargeKind, PaymentMethod
 
@@ -168,8 +169,6 @@ def _simulator_url(application: Application) -> str:
 
 
 def _csp_with_form_action(origin: str) -> str:
-    from admissions.core.middleware import POLICY
-
     return POLICY.replace("form-action 'self'", f"form-action 'self' {origin}")
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from admissions.applications.confirmation import lapse_overdue
 from admissions.documents.housekeeping import run_upkeep
+from admissions.workflow.confirmation import lapse_overdue
 
 
 class Command(BaseCommand):

@@ -18,10 +18,11 @@ from admissions.applications.errors import (
     NotYourApplicationError,
 )
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.applications.services import submit, update_draft, withdraw
 from admissions.catalog.models import Campaign
 from admissions.people.models import User
 from admissions.rules.deadlines import PARIS
+from admissions.workflow.drafts import update_draft, withdraw
+from admissions.workflow.submission import submit
 from tests.factories import (
     CandidateProfileFactory,
     EducationFactory,

@@ -1,8 +1,8 @@
-"""The candidate's moves on an application, and the staff's record of a fee paid.
+"""The candidate's moves on a draft: opening it (with its fee charge), saving it, withdrawing.
 
 Every function takes the acting user, runs in one transaction, decides on a locked
-application row (the counter's row for a new file) and writes the file's history. Pages,
-the API and jobs call these and nothing else to change a file.
+application row and writes the file's history. Pages, the API and jobs call these and
+nothing else to change a file; submission is in `workflow.submission`.
 """
 
 from __future__ import annotations
@@ -14,16 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.applications import checks
 from admissions.applications.choices import financing_modes_for, offers, tracks_of
-from admissions.applications.eligibility import frozen_record
 from admissions.applications.errors import (
     ApplicationLockedError,
     CampaignClosedError,
-    DeadlinePassedError,
     DuplicateApplicationError,
     InvalidChoiceError,
-    NotReadyError,
     NotYourApplicationError,
 )
 from admissions.applications.history import record_event, transition
@@ -31,16 +27,10 @@ from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, Status
 from admissions.applications.models import Application
 from admissions.applications.reference import next_reference
 from admissions.catalog.models import Campaign, Programme
-from admissions.core.errors import NotAllowed
 from admissions.payments import ledger
-from admissions.payments.models import Method
-from admissions.people.models import Role, User
-from admissions.people.permissions import can_act_on_programme
+from admissions.people.models import User
 from admissions.rules.money import to_cents
 from admissions.rules.vocabulary import ChargeKind
-
-# Staff roles that may record an application fee as paid.
-FEE_RECORDERS = (Role.FINANCE_OFFICER, Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN)
 
 
 def application_fee_cents(campaign: Campaign) -> int:
@@ -130,7 +120,7 @@ def create_application(
     return application
 
 
-def _locked_for(application: Application, by: User) -> Application:
+def locked_for(application: Application, by: User) -> Application:
     locked = (
         Application.objects.select_for_update()
         .select_related("campaign", "programme", "candidate")
@@ -155,7 +145,7 @@ def update_draft(
     A field left at None is not touched. Refused once the file is submitted.
     """
     with transaction.atomic():
-        locked = _locked_for(application, by)
+        locked = locked_for(application, by)
         if Status(locked.status) not in EDITABLE_BY_CANDIDATE:
             raise ApplicationLockedError(
                 _("This application was submitted: it can no longer be changed."),
@@ -191,51 +181,10 @@ def update_draft(
     return changed
 
 
-def submit(application: Application, *, by: User, now: dt.datetime | None = None) -> Application:
-    """Send a complete, paid file before the candidate's deadline; freezes its eligibility.
-
-    Submitting a file already submitted changes nothing (two clicks make one event).
-    """
-    moment = now or timezone.now()
-    with transaction.atomic():
-        locked = _locked_for(application, by)
-        if locked.status == Status.SUBMITTED:
-            application.refresh_from_db()
-            return application
-        if locked.status != Status.DRAFT:
-            raise ApplicationLockedError(
-                _("This application is “%(status)s”: it cannot be submitted.")
-                % {"status": Status(locked.status).label},
-                details={"status": locked.status},
-            )
-        report = checks.run_checks(locked, now=moment)
-        deadline = report.first(checks.Code.DEADLINE_PASSED)
-        if deadline is not None:
-            raise DeadlinePassedError(
-                deadline.message, details={"deadline": report.deadline.isoformat()}
-            )
-        if not report.ready:
-            raise NotReadyError(
-                _("The application cannot be submitted yet: %(count)d problem(s) to fix.")
-                % {"count": len(report.problems)},
-                details={"problems": report.as_data()},
-            )
-        locked.eligibility = frozen_record(report.assessment, at=moment)
-        locked.save(update_fields=["eligibility", "updated_at"])
-        transition(
-            locked,
-            action="submit",
-            by=by,
-            details={"route": locked.eligibility.get("route") or ""},
-        )
-    application.refresh_from_db()
-    return application
-
-
 def withdraw(application: Application, *, by: User, reason: str = "") -> Application:
     """The candidate gives up the file. Withdrawing twice changes nothing."""
     with transaction.atomic():
-        locked = _locked_for(application, by)
+        locked = locked_for(application, by)
         if locked.status == Status.WITHDRAWN:
             application.refresh_from_db()
             return application
@@ -243,50 +192,3 @@ def withdraw(application: Application, *, by: User, reason: str = "") -> Applica
         transition(locked, action="withdraw", by=by, details=details)
     application.refresh_from_db()
     return application
-
-
-def mark_fee_paid(application: Application, *, by: User, note: str = "") -> bool:
-    """Staff record that the application fee was paid outside the platform.
-
-    Charges the rulebook's fee first if it was never charged. Returns False when the fee was
-    already settled (nothing recorded).
-    """
-    if not can_act_on_programme(by, application.programme_id, FEE_RECORDERS):
-        raise NotAllowed(_("You may not record payments for this programme."))
-    with transaction.atomic():
-        locked = (
-            Application.objects.select_for_update()
-            .select_related("campaign")
-            .get(pk=application.pk)
-        )
-        status = ledger.fee_status(locked.pk)
-        if status in (ledger.FeeStatus.PAID, ledger.FeeStatus.WAIVED):
-            return False
-        if status == ledger.FeeStatus.NOT_CHARGED:
-            fee = application_fee_cents(locked.campaign)
-            if fee <= 0:
-                return False
-            ledger.charge(
-                locked.pk,
-                charge_kind=ChargeKind.APPLICATION_FEE,
-                amount_cents=fee,
-                by=by,
-                reference=locked.reference,
-            )
-        due = ledger.balance_cents(locked.pk, ChargeKind.APPLICATION_FEE)
-        ledger.record_payment(
-            locked.pk,
-            charge_kind=ChargeKind.APPLICATION_FEE,
-            amount_cents=due,
-            method=Method.RECORDED_BY_STAFF,
-            by=by,
-            reference=locked.reference,
-            note=note,
-        )
-        record_event(
-            locked,
-            action="application.fee_marked_paid",
-            by=by,
-            details={"amount_cents": due, "note": note},
-        )
-    return True

@@ -9,12 +9,15 @@ from django.utils import translation
 
 from admissions.applications.history import transition
 from admissions.applications.lifecycle import Status
-from admissions.applications.queries import history, status_summary
-from admissions.applications.services import mark_fee_paid, submit, update_draft, withdraw
+from admissions.applications.queries import history
 from admissions.applications.steps import NextAction, StepState
 from admissions.catalog.models import Campaign
 from admissions.people.models import Role, User
 from admissions.rules.deadlines import PARIS
+from admissions.workflow.drafts import update_draft, withdraw
+from admissions.workflow.fees import mark_fee_paid
+from admissions.workflow.status import status_summary
+from admissions.workflow.submission import submit
 from tests.factories import (
     draft,
     eligible_candidate,

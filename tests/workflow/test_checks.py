@@ -8,12 +8,12 @@ from typing import Any
 import time_machine
 from django.utils import translation
 
-from admissions.applications.checks import Code, Fix, run_checks
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign
 from admissions.people.models import User
 from admissions.people.profile import CandidateProfile
 from admissions.rules.deadlines import PARIS
+from admissions.workflow.checks import Code, Fix, run_checks
 from tests.factories import (
     COVER_LETTER,
     PROFESSIONAL_PROJECT,

@@ -14,7 +14,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from admissions.applications.confirmation import (
+from admissions.applications.errors import NotYourApplicationError
+from admissions.applications.history import transition
+from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application
+from admissions.catalog.models import Campaign
+from admissions.payments import ledger
+from admissions.payments.models import EntryKind, LedgerEntry, Method
+from admissions.people.models import Role, User
+from admissions.rules.deadlines import PARIS
+from admissions.rules.vocabulary import ChargeKind
+from admissions.workflow.confirmation import (
     ConfirmationUnpaidError,
     ConfirmationWindowClosedError,
     NotAdmittedError,
@@ -24,17 +34,7 @@ from admissions.applications.confirmation import (
     decline_place,
     lapse_overdue,
 )
-from admissions.applications.errors import NotYourApplicationError
-from admissions.applications.history import transition
-from admissions.applications.lifecycle import Status
-from admissions.applications.models import Application
-from admissions.applications.services import submit
-from admissions.catalog.models import Campaign
-from admissions.payments import ledger
-from admissions.payments.models import EntryKind, LedgerEntry, Method
-from admissions.people.models import Role, User
-from admissions.rules.deadlines import PARIS
-from admissions.rules.vocabulary import ChargeKind
+from admissions.workflow.submission import submit
 from tests.factories import (
     eligible_candidate,
     load_preset,

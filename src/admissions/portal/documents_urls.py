@@ -1,12 +1,15 @@
-from django.urls import path
+"""The documents pages of a file, for its candidate and the staff who may read it.
 
-from admissions.documents import staff_import, views
+Mounted with the office's document pages under one `documents` namespace by the root URLconf,
+so that the paths people and emails know stay the same.
+"""
 
-app_name = "documents"
-urlpatterns = [
+from django.urls import URLPattern, path
+
+from admissions.portal import documents_views as views
+
+urlpatterns: list[URLPattern] = [
     path("file/<uuid:public_id>/", views.download, name="download"),
-    # Before "<reference>/": "import" is no reference.
-    path("import/", staff_import.new_file, name="import_new"),
     path("<str:reference>/", views.document_list, name="list"),
     path("<str:reference>/bundle/", views.bundle, name="bundle"),
     path("<str:reference>/import/", views.import_archive, name="import"),
@@ -18,5 +21,4 @@ urlpatterns = [
     ),
     path("<str:reference>/<slug:code>/delete/", views.delete, name="delete"),
     path("<str:reference>/<slug:code>/language/", views.language, name="language"),
-    path("<str:reference>/<slug:code>/review/", views.review_document, name="review"),
 ]

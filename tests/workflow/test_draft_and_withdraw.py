@@ -11,10 +11,11 @@ from admissions.applications.errors import (
 )
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.applications.services import submit, update_draft, withdraw
 from admissions.catalog.models import Campaign
 from admissions.core.errors import IllegalTransition
 from admissions.people.models import User
+from admissions.workflow.drafts import update_draft, withdraw
+from admissions.workflow.submission import submit
 from tests.factories import draft, programme_of, ready_application
 
 

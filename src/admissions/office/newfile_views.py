@@ -8,7 +8,7 @@ reads the body.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,17 +20,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from admissions.applications.choices import open_campaigns, programmes_of
+from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import DomainError
 from admissions.documents.access import DOCUMENT_OFFICERS
-from admissions.documents.forms import NewFileForm
-from admissions.documents.newfile import Candidate, create_file_from_zip
-from admissions.documents.uploadlimit import declared_too_large, limit_upload
-from admissions.documents.views import import_max_bytes
+from admissions.documents.uploadlimit import declared_too_large, import_max_bytes, limit_upload
+from admissions.office.documents_forms import NewFileForm
 from admissions.people.models import User
 from admissions.people.permissions import allowed_programme_ids
-
-if TYPE_CHECKING:
-    from admissions.catalog.models import Campaign, Programme
+from admissions.workflow.newfile import Candidate, create_file_from_zip
 
 TEMPLATE = "documents/import_new.html"
 TRACK_LABELS = {
@@ -49,8 +47,6 @@ def _language(request: HttpRequest) -> str:
 
 def _offers(user: User) -> dict[str, tuple[Campaign, Programme]]:
     """The (campaign, programme) pairs open today on which `user` may open a file."""
-    from admissions.applications.choices import open_campaigns, programmes_of
-
     allowed = allowed_programme_ids(user, DOCUMENT_OFFICERS)
     return {
         f"{campaign.pk}-{programme.pk}": (campaign, programme)

@@ -4,7 +4,7 @@ recorded in the ledger once the money is sent back.
     requested ──approve──▶ approved ──record──▶ recorded
         └──────reject────▶ rejected
 
-`models.REFUND_MOVES` is the table of these moves. The rulebook decides
+`payments.models.REFUND_MOVES` is the table of these moves. The rulebook decides
 (`rules.refunds.decide_refund`); a request it refuses is never created, and the refusal
 quotes the rule's own wording. What proves the event is read from the file itself: a
 funding agreement counts only as the document the rule names, accepted by staff through the
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application
 from admissions.core.errors import NotAllowed
 from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document
@@ -47,9 +47,6 @@ from admissions.rules.refunds import (
 )
 from admissions.rules.schema import DocumentRequirement, RefundRule
 from admissions.rules.vocabulary import ChargeKind, RefundEvent
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
 
 EVENT_LABELS = dict(REFUND_EVENTS)
 

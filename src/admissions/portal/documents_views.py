@@ -9,7 +9,7 @@ cut off as it arrives.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,24 +28,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from admissions.applications.models import Application
 from admissions.core.errors import DomainError
-from admissions.documents import access, history, review, services, storage
+from admissions.documents import access, history, services
 from admissions.documents.bundle import bundle_file, bundle_filename
 from admissions.documents.errors import UnknownRequirementError
-from admissions.documents.forms import ImportForm, RejectForm, UploadForm
 from admissions.documents.lifecycle import SATISFIED, DocumentState
 from admissions.documents.models import Document, DocumentVersion, QuarantinedFile
 from admissions.documents.refusals import Refusal, RefusalCode
+from admissions.documents.serving import attachment, serve_version
 from admissions.documents.status import ChecklistRow, application_checklist, checklist_with_states
-from admissions.documents.uploadlimit import declared_too_large, limit_upload
+from admissions.documents.uploadlimit import declared_too_large, import_max_bytes, limit_upload
 from admissions.documents.zipimport import import_zip
 from admissions.people.models import User
+from admissions.portal.documents_forms import ImportForm, UploadForm
 from admissions.rules.schema import DocumentRequirement
-
-if TYPE_CHECKING:
-    from admissions.applications.models import Application
-
-DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024
 
 
 def _user(request: HttpRequest) -> User:
@@ -374,65 +371,7 @@ def language(request: HttpRequest, reference: str, code: str) -> HttpResponse:
     return _back(request, application, code)
 
 
-@login_required
-@require_POST
-def review_document(request: HttpRequest, reference: str, code: str) -> HttpResponse:
-    user = _user(request)
-    application = access.officer_application(user, reference)
-    translation = request.POST.get("translation") == "1"
-    document = _document(application, code, translation=translation)
-    try:
-        if request.POST.get("decision") == "accept":
-            review.accept_document(document, by=user)
-            messages.success(request, _("The document is accepted."))
-        else:
-            form = RejectForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Say why the document is rejected."))
-                return _back(request, application, code)
-            review.reject_document(document, by=user, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The document is rejected; the candidate will see why."))
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    return _back(request, application, code)
-
-
 # Downloads ------------------------------------------------------------------------------
-
-
-def _attachment(response: HttpResponseBase) -> HttpResponseBase:
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    # Even if a browser rendered it, it would run nothing and reach nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-def serve_version(user: User, public_id: Any) -> HttpResponseBase:
-    """One version's file as an attachment, for its candidate or staff of its programme."""
-    version = (
-        DocumentVersion.objects.select_related("document", "document__application")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if version is None or not version.servable:
-        raise Http404
-    document = version.document
-    application = document.application
-    if not access.can_read(user, application):
-        raise Http404
-    suffix = "-translation" if document.is_translation else ""
-    filename = (
-        f"{application.reference}-{document.requirement_code}{suffix}"
-        f"-v{version.number}.{version.extension}"
-    )
-    response = FileResponse(
-        storage.open_file(version.file.name or ""),
-        as_attachment=True,
-        filename=filename,
-        content_type=version.content_type,
-    )
-    return _attachment(response)
 
 
 @login_required
@@ -451,7 +390,7 @@ def bundle(request: HttpRequest, reference: str) -> HttpResponseBase:
         filename=bundle_filename(application),
         content_type="application/zip",
     )
-    return _attachment(response)
+    return attachment(response)
 
 
 # ZIP import -----------------------------------------------------------------------------
@@ -465,12 +404,6 @@ def _may_import(user: User, application: Application) -> bool:
         and history.is_draft(application)
         and application.campaign.rules.documents.bundle == "single_zip"
     )
-
-
-def import_max_bytes() -> int:
-    from django.conf import settings
-
-    return int(getattr(settings, "DOCUMENTS_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES))
 
 
 @csrf_exempt  # the check runs in `_import`, once the size limit is in place

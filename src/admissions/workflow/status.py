@@ -1,0 +1,116 @@
+"""The candidate's status page: the rulebook's steps, where the file stands, what to do next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from admissions.applications.deadline import candidate_deadline, facts_of
+from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application
+from admissions.applications.queries import HistoryLine, history
+from admissions.applications.steps import (
+    NEXT_ACTION_TEXT,
+    NextAction,
+    StepState,
+    next_action,
+    shown_steps,
+    step_positions,
+)
+from admissions.workflow.confirmation import (
+    ConfirmationState,
+    confirmation_deadline,
+    confirmation_state,
+)
+
+
+def _language() -> str:
+    return get_language() or "fr"
+
+
+@dataclass(frozen=True)
+class StepView:
+    code: str
+    label: str
+    description: str
+    expected_duration: str
+    state: StepState
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    status: Status
+    steps: list[StepView]
+    current_label: str
+    next_action: NextAction
+    next_action_text: str
+    due_by: dt.datetime | None  # UTC; shown in Paris time
+    history: list[HistoryLine]
+    # An admitted file: its deadline and what it costs to confirm, paid or not.
+    confirmation: ConfirmationState | None = None
+
+
+def _withdrawn_from(application: Application) -> Status | None:
+    event = application.events.filter(action="application.withdraw").order_by("-at", "-id").first()
+    if event is None or not event.from_status:
+        return None
+    return Status(event.from_status)
+
+
+def status_summary(application: Application, *, now: dt.datetime | None = None) -> StatusSummary:
+    moment = now or timezone.now()
+    rules = application.campaign.rules
+    language = _language()
+    status = Status(application.status)
+    statuses = {*application.events.exclude(to_status="").values_list("to_status", flat=True)}
+    statuses.add(application.status)
+    # An optional step (an interview decided case by case) shows only on files that had it.
+    shown = shown_steps(
+        [s.step for s in rules.steps], {s.step for s in rules.steps if s.optional}, statuses
+    )
+    rule_steps = [s for s in rules.steps if s.step in shown]
+    ends = rules.review.negative_ends_application
+    positions = step_positions(
+        status,
+        [s.step for s in rule_steps],
+        withdrawn_from=_withdrawn_from(application) if status == Status.WITHDRAWN else None,
+        negative_review_ends_file=ends,
+    )
+    steps = [
+        StepView(
+            code=str(rule.step),
+            label=rule.label.get(language),
+            description=rule.description.get(language) if rule.description else "",
+            expected_duration=(
+                rule.expected_duration.get(language) if rule.expected_duration else ""
+            ),
+            state=position.state,
+        )
+        for rule, position in zip(rule_steps, positions, strict=True)
+    ]
+    action = next_action(status, negative_review_ends_file=ends)
+    due_by: dt.datetime | None = None
+    if action == NextAction.COMPLETE_AND_SUBMIT:
+        due_by = candidate_deadline(application.campaign, facts_of(application.candidate))
+    elif action == NextAction.CONFIRM_PLACE:
+        due_by = confirmation_deadline(application)
+    elif action == NextAction.REPLACE_DOCUMENTS:
+        due_by = application.campaign.closes_at
+    if due_by is not None and due_by <= moment and action == NextAction.COMPLETE_AND_SUBMIT:
+        action_text = _("The deadline to submit this application has passed.")
+    else:
+        action_text = str(NEXT_ACTION_TEXT[action])
+    return StatusSummary(
+        status=status,
+        steps=steps,
+        current_label=str(status.label),
+        next_action=action,
+        next_action_text=action_text,
+        due_by=due_by,
+        history=history(application),
+        confirmation=confirmation_state(application, now=moment),
+    )

@@ -1,0 +1,63 @@
+"""Submission: a complete, paid file sent before the candidate's deadline is locked for review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions.applications.eligibility import frozen_record
+from admissions.applications.errors import (
+    ApplicationLockedError,
+    DeadlinePassedError,
+    NotReadyError,
+)
+from admissions.applications.history import transition
+from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application
+from admissions.people.models import User
+from admissions.workflow import checks
+from admissions.workflow.drafts import locked_for
+
+
+def submit(application: Application, *, by: User, now: dt.datetime | None = None) -> Application:
+    """Send a complete, paid file before the candidate's deadline; freezes its eligibility.
+
+    Submitting a file already submitted changes nothing (two clicks make one event).
+    """
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = locked_for(application, by)
+        if locked.status == Status.SUBMITTED:
+            application.refresh_from_db()
+            return application
+        if locked.status != Status.DRAFT:
+            raise ApplicationLockedError(
+                _("This application is “%(status)s”: it cannot be submitted.")
+                % {"status": Status(locked.status).label},
+                details={"status": locked.status},
+            )
+        report = checks.run_checks(locked, now=moment)
+        deadline = report.first(checks.Code.DEADLINE_PASSED)
+        if deadline is not None:
+            raise DeadlinePassedError(
+                deadline.message, details={"deadline": report.deadline.isoformat()}
+            )
+        if not report.ready:
+            raise NotReadyError(
+                _("The application cannot be submitted yet: %(count)d problem(s) to fix.")
+                % {"count": len(report.problems)},
+                details={"problems": report.as_data()},
+            )
+        locked.eligibility = frozen_record(report.assessment, at=moment)
+        locked.save(update_fields=["eligibility", "updated_at"])
+        transition(
+            locked,
+            action="submit",
+            by=by,
+            details={"route": locked.eligibility.get("route") or ""},
+        )
+    application.refresh_from_db()
+    return application
