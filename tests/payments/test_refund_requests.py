@@ -15,7 +15,7 @@ from admissions.core.errors import NotAllowed
 from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document
 from admissions.documents.review import reject_document
-from admissions.payments import ledger
+from admissions.payments import balances, ledger
 from admissions.payments.errors import IllegalMoveError, LedgerError, RefundNotAllowedError
 from admissions.payments.models import EntryKind, LedgerEntry, Method, RefundRequest, RefundStatus
 from admissions.people.models import Role, User
@@ -99,13 +99,49 @@ def test_deposit_refund_with_a_validated_agreement_goes_through_approval(
     assert request.status == RefundStatus.RECORDED
     assert request.refund is not None
     assert request.refund.amount_cents == 45_000
-    assert ledger.balance_cents(work_study.pk, ChargeKind.DEPOSIT) == 45_000 - 45_000 + 45_000
+    # The deposit was refunded, not returned as money never owed: it is settled.
+    assert ledger.balance_cents(work_study.pk, ChargeKind.DEPOSIT) == 0
     assert actions(work_study) == [
         "payment.refund_requested",
         "payment.refund_approved",
         "payment.refunded",
         "payment.refund_recorded",
     ]
+    written_off = ApplicationEvent.objects.get(application=work_study, action="payment.written_off")
+    assert written_off.details["amount_cents"] == 45_000
+
+
+@pytest.mark.usefixtures("validated")
+def test_a_refunded_deposit_is_settled_on_every_page(
+    client: Client, work_study: Application, bs_finance: User
+) -> None:
+    request = refunds.request_refund(
+        work_study,
+        charge_kind=ChargeKind.DEPOSIT,
+        instalment=None,
+        event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
+        by=bs_finance,
+    )
+    refunds.approve_refund(request, by=bs_finance)
+    refunds.record_refund(request, by=bs_finance)
+    [deposit] = [line for line in ledger.lines(work_study.pk) if line.charge_kind == "deposit"]
+    assert (deposit.charged, deposit.refunded, deposit.outstanding) == (45_000, 45_000, 0)
+    [row] = balances.with_balances(Application.objects.filter(pk=work_study.pk))
+    assert row.outstanding == 0
+    client.force_login(work_study.candidate)
+    page = client.get(f"/en/payments/{work_study.reference}/").content.decode()
+    deposit_row = page[page.index('<th scope="row" role="rowheader">Deposit') :]
+    deposit_row = deposit_row[: deposit_row.index("</tr>")]
+    assert "Pay by card" not in deposit_row
+    assert "Settled" in deposit_row
+    balance = page[page.index("<tfoot") : page.index("</tfoot>")]
+    assert "€0" in balance
+    client.force_login(bs_finance)
+    page = client.get(f"/en/office/finance/files/{work_study.reference}/").content.decode()
+    deposit_row = page[page.index('<th scope="row">Deposit') :]
+    deposit_row = deposit_row[: deposit_row.index("</tr>")]
+    assert deposit_row.count("€450") == 3  # charged, paid, refunded
+    assert deposit_row.rstrip().endswith('<td class="amount">€0</td>')
 
 
 @pytest.mark.parametrize(

@@ -309,6 +309,45 @@ def record_refund(
     return entry
 
 
+def refund_charge(
+    application_id: int,
+    *,
+    charge_kind: ChargeKind | str,
+    amount_cents: int,
+    method: Method | str,
+    by: User | None,
+    instalment: int | None = None,
+    note: str = "",
+) -> LedgerEntry:
+    """Give back money for a charge the rulebook refunds: that part is no longer owed.
+
+    Unlike money returned because it was not owed (an excess, a duplicate), the charge
+    itself is refunded: the refund is followed by a write-off of the same amount (at most
+    what the refund leaves owed), so the line is settled rather than owed again.
+    """
+    with transaction.atomic():
+        refund = record_refund(
+            application_id,
+            charge_kind=charge_kind,
+            amount_cents=amount_cents,
+            method=method,
+            by=by,
+            instalment=instalment,
+            note=note,
+        )
+        owed = line_of(application_id, charge_kind, instalment).outstanding
+        if min(amount_cents, owed) > 0:
+            write_off(
+                application_id,
+                charge_kind=charge_kind,
+                amount_cents=min(amount_cents, owed),
+                by=by,
+                instalment=instalment,
+                note=note,
+            )
+    return refund
+
+
 def write_off(
     application_id: int,
     *,

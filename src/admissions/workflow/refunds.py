@@ -390,10 +390,11 @@ def reject_refund(request: RefundRequest, *, by: User, note: str) -> RefundReque
 def record_refund(
     request: RefundRequest, *, by: User, method: Method = Method.BANK_TRANSFER, note: str = ""
 ) -> RefundRequest:
-    """The money went back: the ledger gets its refund entry (never above what was paid)."""
+    """The money went back: the ledger refunds the charge (never above what was paid), which
+    is then settled, not owed again."""
     with transaction.atomic():
         locked = _move(request, "record", by=by)
-        entry = ledger.record_refund(
+        entry = ledger.refund_charge(
             locked.application_id,
             charge_kind=locked.charge_kind,
             instalment=locked.instalment,

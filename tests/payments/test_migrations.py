@@ -1,0 +1,73 @@
+"""Data migrations of payments, run for real on a database holding the old state."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from admissions.applications.models import ApplicationEvent
+from admissions.catalog.models import Campaign
+from admissions.payments import ledger
+from admissions.payments.models import EntryKind, LedgerEntry, Method, RefundRequest, RefundStatus
+from admissions.people.models import User
+from admissions.rules.vocabulary import ChargeKind, RefundEvent
+from tests.payments.conftest import MakeApplication
+
+BEFORE = ("payments", "0004_bank_transaction_identity")
+AFTER = ("payments", "0005_refunded_charges_settled")
+
+
+def _migrate(target: tuple[str, str]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_charge_refunded_before_is_settled_by_the_migration(
+    bs_campaign: Campaign, make_application: MakeApplication, bs_finance: User
+) -> None:
+    application = make_application(
+        bs_campaign, track="work_study", financing_mode="opco", status="confirmed"
+    )
+    deposit = ChargeKind.DEPOSIT
+    ledger.charge(application.pk, charge_kind=deposit, amount_cents=45_000, by=None)
+    ledger.record_payment(
+        application.pk, charge_kind=deposit, amount_cents=45_000, method=Method.CARD, by=None
+    )
+    # What recording a refund used to write: the refund alone, the deposit owed again.
+    refund = ledger.record_refund(
+        application.pk,
+        charge_kind=deposit,
+        amount_cents=45_000,
+        method=Method.BANK_TRANSFER,
+        by=bs_finance,
+        note="Refund under rule deposit-funded",
+    )
+    RefundRequest.objects.create(
+        application=application,
+        charge_kind=deposit,
+        amount_cents=45_000,
+        event=RefundEvent.FUNDING_AGREEMENT_VALIDATED,
+        rule_code="deposit-funded",
+        status=RefundStatus.RECORDED,
+        decided_by=bs_finance,
+        refund=refund,
+    )
+    assert ledger.balance_cents(application.pk) == 45_000
+    try:
+        _migrate(BEFORE)
+        _migrate(AFTER)
+    finally:
+        _migrate(AFTER)
+    assert ledger.balance_cents(application.pk) == 0
+    write_off = LedgerEntry.objects.get(kind=EntryKind.WRITE_OFF)
+    assert (write_off.amount_cents, write_off.created_by) == (45_000, bs_finance)
+    assert ApplicationEvent.objects.filter(
+        application=application, action="payment.written_off"
+    ).exists()
+    # Run again, it finds nothing owed and writes nothing.
+    _migrate(BEFORE)
+    _migrate(AFTER)
+    assert LedgerEntry.objects.filter(kind=EntryKind.WRITE_OFF).count() == 1
