@@ -18,7 +18,8 @@ from admissions.applications.errors import NotYourApplicationError
 from admissions.applications.history import transition
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.catalog.models import Campaign
+from admissions.catalog.models import Campaign, Programme
+from admissions.core.errors import DomainError
 from admissions.payments import ledger
 from admissions.payments.models import EntryKind, LedgerEntry, Method
 from admissions.people.models import Role, User
@@ -34,6 +35,7 @@ from admissions.workflow.confirmation import (
     decline_place,
     lapse_overdue,
 )
+from admissions.workflow.places import ProgrammeFullError
 from admissions.workflow.submission import submit
 from tests.factories import (
     eligible_candidate,
@@ -446,6 +448,104 @@ def test_two_concurrent_confirmations_make_one_event(
         thread.join(timeout=20)
     assert errors == []
     assert application.events.filter(action="application.confirm").count() == 1
+
+
+def _admitted_to_a_full_programme(
+    admit: Callable[..., Application], campaign: Campaign, count: int, capacity: int
+) -> list[Application]:
+    """`count` candidates admitted to a programme of `capacity` places (nothing to pay)."""
+    Programme.objects.filter(
+        institution=campaign.institution, slug="ms-achats-supply-chain"
+    ).update(capacity=capacity)
+    return [
+        admit(eligible_candidate(), campaign, programme="ms-achats-supply-chain")
+        for _ in range(count)
+    ]
+
+
+def test_confirmations_stop_at_the_programme_capacity(
+    bs: Campaign, admit: Callable[..., Application]
+) -> None:
+    files = _admitted_to_a_full_programme(admit, bs, count=5, capacity=2)
+    for application in files[:2]:
+        assert confirm_place(application, by=application.candidate).status == Status.CONFIRMED
+    for application in files[2:]:
+        with translation.override("en"), pytest.raises(ProgrammeFullError) as full:
+            confirm_place(application, by=application.candidate)
+        assert full.value.code == "programme_full"
+        assert "All 2 places of this programme are already confirmed" in full.value.message
+        application.refresh_from_db()
+        assert application.status == Status.ADMITTED
+    # A place given up frees one for the next candidate.
+    withdraw = files[0]
+    transition(withdraw, action="withdraw", by=withdraw.candidate)
+    assert confirm_place(files[2], by=files[2].candidate).status == Status.CONFIRMED
+
+
+def test_the_confirm_button_says_the_programme_is_full(
+    bs: Campaign, admit: Callable[..., Application]
+) -> None:
+    first, second = _admitted_to_a_full_programme(admit, bs, count=2, capacity=1)
+    confirm_place(first, by=first.candidate)
+    client = Client()
+    client.force_login(second.candidate)
+    for url, words in (
+        (english("portal:application_confirm", [second.reference]), "The 1 place of this"),
+        (f"/me/applications/{second.reference}/confirm/", "La place de ce programme"),
+    ):
+        answer = client.post(url, follow=True)
+        assert words in answer.content.decode()
+    second.refresh_from_db()
+    assert second.status == Status.ADMITTED
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_five_simultaneous_confirmations_fill_two_places(
+    database_engine: str, clock: time_machine.Coordinates
+) -> None:
+    campaign = load_preset("imt-bs")
+    Programme.objects.filter(
+        institution=campaign.institution, slug="ms-achats-supply-chain"
+    ).update(capacity=2)
+    officer = staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution)
+    files = []
+    for _ in range(5):
+        candidate = eligible_candidate()
+        application = ready_application(
+            candidate, campaign, programme_of(campaign, "ms-achats-supply-chain")
+        )
+        submit(application, by=candidate)
+        for step in ("mark_complete", "record_admissible", "place_on_agenda", "publish_admitted"):
+            transition(application, action=step, by=officer)
+        files.append(application)
+    barrier = threading.Barrier(len(files), timeout=10)
+    refused: list[DomainError] = []
+    errors: list[BaseException] = []
+
+    def attempt(application: Application) -> None:
+        # Each thread has its own connection, so the five transactions truly overlap.
+        try:
+            barrier.wait()
+            confirm_place(Application.objects.get(pk=application.pk), by=application.candidate)
+        except ProgrammeFullError as error:
+            refused.append(error)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(item,)) for item in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(refused) == 3
+    statuses = sorted(
+        Application.objects.filter(pk__in=[f.pk for f in files]).values_list("status", flat=True)
+    )
+    assert statuses == ["admitted", "admitted", "admitted", "confirmed", "confirmed"]
 
 
 def test_after_the_window_the_page_offers_no_button(

@@ -30,6 +30,7 @@ from admissions.payments.models import CHARGE_LABELS
 from admissions.people.models import User
 from admissions.rules import deadlines
 from admissions.rules.vocabulary import ChargeKind
+from admissions.workflow.places import claim_place
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +205,8 @@ def _own(application: Application, by: User) -> None:
 def confirm_place(
     application: Application, *, by: User, now: dt.datetime | None = None
 ) -> Application:
-    """Confirm the offered place: the candidate, within the window, every amount settled.
+    """Confirm the offered place: the candidate, within the window, every amount settled,
+    while the programme has a place left (`places.claim_place`).
 
     Confirming a place already confirmed changes nothing and writes no second event.
     """
@@ -235,6 +237,7 @@ def confirm_place(
                 % {"amounts": ", ".join(amount.label for amount in unpaid)},
                 details={"unpaid": [amount.charge_kind for amount in unpaid]},
             )
+        claim_place(locked)
         transition(locked, action=state.confirm_action, by=by)
     application.refresh_from_db()
     return application
