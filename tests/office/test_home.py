@@ -56,6 +56,23 @@ def test_staff_see_only_the_files_of_their_programmes(client: Client) -> None:
     assert "Finance" not in page
 
 
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_finance_officers_see_the_files_whose_payments_they_handle(client: Client) -> None:
+    campaign = load_preset("imt-nord-europe")
+    cyber = programme_of(campaign, "ms-cybersecurite")
+    [application] = _files(1, campaign, cyber)
+    client.force_login(staff_member(Role.FINANCE_OFFICER, institution=campaign.institution))
+    page = client.get("/en/office/").content.decode()
+    assert "No file has been submitted" not in page
+    assert application.reference in page
+    assert f'href="/en/office/finance/files/{application.reference}/"' in page
+    # An admissions officer reads the file, without a link to its finance page.
+    client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
+    page = client.get("/en/office/").content.decode()
+    assert application.reference in page
+    assert "/office/finance/files/" not in page
+
+
 def test_candidates_and_visitors_get_404(client: Client) -> None:
     assert client.get("/en/office/").status_code == 404
     client.force_login(eligible_candidate())

@@ -3,6 +3,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import string
 
 import openpyxl
 import pytest
@@ -15,6 +17,7 @@ from admissions.applications.models import Application
 from admissions.catalog.models import Campaign
 from admissions.payments import ledger, mandates, services
 from admissions.payments.exports import LedgerExport
+from admissions.payments.ledger import FeeStatus
 from admissions.payments.models import (
     BankStatement,
     DebitBatch,
@@ -27,7 +30,9 @@ from admissions.payments.models import (
     RefundRequest,
     RefundStatus,
 )
+from admissions.payments.templatetags.payment_tags import rf
 from admissions.people.models import Role, User
+from admissions.rules import creditor_reference
 from admissions.rules.deadlines import paris_date
 from admissions.rules.vocabulary import ChargeKind
 from tests.payments.agreements import validated_agreement
@@ -105,6 +110,106 @@ def test_statement_import_from_the_page_and_its_report(
     )
     assert "already imported" in repeated.content.decode()
     assert BankStatement.objects.count() == 1
+
+
+def _upload(client: Client, campaign: Campaign, data: bytes) -> str:
+    upload = io.BytesIO(data)
+    upload.name = "releve.xml"
+    answer = client.post(
+        "/en/office/finance/statements/",
+        {"institution": campaign.institution.pk, "statement": upload},
+        follow=True,
+    )
+    return answer.content.decode()
+
+
+def _glued_name(reference: str) -> str:
+    """Words that, written after the printed reference, glue into a longer valid reading."""
+    for first, second in itertools.product(string.ascii_uppercase, repeat=2):
+        name = f"{first}{second}ANE MARTIN"
+        if creditor_reference.find_in(f"{creditor_reference.printed(reference)} {name}")[0] != (
+            reference
+        ):
+            return name
+    raise AssertionError("no glued reading found")
+
+
+def test_the_statement_page_shows_references_whole(
+    client: Client,
+    nord_campaign: Campaign,
+    nord_file: tuple[Application, LedgerEntry],
+    nord_finance: User,
+) -> None:
+    application, charge = nord_file
+    reference = str(charge.creditor_reference)
+    name = _glued_name(reference)
+    long_bank_ref = "20240603TRPU000000123456789ABCDEF0001"
+    long_text = "Frais de dossier candidature mastere cybersecurite Dupont Alex dossier 4471"
+    data = (
+        statement("unknown.xml")
+        .replace(
+            b"<AcctSvcrRef>BANK-0006</AcctSvcrRef>",
+            f"<AcctSvcrRef>{long_bank_ref}</AcctSvcrRef>".encode(),
+        )
+        .replace(b"frais dossier Martin", long_text.encode())
+        # The second transfer quotes the reference in its free text, a name glued after it.
+        .replace(
+            b"<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>ISO"
+            b"</Issr></Tp><Ref>RF18539007547034</Ref></CdtrRefInf></Strd></RmtInf>",
+            f"<RmtInf><Ustrd>{creditor_reference.printed(reference)} {name}</Ustrd>"
+            "</RmtInf>".encode(),
+        )
+    )
+    client.force_login(nord_finance)
+    page = _upload(client, nord_campaign, data)
+    assert ledger.fee_status(application.pk) == FeeStatus.PAID
+    glued = creditor_reference.find_in(f"{reference} {name}")[0]
+    assert creditor_reference.printed(reference) in page
+    assert creditor_reference.printed(glued) not in page
+    assert long_bank_ref in page
+    assert long_text in page
+    issues = client.get("/en/office/finance/issues/").content.decode()
+    assert long_text in issues
+
+
+def test_the_rf_filter_groups_rf_references_only() -> None:
+    assert rf("RF18539007547034") == "RF18 5390 0754 7034"
+    assert rf("rf18 5390 0754 7034") == "RF18 5390 0754 7034"
+    assert rf("Virement frais de dossier") == "Virement frais de dossier"
+    assert rf("RF00BAD") == "RF00BAD"
+    assert rf(None) == ""
+
+
+def test_the_file_page_speaks_labels_and_charges_the_tuition(
+    client: Client,
+    nord_campaign: Campaign,
+    nord_file: tuple[Application, LedgerEntry],
+    nord_finance: User,
+) -> None:
+    application, _charge = nord_file
+    client.force_login(nord_finance)
+    url = f"/en/office/finance/files/{application.reference}/"
+    page = client.get(url).content.decode()
+    assert "Personal funding · Full time with an internship" in page
+    assert "personal · full_time" not in page
+    assert ">Charge the tuition instalments</button>" in page
+    # Date fields carry ISO dates a browser's date picker shows: today, and the rulebook's start.
+    today = paris_date(timezone.now()).isoformat()
+    assert f'name="registered_on" value="{today}"' in page
+    assert 'name="starts_on" value="2024-10-01"' in page
+    french = client.get(f"/office/finance/files/{application.reference}/").content.decode()
+    assert "Facturer les échéances de la formation</button>" in french
+    assert "Financement personnel · Temps plein avec stage" in french
+    answer = client.post(
+        f"/en/office/finance/files/{application.reference}/tuition/",
+        {"registered_on": today, "starts_on": "2024-10-01"},
+    )
+    assert answer.status_code == 302
+    tuition = LedgerEntry.objects.filter(
+        application=application, kind=EntryKind.CHARGE, charge_kind=ChargeKind.TUITION
+    ).order_by("instalment")
+    assert [entry.instalment for entry in tuition] == [1, 2, 3]
+    assert sum(entry.amount_cents for entry in tuition) == 750_000
 
 
 def test_a_broken_statement_gets_a_clear_error(

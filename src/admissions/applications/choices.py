@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from admissions.catalog.models import Campaign, Programme
 from admissions.rules.schema import FinancingMode
@@ -44,3 +46,21 @@ def financing_modes_for(campaign: Campaign, track: Track | str | None) -> list[F
     if not track:
         return list(modes)
     return [mode for mode in modes if not mode.tracks or track in mode.tracks]
+
+
+TRACK_LABELS: dict[str, Promise] = {
+    Track.FULL_TIME: gettext_lazy("Full time with an internship"),
+    Track.WORK_STUDY: gettext_lazy("Work-study (alternance)"),
+}
+
+
+def track_label(track: str) -> str:
+    return str(TRACK_LABELS.get(track, track))
+
+
+def financing_label(campaign: Campaign, code: str, language: str) -> str:
+    """The rulebook's name of a financing mode; its code when the rulebook no longer has it."""
+    try:
+        return campaign.rules.financing_mode(code).label.get(language)
+    except KeyError:
+        return code

@@ -19,6 +19,7 @@ FILE_ROLES = (
     Role.JURY_MEMBER,
     Role.JURY_PRESIDENT,
     Role.INSTITUTION_ADMIN,
+    Role.FINANCE_OFFICER,
 )
 
 
@@ -41,6 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "finance": platform or Role.FINANCE_OFFICER in roles,
+        # The files whose payments this user handles link to their finance page too.
+        "finance_programmes": set(
+            allowed_programme_ids(user, [Role.FINANCE_OFFICER]).values_list("pk", flat=True)
+        ),
         "importer": platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
         "platform": platform,
         "roles": sorted(Role(role).label for role in roles),

@@ -40,6 +40,7 @@ from admissions.payments.models import (
 )
 from admissions.payments.settlement import raise_issue, settle
 from admissions.people.models import User
+from admissions.rules import creditor_reference
 
 _CAMT_MESSAGES = {
     "too_large": gettext_lazy("The file is too large for a bank statement."),
@@ -167,6 +168,20 @@ def _charge_for(institution: Institution, references: list[str]) -> LedgerEntry 
     return None
 
 
+def _shown_reference(charge: LedgerEntry | None, tx: camt053.Transaction) -> str:
+    """The reference a person reads for the transfer: the charge's when one matched, else
+    a valid one the payer gave in the structured field; never a reading guessed from the
+    free text, whose words after a reference can glue onto it."""
+    if charge is not None and charge.creditor_reference:
+        return charge.creditor_reference
+    given = [
+        creditor_reference.compact(ref)
+        for ref in tx.structured_references
+        if creditor_reference.is_valid(ref)
+    ]
+    return given[0] if given else ""
+
+
 def _import_one(
     record: BankStatement, institution: Institution, tx: camt053.Transaction, by: User | None
 ) -> str:
@@ -183,8 +198,7 @@ def _import_one(
         booked_on=tx.booked_on,
         debtor=tx.debtor,
         remittance=tx.remittance,
-        # The reference that matched a charge, else the first one read.
-        reference=(charge.creditor_reference if charge else "") or next(iter(references), ""),
+        reference=_shown_reference(charge, tx),
         outcome=Outcome.IGNORED,
     )
     if not tx.booked or tx.amount_cents <= 0:
@@ -197,7 +211,7 @@ def _import_one(
             kind=IssueKind.UNKNOWN,
             amount_cents=tx.amount_cents,
             currency=tx.currency[:3],
-            reference=tx.remittance or ", ".join(references),
+            reference=tx.remittance or " ".join(tx.structured_references),
             payer=tx.debtor,
             bank_entry=entry,
             by=by,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.catalog.models import Campaign, Institution
 from admissions.payments.models import REFUND_EVENTS, IssueStatus, Method
+from admissions.people.forms import DateInput
 
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 
@@ -94,14 +95,12 @@ class DecisionForm(forms.Form):
 
 
 class TuitionForm(forms.Form):
-    registered_on = forms.DateField(
-        label=_("Registration date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    registered_on = forms.DateField(label=_("Registration date"), widget=DateInput())
     starts_on = forms.DateField(
         label=_("Programme start"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Leave empty to use the rulebook's start date."),
+        widget=DateInput(),
+        help_text=_("The rulebook's start date, unless this file starts on another day."),
     )
 
 
@@ -114,9 +113,7 @@ class CreditorForm(forms.Form):
 
 
 class CollectionForm(forms.Form):
-    collection_date = forms.DateField(
-        label=_("Collection date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    collection_date = forms.DateField(label=_("Collection date"), widget=DateInput())
 
 
 class RejectDebitForm(forms.Form):
@@ -134,12 +131,8 @@ class ExportForm(forms.Form):
         required=False,
         empty_label=_("All campaigns"),
     )
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     format = forms.ChoiceField(
         label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX (Excel)")]
     )

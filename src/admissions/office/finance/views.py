@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from admissions.applications import choices
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Institution
 from admissions.core.errors import DomainError
@@ -294,7 +295,18 @@ def file_detail(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         application,
         refund_form=forms.RefundRequestForm(lines=_line_choices(application)),
-        tuition_form=forms.TuitionForm(initial={"registered_on": paris_date(timezone.now())}),
+        tuition_form=_tuition_form(application),
+    )
+
+
+def _tuition_form(application: Application) -> forms.TuitionForm:
+    """Registered today, the programme starting when the rulebook says."""
+    try:
+        starts_on = application.campaign.rules.programme(application.programme.slug).starts_on
+    except KeyError:
+        starts_on = None
+    return forms.TuitionForm(
+        initial={"registered_on": paris_date(timezone.now()), "starts_on": starts_on}
     )
 
 
@@ -310,11 +322,16 @@ def _render_file(
     requests = RefundRequest.objects.filter(application=application).select_related(
         "application__campaign", "application__programme"
     )
+    language = get_language() or "fr"
     return render(
         request,
         "payments/finance/file.html",
         {
             "application": application,
+            "track_label": choices.track_label(application.track),
+            "financing_label": choices.financing_label(
+                application.campaign, application.financing_mode, language
+            ),
             "lines": ledger.lines(application.pk),
             "entries": LedgerEntry.objects.filter(application=application).select_related(
                 "created_by"
@@ -324,7 +341,7 @@ def _render_file(
             "debits": DebitItem.objects.filter(application=application).select_related("batch"),
             "refund_requests": [(item, refunds.due_of(item, now=now)) for item in requests],
             "agreement": agreement,
-            "agreement_label": agreement.label(get_language() or "fr") if agreement else "",
+            "agreement_label": agreement.label(language) if agreement else "",
             "agreement_due": (
                 refunds.refund_due(application, agreement.rule, waiting=False, now=now)
                 if agreement
@@ -365,7 +382,7 @@ def file_refund(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         application,
         refund_form=form,
-        tuition_form=forms.TuitionForm(initial={"registered_on": paris_date(timezone.now())}),
+        tuition_form=_tuition_form(application),
     )
 
 

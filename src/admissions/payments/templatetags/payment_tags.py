@@ -23,7 +23,12 @@ def eur(cents: int | None) -> str:
 
 @register.filter
 def rf(reference: str | None) -> str:
-    return creditor_reference.printed(reference) if reference else ""
+    """An RF reference in groups of four, whole; any other text as it was written."""
+    if not reference:
+        return ""
+    if creditor_reference.is_valid(reference):
+        return creditor_reference.printed(reference)
+    return reference
 
 
 @register.filter
