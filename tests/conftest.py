@@ -17,6 +17,7 @@ from pathlib import Path
 
 import dj_database_url
 import pytest
+from hypothesis import settings as hypothesis_settings
 from pytest_django import DjangoDbBlocker
 
 pytest_plugins = [
@@ -28,6 +29,11 @@ pytest_plugins = [
 ]
 
 DATABASE_ENGINES = ("sqlite", "postgres")
+
+# Speed is measured in bench/, not by the tests: an example that runs slowly on a busy
+# machine is no failure.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
