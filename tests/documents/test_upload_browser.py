@@ -83,6 +83,8 @@ def test_the_script_uploads_with_progress_and_refuses_over_size_files(
     with page.expect_navigation(timeout=10000):
         page.click("#doc-cv button[type=submit]")
     assert page.url.endswith("#doc-cv")
+    # The hash change ends the awaited navigation; the reload that shows the file follows.
+    page.locator("#doc-cv").get_by_text("mon-cv.pdf").first.wait_for(timeout=15000)
     assert "mon-cv.pdf" in page.inner_text("#doc-cv")
     assert page.locator(".message.success").count() == 1
     assert DocumentVersion.objects.get().original_filename == "mon-cv.pdf"
