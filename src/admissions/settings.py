@@ -289,6 +289,12 @@ DOCUMENTS_MAX_IMAGE_PIXELS = (
     env.integer("DOCUMENTS_MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000
 )
 DOCUMENTS_QUARANTINE_DAYS = env.integer("DOCUMENTS_QUARANTINE_DAYS", 30, minimum=1)
+# Each PDF is checked in a child process bounded by these (docs/documents.md).
+DOCUMENTS_PDF_MAX_OBJECTS = env.integer("DOCUMENTS_PDF_MAX_OBJECTS", 500_000, minimum=1000)
+DOCUMENTS_PDF_SECONDS = env.integer("DOCUMENTS_PDF_SECONDS", 10, minimum=1, maximum=600)
+DOCUMENTS_PDF_MEMORY_BYTES = (
+    env.integer("DOCUMENTS_PDF_MEMORY_MB", 512, minimum=64, maximum=16384) * 1024**2
+)
 
 # Rulebooks -------------------------------------------------------------------------------
 RULEBOOK_DIR = PACKAGE_DIR / "rulebooks"
