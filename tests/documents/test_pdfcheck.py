@@ -138,7 +138,7 @@ def test_a_file_that_needs_more_time_than_allowed_is_refused(settings: Settings)
     data = corpus.many_objects_pdf(1_000_000)
     started = time.monotonic()
     assert refusal_of(data) is RefusalCode.PDF_TOO_COMPLEX
-    assert time.monotonic() - started < 4
+    assert time.monotonic() - started < 6  # the processor bound, or at worst the wall clock
 
 
 def test_the_limits_stay_within_the_checking_process() -> None:
