@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ def _clean(monkeypatch: pytest.MonkeyPatch) -> None:
         "KIND",
         "TOKEN",
         "TOKEN_FILE",
+        "PROXIES",
     ):
         monkeypatch.delenv(f"ADMISSIONS_{name}", raising=False)
 
@@ -154,3 +156,21 @@ def test_value_and_file_together_are_refused(
     monkeypatch.setenv("ADMISSIONS_TOKEN_FILE", str(tmp_path / "token"))
     with pytest.raises(ImproperlyConfigured, match="ADMISSIONS_TOKEN and ADMISSIONS_TOKEN_FILE"):
         env.string("TOKEN", "default")
+
+
+def test_networks_read_addresses_and_cidr_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env.networks("PROXIES", []) == ()
+    monkeypatch.setenv("ADMISSIONS_PROXIES", "10.0.0.0/8, 192.0.2.7,::1, 2001:db8::/32")
+    assert env.networks("PROXIES", []) == (
+        ipaddress.ip_network("10.0.0.0/8"),
+        ipaddress.ip_network("192.0.2.7/32"),
+        ipaddress.ip_network("::1/128"),
+        ipaddress.ip_network("2001:db8::/32"),
+    )
+
+
+@pytest.mark.parametrize("value", ["proxy.example.org", "10.0.0.300", "10.0.0.0/40"])
+def test_networks_refuse_anything_else(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("ADMISSIONS_PROXIES", value)
+    with pytest.raises(ImproperlyConfigured, match="ADMISSIONS_PROXIES: expected IP addresses"):
+        env.networks("PROXIES", [])

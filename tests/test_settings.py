@@ -179,6 +179,9 @@ def test_missing_secret_file_is_refused(tmp_path: Path) -> None:
         ({"DATABASE_URL": "oracle-ish://db"}, "ADMISSIONS_DATABASE_URL"),
         ({"ALLOWED_HOSTS": "a.example.org b.example.org"}, "ADMISSIONS_ALLOWED_HOSTS: separate"),
         ({"LOG_LEVEL": "loud"}, "ADMISSIONS_LOG_LEVEL: expected one of debug, info"),
+        ({"TRUSTED_PROXIES": "10.0.0.0/33"}, "ADMISSIONS_TRUSTED_PROXIES: expected IP"),
+        ({"TRUSTED_PROXIES": "proxy.example.org"}, "ADMISSIONS_TRUSTED_PROXIES: expected IP"),
+        ({"DOCUMENTS_PDF_SECONDS": "0"}, "ADMISSIONS_DOCUMENTS_PDF_SECONDS: must be at least 1"),
     ],
 )
 def test_bad_values_are_refused_by_name(

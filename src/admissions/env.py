@@ -10,6 +10,7 @@ deployment must never fall back silently to a default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -93,3 +94,20 @@ def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
             f"{PREFIX}{name}: expected one of {', '.join(allowed)}, got {value!r}"
         )
     return value
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(name: str, default: list[str]) -> tuple[Network, ...]:
+    """Comma-separated addresses or CIDR networks (`10.0.0.0/8`, `192.0.2.7`, `::1`)."""
+    found = []
+    for item in listing(name, default):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{PREFIX}{name}: expected IP addresses or networks such as 10.0.0.0/8, "
+                f"got {item!r}"
+            ) from None
+    return tuple(found)

@@ -144,8 +144,10 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Admissions] "
+# Failed log-ins count per account ("key": the address typed) and per client address, as
+# people/adapters.py finds it behind the trusted proxies below.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.string("LOGIN_FAILED_RATE", "5/5m/ip,5/5m/key"),
+    "login_failed": env.string("LOGIN_FAILED_RATE", "20/5m/ip,5/5m/key"),
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
@@ -290,6 +292,12 @@ DOCUMENTS_MAX_IMAGE_PIXELS = (
     env.integer("DOCUMENTS_MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000
 )
 DOCUMENTS_QUARANTINE_DAYS = env.integer("DOCUMENTS_QUARANTINE_DAYS", 30, minimum=1)
+# Each PDF is checked in a child process bounded by these (docs/documents.md).
+DOCUMENTS_PDF_MAX_OBJECTS = env.integer("DOCUMENTS_PDF_MAX_OBJECTS", 500_000, minimum=1000)
+DOCUMENTS_PDF_SECONDS = env.integer("DOCUMENTS_PDF_SECONDS", 10, minimum=1, maximum=600)
+DOCUMENTS_PDF_MEMORY_BYTES = (
+    env.integer("DOCUMENTS_PDF_MEMORY_MB", 512, minimum=64, maximum=16384) * 1024**2
+)
 
 # Rulebooks -------------------------------------------------------------------------------
 RULEBOOK_DIR = PACKAGE_DIR / "rulebooks"
@@ -308,6 +316,8 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The reverse proxies whose X-Forwarded-For names the client (core/clientaddress.py).
+TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES", [])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 

@@ -25,3 +25,5 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+# Never Django's bare "Bad Request (400)": a page in the reader's language, or JSON.
+handler400 = core_views.bad_request

@@ -145,3 +145,17 @@ def test_not_json_is_a_clear_error(client: Client) -> None:
     response = client.post(URL, "{not json", content_type="application/json")
     assert response.status_code in (400, 422)
     assert "code" in response.json()
+
+
+@pytest.mark.parametrize("field", ["institution", "programme", "campaign", "nationality"])
+def test_a_value_of_100000_characters_is_refused_by_its_length(client: Client, field: str) -> None:
+    response = client.post(
+        URL,
+        payload(**{field: "x" * 100_000}),
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    details = {detail["field"]: detail for detail in response.json()["details"]}
+    assert details[field]["type"] == "string_too_long"
+    assert details[field]["message"].startswith("Enter at most ")

@@ -128,6 +128,26 @@ def test_types_are_checked_before_the_form(me: Client, db: None) -> None:
     assert errors_of(extra) == {"nickname": "This field is not expected: remove it."}
 
 
+def test_free_text_is_bounded_in_the_schema_and_the_form(me: Client, newcomer: User) -> None:
+    huge = {**IDENTITY, "address": "x" * 100_000, "given_names": "A" * 100_000}
+    assert errors_of(send(me, "put", f"{BASE}/identity", huge, "en")) == {
+        "address": "Enter at most 500 characters.",
+        "given_names": "Enter at most 150 characters.",
+    }
+    job = {**JOB, "employer": "E" * 100_000}
+    assert errors_of(send(me, "post", f"{BASE}/work", job, "en")) == {
+        "employer": "Enter at most 200 characters."
+    }
+    assert not CandidateProfile.objects.filter(user=newcomer, address__startswith="xxx").exists()
+
+
+def test_the_phone_number_is_checked(me: Client, newcomer: User) -> None:
+    wrong = {**IDENTITY, "phone": "call me maybe"}
+    message = errors_of(send(me, "put", f"{BASE}/identity", wrong, "en"))["phone"]
+    assert message.startswith("Enter a phone number: 6 to 15 digits")
+    assert send(me, "put", f"{BASE}/identity", IDENTITY).status_code == 200
+
+
 def test_residence_and_permit(me: Client, newcomer: User, clock: Any) -> None:
     senegalese = {
         "nationality": "sn",

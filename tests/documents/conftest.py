@@ -101,6 +101,21 @@ def media(tmp_path: Path, settings: Settings) -> Path:
     return folder
 
 
+def multipart_with_name(field: str, name: str, data: bytes, **fields: str) -> bytes:
+    """A form as a browser sends it, whatever the length of the file's name."""
+    parts = [
+        f'--form\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--form\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    )
+    return b"".join(parts) + b"--form--\r\n"
+
+
 def stored(media: Path, prefix: str) -> list[str]:
     """Keys stored under `prefix` in the test's storage folder."""
     folder = media / prefix

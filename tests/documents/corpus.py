@@ -8,7 +8,9 @@ the corpus documents exactly what each hostile or broken file looks like.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -146,6 +148,147 @@ def file_attachment_annotation_pdf() -> bytes:
     )
     document.pages[0].obj.Annots = document.make_indirect(pikepdf.Array([annotation]))
     return _save(document)
+
+
+def _action_pdf(action: pikepdf.Dictionary) -> bytes:
+    """A one-page PDF with `action` on a link annotation of its page."""
+    document = _open(pdf())
+    document.pages[0].obj.Annots = pikepdf.Array(
+        [
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Link,
+                Rect=pikepdf.Array([72, 700, 300, 720]),
+                A=action,
+            )
+        ]
+    )
+    return _save(document)
+
+
+def submit_form_pdf() -> bytes:
+    """A button that sends the form's fields to an address."""
+    return _action_pdf(
+        pikepdf.Dictionary(
+            S=pikepdf.Name.SubmitForm,
+            F=pikepdf.Dictionary(FS=pikepdf.Name.URL, F=pikepdf.String("http://127.0.0.1/")),
+        )
+    )
+
+
+def import_data_pdf() -> bytes:
+    """An action that fills the form from another file."""
+    return _action_pdf(pikepdf.Dictionary(S=pikepdf.Name.ImportData, F=pikepdf.String("a.fdf")))
+
+
+def remote_goto_pdf() -> bytes:
+    """A link that opens another PDF file."""
+    return _action_pdf(
+        pikepdf.Dictionary(
+            S=pikepdf.Name.GoToR,
+            F=pikepdf.String("other.pdf"),
+            D=pikepdf.Array([0, pikepdf.Name.Fit]),
+        )
+    )
+
+
+def uri_pdf(uri: bytes) -> bytes:
+    """A link to `uri`, written byte for byte."""
+    return _action_pdf(pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(uri)))
+
+
+def _with_raw_catalog_entry(entry: bytes) -> bytes:
+    """A one-page PDF whose catalog holds `entry`, written as raw PDF syntax.
+
+    pikepdf cannot name a key with bytes that are not UTF-8, so the entry is written into
+    the file's bytes; qpdf then rewrites the file, so the offsets are right again and the
+    result opens without a warning.
+    """
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(595, 842))
+    raw = _save(
+        document,
+        qdf=True,
+        compress_streams=False,
+        object_stream_mode=pikepdf.ObjectStreamMode.disable,
+    )
+    patched = raw.replace(b"/Type /Catalog", b"/Type /Catalog " + entry, 1)
+    with _open(patched) as repaired:
+        return _save(repaired)
+
+
+def latin1_name_pdf() -> bytes:
+    """Keys and a value named in Latin-1 ("Café", "Clé"), as old producers wrote them."""
+    return _with_raw_catalog_entry(b"/Caf#E9 << /Cl#E9 [ 1 2 << /Nom /R#E9sum#E9 >> ] >>")
+
+
+def latin1_name_script_pdf() -> bytes:
+    """The same, with a script hidden under the key that is not UTF-8."""
+    return _with_raw_catalog_entry(
+        b"/Caf#E9 << /Cl#E9 [ << /S /JavaScript /JS (app.alert(1)) >> ] >>"
+    )
+
+
+def many_objects_pdf(count: int) -> bytes:
+    """`count` one-element arrays, each an indirect object, packed in compressed object
+    streams: a few bytes per object on disk, a few hundred in a parser's memory."""
+    return _many_objects(count)
+
+
+def _many_objects(count: int, per_stream: int = 10_000) -> bytes:
+    # Written by hand: building a million objects with pikepdf would itself cost a gigabyte.
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+
+    def write(number: int, body: bytes) -> None:
+        offsets[number] = len(out)
+        out.extend(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    write(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+    write(2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+    write(3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>")
+    first = 4
+    containers = (count + per_stream - 1) // per_stream
+    stream_numbers = range(first + count, first + count + containers)
+    for index, stream_number in enumerate(stream_numbers):
+        numbers = range(
+            first + index * per_stream, min(first + count, first + (index + 1) * per_stream)
+        )
+        bodies = [b"[%d]" % number for number in numbers]
+        header, position = bytearray(), 0
+        for number, body in zip(numbers, bodies, strict=True):
+            header.extend(b"%d %d " % (number, position))
+            position += len(body) + 1
+        data = zlib.compress(bytes(header) + b" ".join(bodies))
+        write(
+            stream_number,
+            b"<< /Type /ObjStm /N %d /First %d /Length %d /Filter /FlateDecode >>\nstream\n"
+            % (len(bodies), len(header), len(data))
+            + data
+            + b"\nendstream",
+        )
+    xref_number = first + count + containers
+    size = xref_number + 1
+    rows = bytearray(struct.pack(">BIH", 0, 0, 65535))
+    for number in range(1, size):
+        if number < first or number in stream_numbers:
+            rows.extend(struct.pack(">BIH", 1, offsets[number], 0))
+        elif number < first + count:
+            index = (number - first) // per_stream
+            rows.extend(
+                struct.pack(">BIH", 2, stream_numbers[index], (number - first) % per_stream)
+            )
+        else:  # the cross-reference stream itself
+            rows.extend(struct.pack(">BIH", 1, len(out), 0))
+    table = zlib.compress(bytes(rows))
+    start = len(out)
+    write(
+        xref_number,
+        b"<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d /Filter /FlateDecode >>"
+        b"\nstream\n" % (size, len(table)) + table + b"\nendstream",
+    )
+    out.extend(b"startxref\n%d\n%%%%EOF\n" % start)
+    return bytes(out)
 
 
 def oversize_pdf(limit_bytes: int) -> bytes:
@@ -314,6 +457,35 @@ CORPUS: tuple[Sample, ...] = (
         "cv",
         file_attachment_annotation_pdf,
         RefusalCode.PDF_EMBEDDED_FILE,
+    ),
+    Sample("PDF with names that are not UTF-8", "cv.pdf", "cv", latin1_name_pdf, ACCEPTED),
+    Sample(
+        "PDF with a script under a name that is not UTF-8",
+        "cv.pdf",
+        "cv",
+        latin1_name_script_pdf,
+        RefusalCode.PDF_JAVASCRIPT,
+    ),
+    Sample(
+        "PDF with a form that sends its fields",
+        "cv.pdf",
+        "cv",
+        submit_form_pdf,
+        RefusalCode.PDF_FORM_ACTION,
+    ),
+    Sample(
+        "PDF with a link that opens another file",
+        "cv.pdf",
+        "cv",
+        remote_goto_pdf,
+        RefusalCode.PDF_REMOTE_LINK,
+    ),
+    Sample(
+        "PDF with a javascript: link",
+        "cv.pdf",
+        "cv",
+        lambda: uri_pdf(b" JavaScript:app.alert(1)"),
+        RefusalCode.PDF_JAVASCRIPT,
     ),
     Sample("DOCX renamed .pdf", "cv.pdf", "cv", docx, RefusalCode.WRONG_TYPE),
     Sample("JPEG sent for a PDF-only document", "cv.pdf", "cv", jpeg, RefusalCode.WRONG_TYPE),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.test import Client
 
 from admissions.applications.models import Application
@@ -137,3 +140,125 @@ def test_the_schema_lists_the_endpoints(client: Client) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/documents/{reference}/{code}" in paths
     assert "/api/v1/documents/files/{public_id}" in paths
+
+
+class UnreadableBody(io.RawIOBase):
+    """A request body that fails the test if anything reads it."""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        raise AssertionError("the body was read")
+
+    def readline(self, size: int | None = -1) -> bytes:
+        raise AssertionError("the body was read")
+
+
+def post_unread(client: Client, path: str, length: int) -> HttpResponse:
+    """POST announcing a `length`-byte multipart body that must not be read."""
+    return client.post(  # type: ignore[return-value]
+        path,
+        data=b"-",
+        content_type="multipart/form-data; boundary=unread",
+        **{"wsgi.input": UnreadableBody(), "CONTENT_LENGTH": str(length)},
+    )
+
+
+LARGE = 50 * 1024 * 1024
+SMALL = 10 * 1024
+
+
+@pytest.mark.parametrize("length", [LARGE, SMALL])
+def test_an_anonymous_upload_is_refused_unread(
+    client: Client, application: Application, length: int
+) -> None:
+    response = post_unread(client, f"{BASE}/{application.reference}/cv", length)
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("persona", ["other_candidate", "foreign_officer"])
+@pytest.mark.parametrize("length", [LARGE, SMALL])
+def test_an_upload_to_someone_elses_file_is_refused_unread(
+    client: Client,
+    application: Application,
+    persona: str,
+    length: int,
+    request: pytest.FixtureRequest,
+) -> None:
+    client.force_login(request.getfixturevalue(persona))
+    for path in (f"{application.reference}/cv", f"{application.reference}/cv/translation"):
+        response = post_unread(client, f"{BASE}/{path}", length)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+
+
+def test_staff_who_may_only_read_are_refused_unread(
+    client: Client, application: Application, interviewer: User
+) -> None:
+    client.force_login(interviewer)
+    response = post_unread(client, f"{BASE}/{application.reference}/cv", LARGE)
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_your_document"
+
+
+def test_a_document_the_candidate_may_not_change_is_refused_unread(
+    api: Client, application: Application
+) -> None:
+    response = post_unread(api, f"{BASE}/{application.reference}/devis-region", SMALL)
+    assert response.status_code == 409
+    assert response.json()["code"] == "document_locked"
+
+
+def test_the_owner_announcing_too_much_is_refused_unread(
+    api: Client, application: Application
+) -> None:
+    response = post_unread(api, f"{BASE}/{application.reference}/cv", LARGE)
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+
+
+def test_the_unread_body_would_fail_the_test_if_read(api: Client, application: Application) -> None:
+    with pytest.raises(AssertionError, match="the body was read"):
+        post_unread(api, f"{BASE}/{application.reference}/cv", SMALL)
+
+
+def long_name_body(name: str, data: bytes) -> bytes:
+    return (
+        b"--long\r\n"
+        + f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'.encode()
+        + b"Content-Type: application/pdf\r\n\r\n"
+        + data
+        + b"\r\n--long--\r\n"
+    )
+
+
+def test_a_file_name_of_5000_characters_gets_a_json_error(
+    api: Client, application: Application
+) -> None:
+    response = api.post(
+        f"{BASE}/{application.reference}/cv",
+        data=long_name_body("a" * 5000 + ".pdf", corpus.pdf()),
+        content_type="multipart/form-data; boundary=long",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "unreadable_upload"
+    assert "name is too long" in body["message"]
+    assert not DocumentVersion.objects.exists()
+
+
+def test_a_long_file_name_that_can_be_read_is_shortened(
+    api: Client, application: Application
+) -> None:
+    response = api.post(
+        f"{BASE}/{application.reference}/cv",
+        data=long_name_body("b" * 800 + ".pdf", corpus.pdf()),
+        content_type="multipart/form-data; boundary=long",
+    )
+    assert response.status_code == 201, response.content
+    filename = response.json()["document"]["current_version"]["filename"]
+    assert len(filename) == 200
+    assert filename.endswith("b.pdf")

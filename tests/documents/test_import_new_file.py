@@ -30,7 +30,7 @@ from admissions.payments.models import LedgerEntry
 from admissions.people.models import CandidateProfile, Role, User
 from admissions.workflow.newfile import Candidate, NewFile, create_file_from_zip
 from tests.documents import corpus
-from tests.documents.conftest import Upload, stored
+from tests.documents.conftest import Upload, multipart_with_name, stored
 from tests.factories import staff_member
 from tests.services.smtp import Received, SmtpServer
 
@@ -354,6 +354,31 @@ def test_the_page_says_why_a_second_file_is_refused(
     assert response.status_code == 400
     assert application.reference in response.content.decode()
     assert Application.objects.count() == 1
+
+
+def test_an_archive_name_of_5000_characters_is_told_in_the_page(
+    client: Client, officer: User, campaign: Campaign, programme: Programme
+) -> None:
+    client.force_login(officer)
+    body = multipart_with_name(
+        "archive",
+        "z" * 5000 + ".zip",
+        good_archive(),
+        offer=f"{campaign.pk}-{programme.pk}",
+        track="full_time",
+        financing_mode="personnel",
+        email=NEW_EMAIL,
+        given_names="Léa",
+        family_name="Martin",
+        language="en",
+    )
+    response = client.post(
+        "/en" + page_url(), data=body, content_type="multipart/form-data; boundary=form"
+    )
+    assert response.status_code == 400
+    assert "its name is too long" in response.content.decode()
+    assert not Application.objects.exists()
+    assert not User.objects.filter(email=NEW_EMAIL).exists()
 
 
 def test_others_do_not_see_the_page_or_the_programme(

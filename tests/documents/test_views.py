@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -19,7 +20,7 @@ from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document, DocumentVersion, ScanStatus
 from admissions.people.models import User
 from tests.documents import corpus
-from tests.documents.conftest import Upload
+from tests.documents.conftest import Upload, multipart_with_name
 from tests.services.base import LOOPBACK, free_port
 
 
@@ -138,6 +139,48 @@ def test_the_csrf_check_still_runs(application: Application, candidate: User) ->
     client.force_login(candidate)
     response = post_file(client, upload_url(application, "cv"), corpus.pdf())
     assert response.status_code == 403  # type: ignore[attr-defined]
+    assert not DocumentVersion.objects.exists()
+
+
+def post_form(client: Client, address: str, body: bytes) -> HttpResponse:
+    return client.post(  # type: ignore[return-value]
+        address, data=body, content_type="multipart/form-data; boundary=form"
+    )
+
+
+LONG_NAME = "a" * 5000 + ".pdf"
+
+
+def test_a_file_name_of_5000_characters_is_told_in_the_page(
+    signed_in: Client, application: Application
+) -> None:
+    body = multipart_with_name("file", LONG_NAME, corpus.pdf())
+    response = post_form(signed_in, "/en" + upload_url(application, "cv"), body)
+    assert response.status_code == 302
+    html = signed_in.get(response["Location"]).content.decode()
+    assert "its name is too long" in html
+    assert not DocumentVersion.objects.exists()
+
+
+def test_a_file_name_of_5000_characters_is_told_in_french(
+    signed_in: Client, application: Application
+) -> None:
+    body = multipart_with_name("file", LONG_NAME, corpus.pdf())
+    response = post_form(signed_in, upload_url(application, "cv"), body)
+    html = signed_in.get(response["Location"]).content.decode()
+    assert "son nom est trop long" in html
+
+
+def test_an_archive_name_of_5000_characters_is_told_in_the_page(
+    client: Client, application: Application, officer: User
+) -> None:
+    client.force_login(officer)
+    archive = corpus.zip_of({"cv.pdf": corpus.pdf()})
+    body = multipart_with_name("archive", "z" * 5000 + ".zip", archive)
+    response = post_form(client, "/en" + url("import", application.reference), body)
+    assert response.status_code == 400
+    assert "its name is too long" in response.content.decode()
+    assert "<form" in response.content.decode()
     assert not DocumentVersion.objects.exists()
 
 

@@ -73,10 +73,17 @@ def test_finance_officers_see_the_files_whose_payments_they_handle(client: Clien
     assert "/office/finance/files/" not in page
 
 
-def test_candidates_and_visitors_get_404(client: Client) -> None:
-    assert client.get("/en/office/").status_code == 404
+def test_a_visitor_is_sent_to_log_in_as_on_every_staff_page(client: Client) -> None:
+    for page in ("/en/office/", "/en/office/finance/"):
+        response = client.get(page)
+        assert response.status_code == 302
+        assert response["Location"] == f"/en/accounts/login/?next={page}"
+
+
+def test_a_candidate_is_refused_as_on_every_staff_page(client: Client) -> None:
     client.force_login(eligible_candidate())
-    assert client.get("/en/office/").status_code == 404
+    assert client.get("/en/office/finance/").status_code == 403
+    assert client.get("/en/office/").status_code == 403
 
 
 @time_machine.travel(IN_NORD_CAMPAIGN, tick=False)

@@ -255,3 +255,79 @@ def test_work_in_the_future_is_refused() -> None:
 
 def test_work_before_1950_is_out_of_range() -> None:
     assert errors(work(start="1949-12-31"))["start"] == ["Enter a date after 1950."]
+
+
+# Lengths and the phone number -----------------------------------------------------------
+
+
+def test_an_address_of_100000_characters_is_refused_with_its_length() -> None:
+    assert errors(identity(address="x" * 100_000)) == {
+        "address": ["This text is too long: at most 500 characters (it has 100000)."]
+    }
+
+
+def test_an_address_within_the_limit_is_kept() -> None:
+    form = identity(address="12 rue de Lille\n59000 Lille\n" + "x" * 470)
+    assert form.is_valid(), form.errors
+
+
+def test_the_address_field_tells_the_browser_its_limit() -> None:
+    assert 'maxlength="500"' in str(identity()["address"])
+
+
+def test_names_longer_than_150_characters_are_refused() -> None:
+    assert set(errors(identity(given_names="A" * 151, family_name="D" * 100_000))) == {
+        "given_names",
+        "family_name",
+    }
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "+33 6 12 34 56 78",
+        "06 12 34 56 78",
+        "06.12.34.56.78",
+        "+1 (555) 010-0199",
+        "+216 71 000 000",
+        "+44 (0)20 7946 0000",
+        "0612345678",
+    ],
+)
+def test_usual_ways_of_writing_a_phone_number_are_accepted(phone: str) -> None:
+    form = identity(phone=phone)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == phone
+
+
+def test_blanks_around_and_inside_a_phone_number_are_tidied() -> None:
+    form = identity(phone="  +33  6 12\t34 56 78 ")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == "+33 6 12 34 56 78"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "call me maybe",
+        "06 12 34 56 78 ext. 12",
+        "33+ 6 12 34 56 78",
+        "+33 6 12 34 56 78 +1",
+        "<script>alert(1)</script>",
+        "12345",
+        "1234567890123456",
+        "06/12/34/56/78",
+        "٠٦١٢٣٤٥٦٧٨",
+    ],
+)
+def test_anything_else_is_refused_as_a_phone_number(phone: str) -> None:
+    assert list(errors(identity(phone=phone))) == ["phone"]
+
+
+def test_the_phone_message_says_what_is_expected() -> None:
+    message = errors(identity(phone="call me maybe"))["phone"][0]
+    assert "6 to 15 digits" in message
+    assert "+33 6 12 34 56 78" in message
+    with translation.override("fr"):
+        french = errors(identity(phone="call me maybe"))["phone"][0]
+    assert "chiffres" in french

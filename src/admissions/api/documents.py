@@ -1,9 +1,12 @@
 """/api/v1/documents: the supporting documents of a file, for its candidate and its staff.
 
-Uploads are multipart (`file`, and `valid_until`, `foreign_language` where they apply). The
-size limit of the document is enforced while the body arrives: a request announcing more is
-answered 413 before it is read, and a body that turns out larger is cut off. A file refused
-on arrival answers 422 with the reason's code and message; nothing of it is kept.
+Uploads are multipart (`file`, and `valid_until`, `foreign_language` where they apply). Who
+sends an upload is judged before its body is read: an anonymous sender gets 401, someone
+who may not see the file 404, someone who may see it but not change this document 403 or
+409. Then the size limit of the document is enforced while the body arrives: a request
+announcing more is answered 413 before it is read, a body that turns out larger is cut off,
+and a form that cannot be read (a file name of a thousand characters) is a 400. A file
+refused on arrival answers 422 with the reason's code and message; nothing of it is kept.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from functools import wraps
 from typing import IO, Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
@@ -22,19 +27,33 @@ from ninja.security import django_auth
 
 from admissions.api.errors import error_body
 from admissions.api.schemas import ErrorOut
-from admissions.applications.models import Application
+from admissions.core.errors import DomainError
 from admissions.documents import access, services
 from admissions.documents.errors import UnknownRequirementError
 from admissions.documents.models import Document, DocumentVersion
 from admissions.documents.refusals import Refusal, RefusalCode
 from admissions.documents.serving import serve_version
 from admissions.documents.status import application_checklist, checklist_with_states
-from admissions.documents.uploadlimit import declared_too_large, import_max_bytes, limit_upload
+from admissions.documents.uploadlimit import (
+    UNREADABLE_FORM,
+    declared_too_large,
+    limit_upload,
+    parse_upload,
+)
 from admissions.people.models import User
 
 router = Router(tags=["documents"], auth=django_auth)
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
+View = Callable[..., HttpResponse]
 
 
 class VersionOut(Schema):
@@ -134,42 +153,73 @@ def document_out(document: Document | None) -> DocumentOut | None:
     )
 
 
-# The size limit, in place before anything reads the body --------------------------------
+# Who sends it and how much, judged before anything reads the body -----------------------
 
 
-def _limit_for(request: HttpRequest, reference: str, code: str) -> int:
-    application = Application.objects.select_related("campaign").filter(reference=reference)
-    found = application.first()
-    if found is not None:
-        try:
-            return services.requirement_for(found, code).max_bytes
-        except UnknownRequirementError:
-            pass
-    return import_max_bytes()
+def _refusal(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
+    return JsonResponse(error_body(code, message, details), status=status)
 
 
-def size_limited(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap an upload operation so that an over-size body is refused as it arrives."""
+def _judge_sender(
+    request: HttpRequest, reference: str, code: str, *, translation: bool
+) -> HttpResponse | int:
+    """A refusal, or the size limit of the upload, from the request's line and headers only.
 
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit = _limit_for(request, str(kwargs.get("reference", "")), str(kwargs.get("code", "")))
-        too_large = JsonResponse(
-            error_body(
-                RefusalCode.TOO_LARGE.value,
-                Refusal(RefusalCode.TOO_LARGE, limit=limit).message,
-                {"limit": limit},
-            ),
-            status=413,
+    The body of a request that may not upload here is never read: not by this check, nor by
+    the CSRF check that comes after it.
+    """
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        return _refusal(401, "not_authenticated", _("Please sign in."))
+    try:
+        application = access.readable_application(user, reference)
+        requirement = services.requirement_for(application, code)
+        services.check_may_upload(
+            user,
+            application,
+            requirement,
+            services.find_document(application, code, translation=translation),
         )
-        if declared_too_large(request, limit):
-            return too_large
-        handler = limit_upload(request, limit)
-        request.FILES  # noqa: B018 - parse now, with the limit in place
-        if handler.exceeded:
-            return too_large
-        return run(request, *args, **kwargs)
+    except Http404:
+        return _refusal(404, "not_found", _("Not found."))
+    except DomainError as error:
+        return _refusal(error.http_status, error.code, str(error.message), error.details)
+    return requirement.max_bytes
 
-    return wrapped
+
+def size_limited(*, translation: bool) -> Callable[[View], View]:
+    """Wrap an upload operation so that the body is read only once the sender may upload,
+    and only up to the size limit of the document."""
+
+    def decorate(run: View) -> View:
+        @wraps(run)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            judged = _judge_sender(
+                request,
+                str(kwargs.get("reference", "")),
+                str(kwargs.get("code", "")),
+                translation=translation,
+            )
+            if isinstance(judged, HttpResponse):
+                return judged
+            too_large = _refusal(
+                413,
+                RefusalCode.TOO_LARGE.value,
+                Refusal(RefusalCode.TOO_LARGE, limit=judged).message,
+                {"limit": judged},
+            )
+            if declared_too_large(request, judged):
+                return too_large
+            handler = limit_upload(request, judged)
+            if not parse_upload(request):
+                return _refusal(400, "unreadable_upload", str(UNREADABLE_FORM))
+            if handler.exceeded:
+                return too_large
+            return run(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 # Endpoints ------------------------------------------------------------------------------
@@ -257,7 +307,7 @@ def _upload(
     response={201: UploadOut, **ERRORS},
     summary="Upload a document (multipart)",
 )
-@decorate_view(size_limited)
+@decorate_view(size_limited(translation=False))
 def upload_document(
     request: HttpRequest,
     reference: str,
@@ -282,7 +332,7 @@ def upload_document(
     response={201: UploadOut, **ERRORS},
     summary="Upload the translation of a document (multipart)",
 )
-@decorate_view(size_limited)
+@decorate_view(size_limited(translation=True))
 def upload_translation(
     request: HttpRequest, reference: str, code: str, file: File[UploadedFile]
 ) -> Status[Any]:

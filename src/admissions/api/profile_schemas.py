@@ -15,6 +15,10 @@ from pydantic import Field
 
 from admissions.api.schemas import Input
 from admissions.people.profile import (
+    ADDRESS_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
     CefrLevel,
     DiplomaKindChoice,
     EducationStatus,
@@ -26,11 +30,18 @@ COUNTRY = "ISO 3166-1 alpha-2 code, e.g. FR"
 
 
 class IdentityIn(Input):
-    given_names: str = Field(default="", description="As written on the identity document")
-    family_name: str = ""
+    given_names: str = Field(
+        default="", max_length=NAME_MAX_LENGTH, description="As written on the identity document"
+    )
+    family_name: str = Field(default="", max_length=NAME_MAX_LENGTH)
     birth_date: dt.date | None = None
-    phone: str = Field(default="", description="With the country code outside France")
-    address: str = Field(default="", description="Postal address")
+    phone: str = Field(
+        default="",
+        max_length=PHONE_MAX_LENGTH,
+        description="6 to 15 digits, separated by spaces, dots, dashes or brackets if need be; "
+        "+ and the country code in front outside France",
+    )
+    address: str = Field(default="", max_length=ADDRESS_MAX_LENGTH, description="Postal address")
 
 
 class IdentityOut(Schema):
@@ -42,8 +53,8 @@ class IdentityOut(Schema):
 
 
 class ResidenceIn(Input):
-    nationality: str = Field(default="", description=COUNTRY)
-    residence_country: str = Field(default="", description=COUNTRY)
+    nationality: str = Field(default="", description=COUNTRY, max_length=60)
+    residence_country: str = Field(default="", description=COUNTRY, max_length=60)
     permit_kind: PermitChoice = Field(
         default=PermitChoice.NONE,
         description="A French residence permit, only for a non-EU national living in France",
@@ -77,9 +88,9 @@ class FrenchOut(Schema):
 class EducationIn(Input):
     level: int = Field(description="Years of study after the baccalauréat (Bac+N), 2 to 8")
     diploma_kind: DiplomaKindChoice
-    title: str
-    school: str = ""
-    country: str = Field(description=COUNTRY + "; where the diploma was awarded")
+    title: str = Field(max_length=TITLE_MAX_LENGTH)
+    school: str = Field(default="", max_length=TITLE_MAX_LENGTH)
+    country: str = Field(description=COUNTRY + "; where the diploma was awarded", max_length=60)
     year: int = Field(description="The year the diploma was, or will be, awarded")
     status: EducationStatus = EducationStatus.OBTAINED
 
@@ -96,8 +107,8 @@ class EducationOut(Schema):
 
 
 class WorkPeriodIn(Input):
-    employer: str
-    position: str = ""
+    employer: str = Field(max_length=TITLE_MAX_LENGTH)
+    position: str = Field(default="", max_length=TITLE_MAX_LENGTH)
     start: dt.date
     end: dt.date | None = Field(default=None, description="Null while the job goes on")
 

@@ -20,6 +20,8 @@ from admissions.rules.countries import UnknownCountryError, country_code
 from admissions.rules.facts import MAX_LEVEL, CertificateKind, DiplomaStatus, LanguageLevel
 from admissions.rules.vocabulary import DiplomaKind, PermitKind, Track
 
+SLUG_MAX_LENGTH = 60  # as the rulebooks' slugs (rules.schema.Slug)
+
 
 def _country(value: str) -> str:
     try:
@@ -54,7 +56,9 @@ class PermitIn(Input):
 class DiplomaIn(Input):
     level: int = Field(ge=0, le=MAX_LEVEL, description="Bac+N; 0 is the baccalauréat")
     kind: DiplomaKind
-    country: str = Field(description="ISO 3166-1 alpha-2 code of the awarding country")
+    country: str = Field(
+        description="ISO 3166-1 alpha-2 code of the awarding country", max_length=60
+    )
     status: DiplomaStatus = DiplomaStatus.OBTAINED
     year: int | None = Field(default=None, ge=1950, le=2200)
 
@@ -70,14 +74,21 @@ class FrenchCertificateIn(Input):
 
 
 class EligibilityCheckIn(Input):
-    institution: str = Field(description="Slug of the institution, e.g. imt-nord-europe")
-    programme: str = Field(description="Slug of the programme in the institution's rulebook")
+    institution: str = Field(
+        description="Slug of the institution, e.g. imt-nord-europe", max_length=SLUG_MAX_LENGTH
+    )
+    programme: str = Field(
+        description="Slug of the programme in the institution's rulebook",
+        max_length=SLUG_MAX_LENGTH,
+    )
     campaign: str | None = Field(
-        default=None, description="Slug of the campaign; default: the one open now"
+        default=None,
+        description="Slug of the campaign; default: the one open now",
+        max_length=SLUG_MAX_LENGTH,
     )
     track: Track
-    nationality: str = Field(description="ISO 3166-1 alpha-2 code")
-    residence_country: str = Field(description="ISO 3166-1 alpha-2 code")
+    nationality: str = Field(description="ISO 3166-1 alpha-2 code", max_length=60)
+    residence_country: str = Field(description="ISO 3166-1 alpha-2 code", max_length=60)
     permit: PermitIn | None = Field(
         default=None, description="A residence permit in France, for a non-EU national there"
     )

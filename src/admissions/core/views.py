@@ -1,4 +1,6 @@
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -11,3 +13,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """The platform's health for load balancers and monitoring: 503 when it cannot serve."""
     report = run_checks()
     return JsonResponse(report.as_json(), status=503 if report.down else 200)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django cannot read (most often a form sending a file whose name runs to
+    a thousand characters): a page in the reader's language, or the API's JSON error."""
+    message = _(
+        "The form could not be read. Go back and send it again; if it held a file, give "
+        "the file a shorter name first."
+    )
+    if request.path.startswith("/api/"):
+        body = {"code": "bad_request", "message": message, "details": None}
+        return JsonResponse(body, status=400)
+    return render(request, "400.html", {"message": message}, status=400)

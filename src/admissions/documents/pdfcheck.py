@@ -1,27 +1,41 @@
 """A PDF is accepted only when it opens cleanly and carries nothing active or hidden.
 
-qpdf (through pikepdf) silently repairs damaged files, so its warnings are read after opening:
-a file that needed repair was cut off or corrupted, and what the jury would see is not what
-the candidate meant to send. Active content can hide in any dictionary, direct or indirect,
-so the whole object graph is walked.
+The scan itself (`pdfscan`) runs in a child process forked from a small server that has
+loaded qpdf once (a fork costs a few milliseconds; starting Python and qpdf anew would cost
+a hundred or more). The child bounds its own processor time and address space; this side
+bounds the wall-clock time and the size of the answer. A file that goes past a bound is
+refused as too complex to check, and a child that dies any other way as unreadable: a
+hostile file never costs a web worker its memory, nor the candidate a server error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import logging
+import multiprocessing
+import signal
+import threading
 from dataclasses import dataclass
-from typing import IO, BinaryIO, TypeGuard, cast
+from multiprocessing.context import ForkServerContext
+from typing import IO, Any
 
-import pikepdf
 from django.conf import settings
 
+from admissions.documents import pdfscan
 from admissions.documents.refusals import Refusal, RefusalCode
 
-# Keys whose mere presence means JavaScript: an action's script, the document's script
-# name tree, and XFA forms (which carry their own scripts).
-JAVASCRIPT_KEYS = frozenset({"/JS", "/JavaScript", "/XFA"})
-EMBEDDED_KEYS = frozenset({"/EmbeddedFiles", "/EmbeddedFile", "/EF"})
-DEFAULT_MAX_OBJECTS = 200_000
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_OBJECTS = 500_000
+DEFAULT_SECONDS = 10
+DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024
+# The child answers with a few dozen bytes; anything longer is not an answer of ours.
+MAX_ANSWER_BYTES = 4096
+# Signals of the limits the child runs under: past its processor time, or killed.
+LIMIT_SIGNALS = frozenset({signal.SIGXCPU, signal.SIGKILL})
+
+_context_lock = threading.Lock()
+_context: ForkServerContext | None = None
 
 
 @dataclass(frozen=True)
@@ -29,105 +43,92 @@ class PdfFacts:
     pages: int
 
 
+def limits() -> pdfscan.Limits:
+    return pdfscan.Limits(
+        max_objects=int(getattr(settings, "DOCUMENTS_PDF_MAX_OBJECTS", DEFAULT_MAX_OBJECTS)),
+        cpu_seconds=int(getattr(settings, "DOCUMENTS_PDF_SECONDS", DEFAULT_SECONDS)),
+        memory_bytes=int(getattr(settings, "DOCUMENTS_PDF_MEMORY_BYTES", DEFAULT_MEMORY_BYTES)),
+    )
+
+
 def inspect_pdf(stream: IO[bytes], *, max_pages: int | None) -> PdfFacts:
     """Facts about a PDF that passes every check; raises `Refusal` naming the first failure."""
     stream.seek(0)
-    try:
-        pdf = pikepdf.open(cast(BinaryIO, stream))
-    except pikepdf.PasswordError:
-        raise Refusal(RefusalCode.PDF_ENCRYPTED) from None
-    except (pikepdf.PdfError, ValueError, OSError, RuntimeError):
-        raise Refusal(RefusalCode.PDF_UNREADABLE) from None
-    with pdf:
-        if pdf.get_warnings():
-            raise Refusal(RefusalCode.PDF_DAMAGED)
-        if pdf.is_encrypted:
-            raise Refusal(RefusalCode.PDF_ENCRYPTED)
-        try:
-            _scan_objects(pdf)
-            pages = len(pdf.pages)
-        except (pikepdf.PdfError, RuntimeError):
-            raise Refusal(RefusalCode.PDF_DAMAGED) from None
-        # Reading objects can meet damage the opening did not.
-        if pdf.get_warnings():
-            raise Refusal(RefusalCode.PDF_DAMAGED)
-    if pages == 0:
-        raise Refusal(RefusalCode.PDF_NO_PAGES)
+    data = stream.read()
+    stream.seek(0)
+    answer = _scan_in_child(data, limits())
+    code = answer.get("code")
+    if code is not None:
+        raise Refusal(_refusal_code(code))
+    pages = answer.get("pages")
+    if not isinstance(pages, int) or pages <= 0:
+        raise Refusal(RefusalCode.PDF_UNREADABLE)
     if max_pages is not None and pages > max_pages:
         raise Refusal(RefusalCode.PDF_TOO_MANY_PAGES, pages=pages, max_pages=max_pages)
     return PdfFacts(pages=pages)
 
 
-def _scan_objects(pdf: pikepdf.Pdf) -> None:
-    limit = int(getattr(settings, "DOCUMENTS_PDF_MAX_OBJECTS", DEFAULT_MAX_OBJECTS))
-    seen = 0
-    roots: list[pikepdf.Object] = [pdf.trailer]
-    roots.extend(pdf.objects)
-    for root in roots:
-        for dictionary in _dictionaries(root):
-            seen += 1
-            if seen > limit:
-                raise Refusal(RefusalCode.PDF_TOO_COMPLEX)
-            _check_dictionary(dictionary)
+def _refusal_code(code: object) -> RefusalCode:
+    if code in pdfscan.ANSWERS:
+        return RefusalCode(str(code))
+    log.warning("the PDF scan answered an unknown code %r", code)
+    return RefusalCode.PDF_UNREADABLE
 
 
-def _dictionaries(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
-    """Every dictionary reachable from `root` without leaving it for another indirect object.
-
-    Indirect objects are each visited from `pdf.objects`, so following references here would
-    only visit them again; direct dictionaries and arrays nested at any depth are walked.
-    """
-    stack: list[pikepdf.Object] = [root]
-    first = True
-    while stack:
-        item = stack.pop()
-        if not first and item.is_indirect:
-            continue
-        first = False
-        if isinstance(item, pikepdf.Stream):
-            dictionary = item.stream_dict
-            yield dictionary
-            stack.extend(_direct_children(dictionary))
-        elif isinstance(item, pikepdf.Dictionary):
-            yield item
-            stack.extend(_direct_children(item))
-        elif isinstance(item, pikepdf.Array):
-            stack.extend(child for child in item if _direct_container(child))
+def _fork_server() -> ForkServerContext:
+    global _context  # one fork server per process, started on first use
+    with _context_lock:
+        if _context is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([pdfscan.__name__])
+            _context = context
+        return _context
 
 
-def _direct_children(dictionary: pikepdf.Dictionary) -> list[pikepdf.Object]:
-    children: list[pikepdf.Object] = []
-    for key in dictionary.keys():  # noqa: SIM118 - a pikepdf Dictionary is not a dict
-        value = dictionary.get(key)
-        if _direct_container(value):
-            children.append(value)
-    return children
+def _scan_in_child(data: bytes, bounds: pdfscan.Limits) -> dict[str, Any]:
+    context = _fork_server()
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=pdfscan.run, args=(sender, data, bounds), daemon=True)
+    try:
+        child.start()
+    except BaseException:
+        receiver.close()
+        raise
+    finally:
+        sender.close()  # the child holds its own end: EOF here when it dies
+    try:
+        # The processor time is the child's own bound; the wall clock leaves room for a
+        # busy machine, and catches a child that sleeps or waits instead of computing.
+        if not receiver.poll(2 * bounds.cpu_seconds + 1):
+            log.warning("a PDF scan took longer than %s s and was stopped", bounds.cpu_seconds)
+            return {"code": pdfscan.TOO_COMPLEX}
+        try:
+            raw = receiver.recv_bytes(MAX_ANSWER_BYTES)
+        except EOFError:
+            child.join(1)
+            return {"code": _death(child.exitcode)}
+        except OSError:  # longer than any answer of ours
+            return {"code": pdfscan.UNREADABLE}
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+        child.close()
+    try:
+        answer = json.loads(raw)
+    except ValueError:
+        return {"code": pdfscan.UNREADABLE}
+    if not isinstance(answer, dict):
+        return {"code": pdfscan.UNREADABLE}
+    if answer.get("error"):
+        log.warning("the PDF scan failed on a file (%s): refused as unreadable", answer["error"])
+    return answer
 
 
-def _direct_container(value: object) -> TypeGuard[pikepdf.Object]:
-    """A dictionary or array written inside its parent (pikepdf hands scalars as Python)."""
-    return isinstance(value, pikepdf.Dictionary | pikepdf.Array) and not value.is_indirect
-
-
-def _check_dictionary(dictionary: pikepdf.Dictionary) -> None:
-    keys = set(dictionary.keys())
-    if keys & JAVASCRIPT_KEYS:
-        raise Refusal(RefusalCode.PDF_JAVASCRIPT)
-    if keys & EMBEDDED_KEYS:
-        raise Refusal(RefusalCode.PDF_EMBEDDED_FILE)
-    action = _name(dictionary.get("/S"))
-    if action == "/JavaScript":
-        raise Refusal(RefusalCode.PDF_JAVASCRIPT)
-    if action == "/Launch":
-        raise Refusal(RefusalCode.PDF_LAUNCH)
-    if action == "/GoToE":  # jumps into an embedded file
-        raise Refusal(RefusalCode.PDF_EMBEDDED_FILE)
-    subtype = _name(dictionary.get("/Subtype"))
-    if subtype == "/FileAttachment":
-        raise Refusal(RefusalCode.PDF_EMBEDDED_FILE)
-    if _name(dictionary.get("/Type")) == "/EmbeddedFile":
-        raise Refusal(RefusalCode.PDF_EMBEDDED_FILE)
-
-
-def _name(value: object) -> str:
-    return str(value) if isinstance(value, pikepdf.Name) else ""
+def _death(exitcode: int | None) -> str:
+    """What a child that died without answering tells about the file."""
+    if exitcode is not None and exitcode < 0 and -exitcode in LIMIT_SIGNALS:
+        return pdfscan.TOO_COMPLEX
+    log.warning("the PDF scan died (exit code %s): the file is refused as unreadable", exitcode)
+    return pdfscan.UNREADABLE

@@ -30,6 +30,8 @@ class RefusalCode(StrEnum):
     PDF_JAVASCRIPT = "pdf_javascript"
     PDF_LAUNCH = "pdf_launch"
     PDF_EMBEDDED_FILE = "pdf_embedded_file"
+    PDF_FORM_ACTION = "pdf_form_action"
+    PDF_REMOTE_LINK = "pdf_remote_link"
     PDF_TOO_COMPLEX = "pdf_too_complex"
     PDF_NO_PAGES = "pdf_no_pages"
     PDF_TOO_MANY_PAGES = "pdf_too_many_pages"
@@ -78,9 +80,18 @@ MESSAGES: dict[RefusalCode, Promise] = {
         "This PDF carries attached files, which are not accepted. Upload each document as "
         "its own PDF, without attachments."
     ),
+    RefusalCode.PDF_FORM_ACTION: _(
+        "This PDF contains a form that sends or imports data, which is not accepted. Print "
+        'it to a new PDF ("Save as PDF" or "Print to PDF") and upload that copy.'
+    ),
+    RefusalCode.PDF_REMOTE_LINK: _(
+        "This PDF contains a link that opens another file, which is not accepted. Print it "
+        'to a new PDF ("Save as PDF" or "Print to PDF") and upload that copy.'
+    ),
     RefusalCode.PDF_TOO_COMPLEX: _(
-        'This PDF is too complex to be checked. Print it to a new PDF ("Save as PDF") and '
-        "upload that copy."
+        "This PDF is too complex to be checked: it holds too many objects, or reading it "
+        'takes too much time or memory. Print it to a new PDF ("Save as PDF") and upload '
+        "that copy."
     ),
     RefusalCode.PDF_NO_PAGES: _("This PDF has no page."),
     RefusalCode.PDF_TOO_MANY_PAGES: _(

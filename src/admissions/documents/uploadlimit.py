@@ -16,11 +16,19 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_lazy as _
 
 # What a ZIP of a whole file may weigh unless DOCUMENTS_IMPORT_MAX_BYTES says otherwise.
 DEFAULT_IMPORT_MAX_BYTES = 100 * 1024 * 1024
 # Room for the multipart boundaries, headers and the form's other fields.
 ENVELOPE_BYTES = 64 * 1024
+# Django's multipart parser reads at most 1 KB of headers per part: a file whose name is
+# longer than about 900 characters makes the whole form unreadable.
+UNREADABLE_FORM = _(
+    "The file could not be received: its name is too long. Rename it with a shorter name "
+    "(a few words) and upload it again."
+)
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
@@ -63,3 +71,12 @@ def limit_upload(request: HttpRequest, limit_bytes: int) -> SizeLimitUploadHandl
 
 def import_max_bytes() -> int:
     return int(getattr(settings, "DOCUMENTS_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES))
+
+
+def parse_upload(request: HttpRequest) -> bool:
+    """Read the form now, with the limit in place; False when it cannot be read at all."""
+    try:
+        request.FILES  # noqa: B018 - parsing is the point
+    except MultiPartParserError:
+        return False
+    return True

@@ -24,7 +24,13 @@ from admissions.applications.choices import open_campaigns, programmes_of
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import DomainError
 from admissions.documents.access import DOCUMENT_OFFICERS
-from admissions.documents.uploadlimit import declared_too_large, import_max_bytes, limit_upload
+from admissions.documents.uploadlimit import (
+    UNREADABLE_FORM,
+    declared_too_large,
+    import_max_bytes,
+    limit_upload,
+    parse_upload,
+)
 from admissions.office.documents_forms import NewFileForm
 from admissions.people.models import User
 from admissions.people.permissions import allowed_programme_ids
@@ -96,6 +102,9 @@ def new_file(request: HttpRequest) -> HttpResponse:
             context["too_large"] = True
             return _page(request, context, _form(request, offers), status=413)
         handler = limit_upload(request, import_max_bytes())
+        if not parse_upload(request):
+            messages.error(request, str(UNREADABLE_FORM))
+            return _page(request, context, _form(request, offers), status=400)
         return _create(request, offers, handler, context)
     return _page(request, context, _form(request, offers))
 

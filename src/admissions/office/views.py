@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from admissions.applications.lifecycle import Status
@@ -23,14 +25,15 @@ FILE_ROLES = (
 )
 
 
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    # Like every staff page: a visitor is sent to log in, a signed-in non-member is refused.
     user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise Http404
+    assert isinstance(user, User)
     roles = set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
     platform = has_platform_role(user)
     if not roles and not platform:
-        raise Http404
+        raise PermissionDenied
     files = (
         Application.objects.filter(programme_id__in=allowed_programme_ids(user, FILE_ROLES))
         .exclude(status=Status.DRAFT)

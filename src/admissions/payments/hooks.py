@@ -1,7 +1,8 @@
 """Provider notifications: /hooks/payments/<provider>/, signed, never CSRF-protected.
 
 The provider proves who it is by its signature, which the provider adapter verifies
-before anything is read; an unsigned or badly signed request gets 400 and changes nothing.
+before anything is read; an unsigned or badly signed request, or a signed one that lacks
+what it must say, gets 400 with a JSON error and changes nothing.
 """
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from admissions.payments import checkout
-from admissions.payments.providers.base import InvalidSignatureError, get_provider, names
+from admissions.payments.providers.base import (
+    InvalidSignatureError,
+    MalformedNotificationError,
+    get_provider,
+    names,
+)
 
 log = logging.getLogger(__name__)
 MAX_BYTES = 512 * 1024
@@ -37,5 +43,13 @@ def provider_hook(request: HttpRequest, provider: str) -> HttpResponse:
         checkout.handle_webhook(adapter, payload=payload, headers=request.headers)
     except InvalidSignatureError as error:
         log.warning("refused a %s notification: %s", provider, error)
-        return HttpResponse("invalid signature", status=400, content_type="text/plain")
+        return _refused("invalid_signature", "The signature does not verify.")
+    except MalformedNotificationError as error:
+        log.warning("refused a signed %s notification: %s", provider, error)
+        return _refused("malformed_notification", f"The notification cannot be read: {error}.")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _refused(code: str, message: str) -> JsonResponse:
+    # Read by the provider's delivery logs, not by a person of the platform: English.
+    return JsonResponse({"code": code, "message": message, "details": None}, status=400)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
+from admissions.core.clientaddress import client_address
 from admissions.people.models import User
 
 
@@ -20,3 +21,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             user.preferred_language = language
         saved: User = super().save_user(request, user, form, commit=commit)
         return saved
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # Rate limits count per client: behind the reverse proxy, the one it reports.
+        return client_address(request) or super().get_client_ip(request)

@@ -7,15 +7,18 @@ the day the candidate sees, and tests can pick the day.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from admissions.people.countries import country_choices
 from admissions.people.profile import (
+    ADDRESS_MAX_LENGTH,
     CandidateProfile,
     DiplomaKindChoice,
     Education,
@@ -25,6 +28,9 @@ from admissions.people.profile import (
 )
 from admissions.rules.countries import is_france
 
+# Digits with the usual separators, a + only in front: "+33 6 12 34 56 78", "(0)3.20.00".
+PHONE_CHARACTERS = re.compile(r"\+?[0-9 .()\-]+")
+PHONE_DIGITS = (6, 15)  # a short national number; E.164's longest international one
 MINIMUM_AGE = 16
 MAXIMUM_AGE = 100
 EARLIEST_YEAR = 1950
@@ -59,6 +65,17 @@ class DateInput(forms.DateInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         # The browser's date picker sends and shows ISO dates whatever the page language.
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def bound_text(field: forms.Field, limit: int) -> None:
+    """A text field of a model without a length of its own, limited in the form."""
+    assert isinstance(field, forms.CharField)
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
+    field.error_messages["max_length"] = _(
+        "This text is too long: at most %(limit_value)d characters (it has %(show_value)d)."
+    )
 
 
 def _country_choices_with_blank() -> list[tuple[str, str]]:
@@ -115,6 +132,24 @@ class IdentityForm(ProfileForm):
         super().__init__(*args, **kwargs)
         for name in ("given_names", "family_name", "birth_date"):
             self.fields[name].required = True
+        bound_text(self.fields["address"], ADDRESS_MAX_LENGTH)
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data.get("phone") or ""
+        phone = " ".join(phone.split())
+        digits = sum(char.isdigit() for char in phone)
+        low, high = PHONE_DIGITS
+        if phone and (not PHONE_CHARACTERS.fullmatch(phone) or not low <= digits <= high):
+            raise forms.ValidationError(
+                _(
+                    "Enter a phone number: %(low)d to %(high)d digits, which may be separated "
+                    "by spaces, dots, dashes or brackets, with + and the country code in front "
+                    "outside France (e.g. +33 6 12 34 56 78)."
+                ),
+                code="invalid_phone",
+                params={"low": low, "high": high},
+            )
+        return phone
 
     def clean_birth_date(self) -> dt.date:
         born: dt.date = self.cleaned_data["birth_date"]

@@ -8,6 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.rules.vocabulary import DiplomaKind, PermitKind
 
+# What a candidate types is bounded; the forms and the API's schemas use the same lengths.
+NAME_MAX_LENGTH = 150
+PHONE_MAX_LENGTH = 40
+ADDRESS_MAX_LENGTH = 500
+TITLE_MAX_LENGTH = 200  # a diploma's title, a school, an employer, a position
+
 
 class PermitChoice(models.TextChoices):
     NONE = "", _("No residence permit")
@@ -37,10 +43,10 @@ class CandidateProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    given_names = models.CharField(_("given names"), max_length=150, blank=True)
-    family_name = models.CharField(_("family name"), max_length=150, blank=True)
+    given_names = models.CharField(_("given names"), max_length=NAME_MAX_LENGTH, blank=True)
+    family_name = models.CharField(_("family name"), max_length=NAME_MAX_LENGTH, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=PHONE_MAX_LENGTH, blank=True)
     nationality = models.CharField(_("nationality"), max_length=2, blank=True)
     residence_country = models.CharField(_("country of residence"), max_length=2, blank=True)
     address = models.TextField(_("postal address"), blank=True)
@@ -96,8 +102,8 @@ class Education(models.Model):
     diploma_kind = models.CharField(
         _("kind of diploma"), max_length=30, choices=DiplomaKindChoice.choices
     )
-    title = models.CharField(_("diploma title"), max_length=200)
-    school = models.CharField(_("institution"), max_length=200, blank=True)
+    title = models.CharField(_("diploma title"), max_length=TITLE_MAX_LENGTH)
+    school = models.CharField(_("institution"), max_length=TITLE_MAX_LENGTH, blank=True)
     country = models.CharField(_("country"), max_length=2)
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(
@@ -118,8 +124,8 @@ class WorkPeriod(models.Model):
     profile = models.ForeignKey(
         CandidateProfile, on_delete=models.CASCADE, related_name="work_periods"
     )
-    employer = models.CharField(_("employer"), max_length=200)
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    employer = models.CharField(_("employer"), max_length=TITLE_MAX_LENGTH)
+    position = models.CharField(_("position"), max_length=TITLE_MAX_LENGTH, blank=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty if ongoing."))
 

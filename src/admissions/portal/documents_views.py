@@ -38,7 +38,13 @@ from admissions.documents.models import Document, DocumentVersion, QuarantinedFi
 from admissions.documents.refusals import Refusal, RefusalCode
 from admissions.documents.serving import attachment, serve_version
 from admissions.documents.status import ChecklistRow, application_checklist, checklist_with_states
-from admissions.documents.uploadlimit import declared_too_large, import_max_bytes, limit_upload
+from admissions.documents.uploadlimit import (
+    UNREADABLE_FORM,
+    declared_too_large,
+    import_max_bytes,
+    limit_upload,
+    parse_upload,
+)
 from admissions.documents.zipimport import import_zip
 from admissions.people.models import User
 from admissions.portal.documents_forms import ImportForm, UploadForm
@@ -253,6 +259,9 @@ def _upload(request: HttpRequest, reference: str, code: str, *, translation: boo
     if declared_too_large(request, limit):
         return _too_large(request, application, code, translation)
     handler = limit_upload(request, limit)
+    if not parse_upload(request):
+        messages.error(request, str(UNREADABLE_FORM))
+        return _back(request, application, code)
     return _receive(request, application, requirement, translation, handler)
 
 
@@ -420,6 +429,9 @@ def import_archive(request: HttpRequest, reference: str) -> HttpResponse:
             context["too_large"] = True
             return render(request, "documents/import.html", context | {"form": ImportForm()})
         handler = limit_upload(request, import_max_bytes())
+        if not parse_upload(request):
+            messages.error(request, str(UNREADABLE_FORM))
+            return _import_page(request, context, ImportForm(), status=400)
         return _import(request, application, handler, context)
     return _import_page(request, context, ImportForm())
 

@@ -13,6 +13,7 @@ from admissions.payments.models import REFUND_EVENTS, IssueStatus, Method
 from admissions.people.forms import DateInput
 
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
+NOTE_MAX_LENGTH = 1000  # a note kept on a payment, an issue or a refund
 
 
 class StatementForm(forms.Form):
@@ -48,7 +49,10 @@ class ResolveForm(forms.Form):
         help_text=_("For a transfer to assign: the RF reference of the charge it pays."),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, statuses: list[str], **kwargs: Any) -> None:
@@ -72,7 +76,10 @@ class RefundRequestForm(forms.Form):
         help_text=_("Leave empty to refund everything paid on this charge."),
     )
     reason = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, lines: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -82,7 +89,10 @@ class RefundRequestForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     method = forms.ChoiceField(
         label=_("Paid back by"),

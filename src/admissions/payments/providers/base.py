@@ -29,6 +29,10 @@ class InvalidSignatureError(Exception):
     """A notification whose signature does not verify: it is refused, never read."""
 
 
+class MalformedNotificationError(Exception):
+    """A notification whose signature verifies but which lacks what it must say."""
+
+
 class ProviderUnavailableError(Exception):
     """The provider could not be reached or refused the request."""
 
@@ -77,7 +81,8 @@ class CardProvider(ABC):
         """Open a payment page at the provider; raises ProviderUnavailableError."""
 
     def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> WebhookResult:
-        """Verify and read a notification; raises InvalidSignatureError when it does not verify."""
+        """Verify and read a notification; raises InvalidSignatureError when it does not verify,
+        MalformedNotificationError when it verifies but cannot be read."""
         raise InvalidSignatureError(f"{self.name} sends no notifications")
 
 

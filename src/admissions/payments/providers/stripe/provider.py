@@ -2,8 +2,11 @@
 
 A Checkout Session is created through the stripe SDK for one charge line. Stripe then
 posts events to /hooks/payments/stripe/, signed with the endpoint's secret
-(`Stripe-Signature: t=...,v1=HMAC-SHA256(secret, "t.payload")`); `stripe.Webhook.
-construct_event` verifies the signature and its age before anything is read.
+(`Stripe-Signature: t=...,v1=HMAC-SHA256(secret, "t.payload")`);
+`stripe.WebhookSignature.verify_header` checks the signature, and that it is not older than
+five minutes, before anything is read; a signature more than five minutes in the future is
+refused too. An event that verifies but lacks its `data.object`, or a session without id,
+amount or currency, is refused as malformed.
 
 `checkout.session.completed` with `payment_status` "paid" (cards) and
 `checkout.session.async_payment_succeeded` (delayed methods) confirm a payment; the Checkout
@@ -13,6 +16,8 @@ payment. `checkout.session.expired` closes the checkout.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,11 +31,14 @@ from admissions.payments.providers.base import (
     CheckoutSession,
     Confirmation,
     InvalidSignatureError,
+    MalformedNotificationError,
     ProviderUnavailableError,
     WebhookResult,
     register,
 )
 
+# How far a signature's time may be from ours, either way (Stripe's own default).
+TOLERANCE_SECONDS = 300
 PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 EXPIRED_EVENTS = ("checkout.session.expired", "checkout.session.async_payment_failed")
 
@@ -89,24 +97,65 @@ class StripeProvider(CardProvider):
         if not signature:
             raise InvalidSignatureError("no Stripe-Signature header")
         try:
-            event = stripe.Webhook.construct_event(payload, signature, self.webhook_secret)
-        except (stripe.SignatureVerificationError, ValueError) as error:
-            raise InvalidSignatureError(str(error)) from None
-        session: dict[str, Any] = event.to_dict()["data"]["object"]
-        if event.type in PAID_EVENTS and session.get("payment_status") == "paid":
-            return WebhookResult(
-                paid=[
-                    Confirmation(
-                        session_id=str(session["id"]),
-                        payment_id=f"stripe:{session['id']}",
-                        amount_cents=int(session["amount_total"]),
-                        currency=str(session["currency"]).upper(),
-                    )
-                ]
+            stripe.WebhookSignature.verify_header(
+                payload, signature, self.webhook_secret, tolerance=TOLERANCE_SECONDS
             )
-        if event.type in EXPIRED_EVENTS:
-            return WebhookResult(expired=[str(session["id"])])
+        except stripe.SignatureVerificationError as error:
+            raise InvalidSignatureError(str(error)) from None
+        except ValueError:  # not UTF-8: it cannot have been signed as Stripe signs
+            raise InvalidSignatureError("the body is not UTF-8") from None
+        # Stripe checks only that a signature is not too old; one from the future is as
+        # suspect (a replay prepared in advance, or a clock far off).
+        if signed_at(signature) > time.time() + TOLERANCE_SECONDS:
+            raise InvalidSignatureError("the signature's timestamp is in the future")
+        try:
+            body = json.loads(payload)
+        except ValueError:
+            raise MalformedNotificationError("the event is not JSON") from None
+        if not isinstance(body, dict):
+            raise MalformedNotificationError("the event is not a JSON object")
+        data = body.get("data")
+        session = data.get("object") if isinstance(data, dict) else None
+        if not isinstance(session, dict):
+            raise MalformedNotificationError("the event has no data.object")
+        kind = body.get("type")
+        if kind in PAID_EVENTS and session.get("payment_status") == "paid":
+            return WebhookResult(paid=[_confirmation(session)])
+        if kind in EXPIRED_EVENTS:
+            return WebhookResult(expired=[_session_id(session)])
         return WebhookResult()
+
+
+def signed_at(header: str) -> int:
+    """The `t=` of a Stripe-Signature header that has verified."""
+    for item in header.split(","):
+        key, _sep, value = item.partition("=")
+        if key.strip() == "t":
+            return int(value)
+    raise InvalidSignatureError("no timestamp in the Stripe-Signature header")
+
+
+def _session_id(session: dict[str, Any]) -> str:
+    value = session.get("id")
+    if not isinstance(value, str) or not value:
+        raise MalformedNotificationError("the Checkout Session has no id")
+    return value
+
+
+def _confirmation(session: dict[str, Any]) -> Confirmation:
+    session_id = _session_id(session)
+    amount = session.get("amount_total")
+    currency = session.get("currency")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise MalformedNotificationError("the Checkout Session has no amount_total")
+    if not isinstance(currency, str) or len(currency) != 3:
+        raise MalformedNotificationError("the Checkout Session has no currency")
+    return Confirmation(
+        session_id=session_id,
+        payment_id=f"stripe:{session_id}",
+        amount_cents=amount,
+        currency=currency.upper(),
+    )
 
 
 @register("stripe")
