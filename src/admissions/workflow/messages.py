@@ -9,7 +9,6 @@ mailbox should not. Each person's reading is their own: unread counts are per pe
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from decimal import Decimal
 from typing import IO
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,7 +137,7 @@ def post_message(
                     "attachments": len(checked),
                 },
             )
-            mark_read(locked, by, at=message.created_at)
+            mark_read(locked, by, up_to=message)
             if from_staff:
                 send_new_message(locked, event=f"event:{event.pk}")
             else:
@@ -207,37 +206,43 @@ def thread(application: Application) -> list[Message]:
     )
 
 
-def mark_read(application: Application, user: User, *, at: dt.datetime | None = None) -> None:
-    """`user` has read the file's messages up to `at` (now by default); never goes back."""
-    moment = at or timezone.now()
-    mark, created = MessageReadMark.objects.get_or_create(
-        application=application, user=user, defaults={"read_at": moment}
+def mark_read(application: Application, user: User, *, up_to: Message | None = None) -> None:
+    """`user` has read the file's messages up to `up_to` (all of them by default)."""
+    last = (
+        up_to.pk
+        if up_to is not None
+        else Message.objects.filter(application=application).aggregate(top=Max("pk"))["top"]
     )
-    if not created and mark.read_at < moment:
-        MessageReadMark.objects.filter(pk=mark.pk, read_at__lt=moment).update(read_at=moment)
+    if not last:
+        return
+    mark, created = MessageReadMark.objects.get_or_create(
+        application=application, user=user, defaults={"last_message_id": last}
+    )
+    if not created and mark.last_message_id < last:
+        MessageReadMark.objects.filter(pk=mark.pk, last_message_id__lt=last).update(
+            last_message_id=last, read_at=timezone.now()
+        )
 
 
 def unread_by_candidate(application: Application) -> int:
     """Messages of the staff the candidate has not read yet."""
     candidate = application.candidate
     mark = MessageReadMark.objects.filter(application=application, user=candidate).first()
-    messages = Message.objects.filter(application=application, from_staff=True)
-    if mark is not None:
-        messages = messages.filter(created_at__gt=mark.read_at)
-    return messages.count()
+    last = mark.last_message_id if mark is not None else 0
+    return Message.objects.filter(application=application, from_staff=True, pk__gt=last).count()
 
 
 def unread_for_staff(user: User) -> dict[int, int]:
     """Per file of the staff member's programmes: the candidate's messages they have not read."""
     last_read = MessageReadMark.objects.filter(
         application=OuterRef("application"), user=user
-    ).values("read_at")[:1]
+    ).values("last_message_id")[:1]
     counts = (
         Message.objects.filter(
             from_staff=False, application__programme_id__in=allowed_programme_ids(user)
         )
         .annotate(last_read=Subquery(last_read))
-        .filter(Q(last_read__isnull=True) | Q(created_at__gt=F("last_read")))
+        .filter(Q(last_read__isnull=True) | Q(pk__gt=F("last_read")))
         .values("application_id")
         .annotate(unread=Count("id"))
     )

@@ -57,13 +57,17 @@ class MessageAttachment(models.Model):
 
 
 class MessageReadMark(models.Model):
-    """Up to when a person has read the messages of a file (each person reads for themself)."""
+    """The last message of a file a person has read (each person reads for themself).
+
+    By message, not by time: two messages written within the same instant stay apart.
+    """
 
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, related_name="+"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    read_at = models.DateTimeField()
+    last_message_id = models.PositiveBigIntegerField(default=0)
+    read_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -71,4 +75,4 @@ class MessageReadMark(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} read {self.application_id} at {self.read_at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id} read {self.application_id} up to {self.last_message_id}"
