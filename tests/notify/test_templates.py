@@ -6,11 +6,13 @@ import copy
 
 import pytest
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import trans_real
 from pytest_django.fixtures import Settings
 
 from admissions.catalog.models import Campaign
 from admissions.notify.context import footer_of, speaking
-from admissions.notify.kinds import KINDS, PLACEHOLDERS
+from admissions.notify.kinds import ACCOUNT, KINDS, PLACEHOLDERS
 from admissions.notify.render import render
 from admissions.notify.restricted import problems, render_html, render_text
 
@@ -23,6 +25,21 @@ def strict_templates(settings: Settings) -> None:
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["OPTIONS"]["string_if_invalid"] = INVALID
     settings.TEMPLATES = templates
+
+
+def in_french(words: Promise) -> bool:
+    """Whether the French catalogue holds these words (they were marked for translation)."""
+    with translation.override("en"):
+        msgid = str(words)  # the English catalogue leaves every message as written
+    return msgid in trans_real.translation("fr")._catalog
+
+
+def test_every_label_button_and_placeholder_is_translated() -> None:
+    for kind in [*KINDS.values(), ACCOUNT]:
+        assert in_french(kind.label), kind.label
+        assert in_french(kind.action), kind.action
+    for placeholder in PLACEHOLDERS.values():
+        assert in_french(placeholder.label), placeholder.label
 
 
 def test_every_placeholder_a_kind_names_exists() -> None:
