@@ -106,7 +106,9 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "confirm_by": Placeholder(gettext_lazy("the last day to confirm"), _day(2024, 5, 30)),
     "amounts": Placeholder(
         gettext_lazy("the amounts to pay (a list)"),
-        lambda: [_("Tuition, first instalment: %(amount)s") % {"amount": format_eur(250000)}],
+        lambda: [
+            _("Tuition, first instalment: %(amount)s") % {"amount": format_eur(250000, _language())}
+        ],
     ),
     "confirmation_wording": Placeholder(
         gettext_lazy("the rulebook's words on confirming"),
