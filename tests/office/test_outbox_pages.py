@@ -112,6 +112,8 @@ def test_account_emails_show_to_platform_administrators_only(
     listing = signed_in(platform).get("/en/office/outbox/").content.decode()
     assert "Confirmez votre adresse" in listing
     assert '<a href="http://testserver/accounts/confirm-email/KEY/">' in email.html
+    assert "<h1>Confirmez votre adresse</h1>" in email.html
+    assert "les réponses à cet email ne sont pas lues" in email.text
     officer = staff_member(Role.ADMISSIONS_OFFICER, institution=application.programme.institution)
     assert (
         "Confirmez votre adresse"

@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.template.loader import render_to_string
 from django.utils.html import escape, urlize
@@ -40,6 +41,7 @@ def account_email(
         )
         context = {
             "subject": subject,
+            "title": subject.removeprefix(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX),
             "footer": footer,
             "language": language,
             "body_html": mark_safe(html_body),  # noqa: S308 - escaped just above

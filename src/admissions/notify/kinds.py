@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from admissions.applications.lifecycle import Status
 from admissions.notify.models import Audience
 from admissions.notify.restricted import Value
 from admissions.rules.deadlines import PARIS
@@ -127,6 +128,13 @@ PLACEHOLDERS: dict[str, Placeholder] = {
 }
 
 FILE = ("candidate_name", "reference", "programme", "institution", "link")
+# The decision each decision email tells, for its samples.
+DECISIONS = {
+    "decision_admitted": Status.ADMITTED,
+    "decision_admitted_conditionally": Status.ADMITTED_CONDITIONALLY,
+    "decision_waitlisted": Status.WAITLISTED,
+    "decision_not_admitted": Status.NOT_ADMITTED,
+}
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,11 @@ class Kind:
 
     def samples(self) -> dict[str, Value]:
         """Sample values of every placeholder, in the active language."""
-        return {name: PLACEHOLDERS[name].sample() for name in self.placeholders}
+        values = {name: PLACEHOLDERS[name].sample() for name in self.placeholders}
+        decision = DECISIONS.get(self.code)
+        if decision is not None:
+            values["decision"] = str(decision.label)
+        return values
 
 
 def _kind(
