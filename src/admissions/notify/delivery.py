@@ -153,7 +153,8 @@ def record_bounce(message_id: str, *, reason: str) -> Notification | None:
     """A provider reported later that a sent email bounced (a delivery status notification)."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            # Only the email's row: its file is read, not held (and may be none).
+            Notification.objects.select_for_update(of=("self",))
             .select_related("application")
             .filter(message_id=message_id)
             .first()
