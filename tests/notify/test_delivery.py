@@ -14,12 +14,15 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
+from pytest_django.fixtures import Settings
 
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign
 from admissions.notify import delivery, outbox
 from admissions.notify.file_emails import send_file_complete
 from admissions.notify.models import Notification, Status
+from admissions.notify.queue import deliver_notification
 from admissions.people.models import Role, User
 from tests.factories import draft, programme_of, ready_application, staff_member
 from tests.notify.conftest import committed
@@ -206,3 +209,28 @@ def test_a_resend_by_a_stranger_is_refused(application: Application, nord: Campa
     client.force_login(stranger)
     assert client.post(reverse("office:outbox_resend", args=[email.pk])).status_code == 404
     assert client.get(reverse("office:outbox_detail", args=[email.pk])).status_code == 404
+
+
+def test_with_the_database_queue_a_retry_waits_for_its_time(
+    application: Application,
+    restartable_smtp: RestartableSmtp,
+    settings: Settings,
+    clock: time_machine.Coordinates,
+) -> None:
+    """A queue that can defer gets the retry at its back-off time, not before."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    restartable_smtp.stop()
+    email = send_file_complete(application, event="complete")
+    deliver_notification.call(email.pk)  # what the worker does with the first task
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Status.QUEUED, 1)
+    retry = DBTaskResult.objects.get()
+    assert retry.args_kwargs == {"args": [email.pk], "kwargs": {}}
+    assert retry.run_after == email.next_attempt_at == timezone.now() + delivery.FIRST_DELAY
+    assert not DBTaskResult.objects.ready().exists()  # not before its time
+    restartable_smtp.start()
+    clock.move_to(email.next_attempt_at)
+    assert DBTaskResult.objects.ready().count() == 1
+    deliver_notification.call(email.pk)
+    email.refresh_from_db()
+    assert email.status == Status.SENT
