@@ -134,13 +134,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
-ACCOUNT_ADAPTER = "admissions.people.adapters.AccountAdapter"
+# Account emails go through the outbox like every other email (notify/accounts.py).
+ACCOUNT_ADAPTER = "admissions.notify.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
+# Tell a person when their password or email address changes (to the old address too).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Admissions] "
@@ -240,6 +243,9 @@ def _email_settings(url: str) -> dict[str, object]:
 
 
 globals().update(_email_settings(EMAIL_URL))
+# Where mail reaches no one (console, file, memory), the staff outbox page also shows the
+# emails that carry a sign-in link, so that a first run can be tried without a mail server.
+EMAIL_OUTBOX_SHOWS_LINKS = not str(globals()["EMAIL_BACKEND"]).endswith("smtp.EmailBackend")
 
 # Background tasks ------------------------------------------------------------------------
 TASK_BACKEND_NAME = env.choice("TASKS", "database", ("database", "immediate", "rq"))

@@ -5,12 +5,15 @@ from django.urls import include, path
 from admissions.core import views as core_views
 from admissions.office import documents_urls as office_documents
 from admissions.portal import documents_urls as portal_documents
+from admissions.portal import views as portal_views
 
 # One namespace for a file's documents, whoever reads them: the staff's paths come first.
 DOCUMENTS = (office_documents.urlpatterns + portal_documents.urlpatterns, "documents")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Django's language switch, which also keeps a signed-in person's choice for their emails.
+    path("i18n/setlang/", portal_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("admissions.api.urls")),
     # Provider callbacks carry no language prefix.

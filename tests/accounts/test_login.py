@@ -14,7 +14,8 @@ from admissions.people.models import User
 from tests.accounts.conftest import PASSWORD, link, verified_user
 from tests.services.smtp import SmtpServer
 
-pytestmark = pytest.mark.django_db
+# Real commits: account emails leave through the outbox once their transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(client: Client, email: str, password: str, prefix: str = "/en") -> object:

@@ -9,7 +9,8 @@ from django.test import Client
 from tests.accounts.conftest import PASSWORD, link, verified_user
 from tests.services.smtp import SmtpServer
 
-pytestmark = pytest.mark.django_db
+# Real commits: account emails leave through the outbox once their transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "Another long passphrase 7"
 

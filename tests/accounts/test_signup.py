@@ -10,7 +10,8 @@ from admissions.people.models import User
 from tests.accounts.conftest import PASSWORD, body, link, subject
 from tests.services.smtp import SmtpServer
 
-pytestmark = pytest.mark.django_db
+# Real commits: account emails leave through the outbox once their transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_up(client: Client, email: str, prefix: str = "/en") -> None:

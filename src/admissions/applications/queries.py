@@ -89,7 +89,21 @@ def _event_texts() -> dict[str, str]:
         "payment.refund_recorded": _("Refund made"),
         "payment.issue_raised": _("Payment to be checked by the finance office"),
         "payment.issue_resolved": _("Payment checked by the finance office"),
+        "message.posted": _("Message written"),
+        "notification.queued": _("Email queued"),
+        "notification.sent": _("Email sent"),
+        "notification.failed": _("Email not delivered"),
+        "notification.bounced": _("Email refused by the mail server"),
+        "notification.resent": _("Email sent again"),
     }
+
+
+def _for_candidate(event: ApplicationEvent) -> bool:
+    """The candidate's history leaves out emails queued and those sent to staff."""
+    if not event.action.startswith("notification."):
+        return True
+    details = event.details if isinstance(event.details, dict) else {}
+    return event.action != "notification.queued" and details.get("audience") != "staff"
 
 
 def _event_text(event: ApplicationEvent, documents: dict[str, str]) -> str:
@@ -107,6 +121,8 @@ def _event_text(event: ApplicationEvent, documents: dict[str, str]) -> str:
                 "event": text,
                 "document": documents.get(code, code),
             }
+        if event.action.startswith("notification.") and details.get("subject"):
+            return _("%(event)s: %(subject)s") % {"event": text, "subject": details["subject"]}
         return text
     if event.to_status and event.to_status != event.from_status:
         try:
@@ -117,16 +133,27 @@ def _event_text(event: ApplicationEvent, documents: dict[str, str]) -> str:
     return _("File updated")
 
 
-def history(application: Application) -> list[HistoryLine]:
-    """The file's events in plain words, oldest first; a run of draft saves is one line."""
+def describe(event: ApplicationEvent, documents: dict[str, str]) -> str:
+    """An event in plain words, for the staff's history of a file."""
+    return _event_text(event, documents)
+
+
+def document_labels(application: Application) -> dict[str, str]:
     language = _language()
-    documents = {
+    return {
         requirement.code: requirement.label.get(language)
         for requirement in application.campaign.rules.documents.requirements
     }
+
+
+def history(application: Application) -> list[HistoryLine]:
+    """The file's events in plain words, oldest first; a run of draft saves is one line."""
+    documents = document_labels(application)
     lines: list[HistoryLine] = []
     previous_action = ""
     for event in application.events.all():
+        if not _for_candidate(event):
+            continue
         if event.action == "application.draft_saved" and previous_action == event.action:
             last = lines[-1]
             lines[-1] = HistoryLine(at=event.at, text=last.text, by=last.by, count=last.count + 1)

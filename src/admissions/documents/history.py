@@ -10,7 +10,7 @@ from typing import Any
 
 from admissions.applications.history import record_event
 from admissions.applications.lifecycle import TERMINAL, Status
-from admissions.applications.models import Application
+from admissions.applications.models import Application, ApplicationEvent
 from admissions.people.models import User
 
 
@@ -29,8 +29,8 @@ def lock_application(application: Application) -> Application:
 
 def record(
     application: Application, *, action: str, by: User | None, details: dict[str, Any]
-) -> None:
-    record_event(application, action=action, by=by, details=details)
+) -> ApplicationEvent:
+    return record_event(application, action=action, by=by, details=details)
 
 
 def is_draft(application: Application) -> bool:

@@ -14,7 +14,8 @@ from admissions.documents.errors import (
 )
 from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document
-from admissions.documents.services import document_event, move
+from admissions.documents.services import document_event, move, requirement_for
+from admissions.notify.file_emails import send_document_rejected
 from admissions.people.models import User
 
 
@@ -58,11 +59,18 @@ def reject_document(document: Document, *, by: User, reason: str) -> Document:
         before, after = move(locked, "rejected_by_staff")
         locked.staff_reason = reason
         locked.save()
-        document_event(
+        event = document_event(
             application,
             "rejected_by_staff",
             by,
             locked,
             **{"from": before, "to": after, "reason": reason},
+        )
+        send_document_rejected(
+            application,
+            event=f"event:{event.pk}",
+            label=requirement_for(application, locked.requirement_code).label,
+            code=locked.requirement_code,
+            reason=reason,
         )
     return locked

@@ -20,9 +20,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.applications.models import Application
+from admissions.applications.models import Application, ApplicationEvent
 from admissions.documents import access, history, storage
-from admissions.documents.alerts import alert_infected_upload
 from admissions.documents.errors import (
     DocumentLockedError,
     InvalidDocumentInputError,
@@ -41,8 +40,9 @@ from admissions.documents.lifecycle import DocumentState, can_move, target_of
 from admissions.documents.models import Document, DocumentVersion, QuarantinedFile, ScanStatus
 from admissions.documents.refusals import Refusal, RefusalCode, render
 from admissions.documents.sniffing import CONTENT_TYPES, EXTENSIONS
+from admissions.notify.staff_emails import send_infected_upload
 from admissions.people.models import User
-from admissions.rules.schema import DocumentRequirement
+from admissions.rules.schema import DocumentRequirement, Text
 from admissions.rules.vocabulary import TranslationPolicy
 
 logger = logging.getLogger(__name__)
@@ -206,8 +206,8 @@ def document_event(
     by: User | None,
     document: Document,
     **details: Any,
-) -> None:
-    history.record(
+) -> ApplicationEvent:
+    return history.record(
         application,
         action=f"document.{action}",
         by=by,
@@ -513,8 +513,29 @@ def record_infection(
         document.refusal_params = {"signature": quarantined.signature}
         document.save()
         details |= {"from": before, "to": after}
-    document_event(application, "infected", by, document, **details)
-    transaction.on_commit(lambda: alert_infected_upload(quarantined), robust=True)
+    event = document_event(application, "infected", by, document, **details)
+    # In the transaction that quarantined the file: an alert never tells of a file not kept.
+    send_infected_upload(
+        application,
+        event=f"event:{event.pk}",
+        document=_label(application, quarantined.requirement_code),
+        filename=quarantined.original_filename,
+        signature=quarantined.signature,
+        sha256=quarantined.sha256,
+    )
+    logger.warning(
+        "infected upload quarantined: application %s, %s (%s)",
+        application.reference,
+        quarantined.requirement_code,
+        quarantined.signature,
+    )
+
+
+def _label(application: Application, code: str) -> Text | str:
+    try:
+        return requirement_for(application, code).label
+    except UnknownRequirementError:
+        return code
 
 
 # Deleting and translations ----------------------------------------------------------------

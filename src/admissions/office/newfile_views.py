@@ -139,7 +139,6 @@ def _create(
                 language=data["language"],
             ),
             archive=data["archive"].file,
-            base_url=request.build_absolute_uri("/"),
         )
     except DomainError as error:
         details = error.details if isinstance(error.details, dict) else {}
@@ -155,10 +154,6 @@ def _create(
         _("Application %(ref)s was opened with %(count)s documents.")
         % {"ref": application.reference, "count": len(created.report.imported)},
     )
-    if not created.notified:
-        messages.warning(
-            request, _("The email to the candidate could not be sent: tell them yourself.")
-        )
     return redirect(reverse("documents:list", args=[application.reference]))
 
 

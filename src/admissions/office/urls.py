@@ -1,9 +1,27 @@
 from django.urls import include, path
 
-from admissions.office import views
+from admissions.office import email_templates_views, files_views, outbox_views, views
 
 app_name = "office"
 urlpatterns = [
     path("", views.home, name="home"),
     path("finance/", include("admissions.office.finance.urls")),
+    path("files/<str:reference>/", files_views.file_page, name="file"),
+    path("files/<str:reference>/messages/", files_views.file_messages, name="file_messages"),
+    path("messages/", files_views.messages_inbox, name="messages"),
+    path("outbox/", outbox_views.outbox_list, name="outbox"),
+    path("outbox/<int:pk>/", outbox_views.outbox_detail, name="outbox_detail"),
+    path("outbox/<int:pk>/html/", outbox_views.outbox_html, name="outbox_html"),
+    path("outbox/<int:pk>/resend/", outbox_views.outbox_resend, name="outbox_resend"),
+    path("emails/", email_templates_views.template_list, name="email_templates"),
+    path(
+        "emails/<slug:slug>/<slug:code>/<str:language>/",
+        email_templates_views.template_edit,
+        name="email_template",
+    ),
+    path(
+        "emails/<slug:slug>/<slug:code>/<str:language>/preview/",
+        email_templates_views.template_preview,
+        name="email_template_preview",
+    ),
 ]

@@ -10,8 +10,10 @@ from django.shortcuts import render
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.notify.overrides import editable_institutions
 from admissions.people.models import Role, StaffRole, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role
+from admissions.workflow.messages import unread_for_staff
 
 PAGE_SIZE = 50
 FILE_ROLES = (
@@ -52,5 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "importer": platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
         "platform": platform,
         "roles": sorted(Role(role).label for role in roles),
+        "unread": sum(unread_for_staff(user).values()),
+        "emails_admin": editable_institutions(user).exists(),
     }
     return render(request, "office/home.html", context)

@@ -18,9 +18,17 @@ from django.db.models import Case, IntegerField, Sum, Value, When
 from django.db.models import F as Field
 from django.utils.translation import gettext as _
 
+from admissions.notify.money_emails import send_payment_received
 from admissions.payments import history
 from admissions.payments.errors import LedgerError
-from admissions.payments.models import CHARGE_LABELS, SIGN, EntryKind, LedgerEntry, Method
+from admissions.payments.models import (
+    CHARGE_LABELS,
+    SIGN,
+    EntryKind,
+    LedgerEntry,
+    Method,
+    charge_label,
+)
 from admissions.payments.receipts import issue_receipt
 from admissions.payments.references import new_creditor_reference
 from admissions.payments.signals import payment_recorded
@@ -255,6 +263,13 @@ def record_payment(
             details = _details(entry)
             details["receipt"] = receipt.display_number
             history.record(application, action="payment.received", by=by, details=details)
+            send_payment_received(
+                application,
+                event=f"entry:{entry.pk}",
+                amount_cents=entry.amount_cents,
+                charge=charge_label(entry.charge_kind, entry.instalment),
+                receipt_number=receipt.display_number,
+            )
             transaction.on_commit(
                 lambda: payment_recorded.send(
                     sender=LedgerEntry, entry=entry, application_id=application_id

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from admissions.rules.vocabulary import ChargeKind, RefundEvent
@@ -23,6 +25,12 @@ CHARGE_KINDS = [
     (ChargeKind.TUITION_FIRST_INSTALMENT.value, _("Tuition, first instalment")),
 ]
 CHARGE_LABELS = dict(CHARGE_KINDS)
+
+
+def charge_label(charge_kind: str, instalment: int | None = None) -> Promise | str:
+    """What a charge line is for, translated when shown (so an email gets its reader's words)."""
+    label = CHARGE_LABELS.get(charge_kind, charge_kind)
+    return format_lazy("{} ({})", label, instalment) if instalment else label
 
 
 class EntryKind(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.functional import Promise
@@ -19,6 +20,18 @@ from admissions.rules.experience import (
     Span,
     professional_experience,
 )
+
+
+def set_preferred_language(user: User, language: str) -> bool:
+    """The language the person reads the site in becomes the language of their emails.
+
+    Returns whether it changed; a language the site does not offer changes nothing.
+    """
+    if language not in dict(settings.LANGUAGES) or user.preferred_language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(preferred_language=language)
+    user.preferred_language = language
+    return True
 
 
 def profile_for(user: User) -> CandidateProfile:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path, register_converter
 
 from admissions.portal import applications_views as views
-from admissions.portal import self_check_views
+from admissions.portal import messages_views, self_check_views
 
 
 class ReferenceConverter:
@@ -51,6 +51,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "me/applications/<reference:reference>/decline/",
         views.application_decline,
         name="application_decline",
+    ),
+    path(
+        "me/applications/<reference:reference>/messages/",
+        messages_views.application_messages,
+        name="application_messages",
+    ),
+    path(
+        "messages/file/<uuid:public_id>/",
+        messages_views.message_attachment,
+        name="message_attachment",
     ),
     path(
         "applications/<reference:reference>/fee-paid/",

@@ -6,9 +6,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views import i18n
 
-from admissions.people.services import completeness, full_profile_for
+from admissions.people.models import User
+from admissions.people.services import completeness, full_profile_for, set_preferred_language
 from admissions.portal.offer import open_offer
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in person's choice is also kept for their emails."""
+    response = i18n.set_language(request)
+    user = request.user
+    if request.method == "POST" and isinstance(user, User) and user.is_authenticated:
+        set_preferred_language(user, request.POST.get("language", ""))
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -25,6 +25,11 @@ from admissions.applications.lifecycle import MOVES, Status
 from admissions.applications.models import Application
 from admissions.applications.signals import status_changed
 from admissions.core.errors import DomainError
+from admissions.notify.decision_emails import (
+    send_confirmation_opened,
+    send_place_confirmed,
+    send_place_released,
+)
 from admissions.payments import ledger, services
 from admissions.payments.models import CHARGE_LABELS
 from admissions.people.models import User
@@ -174,7 +179,18 @@ def charge_on_admission(application_id: int) -> int:
         return 0
     # Due by the last day of the window, so no collection takes it earlier.
     due_on = last_day(confirmation_deadline(application))
-    return len(services.charge_confirmation_amounts(application, by=None, today=due_on))
+    with transaction.atomic():
+        charged = services.charge_confirmation_amounts(application, by=None, today=due_on)
+        send_confirmation_opened(
+            application,
+            event=f"offer:{application.pk}:{admitted_at(application).isoformat()}",
+            confirm_by=due_on,
+            amounts=[
+                (CHARGE_LABELS[kind.value], cents)
+                for kind, cents in services.amounts_to_confirm(application)
+            ],
+        )
+    return len(charged)
 
 
 def _charge_when_admitted(
@@ -239,6 +255,7 @@ def confirm_place(
             )
         claim_place(locked)
         transition(locked, action=state.confirm_action, by=by)
+        send_place_confirmed(locked, event=f"application:{locked.pk}:confirmed")
     application.refresh_from_db()
     return application
 
@@ -286,6 +303,9 @@ def lapse_overdue(now: dt.datetime | None = None) -> list[str]:
                 action="lapse",
                 by=None,
                 details={"deadline": deadline.isoformat()},
+            )
+            send_place_released(
+                locked, event=f"application:{locked.pk}:lapsed", confirm_by=last_day(deadline)
             )
             lapsed.append(locked.reference)
     if lapsed:

@@ -27,10 +27,14 @@ from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, Status
 from admissions.applications.models import Application
 from admissions.applications.reference import next_reference
 from admissions.catalog.models import Campaign, Programme
+from admissions.core.errors import DomainError
+from admissions.notify.money_emails import send_transfer_awaited
 from admissions.payments import ledger
+from admissions.payments.instructions import bank_details
+from admissions.payments.models import CHARGE_LABELS, LedgerEntry
 from admissions.people.models import User
 from admissions.rules.money import to_cents
-from admissions.rules.vocabulary import ChargeKind
+from admissions.rules.vocabulary import ChargeKind, PaymentMethod
 
 
 def application_fee_cents(campaign: Campaign) -> int:
@@ -105,19 +109,44 @@ def create_application(
             )
             fee = application_fee_cents(campaign)
             if fee > 0:
-                ledger.charge(
+                charge = ledger.charge(
                     application.pk,
                     charge_kind=ChargeKind.APPLICATION_FEE,
                     amount_cents=fee,
                     by=None,
                     reference=application.reference,
                 )
+                _tell_transfer_awaited(application, charge)
     except IntegrityError:
         # Two requests raced past the check above; the constraint kept one file.
         raise DuplicateApplicationError(
             _("You already have an application to this programme in this campaign.")
         ) from None
     return application
+
+
+def _tell_transfer_awaited(application: Application, charge: LedgerEntry) -> None:
+    """Where the fee is paid only by bank transfer, the candidate gets the account by email."""
+    rules = application.campaign.rules
+    if PaymentMethod.CARD in rules.fees.application.methods:
+        return
+    try:
+        bank = bank_details(rules)
+    except DomainError:
+        bank = None  # the payments page says the school must be contacted
+    if bank is None or not charge.creditor_reference:
+        return
+    send_transfer_awaited(
+        application,
+        event=f"charge:{charge.pk}",
+        amount_cents=charge.amount_cents,
+        charge=CHARGE_LABELS[charge.charge_kind],
+        charge_kind=charge.charge_kind,
+        reference=charge.creditor_reference,
+        holder=bank.holder,
+        iban=bank.iban,
+        bic=bank.bic,
+    )
 
 
 def locked_for(application: Application, by: User) -> Application:

@@ -2,8 +2,9 @@
 
 The account (when the address is new), the application and every document are created in
 one transaction: if the archive is refused, or anything fails, none of them is kept and no
-file stays in storage. The candidate is told by email once the transaction commits; a new
-account gets a link to choose its password. Call it outside any transaction.
+file stays in storage. The email to the candidate is queued in the same transaction (sent
+once it commits, so never about a file that was not kept); a new account gets a link to
+choose its password. Call it outside any transaction.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import IO
 
+from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,8 +25,8 @@ from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import NotAllowed
 from admissions.documents import history, storage
 from admissions.documents.access import DOCUMENT_OFFICERS
-from admissions.documents.invitation import send_new_file_notice
 from admissions.documents.zipimport import ImportReport, import_zip
+from admissions.notify.file_emails import send_file_opened
 from admissions.people.models import CandidateProfile, User
 from admissions.people.permissions import can_act_on_programme
 from admissions.workflow.drafts import create_application
@@ -42,7 +45,6 @@ class NewFile:
     report: ImportReport
     application: Application | None = None
     account_created: bool = False
-    notified: bool = False
 
     @property
     def ok(self) -> bool:
@@ -64,14 +66,12 @@ def create_file_from_zip(
     financing_mode: str,
     candidate: Candidate,
     archive: IO[bytes],
-    base_url: str,
     now: dt.datetime | None = None,
 ) -> NewFile:
     """Open a draft for `candidate` holding the documents of `archive`, or nothing.
 
     Raises the application services' errors (campaign closed, invalid choice, duplicate
     file) and NotAllowed; a refused archive comes back as the report, nothing created.
-    `base_url` (scheme and host) makes the link of the email absolute.
     """
     if not can_act_on_programme(by, programme.pk, DOCUMENT_OFFICERS):
         raise NotAllowed(_("You may not open files for this programme."))
@@ -113,18 +113,24 @@ def create_file_from_zip(
                     "documents": len(report.imported),
                 },
             )
+            send_file_opened(
+                application,
+                event=f"application:{application.pk}:opened",
+                password_key=password_key(user) if created else None,
+            )
     except _Refused as refused:
         return NewFile(report=refused.report)
     except BaseException:
         # The import committed its files under a savepoint that the outer rollback undid.
         storage.delete_quietly(*(version.file.name or "" for _n, version in report.imported))
         raise
-    # After the commit, so that no email tells of a file that was not kept; a mail server
-    # that fails loses nothing already saved, and the page says the candidate was not told.
-    notified = send_new_file_notice(application, account_created=created, base_url=base_url)
-    return NewFile(
-        report=report, application=application, account_created=created, notified=notified
-    )
+    return NewFile(report=report, application=application, account_created=created)
+
+
+def password_key(user: User) -> tuple[str, str]:
+    """allauth's own password-reset link for a new account, so the candidate goes through the
+    same pages, token checks and rate limits as any reset."""
+    return user_pk_to_url_str(user), default_token_generator.make_token(user)
 
 
 def _account(candidate: Candidate, email: str) -> tuple[User, bool]:

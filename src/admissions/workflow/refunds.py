@@ -26,6 +26,7 @@ from admissions.applications.models import Application
 from admissions.core.errors import NotAllowed
 from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document
+from admissions.notify.money_emails import send_refund_approved, send_refund_rejected
 from admissions.payments import access, history, ledger
 from admissions.payments.errors import IllegalMoveError, LedgerError, RefundNotAllowedError
 from admissions.payments.models import (
@@ -34,6 +35,7 @@ from admissions.payments.models import (
     Method,
     RefundRequest,
     RefundStatus,
+    charge_label,
 )
 from admissions.people.models import User
 from admissions.rules.refunds import (
@@ -366,6 +368,13 @@ def approve_refund(request: RefundRequest, *, by: User, note: str = "") -> Refun
             by=by,
             details={"refund_request": locked.pk, "rule": locked.rule_code, "note": note},
         )
+        send_refund_approved(
+            application,
+            event=f"refund:{locked.pk}:approved",
+            amount_cents=locked.amount_cents,
+            charge=charge_label(locked.charge_kind, locked.instalment),
+            note=note,
+        )
     return locked
 
 
@@ -378,11 +387,19 @@ def reject_refund(request: RefundRequest, *, by: User, note: str) -> RefundReque
         locked.decided_at = timezone.now()
         locked.decision_note = note.strip()
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        application = history.lock_application(locked.application_id)
         history.record(
-            history.lock_application(locked.application_id),
+            application,
             action="payment.refund_rejected",
             by=by,
             details={"refund_request": locked.pk, "note": locked.decision_note},
+        )
+        send_refund_rejected(
+            application,
+            event=f"refund:{locked.pk}:rejected",
+            amount_cents=locked.amount_cents,
+            charge=charge_label(locked.charge_kind, locked.instalment),
+            note=locked.decision_note,
         )
     return locked
 

@@ -17,6 +17,8 @@ from admissions.applications.errors import (
 from admissions.applications.history import transition
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.documents.status import application_checklist, checklist_with_states
+from admissions.notify.file_emails import SentDocument, send_submission_receipt
 from admissions.people.models import User
 from admissions.workflow import checks
 from admissions.workflow.drafts import locked_for
@@ -59,5 +61,20 @@ def submit(application: Application, *, by: User, now: dt.datetime | None = None
             by=by,
             details={"route": locked.eligibility.get("route") or ""},
         )
+        locked.refresh_from_db()
+        send_submission_receipt(
+            locked, event=f"application:{locked.pk}:submitted", documents=documents_sent(locked)
+        )
     application.refresh_from_db()
     return application
+
+
+def documents_sent(application: Application) -> list[SentDocument]:
+    """Every document the file holds, each translation after its original."""
+    sent: list[SentDocument] = []
+    for row in checklist_with_states(application, application_checklist(application)):
+        for document, translation in ((row.document, False), (row.translation, True)):
+            version = document.current_version if document is not None else None
+            if version is not None:
+                sent.append(SentDocument(row.item.label, version.original_filename, translation))
+    return sent

@@ -1,0 +1,103 @@
+"""The emails about money on a file: fee awaited or received, instalments, refunds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.functional import Promise
+
+from admissions.applications.models import Application
+from admissions.notify.context import day, file_values, language_of, money, speaking, url
+from admissions.notify.models import Notification
+from admissions.notify.outbox import to_candidate
+from admissions.notify.restricted import Value
+from admissions.rules import creditor_reference
+
+
+def send_transfer_awaited(
+    application: Application,
+    *,
+    event: str,
+    amount_cents: int,
+    charge: Promise | str,
+    charge_kind: str,
+    reference: str,
+    holder: str,
+    iban: str,
+    bic: str,
+) -> Notification:
+    """The fee is paid by bank transfer only: the account and the reference to quote."""
+    with speaking(language_of(application.candidate)):
+        link = url("payments:transfer", application.reference, charge_kind, 0)
+        values = file_values(application, link=link)
+        values |= {
+            "amount": money(amount_cents),
+            "charge": str(charge),
+            "creditor_reference": creditor_reference.printed(reference),
+            "bank_holder": holder,
+            "iban": iban,
+            "bic": bic,
+        }
+    return to_candidate("transfer_awaited", application, event=event, values=values)
+
+
+def send_payment_received(
+    application: Application,
+    *,
+    event: str,
+    amount_cents: int,
+    charge: Promise | str,
+    receipt_number: str,
+) -> Notification:
+    with speaking(language_of(application.candidate)):
+        values = file_values(application, link=url("payments:overview", application.reference))
+        values |= {
+            "amount": money(amount_cents),
+            "charge": str(charge),
+            "receipt_number": receipt_number,
+        }
+    return to_candidate("payment_received", application, event=event, values=values)
+
+
+def send_instalment_due(
+    application: Application,
+    *,
+    event: str,
+    amount_cents: int,
+    charge: Promise | str,
+    due_on: dt.date,
+    reference: str,
+) -> Notification:
+    with speaking(language_of(application.candidate)):
+        values = file_values(application, link=url("payments:overview", application.reference))
+        values |= {
+            "amount": money(amount_cents),
+            "charge": str(charge),
+            "due_on": day(due_on),
+            "creditor_reference": creditor_reference.printed(reference) if reference else "",
+        }
+    return to_candidate("instalment_due", application, event=event, values=values)
+
+
+def _refund_values(
+    application: Application, amount_cents: int, charge: Promise | str, note: str
+) -> dict[str, Value]:
+    values = file_values(application, link=url("payments:overview", application.reference))
+    values |= {"amount": money(amount_cents), "charge": str(charge), "note": note}
+    return values
+
+
+def send_refund_approved(
+    application: Application, *, event: str, amount_cents: int, charge: Promise | str, note: str
+) -> Notification:
+    with speaking(language_of(application.candidate)):
+        values = _refund_values(application, amount_cents, charge, note)
+    return to_candidate("refund_approved", application, event=event, values=values)
+
+
+def send_refund_rejected(
+    application: Application, *, event: str, amount_cents: int, charge: Promise | str, note: str
+) -> Notification:
+    with speaking(language_of(application.candidate)):
+        values = _refund_values(application, amount_cents, charge, note)
+    return to_candidate("refund_rejected", application, event=event, values=values)

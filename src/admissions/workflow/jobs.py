@@ -1,0 +1,63 @@
+"""The periodic jobs of the platform, in the order they run, for `core.scheduler`.
+
+Each is idempotent (it selects by date and status and decides again on locked rows); the
+scheduler adds a lock per job so that two machines do not both do the work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from admissions.core.scheduler import Job
+from admissions.documents.housekeeping import run_upkeep
+from admissions.notify.queue import deliver_due
+from admissions.workflow import reminders
+from admissions.workflow.confirmation import lapse_overdue
+
+QUARTER = dt.timedelta(minutes=15)
+
+
+def _lapse(now: dt.datetime) -> str:
+    released = lapse_overdue(now)
+    return f"places released: {', '.join(released) or 'none'}"
+
+
+def _upkeep(now: dt.datetime) -> str:
+    upkeep = run_upkeep(now)
+    rescanned = ", ".join(f"{status}: {count}" for status, count in upkeep.rescanned.items())
+    return (
+        f"documents rescanned ({rescanned or 'none'}); abandoned uploads deleted: "
+        f"{upkeep.incoming_deleted}; quarantined files deleted: {upkeep.quarantine_deleted}"
+    )
+
+
+def _deadlines(now: dt.datetime) -> str:
+    return f"deadline reminders queued: {reminders.remind_deadlines(now)}"
+
+
+def _refused(now: dt.datetime) -> str:
+    return f"reminders of documents to replace queued: {reminders.remind_refused_documents(now)}"
+
+
+def _confirmations(now: dt.datetime) -> str:
+    return f"confirmation reminders queued: {reminders.remind_confirmations(now)}"
+
+
+def _instalments(now: dt.datetime) -> str:
+    return f"instalment reminders queued: {reminders.remind_instalments(now)}"
+
+
+def _deliver(now: dt.datetime) -> str:
+    return f"emails due sent again: {deliver_due(now)}"
+
+
+JOBS = [
+    Job("lapse_overdue_places", _lapse),
+    Job("deadline_reminders", _deadlines, every=QUARTER),
+    Job("refused_documents_reminders", _refused, every=QUARTER),
+    Job("confirmation_reminders", _confirmations, every=QUARTER),
+    Job("instalment_reminders", _instalments, every=QUARTER),
+    Job("documents_upkeep", _upkeep),
+    # Last: what the jobs above queued goes out at once where tasks cannot be deferred.
+    Job("deliver_due_emails", _deliver),
+]
