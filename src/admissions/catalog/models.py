@@ -166,3 +166,30 @@ class JurySession(BilingualName):
 
     def as_dict(self) -> dict[str, Any]:
         return {"slug": self.slug, "month": self.month, "date": self.date}
+
+
+class ConfirmedValue(models.Model):
+    """An administrator confirmed a value the rulebook marks `to_confirm`, as it then was.
+
+    The confirmation holds for that value only: a rulebook loaded later with another value
+    asks for it again. Rows are never changed; each confirmation is a new one.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="confirmed_values"
+    )
+    key = models.CharField(max_length=200)  # the rulebook's key path
+    value = models.JSONField()  # the values at that path when confirmed
+    confirmed_by = models.ForeignKey(
+        "people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "key"])]
+        ordering = ["confirmed_at", "id"]
+        verbose_name = _("confirmed value")
+        verbose_name_plural = _("confirmed values")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.key}"

@@ -37,6 +37,7 @@ from admissions.payments.simulator import Simulation, rules_for, simulate
 from admissions.portal.payments_forms import MandateForm, ProgrammeForm, SimulatorForm
 from admissions.rules.fees import payment_methods
 from admissions.rules.vocabulary import ChargeKind, PaymentMethod
+from admissions.workflow import declared_transfers
 
 # Stripe's hosted page is reached by a redirect after our form: the page holding the
 # form must allow it as a form target.
@@ -187,10 +188,25 @@ def transfer(request: HttpRequest, reference: str, charge: str, instalment: int)
     bank = _safe_bank_details(request, application)
     if bank is None:
         return redirect("payments:overview", reference=application.reference)
+    is_fee = line.charge_kind == ChargeKind.APPLICATION_FEE
+    declaration = declared_transfers.declaration(application) if is_fee else None
     return render(
         request,
         "payments/transfer.html",
-        {"application": application, "line": line, "bank": bank},
+        {
+            "application": application,
+            "line": line,
+            "bank": bank,
+            "bank_phone": application.campaign.rules.bank_account.phone
+            if application.campaign.rules.bank_account
+            else "",
+            "declaration": declaration,
+            "declarable": is_fee
+            and declaration is None
+            and line.outstanding > 0
+            and application.status == "draft"
+            and declared_transfers.allowed_days(application) is not None,
+        },
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from admissions.applications.deadline import candidate_deadline, facts_of
-from admissions.applications.lifecycle import Status
+from admissions.applications.lifecycle import REGISTERING, Status
 from admissions.applications.models import Application
 from admissions.applications.queries import HistoryLine, history
 from admissions.applications.steps import (
@@ -21,11 +21,15 @@ from admissions.applications.steps import (
     shown_steps,
     step_positions,
 )
+from admissions.documents.status import application_checklist, checklist_with_states
+from admissions.rules.vocabulary import FeeDue
 from admissions.workflow.confirmation import (
     ConfirmationState,
     confirmation_deadline,
     confirmation_state,
 )
+from admissions.workflow.declared_transfers import Declaration, declaration
+from admissions.workflow.sent_back import AskedDocument, asked_documents
 
 
 def _language() -> str:
@@ -42,6 +46,16 @@ class StepView:
 
 
 @dataclass(frozen=True)
+class RegistrationItem:
+    """A piece asked once admitted (the CVEC attestation), and whether it is in."""
+
+    code: str
+    label: str
+    state_label: str
+    satisfied: bool
+
+
+@dataclass(frozen=True)
 class StatusSummary:
     status: Status
     steps: list[StepView]
@@ -52,6 +66,12 @@ class StatusSummary:
     history: list[HistoryLine]
     # An admitted file: its deadline and what it costs to confirm, paid or not.
     confirmation: ConfirmationState | None = None
+    # A file sent back: each piece the office asks for, and why.
+    asked: tuple[AskedDocument, ...] = ()
+    # An admitted file: the pieces registration asks for.
+    registration: tuple[RegistrationItem, ...] = ()
+    # The fee's bank transfer, declared and not yet matched.
+    declaration: Declaration | None = None
 
 
 def _withdrawn_from(application: Application) -> Status | None:
@@ -100,6 +120,7 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
         due_by = confirmation_deadline(application)
     elif action == NextAction.REPLACE_DOCUMENTS:
         due_by = application.campaign.closes_at
+    found = declaration(application)
     if due_by is not None and due_by <= moment and action == NextAction.COMPLETE_AND_SUBMIT:
         action_text = _("The deadline to submit this application has passed.")
     else:
@@ -113,4 +134,26 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
         due_by=due_by,
         history=history(application),
         confirmation=confirmation_state(application, now=moment),
+        asked=tuple(asked_documents(application)) if status == Status.INCOMPLETE else (),
+        registration=tuple(registration_items(application)) if status in REGISTERING else (),
+        declaration=found,
     )
+
+
+def registration_items(application: Application) -> list[RegistrationItem]:
+    """The pieces the candidate sends once admitted, in the checklist's order."""
+    language = _language()
+    items = [
+        item
+        for item in application_checklist(application)
+        if item.provided_by == "candidate" and item.due != FeeDue.APPLICATION
+    ]
+    return [
+        RegistrationItem(
+            code=row.code,
+            label=row.item.label.get(language),
+            state_label=str(row.state.label),
+            satisfied=row.satisfied,
+        )
+        for row in checklist_with_states(application, items)
+    ]
