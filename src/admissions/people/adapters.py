@@ -7,9 +7,11 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from admissions.people.models import User
+from admissions.people.permissions import is_staff_member
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -20,3 +22,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             user.preferred_language = language
         saved: User = super().save_user(request, user, form, commit=commit)
         return saved
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # Staff land on their back office, not on a candidate's dashboard; a page asked for
+        # before logging in (?next=) still wins, as allauth reads it first.
+        user = request.user
+        if isinstance(user, User) and is_staff_member(user):
+            return reverse("office:home")
+        url: str = super().get_login_redirect_url(request)
+        return url
