@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Serves the API documentation's assets (Swagger UI) from here, as the CSP allows.
+    "ninja",
     "allauth",
     "allauth.account",
     "django_tasks",

@@ -70,6 +70,8 @@ class Site(models.Model):
             models.UniqueConstraint(fields=["institution", "slug"], name="site_unique_slug")
         ]
         ordering = ["name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
 
     def __str__(self) -> str:
         return self.name
@@ -93,6 +95,8 @@ class Programme(BilingualName):
             models.UniqueConstraint(fields=["institution", "slug"], name="programme_unique_slug")
         ]
         ordering = ["institution__name", "name_fr"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
 
     def __str__(self) -> str:
         return self.name
@@ -124,6 +128,8 @@ class Campaign(BilingualName):
         ]
         indexes = [models.Index(fields=["opens_on", "closes_on"])]
         ordering = ["-opens_on"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
 
     def __str__(self) -> str:
         return f"{self.institution.short_name} {self.name}"
@@ -160,6 +166,8 @@ class JurySession(BilingualName):
             models.UniqueConstraint(fields=["campaign", "slug"], name="jury_session_unique_slug")
         ]
         ordering = ["month", "date"]
+        verbose_name = _("jury session")
+        verbose_name_plural = _("jury sessions")
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.office.confirm_views import campaign_values
 from admissions.people.models import Role, StaffRole, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role
 
@@ -34,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         Application.objects.filter(programme_id__in=allowed_programme_ids(user, FILE_ROLES))
         .exclude(status=Status.DRAFT)
         # Not the campaign: each carries its whole rulebook, which this list never shows.
-        .select_related("candidate", "programme")
+        .select_related("candidate", "candidate__profile", "programme")
         .order_by("-submitted_at", "-pk")
     )
     page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -44,5 +45,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "importer": platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
         "platform": platform,
         "roles": sorted(Role(role).label for role in roles),
+        "to_confirm": sum(group.pending for group in campaign_values(user)),
     }
     return render(request, "office/home.html", context)

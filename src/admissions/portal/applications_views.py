@@ -127,9 +127,16 @@ def application_start(request: HttpRequest, campaign_id: int, programme_id: int)
             "programme": programme,
             "existing": existing,
             "closed": not campaign.is_open(),
+            "obtained_only": _diploma_must_be_obtained(campaign, programme),
         },
         status=status,
     )
+
+
+def _diploma_must_be_obtained(campaign: Campaign, programme: Programme) -> bool:
+    """No entry route of the programme counts a diploma still in progress (IMT-BS)."""
+    routes = campaign.rules.routes_for(programme.slug)
+    return bool(routes) and not any(route.requires.in_progress_allowed for route in routes)
 
 
 def _fee_context(application: Application) -> dict[str, Any]:

@@ -230,7 +230,7 @@ class SelfCheckForm(forms.Form):
     offer = forms.ChoiceField(label=_("Programme"))
     track = forms.ChoiceField(
         label=_("Track"),
-        widget=forms.RadioSelect,
+        widget=TaggedRadioSelect,
         choices=[(str(t), TRACK_LABELS[t]) for t in Track],
     )
     nationality = CountryField(label=_("Nationality"))
@@ -305,6 +305,35 @@ class SelfCheckForm(forms.Form):
             ("", _("Choose a programme")),
             *open_offer_choices(campaigns),
         ]
+        # The tracks each programme offers: only those are offered for the one chosen.
+        self.offer_tracks: dict[str, list[str]] = {}
+        self.obtained_only: list[str] = []  # programmes that take no diploma in progress
+        for campaign in campaigns:
+            for programme in programmes_of(campaign):
+                value = f"{campaign.pk}:{programme.pk}"
+                self.offer_tracks[value] = [str(t) for t in tracks_of(campaign, programme)]
+                routes = campaign.rules.routes_for(programme.slug)
+                if routes and not any(r.requires.in_progress_allowed for r in routes):
+                    self.obtained_only.append(value)
+        chosen = (self.data.get("offer") if self.is_bound else self.initial.get("offer")) or ""
+        self.chosen_offer = str(chosen) if str(chosen) in self.offer_tracks else ""
+        track = self.choice_field("track")
+        track.error_messages["invalid_choice"] = _(
+            "This programme does not offer this track: choose one from the list."
+        )
+        if self.chosen_offer:
+            offered = self.offer_tracks[self.chosen_offer]
+            track.choices = [(t, TRACK_LABELS[Track(t)]) for t in offered]
+            if len(offered) == 1:
+                track.initial = offered[0]
+        widget = track.widget
+        assert isinstance(widget, TaggedRadioSelect)
+        widget.option_attrs = {
+            str(t): {
+                "data-offers": " ".join(o for o, ts in self.offer_tracks.items() if str(t) in ts)
+            }
+            for t in Track
+        }
         self.fields["offer"].error_messages["invalid_choice"] = _(
             "This programme is not open to applications: choose one from the list."
         )
@@ -315,6 +344,15 @@ class SelfCheckForm(forms.Form):
         self.fields["diploma_year"].widget.attrs.update(
             {"min": EARLIEST_YEAR, "max": today.year + 1, "inputmode": "numeric"}
         )
+
+    def choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+    @property
+    def obtained_only_chosen(self) -> bool:
+        return self.chosen_offer in self.obtained_only
 
     def clean_diploma_year(self) -> int | None:
         year: int | None = self.cleaned_data.get("diploma_year")
@@ -328,6 +366,15 @@ class SelfCheckForm(forms.Form):
         residence = data.get("residence_country") or ""
         nationality = data.get("nationality") or ""
         permit = data.get("permit_kind") or ""
+        offer, track = data.get("offer"), data.get("track")
+        if offer and track and track not in self.offer_tracks.get(offer, [track]):
+            self.add_error(
+                "track",
+                forms.ValidationError(
+                    _("This programme does not offer this track: choose one from the list."),
+                    code="track_not_offered",
+                ),
+            )
         if permit and residence and not is_france(residence):
             self.add_error(
                 "permit_kind",

@@ -59,6 +59,7 @@ class Code(StrEnum):
     DEADLINE_PASSED = "deadline_passed"
     FEE_UNPAID = "fee_unpaid"
     INVALID_CHOICE = "invalid_choice"
+    FUNDING_NOT_OPEN = "funding_not_open"
 
 
 class Fix(StrEnum):
@@ -326,6 +327,29 @@ def check_texts(application: Application) -> list[Problem]:
     return problems
 
 
+def check_funding(application: Application, profile: CandidateProfile | None) -> list[Problem]:
+    """A financing mode open only to people registered with France Travail."""
+    try:
+        mode = application.campaign.rules.financing_mode(application.financing_mode)
+    except KeyError:
+        return []
+    if not mode.requires_france_travail or (profile and profile.france_travail_registered):
+        return []
+    return [
+        Problem(
+            Code.FUNDING_NOT_OPEN,
+            _(
+                "“%(mode)s” is open only to people registered with France Travail (formerly "
+                "Pôle Emploi): say in your profile that you are, or choose another financing "
+                "mode."
+            )
+            % {"mode": mode.label.get(_language())},
+            Fix.PROFILE,
+            field="france_travail_registered",
+        )
+    ]
+
+
 def check_fee(application: Application) -> list[Problem]:
     """The fee is paid, or its bank transfer declared where the rulebook takes that."""
     status = ledger.fee_status(application.pk)
@@ -358,6 +382,7 @@ def run_checks(application: Application, *, now: dt.datetime | None = None) -> R
     report.problems += check_deadline(deadline, moment)
     report.problems += check_eligibility(assessment)
     report.problems += check_permit(assessment.profile, today)
+    report.problems += check_funding(application, assessment.profile)
     items: list[ChecklistItem]
     try:
         items = checklist_items(application, assessment)

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -193,15 +193,26 @@ def sweep_fee_awaited() -> list[str]:
     return moved
 
 
-def unmatched_declarations(application_ids: Iterable[int]) -> list[Application]:
-    """Files of these ids whose declared transfer is flagged and still unmatched."""
+@dataclass(frozen=True)
+class Unmatched:
+    application: Application
+    declaration: Declaration
+
+
+def unmatched_declarations(applications: QuerySet[Application]) -> list[Unmatched]:
+    """Those of `applications` whose declared transfer is flagged and still unmatched."""
     flagged = (
-        Application.objects.filter(pk__in=list(application_ids), events__action=UNMATCHED)
+        applications.filter(events__action=UNMATCHED)
         .exclude(status__in=TERMINAL)
         .select_related("candidate", "candidate__profile", "programme", "campaign")
         .distinct()
     )
-    return [a for a in flagged if (d := declaration(a)) is not None and d.flagged_at]
+    found = []
+    for application in flagged:
+        declared = declaration(application)
+        if declared is not None and declared.flagged_at is not None:
+            found.append(Unmatched(application=application, declaration=declared))
+    return found
 
 
 def connect() -> None:

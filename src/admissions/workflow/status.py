@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from admissions.applications.deadline import candidate_deadline, facts_of
-from admissions.applications.lifecycle import REGISTERING, Status
+from admissions.applications.lifecycle import REGISTERING, TERMINAL, Status
 from admissions.applications.models import Application
 from admissions.applications.queries import HistoryLine, history
 from admissions.applications.steps import (
@@ -22,6 +22,8 @@ from admissions.applications.steps import (
     step_positions,
 )
 from admissions.documents.status import application_checklist, checklist_with_states
+from admissions.rules.deadlines import paris_date
+from admissions.rules.fees import FeeError, request_by
 from admissions.rules.vocabulary import FeeDue
 from admissions.workflow.confirmation import (
     ConfirmationState,
@@ -56,6 +58,31 @@ class RegistrationItem:
 
 
 @dataclass(frozen=True)
+class FundingRequest:
+    label: str  # the financing mode
+    by: dt.date  # ask for it before the end of this day
+    quote: bool  # the platform's quote is to hand to the adviser
+    late: bool
+
+
+def funding_request(application: Application, today: dt.date) -> FundingRequest | None:
+    """The funding the candidate must ask for by a date, while the file is alive."""
+    if Status(application.status) in TERMINAL:
+        return None
+    rules = application.campaign.rules
+    try:
+        mode = rules.financing_mode(application.financing_mode)
+        by = request_by(rules, programme=application.programme.slug, financing_mode=mode.code)
+    except (KeyError, FeeError):
+        return None
+    if by is None:
+        return None
+    return FundingRequest(
+        label=mode.label.get(_language()), by=by, quote=mode.region_funded, late=today > by
+    )
+
+
+@dataclass(frozen=True)
 class StatusSummary:
     status: Status
     steps: list[StepView]
@@ -72,6 +99,8 @@ class StatusSummary:
     registration: tuple[RegistrationItem, ...] = ()
     # The fee's bank transfer, declared and not yet matched.
     declaration: Declaration | None = None
+    # Funding to ask for by a date (a regional place, N weeks before the start).
+    funding: FundingRequest | None = None
 
 
 def _withdrawn_from(application: Application) -> Status | None:
@@ -137,6 +166,7 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
         asked=tuple(asked_documents(application)) if status == Status.INCOMPLETE else (),
         registration=tuple(registration_items(application)) if status in REGISTERING else (),
         declaration=found,
+        funding=funding_request(application, paris_date(moment)),
     )
 
 
