@@ -205,4 +205,8 @@ def test_the_candidate_declares_from_the_application_page(
     unpaid.refresh_from_db()
     assert unpaid.status == Status.FEE_AWAITED
     status_page = client.get(english("portal:application_status", unpaid.reference))
-    assert "Submitted, fee awaited" in status_page.content.decode()
+    page = status_page.content.decode()
+    assert "Submitted, fee awaited" in page
+    history = page[page.index('id="history-title"') :]
+    assert "Fee transfer declared" in history
+    assert "Application submitted, fee awaited" in history

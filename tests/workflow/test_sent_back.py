@@ -82,6 +82,9 @@ def test_the_status_page_names_the_piece_and_why_as_the_next_action(
     assert "Curriculum vitae" in next_action
     assert "Le CV date de 2019" in next_action
     assert english("documents:list", submitted.reference) + "#doc-cv" in next_action
+    history = page[page.index('id="history-title"') :]
+    assert "Document to replace: Curriculum vitae" in history
+    assert "Documents to replace were requested" in history
 
 
 def test_only_the_piece_asked_for_can_be_replaced_and_the_file_returns_to_the_office(
