@@ -211,3 +211,22 @@ def test_templates_use_only_the_named_date_formats() -> None:
         for match in literal.finditer(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_the_application_pages_give_the_school_s_advice_and_funding_conditions(
+    client: Client, bs: Campaign, nord: Campaign, candidate: User
+) -> None:
+    client.force_login(candidate)
+    application = draft(
+        candidate, bs, programme_of(bs, "ms-achats-supply-chain"), financing_mode="personnel"
+    )
+    page = client.get(en("portal:application", application.reference)).content.decode()
+    assert "frequent mistakes to avoid" in page
+    assert "Generic cover letter" in page
+    # The optional pieces are marked so on the application's checklist.
+    line = page[page.index("Optional further documents") :]
+    assert 'class="badge">optional' in line[: line.index("</li>")]
+    start = en("portal:application_start", nord.pk, programme_of(nord, "ms-cybersecurite").pk)
+    page = client.get(start).content.decode()
+    assert "Who may use each financing mode" in page
+    assert "France Travail (formerly Pôle Emploi)" in page

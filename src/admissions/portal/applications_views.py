@@ -128,6 +128,14 @@ def application_start(request: HttpRequest, campaign_id: int, programme_id: int)
             "existing": existing,
             "closed": not campaign.is_open(),
             "obtained_only": _diploma_must_be_obtained(campaign, programme),
+            "funding_conditions": [
+                (
+                    mode.label.get(get_language() or "fr"),
+                    mode.conditions.get(get_language() or "fr"),
+                )
+                for mode in campaign.rules.financing_modes
+                if mode.conditions is not None
+            ],
         },
         status=status,
     )
@@ -186,6 +194,7 @@ def _page_context(application: Application, form: DraftForm | None) -> dict[str,
         "report": report,
         "problems": problems,
         "texts": asked_texts(application.campaign.rules),
+        "mistakes": application.campaign.rules.common_mistakes,
         **_fee_context(application),
     }
 
