@@ -61,6 +61,13 @@ def load_preset(
     return Campaign.objects.get(institution=institution, slug=raw["campaign"]["slug"])
 
 
+def type_the_letter(raw: dict[str, Any]) -> None:
+    """Edit a rulebook so that the cover letter is typed in the form, not sent as a file."""
+    for requirement in raw["documents"]["requirements"]:
+        if requirement["code"] == "lettre-motivation":
+            requirement["typed"] = True
+
+
 def programme_of(campaign: Campaign, slug: str | None = None) -> Programme:
     """A programme of the campaign's institution: the one named, else the first."""
     programmes = Programme.objects.filter(institution_id=campaign.institution_id)

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Serves the API documentation's assets (Swagger UI) from here, as the CSP allows.
+    "ninja",
     "allauth",
     "allauth.account",
     "django_tasks",
@@ -161,6 +163,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Dates written one way per language (day first in both): see admissions.core.formats.
+FORMAT_MODULE_PATH = ["admissions.core.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True

@@ -27,6 +27,7 @@ NORD_WITHOUT_INTERVIEW = [step for step in NORD_STEPS if step != Step.INTERVIEW]
 EXPECTED_BS = {
     S.DRAFT: Step.APPLY,
     S.SUBMITTED: Step.REVIEW,
+    S.FEE_AWAITED: Step.REVIEW,  # IMT-BS lists no fee step
     S.INCOMPLETE: Step.REVIEW,
     S.COMPLETE: Step.REVIEW,
     S.ADMISSIBLE: Step.INTERVIEW,
@@ -69,6 +70,8 @@ def test_a_missing_step_falls_on_the_next_listed_one(status: Status) -> None:
     assert step in NORD_WITHOUT_INTERVIEW
     if EXPECTED_BS[status] == Step.INTERVIEW:
         assert step == Step.JURY
+    elif status == S.FEE_AWAITED:
+        assert step == Step.FEE  # the fee step IMT Nord Europe lists
     else:
         assert step == EXPECTED_BS[status]
 

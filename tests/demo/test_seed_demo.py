@@ -64,12 +64,12 @@ def test_seed_demo_builds_every_stage_once() -> None:
         "hugo.lefebvre@candidate.example": Status.ADMITTED,
         "ines.moreau@candidate.example": Status.WITHDRAWN,
     }
-    # Admitted, Hugo owes what confirming costs at IMT Nord Europe, charged once.
+    # Admitted, Hugo owes what confirming costs at IMT Nord Europe, charged once; the CVEC
+    # is paid to the CROUS, not charged by the school.
     hugo = Application.objects.get(candidate__email="hugo.lefebvre@candidate.example")
     owed = LedgerEntry.objects.filter(application=hugo, kind=EntryKind.CHARGE)
     assert sorted(owed.values_list("charge_kind", "instalment")) == [
         (ChargeKind.APPLICATION_FEE, None),
-        (ChargeKind.CVEC, None),
         (ChargeKind.TUITION, 1),
     ]
     karim = Application.objects.get(candidate__email="karim.benali@candidate.example")

@@ -501,7 +501,7 @@ def test_the_file_page_shows_the_agreement_instead_of_a_checkbox(
     assert "Funding agreement" in page
     assert "Missing" in page
     assert f"/documents/{work_study.reference}/#doc-{AGREEMENT_CODE}" in page
-    assert "Refund due by Jan. 14, 2025 (end of the day, Paris time)." in page
+    assert "Refund due by 14 January 2025 (end of the day, Paris time)." in page
     validated_agreement(work_study)
     page = client.get(url).content.decode()
     assert "Accepted by the admissions office" in page
@@ -536,7 +536,7 @@ def test_the_refunds_page_flags_refunds_past_their_due_date(
     client.force_login(bs_finance)
     with time_machine.travel(today, tick=False):
         page = client.get("/en/office/finance/refunds/").content.decode()
-    assert "Refund due by Jan. 14, 2025" in page
+    assert "Refund due by 14 January 2025" in page
     assert ("Overdue" in page) is overdue
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     load_preset,
     programme_of,
     ready_application,
+    type_the_letter,
 )
 
 
@@ -35,7 +36,8 @@ def clock() -> Iterator[time_machine.Coordinates]:
 
 @pytest.fixture
 def nord(db: None, clock: time_machine.Coordinates) -> Campaign:
-    return load_preset("imt-nord-europe")
+    # The letter is typed in the form here, as a school may ask it: both texts are saved.
+    return load_preset("imt-nord-europe", edit=type_the_letter)
 
 
 @pytest.fixture
@@ -126,7 +128,7 @@ def test_the_application_page_shows_eligibility_checklist_and_checks(
     assert "Engineering degree accredited by the CTI" in body
     assert 'id="documents"' in body
     assert "The application fee is not paid yet." in body
-    assert f'href="{page(application.reference, language="en")}#id_cover_letter"' in body
+    assert f'href="{page(application.reference, language="en")}#id_professional_project"' in body
 
 
 def test_saving_keeps_what_is_typed_and_saves_what_is_valid(

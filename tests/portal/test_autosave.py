@@ -33,6 +33,7 @@ from tests.factories import (
     eligible_candidate,
     load_preset,
     ready_application,
+    type_the_letter,
 )
 
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -55,7 +56,8 @@ def clock() -> Iterator[time_machine.Coordinates]:
 
 @pytest.fixture
 def nord(db: None, clock: time_machine.Coordinates) -> Campaign:
-    return load_preset("imt-nord-europe")
+    # The letter is typed in the form here, as a school may ask it: both texts are saved.
+    return load_preset("imt-nord-europe", edit=type_the_letter)
 
 
 @pytest.fixture

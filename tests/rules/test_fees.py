@@ -239,4 +239,66 @@ def test_imt_bs_preset_figures() -> None:
     assert fees.payment_methods(rules, ChargeKind.APPLICATION_FEE) == (PaymentMethod.CARD,)
     assert fees.deposit_cents(rules, Track.WORK_STUDY) == 45_000
     assert fees.deposit_cents(rules, Track.FULL_TIME) == 0
-    assert fees.cvec_cents(rules, financing_mode="personnel") == 0
+    # Paid to the CROUS by every student (an invented value the school must confirm).
+    assert fees.cvec_cents(rules, financing_mode="personnel") == 10_300
+    assert not fees.paid_to_school(rules, ChargeKind.CVEC)
+
+
+# Who pays what -------------------------------------------------------------------------
+
+
+def test_an_opco_pays_the_tuition_of_a_work_study_candidate_at_imt_bs() -> None:
+    rules = _preset("imt-bs")
+    estimate = fees.estimate(
+        rules, programme="ms-data-ia-management", financing_mode="opco", track=Track.WORK_STUDY
+    )
+    assert estimate.funder is not None
+    assert estimate.funder.en == "your employer's OPCO"
+    assert [(line.charge_kind, line.payer) for line in estimate.funder_lines] == [
+        (ChargeKind.TUITION, fees.Payer.FUNDER)
+    ]
+    assert estimate.funder_total_cents == 1_550_000
+    # The candidate pays the application fee, the deposit and the CVEC (to the CROUS).
+    assert estimate.candidate_total_cents == 8_000 + 45_000 + 10_300
+    assert estimate.total_cents == estimate.candidate_total_cents + estimate.funder_total_cents
+
+
+def test_personal_funding_leaves_everything_to_the_candidate() -> None:
+    rules = _preset("imt-nord-europe")
+    estimate = fees.estimate(
+        rules, programme="ms-cybersecurite", financing_mode="personnel", track=Track.FULL_TIME
+    )
+    assert estimate.funder is None
+    assert estimate.funder_lines == ()
+    assert estimate.candidate_total_cents == 6_000 + 900_000 + 10_000
+
+
+def test_the_region_pays_a_place_it_funds() -> None:
+    rules = _preset("imt-nord-europe")
+    estimate = fees.estimate(
+        rules,
+        programme="ms-batiment-bas-carbone",
+        financing_mode="region-hauts-de-france",
+        track=Track.FULL_TIME,
+    )
+    assert estimate.funder is not None
+    assert estimate.funder.fr == "la Région Hauts-de-France"
+    assert estimate.funder_total_cents == 750_000
+    assert estimate.candidate_total_cents == 6_000 + 10_000
+
+
+def test_confirming_never_waits_for_a_funder_nor_asks_the_cvec_paid_to_the_crous() -> None:
+    rules = _preset("imt-nord-europe")
+    common = {"programme": "ms-cybersecurite", "track": Track.FULL_TIME}
+    assert fees.confirmation_amounts(rules, financing_mode="personnel", **common) == [
+        (ChargeKind.TUITION_FIRST_INSTALMENT, 300_000)
+    ]
+    assert fees.confirmation_amounts(rules, financing_mode="transition-pro", **common) == []
+
+
+def test_modes_for_a_track_are_the_ones_open_to_it() -> None:
+    rules = _preset("imt-bs")
+    assert [m.code for m in fees.modes_for_track(rules, Track.WORK_STUDY)] == [
+        "entreprise",
+        "opco",
+    ]

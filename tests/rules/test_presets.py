@@ -190,7 +190,10 @@ def test_bs_tuition_varies_by_programme(bs: Rulebook) -> None:
     rates = {programme.slug: bs.tuition_for(programme.slug) for programme in bs.programmes}
     assert len({(rate.personal, rate.company) for rate in rates.values()}) == len(rates)
     assert all(rate.company > rate.personal for rate in rates.values())
-    assert bs.fees.cvec is None
+    # The guide says nothing of the CVEC: paid to the CROUS, an invented value to confirm.
+    assert bs.fees.cvec is not None
+    assert bs.fees.cvec.collected_by == "crous"
+    assert "fees.cvec" in {item.key for item in bs.to_confirm}
     assert bs.payment_plan is None
 
 
@@ -218,9 +221,20 @@ def test_bs_documents(bs: Rulebook) -> None:
         "titre-sejour",
         "dossier-vapp",
         "accord-financement",
+        "projet-professionnel",
+        "documents-complementaires",
+        "attestation-cvec",
     }
     assert by_code["photo"].formats == [DocumentFormat.JPEG]
-    others = [item for code, item in by_code.items() if code != "photo"]
+    # The cover letter is a PDF only; the professional project is typed in the form.
+    assert not by_code["lettre-motivation"].typed
+    assert by_code["projet-professionnel"].typed
+    # "Hors documents optionnels complémentaires": optional pieces never block a file.
+    assert by_code["documents-complementaires"].optional
+    cvec = by_code["attestation-cvec"]
+    assert (cvec.condition, cvec.due) == (DocumentCondition.CVEC_DUE, FeeDue.REGISTRATION)
+    assert cvec.number_label is not None
+    others = [item for code, item in by_code.items() if code != "photo" and not item.typed]
     assert all(item.formats == [DocumentFormat.PDF] for item in others)
     assert by_code["cv"].content_language == "fr"
     assert by_code["delf-b2"].condition == DocumentCondition.FRENCH_CERTIFICATE_NEEDED
@@ -235,7 +249,11 @@ def test_bs_documents(bs: Rulebook) -> None:
     )
     assert by_code["diplome"].translatable
     assert by_code["releves-notes-m1-m2"].translatable
-    always = {code for code, item in by_code.items() if item.condition == DocumentCondition.ALWAYS}
+    always = {
+        code
+        for code, item in by_code.items()
+        if item.condition == DocumentCondition.ALWAYS and not item.optional and not item.typed
+    }
     assert always == {
         "cv",
         "lettre-motivation",
@@ -458,6 +476,17 @@ def test_nord_documents(nord: Rulebook) -> None:
     assert by_code["diplome"].condition == DocumentCondition.DIPLOMA_OBTAINED
     quote = by_code["devis-region"]
     assert (quote.condition, quote.provided_by) == (DocumentCondition.REGION_FUNDED, "staff")
+    # Proof of experience only from those who declare some or whose route rests on it.
+    experience = by_code["justificatifs-experience"]
+    assert experience.condition == DocumentCondition.EXPERIENCE_DECLARED
+    # The application form is the school's own, downloaded to be filled in.
+    assert by_code["dossier-candidature"].form_url.startswith("https://")
+    assert not by_code["lettre-motivation"].typed
+    assert by_code["projet-professionnel"].typed
+    cvec = by_code["attestation-cvec"]
+    assert (cvec.condition, cvec.due) == (DocumentCondition.CVEC_DUE, FeeDue.REGISTRATION)
+    # The notice does not list the pieces: the list is to be confirmed by the school.
+    assert "documents.requirements" in {item.key for item in nord.to_confirm}
     assert nord.language is None
 
 
@@ -502,7 +531,10 @@ def test_nord_review_and_interview(nord: Rulebook) -> None:
 def test_nord_confirmation_window(nord: Rulebook) -> None:
     confirmation = nord.confirmation
     assert confirmation.window_days == 15
-    assert confirmation.charges == [ChargeKind.TUITION_FIRST_INSTALMENT, ChargeKind.CVEC]
+    # The CVEC is paid to the CROUS: its attestation is asked at registration instead.
+    assert confirmation.charges == [ChargeKind.TUITION_FIRST_INSTALMENT]
+    assert nord.fees.cvec is not None
+    assert nord.fees.cvec.collected_by == "crous"
     assert "n'est plus garantie" in confirmation.wording.fr
 
 

@@ -375,13 +375,13 @@ CASES: list[tuple[str, Callable[[], Raw], Mutation, str]] = [
         "confirmation charge not charged",
         nord,
         lambda r: r["confirmation"]["charges"].append("deposit"),
-        'confirmation.charges[2]: "deposit" is not charged by this rulebook (no fees.deposit)',
+        'confirmation.charges[1]: "deposit" is not charged by this rulebook (no fees.deposit)',
     ),
     (
         "refund of a charge not charged",
-        bs,
-        lambda r: r["refunds"][2].update(charge="cvec"),
-        'refunds[2].charge: "cvec" is not charged by this rulebook (no fees.cvec)',
+        nord,
+        lambda r: r["refunds"][1].update(charge="deposit"),
+        'refunds[1].charge: "deposit" is not charged by this rulebook (no fees.deposit)',
     ),
     (
         "bank transfer without an account",
@@ -392,7 +392,7 @@ CASES: list[tuple[str, Callable[[], Raw], Mutation, str]] = [
     (
         "VAPP route without a VAPP document",
         nord,
-        lambda r: r["documents"]["requirements"].pop(7),
+        lambda r: r["documents"]["requirements"].pop(9),
         "entry_routes[5].implies.vapp_file: true, but no documents.requirements entry has "
         'condition "vapp_required"',
     ),
@@ -571,7 +571,7 @@ def test_a_region_document_no_financing_mode_leads_to_is_flagged() -> None:
     data = nord()
     data["financing_modes"][4]["region_funded"] = False
     assert (
-        'documents.requirements[8].condition: "region_funded", but no financing mode has '
+        'documents.requirements[10].condition: "region_funded", but no financing mode has '
         "region_funded = true, so this document is never asked for"
     ) in warnings(data)
 

@@ -134,14 +134,26 @@ def test_admission_at_imt_bs_charges_the_work_study_deposit(bs_work_study: Appli
     assert entry.due_on == dt.date(2024, 4, 4)
 
 
-def test_admission_at_nord_charges_the_first_instalment_and_the_cvec(
+def test_admission_at_nord_charges_the_first_instalment(
     nord_admitted: Application,
 ) -> None:
-    # 9,000 EUR of personal tuition in 3 instalments, and the 100 EUR CVEC.
-    assert charges(nord_admitted) == [
-        (ChargeKind.TUITION, 1, 300000),
-        (ChargeKind.CVEC, None, 10000),
-    ]
+    # 9,000 EUR of personal tuition in 3 instalments; the CVEC is paid to the CROUS, whose
+    # attestation the candidate gives at registration: the school charges none.
+    assert charges(nord_admitted) == [(ChargeKind.TUITION, 1, 300000)]
+
+
+def test_a_funded_place_costs_the_candidate_nothing_to_confirm(
+    nord: Campaign, candidate: User, admit: Callable[..., Application]
+) -> None:
+    application = admit(
+        candidate,
+        nord,
+        programme="ms-cybersecurite",
+        financing_mode="plan-formation-entreprise",
+    )
+    # The employer pays the tuition: the candidate never waits for it to confirm.
+    assert charges(application) == []
+    assert confirm_place(application, by=candidate).status == Status.CONFIRMED
 
 
 def test_a_full_time_place_at_imt_bs_costs_nothing_to_confirm(
@@ -162,7 +174,7 @@ def test_an_admission_from_the_waiting_list_charges_too(
     assert charges(application) == []
     with django_capture_on_commit_callbacks(execute=True):
         transition(application, action="admit_from_waitlist", by=None)
-    assert [kind for kind, _, _ in charges(application)] == [ChargeKind.TUITION, ChargeKind.CVEC]
+    assert [kind for kind, _, _ in charges(application)] == [ChargeKind.TUITION]
 
 
 def test_a_replayed_admission_charges_nothing_more(nord_admitted: Application) -> None:
@@ -229,13 +241,13 @@ def test_a_part_payment_is_not_enough(nord_admitted: Application, candidate: Use
         nord_admitted.pk,
         charge_kind=ChargeKind.TUITION,
         instalment=1,
-        amount_cents=300000,
+        amount_cents=150000,
         method=Method.BANK_TRANSFER,
         by=None,
     )
     with pytest.raises(ConfirmationUnpaidError) as caught:
         confirm_place(nord_admitted, by=candidate)
-    assert caught.value.details == {"unpaid": ["cvec"]}
+    assert caught.value.details == {"unpaid": ["tuition_first_instalment"]}
 
 
 def test_an_amount_written_off_counts_as_settled(
@@ -244,14 +256,21 @@ def test_an_amount_written_off_counts_as_settled(
     pay_everything(nord_admitted)
     ledger.record_refund(
         nord_admitted.pk,
-        charge_kind=ChargeKind.CVEC,
+        charge_kind=ChargeKind.TUITION,
+        instalment=1,
         amount_cents=10000,
         method=Method.BANK_TRANSFER,
         by=None,
     )
     with pytest.raises(ConfirmationUnpaidError):
         confirm_place(nord_admitted, by=candidate)
-    ledger.write_off(nord_admitted.pk, charge_kind=ChargeKind.CVEC, amount_cents=10000, by=None)
+    ledger.write_off(
+        nord_admitted.pk,
+        charge_kind=ChargeKind.TUITION,
+        instalment=1,
+        amount_cents=10000,
+        by=None,
+    )
     assert confirm_place(nord_admitted, by=candidate).status == Status.CONFIRMED
 
 
@@ -359,17 +378,15 @@ def test_the_status_page_shows_what_to_pay(nord_admitted: Application, candidate
     page = client.get(url).content.decode()
     assert "Confirm my place" in page
     assert "Decline the place" in page
-    assert "CVEC" in page
-    assert "April 4, 2024" in page
+    assert "4 April 2024" in page
     assert english("payments:overview", args=[nord_admitted.reference]) in page
     section = page[page.index('id="confirmation"') : page.index('id="steps-title"')]
     assert "€3,000" in section
-    assert "€100" in section
-    assert section.count('class="badge warning"') == 2
+    assert section.count('class="badge warning"') == 1
     pay_everything(nord_admitted)
     page = client.get(url).content.decode()
     section = page[page.index('id="confirmation"') : page.index('id="steps-title"')]
-    assert section.count('class="badge success"') == 2
+    assert section.count('class="badge success"') == 1
     assert 'id="confirm-unpaid"' not in section
 
 
@@ -426,8 +443,9 @@ def test_two_concurrent_confirmations_make_one_event(
     officer = staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution)
     for step in ("mark_complete", "record_admissible", "place_on_agenda", "publish_admitted"):
         transition(application, action=step, by=officer)
-    # Committed for real: the admission charged its amounts without any test hook.
-    assert len(charges(application)) == 2
+    # Committed for real: the admission charged its amount (the first instalment) without
+    # any test hook.
+    assert len(charges(application)) == 1
     pay_everything(application)
     barrier = threading.Barrier(2, timeout=10)
     errors: list[BaseException] = []
@@ -558,7 +576,7 @@ def test_after_the_window_the_page_offers_no_button(
         english("portal:application_status", args=[nord_admitted.reference])
     ).content.decode()
     section = page[page.index('id="confirmation"') : page.index('id="steps-title"')]
-    assert "April 4, 2024" in section
+    assert "4 April 2024" in section
     assert english("portal:application_confirm", args=[nord_admitted.reference]) not in section
 
 

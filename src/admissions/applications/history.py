@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from admissions.applications.lifecycle import MOVES, Status
+from admissions.applications.lifecycle import MOVES, SUBMITTED_STATUSES, Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.signals import status_changed
 from admissions.core.errors import IllegalTransition
@@ -61,7 +61,7 @@ def transition(
         locked.status = move.target
         locked.status_changed_at = now
         fields = ["status", "status_changed_at", "updated_at"]
-        if move.target == Status.SUBMITTED and locked.submitted_at is None:
+        if move.target in SUBMITTED_STATUSES and locked.submitted_at is None:
             locked.submitted_at = now
             fields.append("submitted_at")
         locked.save(update_fields=fields)

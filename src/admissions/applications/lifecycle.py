@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    # Submitted on a declared bank transfer of the fee: studied once the transfer is matched.
+    FEE_AWAITED = "fee_awaited", _("Submitted, fee awaited")
     INCOMPLETE = "incomplete", _("Documents to replace")
     COMPLETE = "complete", _("Complete, under review")
     ADMISSIBLE = "admissible", _("Admissible")
@@ -40,6 +42,7 @@ WITHDRAWABLE = frozenset(
     {
         S.DRAFT,
         S.SUBMITTED,
+        S.FEE_AWAITED,
         S.INCOMPLETE,
         S.COMPLETE,
         S.ADMISSIBLE,
@@ -54,6 +57,12 @@ WITHDRAWABLE = frozenset(
 # No move leaves these (a confirmed place can still be given up, so it is not here).
 TERMINAL = frozenset({S.NOT_ADMITTED, S.DECLINED, S.LAPSED, S.WITHDRAWN})
 EDITABLE_BY_CANDIDATE = frozenset({S.DRAFT})
+# A file gets its submission time on entering one of these.
+SUBMITTED_STATUSES = frozenset({S.SUBMITTED, S.FEE_AWAITED})
+# Admitted files, confirmed or not: the candidate provides what registration asks.
+REGISTERING = frozenset(
+    {S.ADMITTED, S.ADMITTED_CONDITIONALLY, S.CONFIRMED, S.CONFIRMED_CONDITIONALLY}
+)
 PUBLISHED_DECISIONS = frozenset(
     {S.ADMITTED, S.ADMITTED_CONDITIONALLY, S.WAITLISTED, S.NOT_ADMITTED}
 )
@@ -74,6 +83,9 @@ MOVES: dict[str, Move] = {
     move.action: move
     for move in [
         _move("submit", {S.DRAFT}, S.SUBMITTED),
+        # The fee's bank transfer is declared, not yet matched: only a complete file is studied.
+        _move("submit_awaiting_fee", {S.DRAFT}, S.FEE_AWAITED),
+        _move("receive_fee", {S.FEE_AWAITED}, S.SUBMITTED),
         _move("withdraw", WITHDRAWABLE, S.WITHDRAWN),
         _move("request_documents", {S.SUBMITTED, S.COMPLETE}, S.INCOMPLETE),
         _move("resubmit", {S.INCOMPLETE}, S.SUBMITTED),

@@ -52,6 +52,8 @@ class Application(models.Model):
             ),
         ]
         ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
 
     def __str__(self) -> str:
         return self.reference
@@ -81,6 +83,8 @@ class ApplicationEvent(models.Model):
     class Meta:
         indexes = [models.Index(fields=["application", "at"])]
         ordering = ["at", "id"]
+        verbose_name = _("history event")
+        verbose_name_plural = _("history events")
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from admissions.rules.experience import Duration, stretch_start
+from admissions.people.profile import CandidateProfile
+from admissions.rules.experience import Duration, professional_experience, stretch_start
 from admissions.rules.facts import (
     CandidateFacts,
     CertificateKind,
@@ -43,6 +44,49 @@ class Answers:
     years_in_france: Decimal | None = None
     french_certificate: CertificateKind | None = None
     french_level: LanguageLevel | None = None
+
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def _years(periods: list[WorkPeriod], on: dt.date) -> Decimal:
+    """Years the periods add up to on `on`, rounded down to a tenth as the form asks."""
+    years = professional_experience(periods, on).years
+    return years.quantize(ONE_DECIMAL, rounding="ROUND_DOWN")
+
+
+def initial_from_profile(profile: CandidateProfile, on: dt.date) -> dict[str, object]:
+    """The self-check's answers a signed-in candidate already gave in their profile."""
+    initial: dict[str, object] = {}
+    for name in ("nationality", "residence_country", "permit_kind", "permit_valid_until"):
+        value = getattr(profile, name)
+        if value:
+            initial[name] = value
+    if profile.in_france_since and profile.in_france_since <= on:
+        initial["years_in_france"] = _years([WorkPeriod(profile.in_france_since, on)], on)
+    diplomas = sorted(
+        profile.education.all(), key=lambda d: (d.level, d.status == DiplomaStatus.OBTAINED)
+    )
+    if diplomas:
+        best = diplomas[-1]
+        initial.update(
+            diploma_level=best.level,
+            diploma_kind=best.diploma_kind,
+            diploma_country=best.country,
+            diploma_status=best.status,
+            diploma_year=best.year,
+        )
+    work = [
+        WorkPeriod(start=period.start, end=period.end)
+        for period in profile.work_periods.all()
+        if period.start <= on
+    ]
+    initial["experience_years"] = _years(work, on) if work else Decimal(0)
+    if profile.french_certificate and profile.french_level:
+        initial.update(
+            french_certificate=profile.french_certificate, french_level=profile.french_level
+        )
+    return initial
 
 
 def start_for(duration_years: Decimal, stop: dt.date) -> dt.date:

@@ -31,6 +31,7 @@ CANONICAL_ORDER: tuple[Step, ...] = (
 STEP_OF_STATUS: dict[Status, Step] = {
     S.DRAFT: Step.APPLY,
     S.SUBMITTED: Step.REVIEW,
+    S.FEE_AWAITED: Step.FEE,
     S.INCOMPLETE: Step.REVIEW,
     S.COMPLETE: Step.REVIEW,
     S.ADMISSIBLE: Step.INTERVIEW,
@@ -158,6 +159,7 @@ def step_positions(
 class NextAction(StrEnum):
     COMPLETE_AND_SUBMIT = "complete_and_submit"
     WAIT_FOR_REVIEW = "wait_for_review"
+    WAIT_FOR_FEE = "wait_for_fee"
     REPLACE_DOCUMENTS = "replace_documents"
     WAIT_FOR_INTERVIEW = "wait_for_interview"
     ATTEND_INTERVIEW = "attend_interview"
@@ -171,6 +173,7 @@ class NextAction(StrEnum):
 NEXT_ACTION: dict[Status, NextAction] = {
     S.DRAFT: NextAction.COMPLETE_AND_SUBMIT,
     S.SUBMITTED: NextAction.WAIT_FOR_REVIEW,
+    S.FEE_AWAITED: NextAction.WAIT_FOR_FEE,
     S.INCOMPLETE: NextAction.REPLACE_DOCUMENTS,
     S.COMPLETE: NextAction.WAIT_FOR_REVIEW,
     S.ADMISSIBLE: NextAction.WAIT_FOR_INTERVIEW,
@@ -196,8 +199,13 @@ NEXT_ACTION_TEXT: dict[NextAction, Promise] = {
     NextAction.WAIT_FOR_REVIEW: _(
         "Nothing to do for now: the admissions team is checking your file."
     ),
+    NextAction.WAIT_FOR_FEE: _(
+        "Your file is submitted. It is studied as soon as your transfer of the application fee "
+        "reaches the school and is matched to your file."
+    ),
     NextAction.REPLACE_DOCUMENTS: _(
-        "Some documents were not accepted: replace them, then send your file again."
+        "The admissions office asks for the documents below. Send each one: your file goes "
+        "back to the office as soon as they are all in."
     ),
     NextAction.WAIT_FOR_INTERVIEW: _(
         "Your file is admissible: you will be invited to an interview or presented to the jury."

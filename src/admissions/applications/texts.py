@@ -1,11 +1,14 @@
-"""The texts a candidate types on an application: their limits, and how two are compared.
+"""The texts a candidate types on an application: which, their limits, how two are compared.
 
-The minimum lengths below apply when the rulebook gives none (a `min_text_length` on the
-document requirement that stands for the same text, found by its code: `lettre-motivation`
-or `cover-letter` for the cover letter, `projet-professionnel` or `professional-project`
-for the project). They are meant to
-catch the empty or one-line text, not to grade writing: 600 characters is about ten lines
-of a cover letter, 400 about seven lines of a project.
+A text is asked once. The document requirement that stands for the same text (found by its
+code: `lettre-motivation` or `cover-letter` for the cover letter, `projet-professionnel` or
+`professional-project` for the project) says how: typed in the form when it is `typed`,
+uploaded as a file otherwise, and then the form has no box for it. Without such a
+requirement the form asks for the text.
+
+The minimum lengths below apply when the rulebook gives none (a `min_text_length` on that
+requirement). They are meant to catch the empty or one-line text, not to grade writing:
+600 characters is about ten lines of a cover letter, 400 about seven lines of a project.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+
+from admissions.rules.schema import DocumentRequirement, Rulebook
 
 TEXT_FIELDS = ("cover_letter", "professional_project")
 MAX_TEXT_LENGTH = 20_000
@@ -26,6 +31,30 @@ REQUIREMENT_CODES = {
 NEAR_IDENTICAL_RATIO = 0.9
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def text_requirement(rulebook: Rulebook, field_name: str) -> DocumentRequirement | None:
+    """The rulebook's requirement that stands for a text of the form, if any."""
+    codes = REQUIREMENT_CODES[field_name]
+    return next((r for r in rulebook.documents.requirements if r.code in codes), None)
+
+
+def asked_texts(rulebook: Rulebook) -> tuple[str, ...]:
+    """The texts the application form asks for: a text sent as a file is not asked again."""
+    asked = []
+    for name in TEXT_FIELDS:
+        requirement = text_requirement(rulebook, name)
+        if requirement is None or requirement.typed:
+            asked.append(name)
+    return tuple(asked)
+
+
+def min_length(rulebook: Rulebook, field_name: str) -> int:
+    """The rulebook's minimum for a typed text, else the documented default."""
+    requirement = text_requirement(rulebook, field_name)
+    if requirement is not None and requirement.min_text_length:
+        return requirement.min_text_length
+    return DEFAULT_MIN_LENGTH[field_name]
 
 
 def normalise(text: str) -> str:

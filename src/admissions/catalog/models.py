@@ -70,6 +70,8 @@ class Site(models.Model):
             models.UniqueConstraint(fields=["institution", "slug"], name="site_unique_slug")
         ]
         ordering = ["name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
 
     def __str__(self) -> str:
         return self.name
@@ -93,6 +95,8 @@ class Programme(BilingualName):
             models.UniqueConstraint(fields=["institution", "slug"], name="programme_unique_slug")
         ]
         ordering = ["institution__name", "name_fr"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
 
     def __str__(self) -> str:
         return self.name
@@ -124,6 +128,8 @@ class Campaign(BilingualName):
         ]
         indexes = [models.Index(fields=["opens_on", "closes_on"])]
         ordering = ["-opens_on"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
 
     def __str__(self) -> str:
         return f"{self.institution.short_name} {self.name}"
@@ -160,9 +166,38 @@ class JurySession(BilingualName):
             models.UniqueConstraint(fields=["campaign", "slug"], name="jury_session_unique_slug")
         ]
         ordering = ["month", "date"]
+        verbose_name = _("jury session")
+        verbose_name_plural = _("jury sessions")
 
     def __str__(self) -> str:
         return self.name
 
     def as_dict(self) -> dict[str, Any]:
         return {"slug": self.slug, "month": self.month, "date": self.date}
+
+
+class ConfirmedValue(models.Model):
+    """An administrator confirmed a value the rulebook marks `to_confirm`, as it then was.
+
+    The confirmation holds for that value only: a rulebook loaded later with another value
+    asks for it again. Rows are never changed; each confirmation is a new one.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="confirmed_values"
+    )
+    key = models.CharField(max_length=200)  # the rulebook's key path
+    value = models.JSONField()  # the values at that path when confirmed
+    confirmed_by = models.ForeignKey(
+        "people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "key"])]
+        ordering = ["confirmed_at", "id"]
+        verbose_name = _("confirmed value")
+        verbose_name_plural = _("confirmed values")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.key}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from admissions.applications.history import record_event
-from admissions.applications.lifecycle import TERMINAL, Status
+from admissions.applications.lifecycle import REGISTERING, TERMINAL, Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.people.models import User
 
@@ -40,6 +40,16 @@ def is_draft(application: Application) -> bool:
 def is_sent_back(application: Application) -> bool:
     """Documents were asked again: the candidate replaces what staff did not accept."""
     return application.status == Status.INCOMPLETE
+
+
+def is_registering(application: Application) -> bool:
+    """Admitted (confirmed or not): the pieces asked for registration may be sent."""
+    return application.status in REGISTERING
+
+
+def is_awaiting_fee(application: Application) -> bool:
+    """Submitted on a declared transfer: documents are judged once the fee is in."""
+    return application.status == Status.FEE_AWAITED
 
 
 def is_closed(application: Application) -> bool:

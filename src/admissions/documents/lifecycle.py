@@ -22,16 +22,20 @@ class DocumentState(models.TextChoices):
     REFUSED_ON_ARRIVAL = "refused_on_arrival", _("Refused on arrival")
     ACCEPTED_BY_STAFF = "accepted_by_staff", _("Accepted by the admissions office")
     REJECTED_BY_STAFF = "rejected_by_staff", _("Rejected by the admissions office: to replace")
+    # Asked by the admissions office after submission, the file never having had a copy.
+    REQUESTED_BY_STAFF = "requested_by_staff", _("Asked by the admissions office: to send")
 
 
 D = DocumentState
 ANY = frozenset(DocumentState)
 # States in which the document holds no file that passed the checks.
-WITHOUT_FILE = frozenset({D.MISSING, D.CHECKING, D.REFUSED_ON_ARRIVAL})
+WITHOUT_FILE = frozenset({D.MISSING, D.CHECKING, D.REFUSED_ON_ARRIVAL, D.REQUESTED_BY_STAFF})
 # States that count towards a complete file.
 SATISFIED = frozenset({D.ACCEPTED_ON_ARRIVAL, D.ACCEPTED_BY_STAFF})
 # States in which staff may judge the file the document holds (and change their mind).
 REVIEWABLE = frozenset({D.ACCEPTED_ON_ARRIVAL, D.ACCEPTED_BY_STAFF, D.REJECTED_BY_STAFF})
+# States in which the admissions office waits for the candidate to send a new file.
+ASKED_BY_STAFF = frozenset({D.REJECTED_BY_STAFF, D.REQUESTED_BY_STAFF})
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,12 @@ MOVES: dict[str, Move] = {
         Move("scan_deferred", WITHOUT_FILE, D.CHECKING),
         Move("accepted_by_staff", REVIEWABLE - {D.ACCEPTED_BY_STAFF}, D.ACCEPTED_BY_STAFF),
         Move("rejected_by_staff", REVIEWABLE - {D.REJECTED_BY_STAFF}, D.REJECTED_BY_STAFF),
+        # A piece the file never had a good copy of, asked for after submission.
+        Move(
+            "requested_by_staff",
+            frozenset({D.MISSING, D.REFUSED_ON_ARRIVAL}),
+            D.REQUESTED_BY_STAFF,
+        ),
     ]
 }
 

@@ -53,6 +53,8 @@ class Document(models.Model):
     # Why staff rejected the file, in their words, shown to the candidate.
     staff_reason = models.TextField(_("reason"), blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # A number the rulebook asks with the file (`number_label`: the CVEC attestation's).
+    number = models.CharField(_("number"), max_length=40, blank=True)
     foreign_language = models.BooleanField(_("in a foreign language"), default=False)
     current_version = models.ForeignKey(
         "DocumentVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import IO, Any
@@ -36,20 +37,21 @@ from admissions.documents.intake import (
     measure,
     sha256_of,
 )
-from admissions.documents.lifecycle import DocumentState, can_move, target_of
+from admissions.documents.lifecycle import ASKED_BY_STAFF, DocumentState, can_move, target_of
 from admissions.documents.models import Document, DocumentVersion, QuarantinedFile, ScanStatus
 from admissions.documents.refusals import Refusal, RefusalCode, render
+from admissions.documents.signals import document_changed
 from admissions.documents.sniffing import CONTENT_TYPES, EXTENSIONS
 from admissions.notify.staff_emails import send_infected_upload
 from admissions.people.models import User
 from admissions.rules.schema import DocumentRequirement, Text
-from admissions.rules.vocabulary import TranslationPolicy
+from admissions.rules.vocabulary import FeeDue, TranslationPolicy
 
 logger = logging.getLogger(__name__)
 
 # States in which a candidate may still replace a document of a file sent back to them.
 REPLACEABLE_WHEN_INCOMPLETE = frozenset(
-    {DocumentState.MISSING, DocumentState.REFUSED_ON_ARRIVAL, DocumentState.REJECTED_BY_STAFF}
+    {DocumentState.MISSING, DocumentState.REFUSED_ON_ARRIVAL, *ASKED_BY_STAFF}
 )
 SCAN_STATUSES = {
     ScanOutcome.CLEAN: ScanStatus.CLEAN,
@@ -129,6 +131,9 @@ def check_may_upload(
     state = document.state_enum if document is not None else DocumentState.MISSING
     if history.is_sent_back(application) and state in REPLACEABLE_WHEN_INCOMPLETE:
         return
+    # What registration asks (the CVEC attestation) is sent once admitted.
+    if requirement.due != FeeDue.APPLICATION and history.is_registering(application):
+        return
     raise DocumentLockedError(
         _("Your application was sent: this document can no longer be changed."),
         details={"status": application.status},
@@ -149,6 +154,26 @@ def check_validity(
             render(RefusalCode.EXPIRED, {"date": valid_until.isoformat()}),
             details={"field": "valid_until"},
         )
+
+
+NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{2,38}[A-Za-z0-9]$")
+
+
+def check_number(requirement: DocumentRequirement, number: str) -> str:
+    """The number typed with the file, when the rulebook asks one (the CVEC attestation's)."""
+    if requirement.number_label is None:
+        return ""
+    number = " ".join(number.split())
+    if not number:
+        raise InvalidDocumentInputError(
+            _("Give the number written on the document."), details={"field": "number"}
+        )
+    if not NUMBER.match(number):
+        raise InvalidDocumentInputError(
+            _("This number is not valid: type it as written on the document (letters, digits)."),
+            details={"field": "number"},
+        )
+    return number
 
 
 # Slots --------------------------------------------------------------------------------
@@ -218,6 +243,9 @@ def document_event(
             **details,
         },
     )
+    document_changed.send(
+        sender=Document, application=application, document=document, action=action, by=by
+    )
 
 
 # Uploading ----------------------------------------------------------------------------
@@ -234,6 +262,7 @@ def upload_document(
     valid_until: dt.date | None = None,
     foreign_language: bool | None = None,
     today: dt.date | None = None,
+    number: str = "",
 ) -> UploadResult:
     """Check a file and, if it passes, make it the document's new version.
 
@@ -251,6 +280,7 @@ def upload_document(
     )
     if not translation:
         check_validity(requirement, valid_until, today or timezone.localdate())
+        number = check_number(requirement, number)
     name = clean_filename(filename)
     size = measure(stream)
     if size == 0 or size > requirement.max_bytes:
@@ -295,6 +325,7 @@ def upload_document(
         by=by,
         valid_until=None if translation else valid_until,
         foreign_language=None if translation else foreign_language,
+        number=None if translation else number,
     )
 
 
@@ -309,6 +340,7 @@ def _commit_version(
     by: User,
     valid_until: dt.date | None,
     foreign_language: bool | None,
+    number: str | None = None,
 ) -> UploadResult:
     written: list[str] = []
     try:
@@ -318,6 +350,8 @@ def _commit_version(
             check_may_upload(by, locked, requirement, document)
             if foreign_language is not None:
                 document.foreign_language = foreign_language
+            if number is not None and requirement.number_label is not None:
+                document.number = number
             version = add_version(
                 locked,
                 document,

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from admissions.applications.eligibility import assess
+from admissions.applications.lifecycle import REGISTERING
 from admissions.applications.models import Application
 from admissions.documents.lifecycle import SATISFIED, DocumentState
 from admissions.documents.models import Document
@@ -22,6 +23,7 @@ from admissions.rules.checklist import (
     ChecklistError,
     ChecklistItem,
     document_checklist,
+    for_stage,
     item_for,
 )
 from admissions.rules.deadlines import paris_date
@@ -91,12 +93,14 @@ def application_checklist(application: Application) -> list[ChecklistItem]:
 
     When the candidate's facts cannot be judged yet (a profile still incomplete), only the
     documents everyone gives are listed; the submission checks report the profile itself.
+    Pieces due after admission (the CVEC attestation) are listed once the file is admitted.
     """
     rulebook = application.campaign.rules
+    admitted = application.status in REGISTERING
     assessment = assess(application)
     if assessment.facts is not None and assessment.result is not None:
         try:
-            return document_checklist(
+            items = document_checklist(
                 rulebook,
                 application.programme.slug,
                 Track(application.track),
@@ -106,11 +110,16 @@ def application_checklist(application: Application) -> list[ChecklistItem]:
             )
         except ChecklistError:
             pass
-    return [
-        item_for(requirement, None, explained=False)
-        for requirement in rulebook.documents.requirements
-        if requirement.condition == DocumentCondition.ALWAYS
-    ]
+        else:
+            return for_stage(items, admitted=admitted)
+    return for_stage(
+        [
+            item_for(requirement, None, explained=False)
+            for requirement in rulebook.documents.requirements
+            if requirement.condition == DocumentCondition.ALWAYS and not requirement.typed
+        ],
+        admitted=admitted,
+    )
 
 
 def missing_requirements(
@@ -119,7 +128,8 @@ def missing_requirements(
     """Codes of the checklist items not yet answered by an accepted file (and translation).
 
     A document refused on arrival, still being checked or rejected by staff counts as
-    missing; so does one whose translation was asked and is not in.
+    missing; so does one whose translation was asked and is not in. Every item given counts,
+    optional ones included: callers pass the items they require.
     """
     items = application_checklist(application) if checklist_items is None else checklist_items
     return [row.code for row in checklist_with_states(application, items) if not row.satisfied]

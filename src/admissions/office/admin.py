@@ -17,6 +17,11 @@ from admissions.core.errors import DomainError
 from admissions.people.permissions import programme_filter
 from admissions.workflow.fees import mark_fee_paid
 
+# The admin speaks of the platform, in the reader's language, not of Django.
+admin.site.site_header = _("Admissions administration")
+admin.site.site_title = _("Admissions administration")
+admin.site.index_title = _("Platform administration")
+
 
 class ApplicationEventInline(admin.TabularInline[ApplicationEvent, Application]):
     model = ApplicationEvent

@@ -17,6 +17,22 @@ class RejectForm(forms.Form):
     )
 
 
+class AskForm(forms.Form):
+    """An officer asks the candidate for a piece the file has no copy of."""
+
+    requirement = forms.ChoiceField(label=_("Document"))
+    reason = forms.CharField(
+        label=_("Why is it asked for?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The candidate reads this on the status page of the file."),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = choices  # type: ignore[attr-defined]
+
+
 class NewFileForm(forms.Form):
     """Staff open a file for a candidate from a ZIP; the choices come from the open campaigns."""
 

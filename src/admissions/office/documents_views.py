@@ -14,7 +14,7 @@ from admissions.applications.models import Application
 from admissions.core.errors import DomainError
 from admissions.documents import access, review, services
 from admissions.documents.models import Document
-from admissions.office.documents_forms import RejectForm
+from admissions.office.documents_forms import AskForm, RejectForm
 from admissions.people.models import User
 
 
@@ -54,4 +54,24 @@ def review_document(request: HttpRequest, reference: str, code: str) -> HttpResp
             messages.success(request, _("The document is rejected; the candidate will see why."))
     except DomainError as error:
         messages.error(request, str(error.message))
+    return _back(application, code)
+
+
+@login_required
+@require_POST
+def ask_document(request: HttpRequest, reference: str) -> HttpResponse:
+    """An officer asks for a piece after submission; the file goes back to the candidate."""
+    user = _user(request)
+    application = access.officer_application(user, reference)
+    form = AskForm(request.POST, choices=review.askable(application))
+    if not form.is_valid():
+        messages.error(request, _("Choose the document and say why it is asked for."))
+        return redirect(reverse("documents:list", args=[application.reference]) + "#ask")
+    code = form.cleaned_data["requirement"]
+    try:
+        review.request_document(application, code, by=user, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect(reverse("documents:list", args=[application.reference]) + "#ask")
+    messages.success(request, _("The document is asked for; the candidate will see why."))
     return _back(application, code)

@@ -1,10 +1,12 @@
 from django.urls import include, path
 
-from admissions.office import email_templates_views, files_views, outbox_views, views
+from admissions.office import confirm_views, email_templates_views, files_views, outbox_views, views
 
 app_name = "office"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("rules-to-confirm/", confirm_views.values_page, name="to_confirm"),
+    path("rules-to-confirm/<int:pk>/confirm/", confirm_views.confirm, name="confirm_value"),
     path("finance/", include("admissions.office.finance.urls")),
     path("files/<str:reference>/", files_views.file_page, name="file"),
     path("files/<str:reference>/messages/", files_views.file_messages, name="file_messages"),

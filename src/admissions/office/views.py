@@ -11,6 +11,7 @@ from django.shortcuts import render
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.notify.overrides import editable_institutions
+from admissions.office.confirm_views import campaign_values
 from admissions.people.models import Role, StaffRole, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role
 from admissions.workflow.messages import unread_for_staff
@@ -40,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         Application.objects.filter(programme_id__in=allowed_programme_ids(user, FILE_ROLES))
         .exclude(status=Status.DRAFT)
         # Not the campaign: each carries its whole rulebook, which this list never shows.
-        .select_related("candidate", "programme")
+        .select_related("candidate", "candidate__profile", "programme")
         .order_by("-submitted_at", "-pk")
     )
     page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -56,5 +57,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": sorted(Role(role).label for role in roles),
         "unread": sum(unread_for_staff(user).values()),
         "emails_admin": editable_institutions(user).exists(),
+        "to_confirm": sum(group.pending for group in campaign_values(user)),
     }
     return render(request, "office/home.html", context)

@@ -5,11 +5,13 @@ from typing import Any
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentsConfig(AppConfig):
     name = "admissions.payments"
     label = "payments"
+    verbose_name = _("Payments")
 
     def ready(self) -> None:
         checks.register(check_card_provider, "payments")

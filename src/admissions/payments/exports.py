@@ -78,7 +78,10 @@ class LedgerExport(Exporter):
 
     def __init__(self, entries: QuerySet[LedgerEntry]) -> None:
         self.entries = entries.select_related(
-            "application__campaign", "application__programme", "application__candidate"
+            "application__campaign",
+            "application__programme",
+            "application__candidate",
+            "application__candidate__profile",
         ).order_by("created_at", "id")
 
     def headers(self) -> list[str]:
@@ -108,7 +111,7 @@ class LedgerExport(Exporter):
             yield [
                 timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
                 application.reference,
-                candidate.get_full_name() or candidate.email,
+                candidate.display_name,
                 application.programme.name,
                 application.campaign.name,
                 str(kinds.get(entry.kind, entry.kind)),
@@ -150,7 +153,7 @@ class BalancesExport(Exporter):
             candidate = application.candidate
             yield [
                 application.reference,
-                candidate.get_full_name() or candidate.email,
+                candidate.display_name,
                 application.programme.name,
                 application.get_status_display(),
                 from_cents(application.charged or 0),

@@ -18,10 +18,25 @@ from admissions.payments import history
 from admissions.payments.models import DocumentKind, EntryKind, FinanceDocument, LedgerEntry
 from admissions.payments.pdf import render_pdf
 from admissions.people.models import User
+from admissions.rules.fees import Payer, payer_of
+from admissions.rules.schema import Rulebook
+from admissions.rules.vocabulary import ChargeKind
 
 
 def counter_key(institution_id: int, kind: DocumentKind) -> str:
     return f"payments:{kind.value}:{institution_id}"
+
+
+def _funder(rules: Rulebook, application: Application, entry: LedgerEntry) -> dict[str, str] | None:
+    """The funder a charge is billed to (an OPCO, the employer, a region), if not the candidate."""
+    try:
+        payer = payer_of(rules, application.financing_mode, ChargeKind(entry.charge_kind))
+        mode = rules.financing_mode(application.financing_mode)
+    except (KeyError, ValueError):
+        return None
+    if payer != Payer.FUNDER or mode.funder is None:
+        return None
+    return {"fr": mode.funder.fr, "en": mode.funder.en}
 
 
 def _content(entry: LedgerEntry, application: Application) -> dict[str, Any]:
@@ -37,9 +52,11 @@ def _content(entry: LedgerEntry, application: Application) -> dict[str, Any]:
             "address": bank.holder_address if bank else "",
         },
         "candidate": {
-            "name": candidate.get_full_name() or candidate.email,
+            "name": candidate.display_name,
             "email": candidate.email,
         },
+        # Set when the charge is the funder's share: the invoice is addressed to the funder.
+        "funder": _funder(rules, application, entry),
         "application": application.reference,
         "programme": {"fr": programme.name_fr, "en": programme.name_en},
         "campaign": {"fr": campaign.name_fr, "en": campaign.name_en},

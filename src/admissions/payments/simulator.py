@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from admissions.catalog.confirmations import indicative_tuition
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import ValidationFailed
 from admissions.rules import fees
@@ -39,15 +40,21 @@ class Simulation:
     programme: Programme
     rules: Rulebook
     estimate: CostEstimate
+    # The tuition comes from values the school has not confirmed: amounts are indicative.
+    indicative: bool = False
 
 
-def rules_for(programme: Programme) -> Rulebook:
-    """The rules of the programme's latest campaign, else its institution's current ones."""
-    campaign = (
+def _campaign_of(programme: Programme) -> Campaign | None:
+    return (
         Campaign.objects.filter(institution_id=programme.institution_id)
         .order_by("-opens_on")
         .first()
     )
+
+
+def rules_for(programme: Programme) -> Rulebook:
+    """The rules of the programme's latest campaign, else its institution's current ones."""
+    campaign = _campaign_of(programme)
     return campaign.rules if campaign is not None else programme.institution.rules
 
 
@@ -69,4 +76,10 @@ def simulate(programme: Programme, *, financing_mode: str, track: str) -> Simula
         raise ValidationFailed(
             str(message), code=error.code.value, details=[{"field": field, "message": str(message)}]
         ) from None
-    return Simulation(programme=programme, rules=rules, estimate=estimate)
+    campaign = _campaign_of(programme)
+    return Simulation(
+        programme=programme,
+        rules=rules,
+        estimate=estimate,
+        indicative=campaign is not None and indicative_tuition(campaign, programme.slug),
+    )

@@ -7,10 +7,12 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from admissions.core.clientaddress import client_address
 from admissions.people.models import User
+from admissions.people.permissions import is_staff_member
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -25,3 +27,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def get_client_ip(self, request: HttpRequest) -> str:
         # Rate limits count per client: behind the reverse proxy, the one it reports.
         return client_address(request) or super().get_client_ip(request)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # Staff land on their back office, not on a candidate's dashboard; a page asked for
+        # before logging in (?next=) still wins, as allauth reads it first.
+        user = request.user
+        if isinstance(user, User) and is_staff_member(user):
+            return reverse("office:home")
+        url: str = super().get_login_redirect_url(request)
+        return url

@@ -191,6 +191,7 @@ class ResidenceForm(ProfileForm):
             "permit_kind",
             "permit_valid_until",
             "in_france_since",
+            "france_travail_registered",
         ]
         widgets = {
             "permit_kind": forms.RadioSelect,
@@ -200,6 +201,10 @@ class ResidenceForm(ProfileForm):
         help_texts = {
             "permit_kind": _("Only if you are not a national of the European Union."),
             "in_france_since": _("The date you arrived in France to live there, if you do."),
+            "france_travail_registered": _(
+                "France Travail was formerly Pôle Emploi. Some funding, such as a place paid "
+                "by the Hauts-de-France region, is open only to registered job seekers."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -266,6 +271,14 @@ class ResidenceForm(ProfileForm):
                 forms.ValidationError(
                     _("Your permit cannot end before the date you arrived in France."),
                     code="inconsistent",
+                ),
+            )
+        if data.get("france_travail_registered") and residence and not is_france(residence):
+            self.add_error(
+                "france_travail_registered",
+                forms.ValidationError(
+                    _("France Travail registers people who live in France."),
+                    code="not_in_france",
                 ),
             )
         if since is not None and residence and not is_france(residence):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,22 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name to print: the candidate's profile's, else the account's, else the address.
+
+        Lists select `profile` with the user, so that naming many costs no query each.
+        """
+        try:
+            profile = self.profile
+        except ObjectDoesNotExist:
+            profile = None
+        if profile is not None:
+            name = f"{profile.given_names} {profile.family_name}".strip()
+            if name:
+                return name
         return self.get_full_name() or self.email
 
 

@@ -55,6 +55,10 @@ class CandidateProfile(models.Model):
     )
     permit_valid_until = models.DateField(_("permit valid until"), null=True, blank=True)
     in_france_since = models.DateField(_("living in France since"), null=True, blank=True)
+    # Some funding (a place paid by a region) is open only to registered job seekers.
+    france_travail_registered = models.BooleanField(
+        _("registered with France Travail as a job seeker"), default=False
+    )
     french_certificate = models.CharField(
         _("French certificate"), max_length=4, choices=FrenchCertificate.choices, blank=True
     )

@@ -24,6 +24,7 @@ from admissions.applications import choices, queries
 from admissions.applications.eligibility import explanation_for
 from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, WITHDRAWABLE, Status
 from admissions.applications.models import Application
+from admissions.applications.texts import asked_texts
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import DomainError, NotAllowed
 from admissions.payments import ledger
@@ -32,7 +33,8 @@ from admissions.portal import autosave, file_links
 from admissions.portal.forms_applications import ChoicesForm, DraftForm, FeePaidForm, WithdrawForm
 from admissions.portal.forms_confirmation import DeclineForm
 from admissions.rules.deadlines import PARIS
-from admissions.workflow import checks, confirmation, drafts, fees, submission
+from admissions.rules.vocabulary import ChargeKind
+from admissions.workflow import checks, confirmation, declared_transfers, drafts, fees, submission
 from admissions.workflow.status import status_summary
 
 
@@ -125,17 +127,43 @@ def application_start(request: HttpRequest, campaign_id: int, programme_id: int)
             "programme": programme,
             "existing": existing,
             "closed": not campaign.is_open(),
+            "obtained_only": _diploma_must_be_obtained(campaign, programme),
+            "funding_conditions": [
+                (
+                    mode.label.get(get_language() or "fr"),
+                    mode.conditions.get(get_language() or "fr"),
+                )
+                for mode in campaign.rules.financing_modes
+                if mode.conditions is not None
+            ],
         },
         status=status,
     )
 
 
+def _diploma_must_be_obtained(campaign: Campaign, programme: Programme) -> bool:
+    """No entry route of the programme counts a diploma still in progress (IMT-BS)."""
+    routes = campaign.rules.routes_for(programme.slug)
+    return bool(routes) and not any(route.requires.in_progress_allowed for route in routes)
+
+
 def _fee_context(application: Application) -> dict[str, Any]:
     rules = application.campaign.rules
+    status = ledger.fee_status(application.pk)
+    declaration = declared_transfers.declaration(application)
     return {
-        "fee_status": ledger.fee_status(application.pk),
+        "fee_status": status,
         "fee_cents": drafts.application_fee_cents(application.campaign),
         "fee_methods": [str(m) for m in rules.fees.application.methods],
+        "fee_reference": ledger.line_of(
+            application.pk, ChargeKind.APPLICATION_FEE, None
+        ).creditor_reference,
+        "declaration": declaration,
+        "declarable": declaration is None
+        and status == ledger.FeeStatus.DUE
+        and application.status == Status.DRAFT
+        and declared_transfers.allowed_days(application) is not None,
+        "contact_email": rules.institution.contact_email,
     }
 
 
@@ -165,6 +193,8 @@ def _page_context(application: Application, form: DraftForm | None) -> dict[str,
         ),
         "report": report,
         "problems": problems,
+        "texts": asked_texts(application.campaign.rules),
+        "mistakes": application.campaign.rules.common_mistakes,
         **_fee_context(application),
     }
 
@@ -202,7 +232,8 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
         context["unsaved"] = [
             (form.fields[name].label, request.POST[name])
             for name in ("cover_letter", "professional_project")
-            if request.POST.get(name, "").strip()
+            if name in form.fields
+            and request.POST.get(name, "").strip()
             and request.POST[name] != getattr(application, name)
         ]
         return render(request, "portal/applications/detail.html", context, status=409)
@@ -300,6 +331,27 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
             **_fee_context(application),
         },
     )
+
+
+@login_required
+@require_POST
+def application_declare_transfer(request: HttpRequest, reference: str) -> HttpResponse:
+    """The candidate says the fee's transfer is made, and may then submit."""
+    user = _user(request)
+    application = queries.own_application(user, reference)
+    try:
+        declared_transfers.declare_transfer(application, by=user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Your transfer is noted. You can submit your application now: it is studied "
+                "once the transfer reaches the school."
+            ),
+        )
+    return redirect(reverse("portal:application", args=[application.reference]) + "#check")
 
 
 @login_required

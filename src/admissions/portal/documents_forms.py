@@ -27,6 +27,11 @@ class UploadForm(forms.Form):
         widget=DateInput(),
         help_text=_("The last day of validity written on the document."),
     )
+    number = forms.CharField(
+        label=_("Number"),
+        max_length=40,
+        help_text=_("As printed on the document."),
+    )
     foreign_language = forms.BooleanField(
         label=_("This document is not written in French or English"),
         required=False,
@@ -46,9 +51,14 @@ class UploadForm(forms.Form):
         translation_policy: TranslationPolicy | None = None,
         foreign_language: bool = False,
         file_label: str = "",
+        number_label: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if number_label:
+            self.fields["number"].label = number_label
+        else:
+            del self.fields["number"]
         if file_label:
             self.fields["file"].label = file_label
         widget = self.fields["file"].widget

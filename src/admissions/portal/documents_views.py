@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from admissions.applications.models import Application
 from admissions.core.errors import DomainError
-from admissions.documents import access, history, services
+from admissions.documents import access, history, review, services
 from admissions.documents.bundle import bundle_file, bundle_filename
 from admissions.documents.errors import UnknownRequirementError
 from admissions.documents.lifecycle import SATISFIED, DocumentState
@@ -48,6 +48,7 @@ from admissions.documents.uploadlimit import (
 from admissions.documents.zipimport import import_zip
 from admissions.people.models import User
 from admissions.portal.documents_forms import ImportForm, UploadForm
+from admissions.portal.programmes import form_link
 from admissions.rules.schema import DocumentRequirement
 
 
@@ -99,6 +100,10 @@ class Card:
     can_delete: bool = False
     can_review: bool = False
     can_mark_language: bool = False
+    optional: bool = False
+    form_link: str = ""  # the school's form to fill in, when it provides one
+    form_external: bool = False
+    number_label: str = ""  # a number typed with the file (CVEC attestation)
 
     @property
     def code(self) -> str:
@@ -117,7 +122,11 @@ class Card:
 def _badge(state: DocumentState) -> str:
     if state in SATISFIED:
         return "success"
-    if state in (DocumentState.REFUSED_ON_ARRIVAL, DocumentState.REJECTED_BY_STAFF):
+    if state in (
+        DocumentState.REFUSED_ON_ARRIVAL,
+        DocumentState.REJECTED_BY_STAFF,
+        DocumentState.REQUESTED_BY_STAFF,
+    ):
         return "danger"
     return "warning"
 
@@ -152,6 +161,11 @@ def _card(
     )
     if requirement is None:
         return card
+    card.optional = requirement.optional
+    card.form_link = form_link(application.programme.institution.slug, requirement)
+    card.form_external = bool(requirement.form_url)
+    if requirement.number_label is not None:
+        card.number_label = requirement.number_label.get(language)
     policy = services.translation_policy(application)
     if _may_upload(user, application, requirement, row.document):
         card.form = UploadForm(
@@ -162,6 +176,7 @@ def _card(
             if services.asks_translation(application, requirement)
             else None,
             foreign_language=bool(row.document and row.document.foreign_language),
+            number_label=card.number_label,
             auto_id=f"id_{row.code}_%s",
         )
     if row.translation is not None and _may_upload(user, application, requirement, row.translation):
@@ -226,6 +241,14 @@ def document_list(request: HttpRequest, reference: str) -> HttpResponse:
         "cards": cards,
         "staff": staff,
         "can_import": _may_import(user, application),
+        # An officer may ask for a piece the file has no copy of, once it is sent.
+        "ask_choices": review.askable(application)
+        if staff
+        and access.is_officer_on(user, application)
+        and not history.is_draft(application)
+        and not history.is_closed(application)
+        and not history.is_awaiting_fee(application)
+        else [],
         "single_zip": rulebook.documents.bundle == "single_zip",
         "quarantined": QuarantinedFile.objects.filter(application=application).count()
         if staff
@@ -282,6 +305,9 @@ def _receive(
         request.FILES,
         formats=[str(f) for f in requirement.formats],
         needs_validity_date=requirement.needs_validity_date and not translation,
+        number_label=str(requirement.number_label.get(_language(request)))
+        if requirement.number_label is not None and not translation
+        else "",
         translation_policy=None
         if translation or not services.asks_translation(application, requirement)
         else services.translation_policy(application),
@@ -304,6 +330,7 @@ def _receive(
             foreign_language=form.cleaned_data.get("foreign_language")
             if "foreign_language" in form.fields
             else None,
+            number=form.cleaned_data.get("number", ""),
         )
     except DomainError as error:
         messages.error(request, str(error.message))

@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions.applications.choices import financing_modes_for, programmes_of, tracks_of
 from admissions.applications.self_check import MAX_YEARS, Answers
-from admissions.applications.texts import MAX_TEXT_LENGTH
+from admissions.applications.texts import (
+    MAX_TEXT_LENGTH,
+    TEXT_FIELDS,
+    asked_texts,
+    counted_length,
+    min_length,
+)
 from admissions.catalog.models import Campaign, Programme
 from admissions.people.forms import EARLIEST_YEAR, CountryField, DateInput, check_diploma_year
 from admissions.people.profile import (
@@ -27,6 +33,7 @@ from admissions.people.profile import (
 )
 from admissions.people.profile import FrenchCertificate as FrenchCertificateChoice
 from admissions.portal.labels import TRACK_LABELS
+from admissions.portal.widgets import TaggedRadioSelect
 from admissions.rules.countries import is_france
 from admissions.rules.facts import MAX_LEVEL, CertificateKind, DiplomaStatus, LanguageLevel
 from admissions.rules.schema import FinancingMode
@@ -56,7 +63,7 @@ class ChoicesForm(forms.Form):
     track = forms.ChoiceField(label=_("Track"), widget=forms.RadioSelect)
     financing_mode = forms.ChoiceField(
         label=_("Financing mode"),
-        widget=forms.RadioSelect,
+        widget=TaggedRadioSelect,
         help_text=_("How your tuition will be paid."),
     )
 
@@ -66,13 +73,26 @@ class ChoicesForm(forms.Form):
         self.programme = programme
         tracks = [str(t) for t in tracks_of(campaign, programme)]
         self.choice_field("track").choices = [(t, track_label(t)) for t in tracks]
-        self.choice_field("financing_mode").choices = [
-            (mode.code, financing_choice_label(mode, tracks))
+        modes = [
+            mode
             for mode in campaign.rules.financing_modes
             if not mode.tracks or any(t in tracks for t in mode.tracks)
         ]
+        self.choice_field("financing_mode").choices = [
+            (mode.code, financing_choice_label(mode, tracks)) for mode in modes
+        ]
+        widget = self.fields["financing_mode"].widget
+        assert isinstance(widget, TaggedRadioSelect)
+        # The page's script shows only the modes open to the track chosen.
+        widget.option_attrs = {
+            mode.code: {"data-tracks": " ".join(str(t) for t in (mode.tracks or tracks))}
+            for mode in modes
+        }
         if len(tracks) == 1:
             self.fields["track"].initial = tracks[0]
+            open_to_track = financing_modes_for(campaign, tracks[0])
+            if open_to_track and not self.initial.get("financing_mode"):
+                self.fields["financing_mode"].initial = open_to_track[0].code
         self.fields["track"].error_messages["invalid_choice"] = _(
             "This programme does not offer this track: choose one from the list."
         )
@@ -129,16 +149,39 @@ class DraftForm(ChoicesForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("cover_letter", "professional_project"):
-            self.fields[name].error_messages["max_length"] = _(
+        rules = self.campaign.rules
+        # A text the rulebook asks as a file (the cover letter in a PDF) is not asked twice.
+        self.texts = asked_texts(rules)
+        self.limits: dict[str, tuple[int, int]] = {}
+        for name in TEXT_FIELDS:
+            if name not in self.texts:
+                del self.fields[name]
+                continue
+            field = self.fields[name]
+            field.error_messages["max_length"] = _(
                 "This text is too long: at most %(limit_value)d characters (it has %(show_value)d)."
             )
+            minimum = min_length(rules, name)
+            typed = str(self.initial.get(name) or "")
+            # Read by the character count and its script; the check before submission
+            # enforces the minimum with or without it.
+            field.widget.attrs.update(
+                {
+                    "data-min-length": str(minimum),
+                    "aria-describedby": f"id_{name}_helptext id_{name}_count",
+                }
+            )
+            self.limits[name] = (minimum, counted_length(typed))
+
+    def text_fields(self) -> list[tuple[forms.BoundField, int, int]]:
+        """Each text asked, with its minimum length and the length of what is typed."""
+        return [(self[name], *self.limits[name]) for name in self.texts]
 
     def valid_changes(self) -> dict[str, str]:
         """The fields that validated, to save even when others did not."""
         self.is_valid()
         changes: dict[str, str] = {}
-        for name in ("cover_letter", "professional_project"):
+        for name in self.texts:
             if name not in self.errors and name in self.cleaned_data:
                 changes[name] = self.cleaned_data[name]
         if "track" not in self.errors and "financing_mode" not in self.errors:
@@ -187,7 +230,7 @@ class SelfCheckForm(forms.Form):
     offer = forms.ChoiceField(label=_("Programme"))
     track = forms.ChoiceField(
         label=_("Track"),
-        widget=forms.RadioSelect,
+        widget=TaggedRadioSelect,
         choices=[(str(t), TRACK_LABELS[t]) for t in Track],
     )
     nationality = CountryField(label=_("Nationality"))
@@ -262,6 +305,35 @@ class SelfCheckForm(forms.Form):
             ("", _("Choose a programme")),
             *open_offer_choices(campaigns),
         ]
+        # The tracks each programme offers: only those are offered for the one chosen.
+        self.offer_tracks: dict[str, list[str]] = {}
+        self.obtained_only: list[str] = []  # programmes that take no diploma in progress
+        for campaign in campaigns:
+            for programme in programmes_of(campaign):
+                value = f"{campaign.pk}:{programme.pk}"
+                self.offer_tracks[value] = [str(t) for t in tracks_of(campaign, programme)]
+                routes = campaign.rules.routes_for(programme.slug)
+                if routes and not any(r.requires.in_progress_allowed for r in routes):
+                    self.obtained_only.append(value)
+        chosen = (self.data.get("offer") if self.is_bound else self.initial.get("offer")) or ""
+        self.chosen_offer = str(chosen) if str(chosen) in self.offer_tracks else ""
+        track = self.choice_field("track")
+        track.error_messages["invalid_choice"] = _(
+            "This programme does not offer this track: choose one from the list."
+        )
+        if self.chosen_offer:
+            offered = self.offer_tracks[self.chosen_offer]
+            track.choices = [(t, TRACK_LABELS[Track(t)]) for t in offered]
+            if len(offered) == 1:
+                track.initial = offered[0]
+        widget = track.widget
+        assert isinstance(widget, TaggedRadioSelect)
+        widget.option_attrs = {
+            str(t): {
+                "data-offers": " ".join(o for o, ts in self.offer_tracks.items() if str(t) in ts)
+            }
+            for t in Track
+        }
         self.fields["offer"].error_messages["invalid_choice"] = _(
             "This programme is not open to applications: choose one from the list."
         )
@@ -272,6 +344,15 @@ class SelfCheckForm(forms.Form):
         self.fields["diploma_year"].widget.attrs.update(
             {"min": EARLIEST_YEAR, "max": today.year + 1, "inputmode": "numeric"}
         )
+
+    def choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+    @property
+    def obtained_only_chosen(self) -> bool:
+        return self.chosen_offer in self.obtained_only
 
     def clean_diploma_year(self) -> int | None:
         year: int | None = self.cleaned_data.get("diploma_year")
@@ -285,6 +366,15 @@ class SelfCheckForm(forms.Form):
         residence = data.get("residence_country") or ""
         nationality = data.get("nationality") or ""
         permit = data.get("permit_kind") or ""
+        offer, track = data.get("offer"), data.get("track")
+        if offer and track and track not in self.offer_tracks.get(offer, [track]):
+            self.add_error(
+                "track",
+                forms.ValidationError(
+                    _("This programme does not offer this track: choose one from the list."),
+                    code="track_not_offered",
+                ),
+            )
         if permit and residence and not is_france(residence):
             self.add_error(
                 "permit_kind",

@@ -9,6 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from admissions.catalog.models import Programme
+from admissions.portal.widgets import TaggedSelect
+from admissions.rules.fees import modes_for_track
 from admissions.rules.schema import Rulebook
 from admissions.rules.vocabulary import Track
 
@@ -38,19 +40,74 @@ class ProgrammeForm(forms.Form):
 
 
 class SimulatorForm(ProgrammeForm):
-    financing_mode = forms.ChoiceField(label=_("Financing"))
+    """The track first, then only the financing modes the programme's tracks allow.
+
+    Each mode is tagged with its tracks, so that the page's script hides the modes of the
+    other track; without the script, a mode chosen for the wrong track is refused with the
+    right ones named, and the default is always a mode open to the default track.
+    """
+
     track = forms.ChoiceField(label=_("Track"))
+    financing_mode = forms.ChoiceField(label=_("Financing"), widget=TaggedSelect)
 
     def __init__(self, *args: Any, rules: Rulebook, programme_slug: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         language = get_language() or "fr"
-        offered = rules.programme(programme_slug)
+        tracks = list(rules.programme(programme_slug).tracks)
         self.fields["track"].choices = [  # type: ignore[attr-defined]
-            (track.value, TRACK_LABELS[track]) for track in offered.tracks
+            (track.value, TRACK_LABELS[track]) for track in tracks
         ]
-        self.fields["financing_mode"].choices = [  # type: ignore[attr-defined]
-            (mode.code, mode.label.get(language)) for mode in rules.financing_modes
+        modes = [
+            mode
+            for mode in rules.financing_modes
+            if any(track in tracks for track in mode.tracks or tracks)
         ]
+        field = self.fields["financing_mode"]
+        field.choices = [  # type: ignore[attr-defined]
+            (mode.code, _mode_label(mode.label.get(language), mode.tracks, tracks))
+            for mode in modes
+        ]
+        widget = field.widget
+        assert isinstance(widget, TaggedSelect)
+        widget.option_attrs = {
+            mode.code: {"data-tracks": " ".join(str(t) for t in (mode.tracks or tracks))}
+            for mode in modes
+        }
+        self.rules = rules
+        track = self.data.get("track") if self.is_bound else None
+        chosen = Track(track) if track in {str(t) for t in tracks} else tracks[0]
+        self.fields["track"].initial = chosen.value
+        open_to_track = modes_for_track(rules, chosen)
+        if open_to_track:
+            self.fields["financing_mode"].initial = open_to_track[0].code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        track, mode = data.get("track"), data.get("financing_mode")
+        if track and mode:
+            allowed = modes_for_track(self.rules, track)
+            if mode not in {m.code for m in allowed}:
+                language = get_language() or "fr"
+                self.add_error(
+                    "financing_mode",
+                    forms.ValidationError(
+                        _("For the %(track)s track, choose one of: %(modes)s."),
+                        code="mode_not_for_track",
+                        params={
+                            "track": TRACK_LABELS[Track(track)],
+                            "modes": ", ".join(m.label.get(language) for m in allowed),
+                        },
+                    ),
+                )
+        return data
+
+
+def _mode_label(label: str, mode_tracks: list[Track], offered: list[Track]) -> str:
+    """A mode open to only some of the programme's tracks says which."""
+    limited = [t for t in mode_tracks if t in offered]
+    if mode_tracks and len(limited) < len(offered):
+        return f"{label} ({', '.join(str(TRACK_LABELS[t]) for t in limited)})"
+    return label
 
 
 class MandateForm(forms.Form):

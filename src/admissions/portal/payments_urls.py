@@ -9,6 +9,7 @@ urlpatterns = [
     path("demo/<str:session_id>/", views.demo_checkout, name="demo_checkout"),
     path("<str:reference>/", views.overview, name="overview"),
     path("<str:reference>/mandate/", views.mandate, name="mandate"),
+    path("<str:reference>/quote/", views.quote, name="quote"),
     path("<str:reference>/documents/<int:pk>/", views.document, name="document"),
     path(f"<str:reference>/transfer/{LINE}/", views.transfer, name="transfer"),
     path(f"<str:reference>/transfer/{LINE}/pdf/", views.transfer_pdf, name="transfer_pdf"),

@@ -14,11 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from admissions.applications.models import Application
+from admissions.catalog.confirmations import indicative_tuition
 from admissions.core.errors import DomainError
 from admissions.core.middleware import POLICY
 from admissions.payments import checkout, ledger, mandates, receipts
@@ -35,8 +37,11 @@ from admissions.payments.pdf import render_pdf
 from admissions.payments.providers.base import get_provider
 from admissions.payments.simulator import Simulation, rules_for, simulate
 from admissions.portal.payments_forms import MandateForm, ProgrammeForm, SimulatorForm
-from admissions.rules.fees import payment_methods
-from admissions.rules.vocabulary import ChargeKind, PaymentMethod
+from admissions.rules import fees
+from admissions.rules.fees import CostEstimate, FeeError, payment_methods
+from admissions.rules.schema import FinancingMode
+from admissions.rules.vocabulary import ChargeKind, PaymentMethod, Track
+from admissions.workflow import declared_transfers
 
 # Stripe's hosted page is reached by a redirect after our form: the page holding the
 # form must allow it as a form target.
@@ -75,6 +80,7 @@ class LineView:
     card: bool
     transfer: bool
     debit: bool
+    funder: str = ""  # the funder billed for this line, "" when the candidate owes it
 
     @property
     def slug(self) -> str:
@@ -123,16 +129,20 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
     rows = []
     for line in ledger.lines(application.pk):
         methods = payment_methods(rules, ChargeKind(line.charge_kind))
-        owed = line.outstanding > 0
+        funder = _funder_of(application, ChargeKind(line.charge_kind))
+        # A line the funder owes is invoiced to it: the candidate is offered no way to pay.
+        owed = line.outstanding > 0 and not funder
         rows.append(
             LineView(
                 line=line,
                 card=owed and PaymentMethod.CARD in methods,
                 transfer=owed and bank is not None and PaymentMethod.BANK_TRANSFER in methods,
                 debit=owed and PaymentMethod.SEPA_DIRECT_DEBIT in methods,
+                funder=funder,
             )
         )
     mandate = mandates.active_mandate(application.pk)
+    funding = _funding(application)
     response = render(
         request,
         "payments/overview.html",
@@ -150,11 +160,103 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
             # The demo banner speaks of card payments: only where a card may be used.
             "card_offered": any(row.card for row in rows),
             "simulator_url": _simulator_url(application),
+            **funding,
         },
     )
     if provider.name == "stripe":
         response.headers["Content-Security-Policy"] = _csp_with_form_action(STRIPE_FORM_ACTION)
     return response
+
+
+def _mode(application: Application) -> FinancingMode | None:
+    try:
+        return application.campaign.rules.financing_mode(application.financing_mode)
+    except KeyError:
+        return None
+
+
+def _funder_of(application: Application, kind: ChargeKind) -> str:
+    mode = _mode(application)
+    rules = application.campaign.rules
+    if mode is None or mode.funder is None:
+        return ""
+    if fees.payer_of(rules, mode.code, kind) != fees.Payer.FUNDER:
+        return ""
+    return mode.funder.get(_language())
+
+
+def _estimate(application: Application) -> CostEstimate | None:
+    try:
+        return fees.estimate(
+            application.campaign.rules,
+            programme=application.programme.slug,
+            financing_mode=application.financing_mode,
+            track=Track(application.track),
+        )
+    except (FeeError, ValueError):
+        return None
+
+
+def _funding(application: Application) -> dict[str, object]:
+    """Who pays what on this file: the candidate's share, the funder's, the quote to ask."""
+    mode = _mode(application)
+    estimate = _estimate(application)
+    if mode is None or estimate is None:
+        return {"estimate": None}
+    return {
+        "estimate": estimate,
+        "funder": mode.funder.get(_language()) if mode.funder else "",
+        "quote": mode.region_funded,
+        "request_by": fees.request_by(
+            application.campaign.rules,
+            programme=application.programme.slug,
+            financing_mode=mode.code,
+        ),
+        "indicative": indicative_tuition(application.campaign, application.programme.slug),
+    }
+
+
+@login_required
+def quote(request: HttpRequest, reference: str) -> HttpResponse:
+    """The training quote a candidate hands to the adviser of a regional funding scheme."""
+    application = _own(request, reference)
+    mode = _mode(application)
+    estimate = _estimate(application)
+    if mode is None or not mode.region_funded or estimate is None or mode.funder is None:
+        raise Http404
+    rules = application.campaign.rules
+    language = _language()
+    programme = application.programme
+    try:
+        rule = rules.programme(programme.slug)
+        site = rules.site(rule.site)
+    except KeyError:
+        raise Http404 from None
+    pdf = render_pdf(
+        "payments/pdf/quote.html",
+        {
+            "application": application,
+            "rules": rules,
+            "programme": programme,
+            "programme_name": rule.name.get(language),
+            "site": site,
+            "starts_on": rule.starts_on,
+            "profile": getattr(application.candidate, "profile", None),
+            "mode_label": mode.label.get(language),
+            "funder": mode.funder.get(language),
+            "conditions": mode.conditions.get(language) if mode.conditions else "",
+            "tuition_note": rules.fees.tuition_note.get(language)
+            if rules.fees.tuition_note
+            else "",
+            "estimate": estimate,
+            "request_by": fees.request_by(
+                rules, programme=programme.slug, financing_mode=mode.code
+            ),
+            "today": timezone.localdate(),
+        },
+        language=language,
+    )
+    return _pdf_response(pdf, f"{application.reference}-devis.pdf")
 
 
 def _simulator_url(application: Application) -> str:
@@ -187,10 +289,25 @@ def transfer(request: HttpRequest, reference: str, charge: str, instalment: int)
     bank = _safe_bank_details(request, application)
     if bank is None:
         return redirect("payments:overview", reference=application.reference)
+    is_fee = line.charge_kind == ChargeKind.APPLICATION_FEE
+    declaration = declared_transfers.declaration(application) if is_fee else None
     return render(
         request,
         "payments/transfer.html",
-        {"application": application, "line": line, "bank": bank},
+        {
+            "application": application,
+            "line": line,
+            "bank": bank,
+            "bank_phone": application.campaign.rules.bank_account.phone
+            if application.campaign.rules.bank_account
+            else "",
+            "declaration": declaration,
+            "declarable": is_fee
+            and declaration is None
+            and line.outstanding > 0
+            and application.status == "draft"
+            and declared_transfers.allowed_days(application) is not None,
+        },
     )
 
 

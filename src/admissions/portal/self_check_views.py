@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from admissions.applications.choices import open_campaigns
+from admissions.applications.deadline import profile_of
 from admissions.applications.eligibility import assess_facts, explanation_for, problem_text
-from admissions.applications.self_check import facts_from_answers
+from admissions.applications.self_check import facts_from_answers, initial_from_profile
 from admissions.catalog.models import Programme
+from admissions.people.models import User
 from admissions.portal.forms_applications import SelfCheckForm
 from admissions.rules.deadlines import paris_date
 from admissions.rules.facts import FactsError
@@ -21,11 +23,20 @@ def self_check(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     today = paris_date(now)
     campaigns = open_campaigns(now)
-    initial = {}
+    initial: dict[str, object] = {}
+    user = request.user
+    profile = profile_of(user) if isinstance(user, User) and user.is_authenticated else None
+    if profile is not None:
+        # What the candidate told in their profile need not be told again.
+        initial.update(initial_from_profile(profile, today))
     if request.GET.get("offer"):
         initial["offer"] = request.GET["offer"]
     form = SelfCheckForm(request.POST or None, campaigns=campaigns, today=today, initial=initial)
-    context: dict[str, object] = {"form": form, "has_offer": bool(campaigns)}
+    context: dict[str, object] = {
+        "form": form,
+        "has_offer": bool(campaigns),
+        "prefilled": profile is not None and request.method == "GET",
+    }
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -1,11 +1,22 @@
 from django.urls import include, path
 
-from admissions.portal import profile_views, views
+from admissions.portal import profile_views, programme_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.dashboard, name="dashboard"),
+    path("programmes/", programme_views.programme_list, name="programmes"),
+    path(
+        "programmes/<slug:institution>/forms/<slug:code>/",
+        programme_views.programme_form,
+        name="programme_form",
+    ),
+    path(
+        "programmes/<slug:institution>/<slug:programme>/",
+        programme_views.programme_detail,
+        name="programme",
+    ),
     path("me/profile/", profile_views.overview, name="profile"),
     path("me/profile/identity/", profile_views.identity, name="profile_identity"),
     path("me/profile/residence/", profile_views.residence, name="profile_residence"),

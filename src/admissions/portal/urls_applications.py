@@ -43,6 +43,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="application_withdraw",
     ),
     path(
+        "me/applications/<reference:reference>/fee-transfer-made/",
+        views.application_declare_transfer,
+        name="application_declare_transfer",
+    ),
+    path(
         "me/applications/<reference:reference>/confirm/",
         views.application_confirm,
         name="application_confirm",

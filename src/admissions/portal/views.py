@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import i18n
 
 from admissions.people.models import User
+from admissions.people.permissions import is_staff_member
 from admissions.people.services import completeness, full_profile_for, set_preferred_language
 from admissions.portal.offer import open_offer
 
@@ -28,6 +29,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if isinstance(user, User) and is_staff_member(user):
+        # A staff account has no candidate's space: its home is the back office.
+        return redirect("office:home")
     profile = full_profile_for(request.user)  # type: ignore[arg-type]
     return render(
         request,

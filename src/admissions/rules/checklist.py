@@ -17,6 +17,7 @@ from admissions.rules.schema import DocumentRequirement, FinancingMode, Rulebook
 from admissions.rules.vocabulary import (
     DocumentCondition,
     DocumentFormat,
+    FeeDue,
     FinancingCategory,
     Track,
     TranslationPolicy,
@@ -49,10 +50,22 @@ class ChecklistItem:
     content_language: str | None  # the language it must be written in
     provided_by: str  # "candidate", or "staff" when the school uploads it
     min_text_length: int | None
+    optional: bool = False  # listed, never required to submit
+    due: FeeDue = FeeDue.APPLICATION  # after admission for "confirmation", "registration"
+    number_label: Text | None = None  # a number typed with the file (CVEC attestation)
+    form_url: str = ""  # a form the school provides, at this address
+    form_file: str = ""  # the same, as a PDF of the platform's rulebook forms folder
 
     @property
     def translation_required(self) -> bool:
         return self.translation is not None
+
+    @property
+    def required_to_submit(self) -> bool:
+        """A piece the candidate must provide before submitting the file."""
+        return (
+            self.provided_by == "candidate" and not self.optional and self.due == FeeDue.APPLICATION
+        )
 
 
 WHY: dict[DocumentCondition, Text] = {
@@ -92,6 +105,14 @@ WHY: dict[DocumentCondition, Text] = {
         "vous n'êtes pas ressortissant de l'Union européenne",
         "you are not a national of the European Union",
     ),
+    DocumentCondition.EXPERIENCE_DECLARED: explain.text(
+        "vous déclarez une expérience professionnelle, ou votre voie d'accès en demande une",
+        "you declare professional experience, or your entry route asks for some",
+    ),
+    DocumentCondition.CVEC_DUE: explain.text(
+        "la CVEC est due pour votre inscription",
+        "the CVEC is due for your registration",
+    ),
 }
 
 
@@ -110,14 +131,20 @@ def document_checklist(
             f"({eligibility_result.track}), not {programme_slug!r} ({track})",
         )
     mode = _financing_mode(rulebook, financing_mode, track)
-    conditions = _conditions(track, mode, facts, eligibility_result)
+    conditions = _conditions(rulebook, track, mode, facts, eligibility_result)
     policy = rulebook.documents.translation
     translate = policy != TranslationPolicy.NONE and facts.has_foreign_diploma
+    # A typed text is asked in the application form, not as a file.
     return [
         item_for(requirement, policy if translate and requirement.translatable else None)
         for requirement in rulebook.documents.requirements
-        if requirement.condition in conditions
+        if requirement.condition in conditions and not requirement.typed
     ]
+
+
+def for_stage(items: list[ChecklistItem], *, admitted: bool) -> list[ChecklistItem]:
+    """The items a file asks for at its stage: those due after admission only once admitted."""
+    return [item for item in items if admitted or item.due == FeeDue.APPLICATION]
 
 
 def relevant_diploma(facts: CandidateFacts, result: EligibilityResult) -> Education | None:
@@ -127,8 +154,25 @@ def relevant_diploma(facts: CandidateFacts, result: EligibilityResult) -> Educat
     return max(facts.education, key=lambda d: (d.level, d.obtained), default=None)
 
 
+def experience_declared(facts: CandidateFacts, result: EligibilityResult) -> bool:
+    """The candidate declares work, or the entry route asks for experience."""
+    route_asks = result.route is not None and result.route.min_experience.months > 0
+    return bool(facts.work) or route_asks
+
+
+def cvec_due(rulebook: Rulebook, mode: FinancingMode) -> bool:
+    cvec = rulebook.fees.cvec
+    if cvec is None:
+        return False
+    return cvec.payable_by == "everyone" or mode.category != FinancingCategory.COMPANY
+
+
 def _conditions(
-    track: Track, mode: FinancingMode, facts: CandidateFacts, result: EligibilityResult
+    rulebook: Rulebook,
+    track: Track,
+    mode: FinancingMode,
+    facts: CandidateFacts,
+    result: EligibilityResult,
 ) -> set[DocumentCondition]:
     diploma = relevant_diploma(facts, result)
     holds = {
@@ -144,6 +188,8 @@ def _conditions(
         DocumentCondition.WORK_STUDY: track == Track.WORK_STUDY,
         DocumentCondition.REGION_FUNDED: mode.region_funded,
         DocumentCondition.NON_EU_NATIONAL: not facts.eu_national,
+        DocumentCondition.EXPERIENCE_DECLARED: experience_declared(facts, result),
+        DocumentCondition.CVEC_DUE: cvec_due(rulebook, mode),
     }
     return {condition for condition, applies in holds.items() if applies}
 
@@ -187,4 +233,9 @@ def item_for(
         content_language=requirement.content_language,
         provided_by=requirement.provided_by,
         min_text_length=requirement.min_text_length,
+        optional=requirement.optional,
+        due=requirement.due,
+        number_label=requirement.number_label,
+        form_url=requirement.form_url,
+        form_file=requirement.form_file,
     )

@@ -128,10 +128,9 @@ def _years_months_days(years: int, months: int, days: int) -> Text:
 
 
 def date(day: dt.date) -> Text:
-    """1 March 2024 -> "1er mars 2024" / "1 March 2024"."""
-    number = "1er" if day.day == 1 else str(day.day)
+    """1 March 2024 -> "1 mars 2024" / "1 March 2024", as the pages write dates."""
     return text(
-        f"{number} {FRENCH_MONTHS[day.month - 1]} {day.year}",
+        f"{day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}",
         f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}",
     )
 

@@ -7,13 +7,14 @@ programme or financing mode, a track the programme or the mode does not have) ra
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
 
 from admissions.rules.instalments import Instalment, schedule
 from admissions.rules.money import to_cents
-from admissions.rules.schema import FinancingMode, Programme, Rulebook
+from admissions.rules.schema import FinancingMode, Programme, Rulebook, Text
 from admissions.rules.vocabulary import (
     ChargeKind,
     FeeDue,
@@ -37,11 +38,23 @@ class FeeError(ValueError):
         self.subject = subject
 
 
+class Payer(StrEnum):
+    CANDIDATE = "candidate"
+    FUNDER = "funder"  # the financing mode's funder: an OPCO, the employer, a region
+
+
+# The charges a funder pays in the candidate's place.
+FUNDED_CHARGES = frozenset({ChargeKind.TUITION, ChargeKind.TUITION_FIRST_INSTALMENT})
+
+
 @dataclass(frozen=True)
 class CostLine:
     charge_kind: ChargeKind
     amount_cents: int
     due: FeeDue
+    payer: Payer = Payer.CANDIDATE
+    # False for the CVEC paid to the CROUS: the candidate pays it, not to the school.
+    paid_to_school: bool = True
 
 
 @dataclass(frozen=True)
@@ -52,10 +65,27 @@ class CostEstimate:
     track: Track
     lines: tuple[CostLine, ...]
     instalments: tuple[Instalment, ...]  # of the tuition line
+    funder: Text | None = None  # who pays the funder's lines
 
     @property
     def total_cents(self) -> int:
         return sum(line.amount_cents for line in self.lines)
+
+    @property
+    def candidate_lines(self) -> tuple[CostLine, ...]:
+        return tuple(line for line in self.lines if line.payer == Payer.CANDIDATE)
+
+    @property
+    def funder_lines(self) -> tuple[CostLine, ...]:
+        return tuple(line for line in self.lines if line.payer == Payer.FUNDER)
+
+    @property
+    def candidate_total_cents(self) -> int:
+        return sum(line.amount_cents for line in self.candidate_lines)
+
+    @property
+    def funder_total_cents(self) -> int:
+        return sum(line.amount_cents for line in self.funder_lines)
 
     def amount(self, charge_kind: ChargeKind) -> int:
         return sum(line.amount_cents for line in self.lines if line.charge_kind == charge_kind)
@@ -77,6 +107,34 @@ def financing_mode_of(rulebook: Rulebook, code: str) -> FinancingMode:
 
 def financing_category(rulebook: Rulebook, financing_mode: str) -> FinancingCategory:
     return financing_mode_of(rulebook, financing_mode).category
+
+
+def payer_of(rulebook: Rulebook, financing_mode: str, kind: ChargeKind) -> Payer:
+    """Who owes a charge: the funder of the financing mode for tuition, else the candidate."""
+    mode = financing_mode_of(rulebook, financing_mode)
+    if mode.funder is not None and kind in FUNDED_CHARGES:
+        return Payer.FUNDER
+    return Payer.CANDIDATE
+
+
+def paid_to_school(rulebook: Rulebook, kind: ChargeKind) -> bool:
+    """Whether the school collects the charge (the CVEC may go to the CROUS instead)."""
+    cvec = rulebook.fees.cvec
+    return not (kind == ChargeKind.CVEC and cvec is not None and cvec.collected_by == "crous")
+
+
+def request_by(rulebook: Rulebook, *, programme: str, financing_mode: str) -> dt.date | None:
+    """The last day to ask for the funding (N weeks before the start); None when not set."""
+    weeks = financing_mode_of(rulebook, financing_mode).request_weeks_before_start
+    starts_on = programme_of(rulebook, programme).starts_on
+    if weeks is None or starts_on is None:
+        return None
+    return starts_on - dt.timedelta(weeks=weeks)
+
+
+def modes_for_track(rulebook: Rulebook, track: Track | str) -> list[FinancingMode]:
+    """The financing modes open to a track, in the rulebook's order."""
+    return [mode for mode in rulebook.financing_modes if not mode.tracks or track in mode.tracks]
 
 
 def check_choice(rulebook: Rulebook, *, programme: str, financing_mode: str, track: Track) -> None:
@@ -142,6 +200,7 @@ def estimate(
     check_choice(rulebook, programme=programme, financing_mode=financing_mode, track=track)
     instalments = tuition_schedule(rulebook, programme=programme, financing_mode=financing_mode)
     tuition_due = instalments[0].due or FeeDue.REGISTRATION
+    tuition_payer = payer_of(rulebook, financing_mode, ChargeKind.TUITION)
     candidates = [
         CostLine(ChargeKind.APPLICATION_FEE, application_fee_cents(rulebook), FeeDue.APPLICATION),
         CostLine(
@@ -153,16 +212,24 @@ def estimate(
             ChargeKind.TUITION,
             tuition_cents(rulebook, programme=programme, financing_mode=financing_mode),
             tuition_due,
+            payer=tuition_payer,
         ),
-        CostLine(ChargeKind.CVEC, cvec_cents(rulebook, financing_mode=financing_mode), tuition_due),
+        CostLine(
+            ChargeKind.CVEC,
+            cvec_cents(rulebook, financing_mode=financing_mode),
+            tuition_due,
+            paid_to_school=paid_to_school(rulebook, ChargeKind.CVEC),
+        ),
     ]
+    mode = financing_mode_of(rulebook, financing_mode)
     return CostEstimate(
         programme=programme,
         financing_mode=financing_mode,
-        category=financing_category(rulebook, financing_mode),
+        category=mode.category,
         track=track,
         lines=tuple(line for line in candidates if line.amount_cents > 0),
         instalments=instalments,
+        funder=mode.funder,
     )
 
 
@@ -196,14 +263,19 @@ def charge_amount(
 def confirmation_amounts(
     rulebook: Rulebook, *, programme: str, financing_mode: str, track: Track
 ) -> list[tuple[ChargeKind, int]]:
-    """What an admitted candidate pays to confirm a place, in the rulebook's order.
+    """What an admitted candidate pays the school to confirm a place, in the rulebook's order.
 
     `confirmation.charges` names the kinds; each is priced for this candidate, and a kind
     that costs them nothing (no deposit on their track, no CVEC when a company pays) is left
-    out.
+    out, as is one a funder pays in their place or that is paid to someone else than the
+    school (the CVEC to the CROUS): a candidate never waits for a funder to confirm.
     """
     amounts: list[tuple[ChargeKind, int]] = []
     for kind in rulebook.confirmation.charges:
+        if payer_of(rulebook, financing_mode, kind) != Payer.CANDIDATE:
+            continue
+        if not paid_to_school(rulebook, kind):
+            continue
         cents = charge_amount(
             rulebook, kind, programme=programme, financing_mode=financing_mode, track=track
         )

@@ -39,6 +39,7 @@ def consistency_problems(data: Mapping[str, Any]) -> list[str]:
         _steps,
         _jury,
         _documents_follow_routes,
+        _to_confirm_keys,
     ):
         problems.extend(check(data))
     return problems
@@ -328,4 +329,45 @@ def _documents_follow_routes(data: Mapping[str, Any]) -> list[str]:
                     '"french_certificate_needed" needs a [language] table saying which level '
                     "is required"
                 )
+    return problems
+
+
+def values_at(data: Any, path: str) -> list[Any] | None:
+    """The values a key path names ("programmes[*].tuition" names one per programme).
+
+    None when the path names nothing: a key absent, an index out of range, a malformed path.
+    A key the rulebook leaves to its default is absent.
+    """
+    current: list[Any] = [data]
+    for segment in path.split("."):
+        name, _, rest = segment.partition("[")
+        if name:
+            if not all(isinstance(value, Mapping) and name in value for value in current):
+                return None
+            current = [value[name] for value in current]
+        while rest:
+            index, closing, rest = rest.partition("]")
+            if not closing or (rest and not rest.startswith("[")):
+                return None
+            rest = rest[1:]
+            if not all(isinstance(value, list) for value in current):
+                return None
+            if index == "*":
+                current = [item for value in current for item in value]
+            elif index.isdigit() and all(int(index) < len(value) for value in current):
+                current = [value[int(index)] for value in current]
+            else:
+                return None
+    return current
+
+
+def _to_confirm_keys(data: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for index, item in _tables(data, "to_confirm"):
+        path = item.get("key")
+        if isinstance(path, str) and not values_at(data, path):
+            problems.append(
+                f'{key_path("to_confirm", index, "key")}: "{path}" names no value of this '
+                "rulebook; write a key path such as campaign.opens_on or programmes[*].tuition"
+            )
     return problems

@@ -134,6 +134,7 @@ class Programme(Strict):
     tuition: TuitionRates | None = None  # falls back to fees.tuition
     starts_on: dt.date | None = None  # first day of teaching for this campaign's intake
     description: Text | None = None
+    teaching_languages: list[Literal["fr", "en"]] = Field(default=["fr"], min_length=1)
 
     @model_validator(mode="after")
     def _internship_fits(self) -> Programme:
@@ -182,12 +183,16 @@ class FrenchLanguage(Strict):
     exempt_if_diploma_from: list[Country] = Field(default_factory=list)
 
 
+FORM_FILE = r"^[A-Za-z0-9][A-Za-z0-9._-]*\.pdf$"
+
+
 class DocumentRequirement(Strict):
     code: Slug
     label: Text
     help: Text | None = None
-    formats: list[DocumentFormat] = Field(min_length=1)
-    max_size_mb: Decimal = Field(gt=0, le=100)
+    # What an uploaded piece may be; a typed piece (`typed`) has no file and needs neither.
+    formats: list[DocumentFormat] = Field(default_factory=list)
+    max_size_mb: Decimal = Field(default=Decimal(0), ge=0, le=100)
     max_pages: StrictInt | None = Field(default=None, ge=1)
     min_width_px: StrictInt | None = Field(default=None, ge=1)
     min_height_px: StrictInt | None = Field(default=None, ge=1)
@@ -197,6 +202,31 @@ class DocumentRequirement(Strict):
     content_language: Literal["fr", "en"] | None = None  # the language it must be written in
     provided_by: Literal["candidate", "staff"] = "candidate"
     min_text_length: StrictInt | None = Field(default=None, ge=1)  # for texts typed in the form
+    # A text typed in the application form (cover letter, project) instead of a file.
+    typed: StrictBool = False
+    optional: StrictBool = False  # shown, never required for submission
+    # When it is asked: before submission, or after admission (to confirm, to register).
+    due: FeeDue = FeeDue.APPLICATION
+    # A number the candidate types with the file (the CVEC attestation number).
+    number_label: Text | None = None
+    # A form the school provides, to download and fill in: an address, or a PDF of the
+    # platform's rulebook forms folder.
+    form_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    form_file: str = Field(default="", pattern=rf"^({FORM_FILE[1:-1]})?$")
+
+    @model_validator(mode="after")
+    def _kind_of_piece(self) -> DocumentRequirement:
+        if self.form_url and self.form_file:
+            raise ValueError("form_url, form_file: give the form once, as an address or a file")
+        if self.typed:
+            if self.due != FeeDue.APPLICATION:
+                raise ValueError("due: a typed text is part of the application, due application")
+            return self
+        if not self.formats:
+            raise ValueError("formats: missing; a piece sent as a file needs at least one format")
+        if self.max_size_mb <= 0:
+            raise ValueError("max_size_mb: missing; a piece sent as a file needs a size limit")
+        return self
 
     @property
     def max_bytes(self) -> int:
@@ -213,6 +243,17 @@ class Documents(Strict):
 class ApplicationFee(Strict):
     amount: Amount
     methods: list[PaymentMethod] = Field(min_length=1)
+    # A candidate who says the transfer is made may submit before it is matched; a
+    # declaration still unmatched after this many days is flagged.
+    declared_transfer_days: StrictInt | None = Field(default=None, ge=1, le=60)
+
+    @model_validator(mode="after")
+    def _declared_transfers(self) -> ApplicationFee:
+        if self.declared_transfer_days and PaymentMethod.BANK_TRANSFER not in self.methods:
+            raise ValueError(
+                "declared_transfer_days: only a fee paid by bank_transfer can be declared"
+            )
+        return self
 
 
 class Deposit(Strict):
@@ -225,6 +266,8 @@ class Cvec(Strict):
     amount: Amount
     reference_year: AcademicYear
     payable_by: Literal["not_company_funded", "everyone"]
+    # "crous": the student pays the CROUS and gives the school the attestation number.
+    collected_by: Literal["school", "crous"] = "school"
 
     @field_validator("reference_year")
     @classmethod
@@ -249,6 +292,10 @@ class FinancingMode(Strict):
     conditions: Text | None = None
     request_weeks_before_start: StrictInt | None = Field(default=None, ge=0, le=52)
     region_funded: StrictBool = False  # a regional council pays for the place
+    # Who pays the tuition instead of the candidate (an OPCO, the employer, a region).
+    funder: Text | None = None
+    # Open only to people registered with France Travail (a fact of their profile).
+    requires_france_travail: StrictBool = False
 
 
 class PaymentPlan(Strict):
@@ -441,6 +488,13 @@ class BankAccount(Strict):
             raise ValueError(f'expected a valid BIC, got "{value}" ({error})') from None
 
 
+class ToConfirm(Strict):
+    """A value the school's documents do not state and that changes what a candidate may do."""
+
+    key: str = Field(min_length=1)  # a key path: "campaign.opens_on", "programmes[*].tuition"
+    note: Text | None = None
+
+
 class Rulebook(Strict):
     schema_version: Literal[1]
     institution: Institution
@@ -463,6 +517,7 @@ class Rulebook(Strict):
     steps: list[StatusStep] = Field(min_length=2)
     bank_account: BankAccount | None = None
     common_mistakes: list[Text] = Field(default_factory=list)
+    to_confirm: list[ToConfirm] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Rulebook:

@@ -81,6 +81,9 @@ class DocumentCondition(StrEnum):
     WORK_STUDY = "work_study"
     REGION_FUNDED = "region_funded"
     NON_EU_NATIONAL = "non_eu_national"
+    # Professional experience is declared in the profile, or the entry route rests on it.
+    EXPERIENCE_DECLARED = "experience_declared"
+    CVEC_DUE = "cvec_due"  # the CVEC is due from this candidate (fees.cvec.payable_by)
 
 
 class DocumentFormat(StrEnum):

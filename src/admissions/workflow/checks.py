@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 
 from admissions.applications.deadline import candidate_deadline
 from admissions.applications.eligibility import Assessment, assess, problem_text
+from admissions.applications.lifecycle import REGISTERING
 from admissions.applications.models import Application
 from admissions.applications.texts import (
-    DEFAULT_MIN_LENGTH,
-    REQUIREMENT_CODES,
-    TEXT_FIELDS,
+    asked_texts,
     counted_length,
+    min_length,
     near_identical,
 )
 from admissions.documents.status import (
@@ -37,11 +37,16 @@ from admissions.documents.status import (
 )
 from admissions.payments import ledger
 from admissions.people.profile import CandidateProfile
-from admissions.rules.checklist import ChecklistError, ChecklistItem, document_checklist
+from admissions.rules.checklist import (
+    ChecklistError,
+    ChecklistItem,
+    document_checklist,
+    for_stage,
+)
 from admissions.rules.deadlines import PARIS, paris_date
 from admissions.rules.money import to_cents
-from admissions.rules.schema import Rulebook
 from admissions.rules.vocabulary import Track
+from admissions.workflow.declared_transfers import allowed_days, declaration
 
 
 class Code(StrEnum):
@@ -54,6 +59,7 @@ class Code(StrEnum):
     DEADLINE_PASSED = "deadline_passed"
     FEE_UNPAID = "fee_unpaid"
     INVALID_CHOICE = "invalid_choice"
+    FUNDING_NOT_OPEN = "funding_not_open"
 
 
 class Fix(StrEnum):
@@ -98,6 +104,9 @@ class ChecklistLine:
     state_label: str
     satisfied: bool
     note: str  # why a file was refused or rejected
+    optional: bool = False
+    due: str = "application"  # "confirmation", "registration": asked after admission
+    required: bool = True  # needed to submit the file
 
 
 @dataclass
@@ -123,14 +132,6 @@ class Report:
 
 def _language() -> str:
     return "en" if (get_language() or "fr").startswith("en") else "fr"
-
-
-def min_length(rulebook: Rulebook, field_name: str) -> int:
-    """The rulebook's minimum for a typed text, else the documented default."""
-    for requirement in rulebook.documents.requirements:
-        if requirement.code in REQUIREMENT_CODES[field_name] and requirement.min_text_length:
-            return requirement.min_text_length
-    return DEFAULT_MIN_LENGTH[field_name]
 
 
 def check_deadline(deadline: dt.datetime, now: dt.datetime) -> list[Problem]:
@@ -199,6 +200,9 @@ def _line(row: ChecklistRow, language: str) -> ChecklistLine:
         state_label=str(row.state.label),
         satisfied=row.satisfied,
         note=note,
+        optional=item.optional,
+        due=str(item.due),
+        required=item.required_to_submit,
     )
 
 
@@ -207,9 +211,10 @@ def check_documents(
 ) -> list[Problem]:
     """Items without an accepted file, and files past their validity date.
 
-    Documents the school itself adds (a funding quote) do not hold the candidate back.
+    Documents the school itself adds (a funding quote), optional ones and those asked only
+    after admission (the CVEC attestation) do not hold the candidate back.
     """
-    theirs = [item for item in items if item.provided_by == "candidate"]
+    theirs = [item for item in items if item.required_to_submit]
     labels = {item.code: item.label.get(language) for item in theirs}
     problems = [
         Problem(
@@ -300,7 +305,7 @@ def check_texts(application: Application) -> list[Problem]:
         .values_list("reference", "cover_letter", "professional_project")
     ]
     problems: list[Problem] = []
-    for name in TEXT_FIELDS:
+    for name in asked_texts(rules):
         text: str = getattr(application, name)
         minimum = min_length(rules, name)
         length = counted_length(text)
@@ -322,14 +327,48 @@ def check_texts(application: Application) -> list[Problem]:
     return problems
 
 
+def check_funding(application: Application, profile: CandidateProfile | None) -> list[Problem]:
+    """A financing mode open only to people registered with France Travail."""
+    try:
+        mode = application.campaign.rules.financing_mode(application.financing_mode)
+    except KeyError:
+        return []
+    if not mode.requires_france_travail or (profile and profile.france_travail_registered):
+        return []
+    return [
+        Problem(
+            Code.FUNDING_NOT_OPEN,
+            _(
+                "“%(mode)s” is open only to people registered with France Travail (formerly "
+                "Pôle Emploi): say in your profile that you are, or choose another financing "
+                "mode."
+            )
+            % {"mode": mode.label.get(_language())},
+            Fix.PROFILE,
+            field="france_travail_registered",
+        )
+    ]
+
+
 def check_fee(application: Application) -> list[Problem]:
+    """The fee is paid, or its bank transfer declared where the rulebook takes that."""
     status = ledger.fee_status(application.pk)
     if status in (ledger.FeeStatus.PAID, ledger.FeeStatus.WAIVED):
         return []
     fee = to_cents(application.campaign.rules.fees.application.amount)
     if status == ledger.FeeStatus.NOT_CHARGED and fee == 0:
         return []
-    return [Problem(Code.FEE_UNPAID, _("The application fee is not paid yet."), Fix.FEE)]
+    if declaration(application) is not None:
+        return []
+    if allowed_days(application) is not None:
+        message = _(
+            "The application fee is not paid yet. If you have made the bank transfer, say so "
+            "on the payments page: you can then submit, and your file is studied once the "
+            "transfer is matched."
+        )
+    else:
+        message = _("The application fee is not paid yet.")
+    return [Problem(Code.FEE_UNPAID, message, Fix.FEE)]
 
 
 def run_checks(application: Application, *, now: dt.datetime | None = None) -> Report:
@@ -343,6 +382,7 @@ def run_checks(application: Application, *, now: dt.datetime | None = None) -> R
     report.problems += check_deadline(deadline, moment)
     report.problems += check_eligibility(assessment)
     report.problems += check_permit(assessment.profile, today)
+    report.problems += check_funding(application, assessment.profile)
     items: list[ChecklistItem]
     try:
         items = checklist_items(application, assessment)
@@ -356,7 +396,8 @@ def run_checks(application: Application, *, now: dt.datetime | None = None) -> R
                 field="financing_mode",
             )
         )
-    report.checklist = [_line(row, language) for row in checklist_with_states(application, items)]
+    shown = for_stage(items, admitted=application.status in REGISTERING)
+    report.checklist = [_line(row, language) for row in checklist_with_states(application, shown)]
     report.problems += check_documents(application, items, today, language)
     report.problems += check_texts(application)
     report.problems += check_fee(application)

@@ -13,6 +13,7 @@ from admissions.documents.housekeeping import run_upkeep
 from admissions.notify.queue import deliver_due
 from admissions.workflow import reminders
 from admissions.workflow.confirmation import lapse_overdue
+from admissions.workflow.declared_transfers import flag_unmatched, sweep_fee_awaited
 
 QUARTER = dt.timedelta(minutes=15)
 
@@ -20,6 +21,16 @@ QUARTER = dt.timedelta(minutes=15)
 def _lapse(now: dt.datetime) -> str:
     released = lapse_overdue(now)
     return f"places released: {', '.join(released) or 'none'}"
+
+
+def _fee_awaited(now: dt.datetime) -> str:
+    moved = sweep_fee_awaited()
+    return f"fee-awaited files moved on: {', '.join(moved) or 'none'}"
+
+
+def _unmatched_transfers(now: dt.datetime) -> str:
+    flagged = flag_unmatched(now)
+    return f"declared transfers flagged: {', '.join(flagged) or 'none'}"
 
 
 def _upkeep(now: dt.datetime) -> str:
@@ -53,6 +64,8 @@ def _deliver(now: dt.datetime) -> str:
 
 JOBS = [
     Job("lapse_overdue_places", _lapse),
+    Job("fee_awaited_files", _fee_awaited),
+    Job("unmatched_declared_transfers", _unmatched_transfers, every=QUARTER),
     Job("deadline_reminders", _deadlines, every=QUARTER),
     Job("refused_documents_reminders", _refused, every=QUARTER),
     Job("confirmation_reminders", _confirmations, every=QUARTER),

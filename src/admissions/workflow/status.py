@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from admissions.applications.deadline import candidate_deadline, facts_of
-from admissions.applications.lifecycle import Status
+from admissions.applications.lifecycle import REGISTERING, TERMINAL, Status
 from admissions.applications.models import Application
 from admissions.applications.queries import HistoryLine, history
 from admissions.applications.steps import (
@@ -21,11 +21,17 @@ from admissions.applications.steps import (
     shown_steps,
     step_positions,
 )
+from admissions.documents.status import application_checklist, checklist_with_states
+from admissions.rules.deadlines import paris_date
+from admissions.rules.fees import FeeError, request_by
+from admissions.rules.vocabulary import FeeDue
 from admissions.workflow.confirmation import (
     ConfirmationState,
     confirmation_deadline,
     confirmation_state,
 )
+from admissions.workflow.declared_transfers import Declaration, declaration
+from admissions.workflow.sent_back import AskedDocument, asked_documents
 
 
 def _language() -> str:
@@ -42,6 +48,41 @@ class StepView:
 
 
 @dataclass(frozen=True)
+class RegistrationItem:
+    """A piece asked once admitted (the CVEC attestation), and whether it is in."""
+
+    code: str
+    label: str
+    state_label: str
+    satisfied: bool
+
+
+@dataclass(frozen=True)
+class FundingRequest:
+    label: str  # the financing mode
+    by: dt.date  # ask for it before the end of this day
+    quote: bool  # the platform's quote is to hand to the adviser
+    late: bool
+
+
+def funding_request(application: Application, today: dt.date) -> FundingRequest | None:
+    """The funding the candidate must ask for by a date, while the file is alive."""
+    if Status(application.status) in TERMINAL:
+        return None
+    rules = application.campaign.rules
+    try:
+        mode = rules.financing_mode(application.financing_mode)
+        by = request_by(rules, programme=application.programme.slug, financing_mode=mode.code)
+    except (KeyError, FeeError):
+        return None
+    if by is None:
+        return None
+    return FundingRequest(
+        label=mode.label.get(_language()), by=by, quote=mode.region_funded, late=today > by
+    )
+
+
+@dataclass(frozen=True)
 class StatusSummary:
     status: Status
     steps: list[StepView]
@@ -52,6 +93,14 @@ class StatusSummary:
     history: list[HistoryLine]
     # An admitted file: its deadline and what it costs to confirm, paid or not.
     confirmation: ConfirmationState | None = None
+    # A file sent back: each piece the office asks for, and why.
+    asked: tuple[AskedDocument, ...] = ()
+    # An admitted file: the pieces registration asks for.
+    registration: tuple[RegistrationItem, ...] = ()
+    # The fee's bank transfer, declared and not yet matched.
+    declaration: Declaration | None = None
+    # Funding to ask for by a date (a regional place, N weeks before the start).
+    funding: FundingRequest | None = None
 
 
 def _withdrawn_from(application: Application) -> Status | None:
@@ -100,6 +149,7 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
         due_by = confirmation_deadline(application)
     elif action == NextAction.REPLACE_DOCUMENTS:
         due_by = application.campaign.closes_at
+    found = declaration(application)
     if due_by is not None and due_by <= moment and action == NextAction.COMPLETE_AND_SUBMIT:
         action_text = _("The deadline to submit this application has passed.")
     else:
@@ -113,4 +163,27 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
         due_by=due_by,
         history=history(application),
         confirmation=confirmation_state(application, now=moment),
+        asked=tuple(asked_documents(application)) if status == Status.INCOMPLETE else (),
+        registration=tuple(registration_items(application)) if status in REGISTERING else (),
+        declaration=found,
+        funding=funding_request(application, paris_date(moment)),
     )
+
+
+def registration_items(application: Application) -> list[RegistrationItem]:
+    """The pieces the candidate sends once admitted, in the checklist's order."""
+    language = _language()
+    items = [
+        item
+        for item in application_checklist(application)
+        if item.provided_by == "candidate" and item.due != FeeDue.APPLICATION
+    ]
+    return [
+        RegistrationItem(
+            code=row.code,
+            label=row.item.label.get(language),
+            state_label=str(row.state.label),
+            satisfied=row.satisfied,
+        )
+        for row in checklist_with_states(application, items)
+    ]

@@ -15,24 +15,28 @@ from admissions.applications.errors import (
     NotReadyError,
 )
 from admissions.applications.history import transition
-from admissions.applications.lifecycle import Status
+from admissions.applications.lifecycle import SUBMITTED_STATUSES, Status
 from admissions.applications.models import Application
 from admissions.documents.status import application_checklist, checklist_with_states
 from admissions.notify.file_emails import SentDocument, send_submission_receipt
+from admissions.payments import ledger
 from admissions.people.models import User
 from admissions.workflow import checks
+from admissions.workflow.declared_transfers import SETTLED
 from admissions.workflow.drafts import locked_for
 
 
 def submit(application: Application, *, by: User, now: dt.datetime | None = None) -> Application:
     """Send a complete, paid file before the candidate's deadline; freezes its eligibility.
 
-    Submitting a file already submitted changes nothing (two clicks make one event).
+    A file whose fee transfer is declared but not matched yet goes to "submitted, fee
+    awaited" instead. Submitting a file already submitted changes nothing (two clicks make
+    one event).
     """
     moment = now or timezone.now()
     with transaction.atomic():
         locked = locked_for(application, by)
-        if locked.status == Status.SUBMITTED:
+        if locked.status in SUBMITTED_STATUSES:
             application.refresh_from_db()
             return application
         if locked.status != Status.DRAFT:
@@ -55,9 +59,12 @@ def submit(application: Application, *, by: User, now: dt.datetime | None = None
             )
         locked.eligibility = frozen_record(report.assessment, at=moment)
         locked.save(update_fields=["eligibility", "updated_at"])
+        # The checks passed: the fee is settled, or its transfer declared.
+        fee = ledger.fee_status(locked.pk)
+        paid = fee in SETTLED or fee == ledger.FeeStatus.NOT_CHARGED
         transition(
             locked,
-            action="submit",
+            action="submit" if paid else "submit_awaiting_fee",
             by=by,
             details={"route": locked.eligibility.get("route") or ""},
         )

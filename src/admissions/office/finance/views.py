@@ -52,7 +52,7 @@ from admissions.people.models import User
 from admissions.rules.deadlines import end_of_day, paris_date, start_of_day
 from admissions.rules.money import to_cents
 from admissions.rules.vocabulary import RefundEvent
-from admissions.workflow import refunds
+from admissions.workflow import declared_transfers, refunds
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 50
@@ -89,7 +89,7 @@ def _refund_requests(user: User) -> QuerySet[RefundRequest]:
 def _file(request: HttpRequest, reference: str) -> Application:
     return get_object_or_404(
         access.finance_applications(_user(request)).select_related(
-            "campaign", "programme__institution", "candidate"
+            "campaign", "programme__institution", "candidate", "candidate__profile"
         ),
         reference=reference,
     )
@@ -111,6 +111,10 @@ def index(request: HttpRequest) -> HttpResponse:
             .filter(status__in=[RefundStatus.REQUESTED, RefundStatus.APPROVED])
             .count(),
             "institutions": access.finance_institutions(user),
+            # Transfers candidates said they made, still not found after the rulebook's days.
+            "unmatched": declared_transfers.unmatched_declarations(
+                access.finance_applications(user)
+            ),
         },
     )
 
@@ -223,6 +227,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     found = _refund_requests(_user(request)).select_related(
         "application__candidate",
+        "application__candidate__profile",
         "application__programme",
         "application__campaign",
         "requested_by",
@@ -555,7 +560,7 @@ def _campaign_files(user: User, campaign: Campaign) -> QuerySet[Any]:
     return balances.with_balances(
         access.finance_applications(user)
         .filter(campaign=campaign)
-        .select_related("candidate", "programme")
+        .select_related("candidate", "candidate__profile", "programme")
         .order_by("reference")
     )
 
