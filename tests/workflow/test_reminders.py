@@ -113,7 +113,7 @@ def test_a_candidate_abroad_is_reminded_of_the_international_deadline(
     run_jobs()
     mail = only(smtp_inbox)
     assert mail.to == [abroad.email]
-    assert "March 17, 2024" in mail.subject
+    assert "17 March 2024" in mail.subject
 
 
 def test_a_submitted_file_gets_no_deadline_reminder(
@@ -176,7 +176,7 @@ def test_places_to_confirm_are_reminded_five_days_then_one_day_before_the_end(
     run_jobs()
     mail = only(smtp_inbox)
     assert "4 avril 2024" in mail.subject
-    assert "CVEC" in mail.text  # still to pay
+    assert "première échéance" in mail.text  # still to pay
     clock.move_to(paris(2024, 4, 4, 9, 0))
     run_jobs()
     assert "Plus que 1 jour" in only(smtp_inbox).text
