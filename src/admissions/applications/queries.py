@@ -27,14 +27,17 @@ from admissions.applications.steps import (
     shown_steps,
     step_positions,
 )
+from admissions.catalog.models import without_rulebooks
 from admissions.people.models import User
 
 
 def my_applications(user: User) -> QuerySet[Application]:
     if not user.is_authenticated:
         return Application.objects.none()
-    return Application.objects.filter(candidate=user).select_related(
-        "campaign", "campaign__institution", "programme"
+    return (
+        Application.objects.filter(candidate=user)
+        .select_related("campaign", "campaign__institution", "programme")
+        .defer(*without_rulebooks("campaign", "campaign__institution"))
     )
 
 
@@ -132,8 +135,13 @@ def _event_text(event: ApplicationEvent, documents: dict[str, str]) -> str:
     return _("File updated")
 
 
-def history(application: Application) -> list[HistoryLine]:
-    """The file's events in plain words, oldest first; a run of draft saves is one line."""
+def history(
+    application: Application, events: list[ApplicationEvent] | None = None
+) -> list[HistoryLine]:
+    """The file's events in plain words, oldest first; a run of draft saves is one line.
+
+    `events` are the file's events in their order, when the caller has read them already.
+    """
     language = _language()
     documents = {
         requirement.code: requirement.label.get(language)
@@ -141,7 +149,7 @@ def history(application: Application) -> list[HistoryLine]:
     }
     lines: list[HistoryLine] = []
     previous_action = ""
-    for event in application.events.all():
+    for event in application.events.all() if events is None else events:
         if event.action == "application.draft_saved" and previous_action == event.action:
             last = lines[-1]
             lines[-1] = HistoryLine(at=event.at, text=last.text, by=last.by, count=last.count + 1)
@@ -179,11 +187,11 @@ class StatusSummary:
     confirmation: ConfirmationState | None = None
 
 
-def _withdrawn_from(application: Application) -> Status | None:
-    event = application.events.filter(action="application.withdraw").order_by("-at", "-id").first()
-    if event is None or not event.from_status:
+def _withdrawn_from(events: list[ApplicationEvent]) -> Status | None:
+    withdrawals = [event for event in events if event.action == "application.withdraw"]
+    if not withdrawals or not withdrawals[-1].from_status:
         return None
-    return Status(event.from_status)
+    return Status(withdrawals[-1].from_status)
 
 
 def status_summary(application: Application, *, now: dt.datetime | None = None) -> StatusSummary:
@@ -191,7 +199,9 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
     rules = application.campaign.rules
     language = _language()
     status = Status(application.status)
-    statuses = {*application.events.exclude(to_status="").values_list("to_status", flat=True)}
+    # One read of the history serves the steps and the history lines.
+    events = list(application.events.all())
+    statuses = {event.to_status for event in events if event.to_status}
     statuses.add(application.status)
     # An optional step (an interview decided case by case) shows only on files that had it.
     shown = shown_steps(
@@ -202,7 +212,7 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
     positions = step_positions(
         status,
         [s.step for s in rule_steps],
-        withdrawn_from=_withdrawn_from(application) if status == Status.WITHDRAWN else None,
+        withdrawn_from=_withdrawn_from(events) if status == Status.WITHDRAWN else None,
         negative_review_ends_file=ends,
     )
     steps = [
@@ -236,6 +246,6 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
         next_action=action,
         next_action_text=action_text,
         due_by=due_by,
-        history=history(application),
+        history=history(application, events),
         confirmation=confirmation_state(application, now=moment),
     )

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 
+from admissions.catalog.models import without_rulebooks
+
 if TYPE_CHECKING:
     from admissions.applications.models import Application
     from admissions.people.models import User
@@ -29,8 +31,10 @@ def lock_application(application: Application) -> Application:
     """
     return (
         application_model()
-        .objects.select_for_update()
+        # Only the file's row: the related rows are read, not held.
+        .objects.select_for_update(of=("self",))
         .select_related("campaign", "programme", "programme__institution", "candidate")
+        .defer(*without_rulebooks("campaign", "programme__institution"))
         .get(pk=application.pk)
     )
 

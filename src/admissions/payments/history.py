@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 
+from admissions.catalog.models import without_rulebooks
+
 if TYPE_CHECKING:
     from admissions.applications.models import Application
     from admissions.people.models import User
@@ -25,11 +27,16 @@ def application_model() -> type[Application]:
 
 
 def lock_application(application_id: int) -> Application:
-    """The application row, locked until the transaction ends (serialises money moves)."""
+    """The application row, locked until the transaction ends (serialises money moves).
+
+    Only that row: its programme and campaign are read, not held, so that moves on files of
+    one campaign do not wait for each other.
+    """
     model = application_model()
     return (
-        model.objects.select_for_update()
+        model.objects.select_for_update(of=("self",))
         .select_related("programme", "campaign")
+        .defer(*without_rulebooks("campaign"))
         .get(pk=application_id)
     )
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.catalog.models import Institution
+from admissions.catalog.models import Institution, without_rulebooks
 from admissions.payments import history, ledger
 from admissions.payments.errors import IllegalMoveError, InvalidBankDetails, NothingToPayError
 from admissions.payments.ledger import ChargeLine
@@ -107,6 +107,7 @@ def due_debits(institution: Institution, collection_date: dt.date) -> list[DueDe
             application__mandates__status=MandateStatus.ACTIVE,
         )
         .select_related("application__campaign", "application__programme")
+        .defer(*without_rulebooks("application__campaign"))
         .order_by("application_id", "instalment", "id")
     )
     applications: dict[int, Application] = {}
