@@ -14,8 +14,6 @@ from enum import StrEnum
 from typing import IO, BinaryIO, cast
 
 from admissions.core import antivirus
-from admissions.documents.imagecheck import inspect_jpeg
-from admissions.documents.pdfcheck import inspect_pdf
 from admissions.documents.refusals import Refusal, RefusalCode
 from admissions.documents.sniffing import FileKind, sniff
 from admissions.rules.schema import DocumentRequirement
@@ -72,9 +70,15 @@ def check_file(stream: IO[bytes], *, requirement: DocumentRequirement) -> Checke
             expected=[kind.value for kind in allowed],
         )
     checked = Checked(kind=sniffed.kind, size=size, sha256=digest, scan=scan, scan_detail=detail)
+    # The parsers (qpdf through pikepdf, Pillow) weigh tens of MiB in a web process: they are
+    # loaded by the first file checked, not by every process that serves pages.
     if sniffed.kind is FileKind.PDF:
+        from admissions.documents.pdfcheck import inspect_pdf
+
         facts = inspect_pdf(stream, max_pages=requirement.max_pages)
         return replace(checked, pages=facts.pages)
+    from admissions.documents.imagecheck import inspect_jpeg
+
     image = inspect_jpeg(
         stream, min_width=requirement.min_width_px, min_height=requirement.min_height_px
     )

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
 
 from admissions.payments import history
 from admissions.payments.errors import IllegalMoveError, InvalidBankDetails
@@ -24,6 +22,11 @@ if TYPE_CHECKING:
 
 def checked_iban(value: str) -> str:
     """The IBAN in electronic form, national key included; a clear error otherwise."""
+    # schwifty loads its bank registries (about 13 MiB) when imported: only where an
+    # account is checked, not in every web process.
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
     try:
         iban = IBAN(value, validate_bban=True)
     except SchwiftyException:
@@ -40,6 +43,9 @@ def checked_iban(value: str) -> str:
 
 def checked_bic(value: str, iban: str) -> str:
     """The BIC given, or the one of the IBAN's bank when it is known; may be empty."""
+    from schwifty import BIC, IBAN  # as in checked_iban
+    from schwifty.exceptions import SchwiftyException
+
     text = value.strip().replace(" ", "").upper()
     if not text:
         known = IBAN(iban).bic
