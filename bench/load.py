@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -76,6 +77,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument(
         "--profile", action="append", default=[], help="figure to profile with py-spy"
+    )
+    parser.add_argument(
+        "--profiles-dir", type=Path, help="keep py-spy's raw profiles (collapsed stacks) here"
     )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--one", choices=DATABASES, help=argparse.SUPPRESS)
@@ -222,18 +226,23 @@ def requests_of(
         "eligibility": load_data.eligibility_checks(),
         "status": load_data.status_pages(rng),
         "staff-first": [load_data.Request("GET", home, session)],
-        "staff-last": [load_data.Request("GET", last_page(home, staff), session)],
+        "staff-last": [load_data.Request("GET", last_page(home, session), session)],
         "drafts": drafts,
     }
 
 
-def last_page(home: str, staff: dict[str, Any]) -> str:
-    from admissions.applications.models import Application
+def last_page(home: str, session: str) -> str:
+    """The list's last page, as its "Oldest" link gives it."""
+    import load_data
+    from django.test import Client
 
-    visible = Application.objects.filter(programme__institution=staff["institution"]).exclude(
-        status="draft"
-    )
-    return f"{home}?page={max(1, -(-visible.count() // 50))}"
+    client = Client()
+    client.cookies[load_data.SESSION_COOKIE] = session
+    page = client.get(home).content.decode()
+    link = re.search(r'href="(\?[^"]*)" rel="last"', page)
+    if link is None:
+        raise RuntimeError(f"no link to the last page on {home}")
+    return home + link[1].replace("&amp;", "&")
 
 
 def count_queries(request: Any) -> int | None:
@@ -350,6 +359,10 @@ def run_phase(
         if spy is not None:
             _, error = spy.communicate(timeout=60)
             profiles[phase] = profile_summary(raw) if raw.exists() else error.decode()
+            if raw.exists() and args.profiles_dir:
+                args.profiles_dir.mkdir(parents=True, exist_ok=True)
+                target = args.profiles_dir / f"{connection_vendor()}-{phase}.txt"
+                target.write_bytes(raw.read_bytes())
     result: dict[str, Any] = {"clients": clients, "runs": [run.as_dict() for run in runs]}
     for name in ("rate", "p50", "p95", "p99"):
         result[name] = statistics.median(getattr(run, name) for run in runs)
@@ -362,6 +375,12 @@ def run_phase(
         print(f"{phase}: errors ({details}); the server's log ends with:", flush=True)
         print(server.log.read_text(errors="replace")[-4000:], flush=True)
     return result
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
 
 
 def summary_line(figure: dict[str, Any]) -> str:

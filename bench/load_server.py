@@ -250,24 +250,30 @@ def profile(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+# A sample counts when its thread is serving a request; idle threads are left out.
+IN_REQUEST = "WSGIHandler.__call__"
+
+
 def profile_summary(raw: Path, top: int = 25) -> str:
-    """The functions most often on the stack (inclusive) and on top of it (own), in %."""
+    """The functions most on the stack (inclusive) and on top of it (own), in % of the
+    samples of threads serving a request, waits included."""
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
     total = 0
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count_text = line.rpartition(" ")
-        if not stack or not count_text.isdigit():
+        if not stack or not count_text.isdigit() or IN_REQUEST not in stack:
             continue
         count = int(count_text)
         total += count
         frames = [shorten(frame) for frame in stack.split(";")]
+        frames = frames[next(i for i, f in enumerate(frames) if IN_REQUEST in f) :]
         for frame in set(frames):
             inclusive[frame] += count
         own[frames[-1]] += count
     if not total:
         return "(no samples)"
-    lines = [f"{total} samples", "", "inclusive %  function"]
+    lines = [f"{total} samples in requests", "", "inclusive %  function"]
     lines += [f"{100 * n / total:10.1f}  {name}" for name, n in inclusive.most_common(top)]
     lines += ["", "own %        function"]
     lines += [f"{100 * n / total:10.1f}  {name}" for name, n in own.most_common(top)]
