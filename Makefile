@@ -11,7 +11,7 @@ MANAGE := $(PY) -m admissions.manage
 PYTEST_TIMEOUT ?= 300
 PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
 
-.PHONY: run test install install-dev lint typecheck pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages
+.PHONY: run test install install-dev lint typecheck pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench
 
 $(TOOLS)/bin/uv:
 	@mkdir -p var
@@ -68,6 +68,10 @@ pytest-postgres:
 pytest: pytest-sqlite pytest-postgres
 
 test: install-dev lint typecheck pytest-sqlite pytest-postgres
+
+# Load on the served application, SQLite then PostgreSQL; writes bench/RESULTS.md (needs wrk).
+bench: install-dev
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 format:
 	$(VENV)/bin/ruff check --fix .

@@ -148,3 +148,12 @@ def _static_files_without_manifest(settings: object) -> None:
         **settings.STORAGES,  # type: ignore[attr-defined]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _rulebooks_parsed_afresh() -> None:
+    # Parsed rulebooks stay in the process (catalog/parsed.py): each test starts without
+    # them, so that what it counts does not depend on the tests run before it.
+    from admissions.catalog import parsed
+
+    parsed.clear()

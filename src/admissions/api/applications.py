@@ -26,7 +26,7 @@ from admissions.api.schemas import (
 from admissions.applications import queries
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.catalog.models import Campaign, Programme
+from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.payments import ledger
 from admissions.people.models import User
 from admissions.workflow import checks, drafts, submission
@@ -75,7 +75,8 @@ def create_application(
     request: HttpRequest, payload: ApplicationCreateIn
 ) -> Answer[ApplicationOut]:
     campaign = get_object_or_404(
-        Campaign.objects.select_related("institution"), pk=payload.campaign_id
+        Campaign.objects.select_related("institution").defer(*without_rulebooks("", "institution")),
+        pk=payload.campaign_id,
     )
     programme = get_object_or_404(
         Programme, pk=payload.programme_id, institution_id=campaign.institution_id

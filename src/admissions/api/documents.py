@@ -23,6 +23,7 @@ from ninja.security import django_auth
 from admissions.api.errors import error_body
 from admissions.api.schemas import ErrorOut
 from admissions.applications.models import Application
+from admissions.catalog.models import without_rulebooks
 from admissions.documents import access, services
 from admissions.documents.errors import UnknownRequirementError
 from admissions.documents.models import Document, DocumentVersion
@@ -138,7 +139,11 @@ def document_out(document: Document | None) -> DocumentOut | None:
 
 
 def _limit_for(request: HttpRequest, reference: str, code: str) -> int:
-    application = Application.objects.select_related("campaign").filter(reference=reference)
+    application = (
+        Application.objects.select_related("campaign")
+        .defer(*without_rulebooks("campaign"))
+        .filter(reference=reference)
+    )
     found = application.first()
     if found is not None:
         try:

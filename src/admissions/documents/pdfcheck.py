@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, BinaryIO, TypeGuard, cast
+from typing import IO, TYPE_CHECKING, BinaryIO, TypeGuard, cast
 
-import pikepdf
 from django.conf import settings
 
 from admissions.documents.refusals import Refusal, RefusalCode
+
+if TYPE_CHECKING:
+    import pikepdf
 
 # Keys whose mere presence means JavaScript: an action's script, the document's script
 # name tree, and XFA forms (which carry their own scripts).
@@ -31,6 +33,9 @@ class PdfFacts:
 
 def inspect_pdf(stream: IO[bytes], *, max_pages: int | None) -> PdfFacts:
     """Facts about a PDF that passes every check; raises `Refusal` naming the first failure."""
+    # qpdf weighs tens of MiB in a web process: loaded by the first file checked.
+    import pikepdf
+
     stream.seek(0)
     try:
         pdf = pikepdf.open(cast(BinaryIO, stream))
@@ -77,6 +82,9 @@ def _dictionaries(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
     Indirect objects are each visited from `pdf.objects`, so following references here would
     only visit them again; direct dictionaries and arrays nested at any depth are walked.
     """
+    # qpdf weighs tens of MiB in a web process: loaded by the first file checked.
+    import pikepdf
+
     stack: list[pikepdf.Object] = [root]
     first = True
     while stack:
@@ -106,6 +114,9 @@ def _direct_children(dictionary: pikepdf.Dictionary) -> list[pikepdf.Object]:
 
 def _direct_container(value: object) -> TypeGuard[pikepdf.Object]:
     """A dictionary or array written inside its parent (pikepdf hands scalars as Python)."""
+    # qpdf weighs tens of MiB in a web process: loaded by the first file checked.
+    import pikepdf
+
     return isinstance(value, pikepdf.Dictionary | pikepdf.Array) and not value.is_indirect
 
 
@@ -130,4 +141,7 @@ def _check_dictionary(dictionary: pikepdf.Dictionary) -> None:
 
 
 def _name(value: object) -> str:
+    # qpdf weighs tens of MiB in a web process: loaded by the first file checked.
+    import pikepdf
+
     return str(value) if isinstance(value, pikepdf.Name) else ""

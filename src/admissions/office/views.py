@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.people.models import Role, StaffRole, User
-from admissions.people.permissions import allowed_programme_ids, has_platform_role
+from admissions.core.keyset import count_up_to, keyset_page
+from admissions.people.models import Role, User
+from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
 
 PAGE_SIZE = 50
+# The page says how many files up to this many, then "more than": counting all is not free.
+COUNTED = 1000
 FILE_ROLES = (
     Role.ADMISSIONS_OFFICER,
     Role.PEDAGOGICAL_LEAD,
@@ -27,24 +29,31 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
         raise Http404
-    roles = set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+    roles = set(staff_roles(user))
     platform = has_platform_role(user)
     if not roles and not platform:
         raise Http404
-    files = (
-        Application.objects.filter(programme_id__in=allowed_programme_ids(user, FILE_ROLES))
-        .exclude(status=Status.DRAFT)
-        # Not the campaign: each carries its whole rulebook, which this list never shows.
-        .select_related("candidate", "programme")
-        .order_by("-submitted_at", "-pk")
+    files = Application.objects.filter(
+        programme_id__in=allowed_programme_ids(user, FILE_ROLES)
+    ).exclude(status=Status.DRAFT)
+    # Newest submitted first, by position (index `application_submitted_order`); not the
+    # campaign: each carries its whole rulebook, which this list never shows.
+    page = keyset_page(
+        files.select_related("candidate", "programme"),
+        field="submitted_at",
+        size=PAGE_SIZE,
+        query=request.GET,
     )
-    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "count": count_up_to(files, COUNTED),
+        "counted": COUNTED,
         "finance": platform or Role.FINANCE_OFFICER in roles,
         # The files whose payments this user handles link to their finance page too.
-        "finance_programmes": set(
-            allowed_programme_ids(user, [Role.FINANCE_OFFICER]).values_list("pk", flat=True)
+        "finance_programmes": (
+            set(allowed_programme_ids(user, [Role.FINANCE_OFFICER]).values_list("pk", flat=True))
+            if platform or Role.FINANCE_OFFICER in roles
+            else set()
         ),
         "importer": platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
         "platform": platform,

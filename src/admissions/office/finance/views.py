@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from admissions.applications import choices
 from admissions.applications.models import Application
-from admissions.catalog.models import Campaign, Institution
+from admissions.catalog.models import Campaign, Institution, without_rulebooks
 from admissions.core.errors import DomainError
 from admissions.office.finance import forms
 from admissions.payments import access, balances, issues, ledger, sepa, services
@@ -567,7 +567,9 @@ def balance_campaign(request: HttpRequest, pk: int) -> HttpResponse:
         Q(institution__in=access.finance_institutions(user))
         | Q(pk__in=access.finance_applications(user).values("campaign_id"))
     )
-    campaign = get_object_or_404(visible.select_related("institution"), pk=pk)
+    campaign = get_object_or_404(
+        visible.select_related("institution").defer(*without_rulebooks("", "institution")), pk=pk
+    )
     files = _campaign_files(user, campaign)
     owing = request.GET.get("owing") == "1"
     if owing:
@@ -600,9 +602,11 @@ def _download(data: bytes, filename: str, extension: str) -> HttpResponse:
 @finance_required
 def export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    campaigns = Campaign.objects.filter(
-        pk__in=access.finance_applications(user).values("campaign_id")
-    ).select_related("institution")
+    campaigns = (
+        Campaign.objects.filter(pk__in=access.finance_applications(user).values("campaign_id"))
+        .select_related("institution")
+        .defer(*without_rulebooks("", "institution"))
+    )
     form = forms.ExportForm(request.GET or None, campaigns=campaigns)
     if form.is_bound and form.is_valid():
         entries = _entries(user)
