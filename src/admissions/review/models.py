@@ -134,3 +134,20 @@ class Interview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.state}"
+
+
+class StaffNote(models.Model):
+    """A note staff leave on a file; never shown to the candidate."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="staff_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["application", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.text[:40]}"

@@ -30,3 +30,7 @@ def require(user: User, application: Application, roles: tuple[Role, ...]) -> No
 def require_on_programme(user: User, programme_id: int, roles: tuple[Role, ...]) -> None:
     if not can_act_on_programme(user, programme_id, roles):
         raise NotAllowed(_("Your role does not allow this on this programme."))
+
+
+def can(user: User, application: Application, roles: tuple[Role, ...]) -> bool:
+    return can_act_on_programme(user, application.programme_id, roles)
