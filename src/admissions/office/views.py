@@ -8,6 +8,7 @@ from django.shortcuts import render
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.core.keyset import count_up_to, keyset_page
+from admissions.office.worklist import TARGET_DAYS, days_waiting, step_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
 
@@ -44,8 +45,17 @@ def home(request: HttpRequest) -> HttpResponse:
         size=PAGE_SIZE,
         query=request.GET,
     )
+    overall, per_programme = step_counts(files)
+    waiting = [(a, days_waiting(a)) for a in waiting_on(user, roles, files, platform)]
     context = {
         "page": page,
+        "overall": [(Status(code).label, number) for code, number in overall.items()],
+        "statuses": [s.label for s in Status if s.value in overall],
+        "per_programme": [
+            (p.name, [p.by_status.get(code, 0) for code in overall], p.total) for p in per_programme
+        ],
+        "waiting": waiting,
+        "target_days": TARGET_DAYS,
         "count": count_up_to(files, COUNTED),
         "counted": COUNTED,
         "finance": platform or Role.FINANCE_OFFICER in roles,
