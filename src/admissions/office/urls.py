@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from admissions.office import file_views, views
+from admissions.office import file_views, slot_views, views
 
 app_name = "office"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("files/<str:reference>/invite/", file_views.invite, name="invite"),
     path("files/<str:reference>/interview/", file_views.record_interview, name="interview"),
     path("files/<str:reference>/notes/", file_views.add_note, name="note"),
+    path("interviews/<int:programme_id>/", slot_views.slots, name="slots"),
 ]

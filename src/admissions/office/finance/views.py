@@ -1,8 +1,9 @@
 """The finance officers' pages: reconcile, refunds, direct debits, balances, exports.
 
 Every page is for finance staff only and shows the institutions and programmes they hold;
-anything else is a 404 or a 403. Pages call the payment services and turn their refusals
-into messages in the reader's language.
+anything else is a 404, as for every staff page (nothing tells an outsider it exists).
+Pages call the payment services and turn their refusals into messages in the reader's
+language.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -63,7 +63,7 @@ def finance_required(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not access.is_finance_staff(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied
+            raise Http404
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -391,7 +391,7 @@ def file_refund(request: HttpRequest, reference: str) -> HttpResponse:
 def file_tuition(request: HttpRequest, reference: str) -> HttpResponse:
     application = _file(request, reference)
     if not access.can_handle_money(_user(request), application):
-        raise PermissionDenied
+        raise Http404
     form = forms.TuitionForm(request.POST)
     if form.is_valid():
         created = services.charge_tuition(
