@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from admissions.applications.choices import financing_label, track_label
 from admissions.applications.models import Application
 from admissions.core.errors import DomainError
 from admissions.documents.access import is_staff_on
@@ -77,6 +78,8 @@ def file_page(request: HttpRequest, reference: str) -> HttpResponse:
         "positive": outcome_label(application, Outcome.POSITIVE, language),
         "negative": outcome_label(application, Outcome.NEGATIVE, language),
         "interview_mandatory": rules.interview.mandatory,
+        "track": track_label(application.track),
+        "financing": financing_label(application.campaign, application.financing_mode, language),
     }
     return render(request, "office/file.html", context)
 
