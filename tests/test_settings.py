@@ -86,7 +86,7 @@ def test_development_defaults_load(tmp_path: Path) -> None:
     loaded = settings_of(tmp_path)
     assert loaded["PRODUCTION"] is False
     assert loaded["DEBUG"] is False
-    assert loaded["ENGINE"] == "django.db.backends.sqlite3"
+    assert loaded["ENGINE"] == "admissions.core.sqlite"
     assert loaded["TASKS"] == "django_tasks_db.DatabaseBackend"
     assert loaded["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert loaded["CLAMD_ADDRESS"] == ""
