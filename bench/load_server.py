@@ -92,7 +92,8 @@ class MemorySampler:
 class Server:
     """granian --interface wsgi --workers 2, the command of docs/operations.md."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, *, threads: int) -> None:
+        self.threads = threads
         self.port = free_port()
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.env = env
@@ -109,6 +110,7 @@ class Server:
             str(self.port),
             "--workers",
             str(WORKERS),
+            *(["--blocking-threads", str(self.threads)] if self.threads else []),
             "--working-dir",
             str(BENCH),
             "served:application",
