@@ -66,7 +66,8 @@ ENDPOINTS = [
     Page(
         "a diploma",
         "submitted",
-        at(lambda w: f"/me/profile/education/{first('education')(w)}"), 4,
+        at(lambda w: f"/me/profile/education/{first('education')(w)}"),
+        4,
     ),
     Page("jobs", "submitted", at("/me/profile/work"), 4),
     Page("a job", "submitted", at(lambda w: f"/me/profile/work/{first('work_periods')(w)}"), 4),
@@ -75,17 +76,20 @@ ENDPOINTS = [
     Page(
         "the check before submitting",
         "draft",
-        at(lambda w: f"/applications/{w.files['draft'].reference}/check"), 11,
+        at(lambda w: f"/applications/{w.files['draft'].reference}/check"),
+        11,
     ),
     Page(
         "my documents",
         "submitted",
-        at(lambda w: f"/documents/{w.files['submitted'].reference}"), 7,
+        at(lambda w: f"/documents/{w.files['submitted'].reference}"),
+        7,
     ),
     Page(
         "a document's file",
         "submitted",
-        at(lambda w: f"/documents/files/{w.rows['document'].current_version.public_id}"), 3,
+        at(lambda w: f"/documents/files/{w.rows['document'].current_version.public_id}"),
+        3,
     ),
 ]
 

@@ -53,7 +53,8 @@ PORTAL = [
             "portal:application_start",
             lambda world: world.files["draft"].campaign_id,
             lambda world: world.files["draft"].programme_id,
-        ), 6,
+        ),
+        6,
     ),
     Page("draft", "draft", url("portal:application", ref("draft")), 13),
     Page("status, submitted", "submitted", url("portal:application_status", ref("submitted")), 6),
@@ -123,6 +124,27 @@ PAYMENTS = [
 ]
 
 
+CARD = [
+    Page(
+        "card payment (demonstration provider)",
+        "account",
+        url("payments:demo_checkout", lambda world: world.rows["checkout"].session_id),
+        4,
+    ),
+    Page(
+        "back from a card payment",
+        "account",
+        lambda world: (
+            reverse(
+                "payments:card_done", args=[world.files["card"].reference, "application_fee", 0]
+            )
+            + f"?session_id={world.rows['checkout'].session_id}"
+        ),
+        6,
+    ),
+]
+
+
 @time_machine.travel(NOW, tick=False)
 def test_document_and_payment_pages() -> None:
-    check_budgets(build(), DOCUMENTS + PAYMENTS)
+    check_budgets(build(), DOCUMENTS + PAYMENTS + CARD)

@@ -29,7 +29,7 @@ from admissions.catalog.models import Campaign, Programme
 from admissions.demo.candidates import sample_pdf
 from admissions.documents.models import Document
 from admissions.documents.services import upload_document
-from admissions.payments import ledger, mandates, receipts, reconcile, sepa, services
+from admissions.payments import checkout, ledger, mandates, receipts, reconcile, sepa, services
 from admissions.payments.models import (
     DebitBatch,
     FinanceDocument,
@@ -90,6 +90,7 @@ def build() -> World:
     world.people["platform"] = User.objects.get(email="platform@admissions.example")
     _upload(world.files["draft"], by=world.people["draft"])  # one document of the draft
     _money_on_the_admitted_file(world)
+    _card_payment_started(world)
     _finance_rows(world, count=1)
     return world
 
@@ -204,6 +205,30 @@ def _money_on_the_admitted_file(world: World) -> None:
     assert entry is not None
     world.rows["invoice"] = receipts.issue_invoice(entry, by=None)
     world.rows["batch"] = _debits(world, days=3)
+
+
+def _card_payment_started(world: World) -> None:
+    """A draft at IMT-BS, whose fee is paid by card, with a card payment started."""
+    campaign = world.campaigns["imt-bs"]
+    programme = Programme.objects.filter(institution=campaign.institution, is_active=True)[0]
+    track = programme.tracks[0]
+    application = create_application(
+        candidate=world.people["account"],
+        campaign=campaign,
+        programme=programme,
+        track=track,
+        financing_mode=_mode(campaign, track),
+    )
+    world.files["card"] = application
+    world.rows["checkout"], _ = checkout.start_card_checkout(
+        application,
+        charge_kind=ChargeKind.APPLICATION_FEE,
+        instalment=None,
+        by=application.candidate,
+        success_url="http://testserver/done/",
+        cancel_url="http://testserver/",
+        language="fr",
+    )
 
 
 def _tuition_by_direct_debit(application: Application) -> None:
