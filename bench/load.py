@@ -61,8 +61,8 @@ PHASES = [
 ]
 # Drafts are created by distinct candidates; the pool is sized for this rate at most.
 MAX_DRAFT_RATE = 2000
-# Threads of each granian worker; 0 leaves granian's default, as docs/operations.md runs it.
-BLOCKING_THREADS = 0
+# Threads of each granian worker, as docs/operations.md runs it (0: granian's default).
+BLOCKING_THREADS = 2
 # Statuses a correct answer of each kind has (anything else stops the bench before the load).
 EXPECTED = {"drafts": 201}
 # Seconds one database's whole process may take before it is stopped.
@@ -92,7 +92,14 @@ def parse_args() -> argparse.Namespace:
         "--blocking-threads",
         type=int,
         default=BLOCKING_THREADS,
-        help="granian's threads per worker (default: granian's, as docs/operations.md runs it)",
+        help=f"granian's threads per worker (default {BLOCKING_THREADS}, as docs/operations.md)",
+    )
+    parser.add_argument(
+        "--server-venv",
+        type=Path,
+        default=Path(sys.prefix),
+        help="the virtual environment the server runs from (make bench: one with the runtime "
+        "dependencies only, as production installs them); default: this one",
     )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--one", choices=DATABASES, help=argparse.SUPPRESS)
@@ -179,7 +186,8 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
     requests = timed("requests", lambda: requests_of(args, staff, rng))
     env = server_env(var_dir, database_url)
     # As production does it, with the server's settings (the hashed names' manifest).
-    manage = [sys.executable, "-m", "admissions.manage", "collectstatic", "--no-input", "-v0"]
+    python = str(args.server_venv / "bin" / "python")
+    manage = [python, "-m", "admissions.manage", "collectstatic", "--no-input", "-v0"]
     timed("collect static files", lambda: subprocess.run(manage, env=env, check=True))
     timed("analyse", analyse)
     # The second request of a kind is counted: the first may set up what a process keeps.
@@ -198,11 +206,13 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
     folder.mkdir()
     figures: dict[str, dict[str, Any]] = {}
     profiles: dict[str, str] = {}
-    with Server(env, var_dir / "granian.log", threads=args.blocking_threads) as server:
+    granian = args.server_venv / "bin" / "granian"
+    with Server(granian, env, var_dir / "granian.log", threads=args.blocking_threads) as server:
         verify(server, requests)
         with MemorySampler(server.workers) as memory:
             time.sleep(1)
             at_rest = memory.sample()
+            print(f"a worker at rest: {at_rest:.0f} MiB", flush=True)
             for phase, kind, clients in PHASES:
                 if phase not in args.phases:
                     continue
@@ -210,7 +220,8 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
                 figures[phase] = run_phase(
                     args, server, folder, requests, phase, kind, clients, profiles
                 )
-                print(f"{phase}: {summary_line(figures[phase])}", flush=True)
+                peak = memory.peaks.get(phase, 0.0)
+                print(f"{phase}: {summary_line(figures[phase])}, worker {peak:.0f} MiB", flush=True)
     return {
         "database": connection.vendor,
         "version": vendor_version,
