@@ -61,6 +61,8 @@ PHASES = [
 ]
 # Drafts are created by distinct candidates; the pool is sized for this rate at most.
 MAX_DRAFT_RATE = 2000
+# Threads of each granian worker, as docs/operations.md runs it (0: granian's default).
+BLOCKING_THREADS = 2
 # Statuses a correct answer of each kind has (anything else stops the bench before the load).
 EXPECTED = {"drafts": 201}
 # Seconds one database's whole process may take before it is stopped.
@@ -81,6 +83,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--profiles-dir", type=Path, help="keep py-spy's raw profiles (collapsed stacks) here"
     )
+    parser.add_argument(
+        "--only",
+        help="comma-separated figures to measure (default: all); a partial run "
+        "prints its figures and writes no results",
+    )
+    parser.add_argument(
+        "--blocking-threads",
+        type=int,
+        default=BLOCKING_THREADS,
+        help=f"granian's threads per worker (default {BLOCKING_THREADS}, as docs/operations.md)",
+    )
+    parser.add_argument(
+        "--server-venv",
+        type=Path,
+        default=Path(sys.prefix),
+        help="the virtual environment the server runs from (make bench: one with the runtime "
+        "dependencies only, as production installs them); default: this one",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--one", choices=DATABASES, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
@@ -91,6 +111,9 @@ def parse_args() -> argparse.Namespace:
     figures = {phase for phase, _, _ in PHASES}
     if set(args.profile) - figures:
         parser.error(f"--profile takes one of {', '.join(sorted(figures))}")
+    args.phases = args.only.split(",") if args.only else [phase for phase, _, _ in PHASES]
+    if set(args.phases) - figures:
+        parser.error(f"--only takes some of {', '.join(sorted(figures))}")
     return args
 
 
@@ -126,8 +149,11 @@ def main() -> None:
             subprocess.run(command, check=True, timeout=CHILD_TIMEOUT)
             results[database] = json.loads(output.read_text(encoding="utf-8"))
     elapsed = time.monotonic() - started
-    write_results(args, results, elapsed)
-    print(f"\nwhole run: {elapsed / 60:.1f} min; results written to {args.results}")
+    if args.only:
+        print(f"\nwhole run: {elapsed / 60:.1f} min; a partial run writes no results")
+    else:
+        write_results(args, results, elapsed)
+        print(f"\nwhole run: {elapsed / 60:.1f} min; results written to {args.results}")
     failed = [
         f"{database} {phase}"
         for database, result in results.items()
@@ -160,10 +186,14 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
     requests = timed("requests", lambda: requests_of(args, staff, rng))
     env = server_env(var_dir, database_url)
     # As production does it, with the server's settings (the hashed names' manifest).
-    manage = [sys.executable, "-m", "admissions.manage", "collectstatic", "--no-input", "-v0"]
+    python = str(args.server_venv / "bin" / "python")
+    manage = [python, "-m", "admissions.manage", "collectstatic", "--no-input", "-v0"]
     timed("collect static files", lambda: subprocess.run(manage, env=env, check=True))
     timed("analyse", analyse)
-    queries = {kind: count_queries(items[0]) for kind, items in requests.items()}
+    # The second request of a kind is counted: the first may set up what a process keeps.
+    queries = {
+        kind: count_queries(items[0], items[1 % len(items)]) for kind, items in requests.items()
+    }
     print(f"queries per request: {queries}", flush=True)
     rows = {
         "applications": Application.objects.count(),
@@ -176,17 +206,22 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
     folder.mkdir()
     figures: dict[str, dict[str, Any]] = {}
     profiles: dict[str, str] = {}
-    with Server(env, var_dir / "granian.log") as server:
+    granian = args.server_venv / "bin" / "granian"
+    with Server(granian, env, var_dir / "granian.log", threads=args.blocking_threads) as server:
         verify(server, requests)
         with MemorySampler(server.workers) as memory:
             time.sleep(1)
             at_rest = memory.sample()
+            print(f"a worker at rest: {at_rest:.0f} MiB", flush=True)
             for phase, kind, clients in PHASES:
+                if phase not in args.phases:
+                    continue
                 memory.mark(phase)
                 figures[phase] = run_phase(
                     args, server, folder, requests, phase, kind, clients, profiles
                 )
-                print(f"{phase}: {summary_line(figures[phase])}", flush=True)
+                peak = memory.peaks.get(phase, 0.0)
+                print(f"{phase}: {summary_line(figures[phase])}, worker {peak:.0f} MiB", flush=True)
     return {
         "database": connection.vendor,
         "version": vendor_version,
@@ -219,8 +254,8 @@ def requests_of(
     session = officer[staff["admissions_officer"].pk]
     home = reverse("office:home")
     seconds = args.warm_up + args.runs * args.duration
-    # Two more: one for the in-process query count, one for the check through the server.
-    drafts = load_data.drafts(round(seconds * MAX_DRAFT_RATE) + 2)
+    # Three more: two for the in-process query count, one for the check through the server.
+    drafts = load_data.drafts(round(seconds * MAX_DRAFT_RATE) + 3)
     return {
         "bare": [load_data.Request("GET", "/bench/bare")],
         "eligibility": load_data.eligibility_checks(),
@@ -245,10 +280,15 @@ def last_page(home: str, session: str) -> str:
     return home + link[1].replace("&amp;", "&")
 
 
-def count_queries(request: Any) -> int | None:
-    """Queries of one request, through Django's test client in this process."""
+def count_queries(warm_up: Any, request: Any) -> int | None:
+    """Queries of `request` after `warm_up`, through Django's test client in this process."""
     if request.path.startswith("/bench/"):
         return None
+    send(warm_up)
+    return send(request)
+
+
+def send(request: Any) -> int:
     import load_data
     from django.db import connection
     from django.test import Client
@@ -315,8 +355,8 @@ def verify(server: Server, requests: dict[str, list[Any]]) -> None:
                 f"{kind}: {request.method} {request.path} answered {status}:\n"
                 f"{body[:2000]!r}\n{server.log.read_text()[-3000:]}"
             )
-    # The checked draft and the counted one are used; the runs take the others.
-    requests["drafts"] = requests["drafts"][1:-1]
+    # The checked draft and the counted ones are used; the runs take the others.
+    requests["drafts"] = requests["drafts"][2:-1]
 
 
 def run_phase(

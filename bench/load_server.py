@@ -92,7 +92,9 @@ class MemorySampler:
 class Server:
     """granian --interface wsgi --workers 2, the command of docs/operations.md."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, granian: Path, env: dict[str, str], log: Path, *, threads: int) -> None:
+        self.granian = granian
+        self.threads = threads
         self.port = free_port()
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.env = env
@@ -100,7 +102,7 @@ class Server:
 
     def __enter__(self) -> Server:
         command = [
-            str(ROOT / ".venv/bin/granian"),
+            str(self.granian),
             "--interface",
             "wsgi",
             "--host",
@@ -109,6 +111,7 @@ class Server:
             str(self.port),
             "--workers",
             str(WORKERS),
+            *(["--blocking-threads", str(self.threads)] if self.threads else []),
             "--working-dir",
             str(BENCH),
             "served:application",
@@ -254,7 +257,7 @@ def profile(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
 IN_REQUEST = "WSGIHandler.__call__"
 
 
-def profile_summary(raw: Path, top: int = 25) -> str:
+def profile_summary(raw: Path, top: int = 22, own_top: int = 12) -> str:
     """The functions most on the stack (inclusive) and on top of it (own), in % of the
     samples of threads serving a request, waits included."""
     inclusive: Counter[str] = Counter()
@@ -276,7 +279,7 @@ def profile_summary(raw: Path, top: int = 25) -> str:
     lines = [f"{total} samples in requests", "", "inclusive %  function"]
     lines += [f"{100 * n / total:10.1f}  {name}" for name, n in inclusive.most_common(top)]
     lines += ["", "own %        function"]
-    lines += [f"{100 * n / total:10.1f}  {name}" for name, n in own.most_common(top)]
+    lines += [f"{100 * n / total:10.1f}  {name}" for name, n in own.most_common(own_top)]
     return "\n".join(lines)
 
 

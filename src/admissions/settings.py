@@ -112,6 +112,8 @@ except ValueError as error:
     raise ImproperlyConfigured(f"ADMISSIONS_DATABASE_URL: {error}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Django's engine, with writers taking turns instead of polling for the lock.
+    DATABASES["default"]["ENGINE"] = "admissions.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer commits; with synchronous=NORMAL a commit
         # does not wait for the disk (a power cut may lose the last commits, never corrupt

@@ -40,7 +40,10 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
-def application_out(application: Application) -> ApplicationOut:
+def application_out(
+    application: Application, fee_status: ledger.FeeStatus | None = None
+) -> ApplicationOut:
+    """The file as the API shows it; `fee_status` when the caller read it with others."""
     campaign = application.campaign
     programme = application.programme
     return ApplicationOut(
@@ -54,7 +57,7 @@ def application_out(application: Application) -> ApplicationOut:
         financing_mode=application.financing_mode,
         cover_letter=application.cover_letter,
         professional_project=application.professional_project,
-        fee_status=str(ledger.fee_status(application.pk)),
+        fee_status=str(fee_status or ledger.fee_status(application.pk)),
         created_at=application.created_at,
         submitted_at=application.submitted_at,
         eligibility=application.eligibility or None,
@@ -63,7 +66,9 @@ def application_out(application: Application) -> ApplicationOut:
 
 @router.get("", response=list[ApplicationOut], summary="List my applications")
 def list_applications(request: HttpRequest) -> list[ApplicationOut]:
-    return [application_out(a) for a in queries.my_applications(_user(request))]
+    applications = list(queries.my_applications(_user(request)))
+    fees = ledger.fee_statuses([application.pk for application in applications])
+    return [application_out(a, fees[a.pk]) for a in applications]
 
 
 @router.post(
