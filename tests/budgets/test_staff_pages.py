@@ -32,13 +32,21 @@ def institution(world: World) -> int:
     return world.campaigns[NORD].institution.pk
 
 
+def programme(world: World) -> int:
+    return world.files["submitted"].programme_id
+
+
 def campaign(world: World) -> int:
     return world.campaigns[NORD].pk
 
 
 OFFICE = [
-    Page("back office, first page", OFFICER, url("office:home"), 5),
-    Page("back office, oldest page", OFFICER, lambda w: reverse("office:home") + "?last=1", 5),
+    # The list, its bounded count, the files per step (one grouped query), what waits on you.
+    Page("back office, first page", OFFICER, url("office:home"), 7),
+    Page("back office, oldest page", OFFICER, lambda w: reverse("office:home") + "?last=1", 7),
+    # Profile, checklist, versions, review, interview, ledger, notes, history: each read once.
+    Page("the whole file", OFFICER, url("office:file", submitted), 23),
+    Page("interview slots", OFFICER, url("office:slots", programme), 6),
     Page("a file's documents", OFFICER, url("documents:list", submitted), 13),
     Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 10),
     Page("import into a file", OFFICER, url("documents:import", submitted), 6),

@@ -24,7 +24,6 @@ from admissions.applications.choices import financing_modes_for
 from admissions.applications.history import record_event
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.applications.services import create_application
 from admissions.catalog.models import Campaign, Programme
 from admissions.demo.candidates import sample_pdf
 from admissions.documents.models import Document
@@ -40,6 +39,7 @@ from admissions.payments.models import (
 from admissions.people.models import CandidateProfile, Education, User, WorkPeriod
 from admissions.rules.deadlines import PARIS, paris_date
 from admissions.rules.vocabulary import ChargeKind
+from admissions.workflow.drafts import create_application
 from tests.payments.camt import statement
 
 # A moment when the demonstration campaigns are open (they follow the clock).
