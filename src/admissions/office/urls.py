@@ -5,6 +5,7 @@ from admissions.office import file_views, slot_views, views
 app_name = "office"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("export.csv", views.export, name="export"),
     path("finance/", include("admissions.office.finance.urls")),
     path("preview/<uuid:public_id>/", file_views.preview, name="preview"),
     path("files/<str:reference>/", file_views.file_page, name="file"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.core.keyset import count_up_to, keyset_page
+from admissions.office.queue import csv_rows, filtered, read_filters
 from admissions.office.worklist import TARGET_DAYS, days_waiting, step_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
@@ -37,10 +39,11 @@ def home(request: HttpRequest) -> HttpResponse:
     files = Application.objects.filter(
         programme_id__in=allowed_programme_ids(user, FILE_ROLES)
     ).exclude(status=Status.DRAFT)
+    filters = read_filters(request.GET)
     # Newest submitted first, by position (index `application_submitted_order`); not the
     # campaign: each carries its whole rulebook, which this list never shows.
     page = keyset_page(
-        files.select_related("candidate", "programme"),
+        filtered(files, filters).select_related("candidate", "programme"),
         field="submitted_at",
         size=PAGE_SIZE,
         query=request.GET,
@@ -49,6 +52,9 @@ def home(request: HttpRequest) -> HttpResponse:
     waiting = [(a, days_waiting(a)) for a in waiting_on(user, roles, files, platform)]
     context = {
         "page": page,
+        "filters": filters,
+        "status_choices": [(s.value, s.label) for s in Status if s != Status.DRAFT],
+        "programmes": [(p.pk, p.name) for p in per_programme],
         "overall": [(Status(code).label, number) for code, number in overall.items()],
         "statuses": [s.label for s in Status if s.value in overall],
         "per_programme": [
@@ -56,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ],
         "waiting": waiting,
         "target_days": TARGET_DAYS,
-        "count": count_up_to(files, COUNTED),
+        "count": count_up_to(filtered(files, filters), COUNTED),
         "counted": COUNTED,
         "finance": platform or Role.FINANCE_OFFICER in roles,
         # The files whose payments this user handles link to their finance page too.
@@ -70,3 +76,30 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": sorted(Role(role).label for role in roles),
     }
     return render(request, "office/home.html", context)
+
+
+EXPORT_HEADER = [
+    gettext_lazy("Reference"),
+    gettext_lazy("Candidate"),
+    gettext_lazy("Email"),
+    gettext_lazy("Programme"),
+    gettext_lazy("Status"),
+    gettext_lazy("Submitted"),
+    gettext_lazy("Days in this step"),
+]
+
+
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as CSV, streamed."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise Http404
+    if not staff_roles(user) and not has_platform_role(user):
+        raise Http404
+    files = Application.objects.filter(
+        programme_id__in=allowed_programme_ids(user, FILE_ROLES)
+    ).exclude(status=Status.DRAFT)
+    rows = csv_rows(filtered(files, read_filters(request.GET)), [str(h) for h in EXPORT_HEADER])
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="files.csv"'
+    return response

@@ -30,6 +30,7 @@ WAITS_ON: dict[Role, tuple[Status, ...]] = {
 
 @dataclass(frozen=True)
 class ProgrammeCounts:
+    pk: int
     name: str
     by_status: dict[str, int]
 
@@ -41,20 +42,20 @@ class ProgrammeCounts:
 def step_counts(files: QuerySet[Application]) -> tuple[dict[str, int], list[ProgrammeCounts]]:
     """Counts per status, overall and per programme, in one grouped query."""
     overall: dict[str, int] = {}
-    programmes: dict[str, dict[str, int]] = {}
+    programmes: dict[tuple[str, int], dict[str, int]] = {}
     english = (get_language() or "fr").startswith("en")
     grouped = (
         files.order_by()
-        .values("programme__name_fr", "programme__name_en", "status")
+        .values("programme_id", "programme__name_fr", "programme__name_en", "status")
         .annotate(n=Count("pk"))
-        .values_list("programme__name_fr", "programme__name_en", "status", "n")
+        .values_list("programme_id", "programme__name_fr", "programme__name_en", "status", "n")
     )
-    for french_name, english_name, status, number in grouped:
+    for pk, french_name, english_name, status, number in grouped:
         name = english_name if english and english_name else french_name
         overall[status] = overall.get(status, 0) + number
-        programmes.setdefault(name, {})[status] = number
+        programmes.setdefault((name, pk), {})[status] = number
     ordered = {s.value: overall[s.value] for s in Status if s.value in overall}
-    return ordered, [ProgrammeCounts(n, c) for n, c in sorted(programmes.items())]
+    return ordered, [ProgrammeCounts(pk, n, c) for (n, pk), c in sorted(programmes.items())]
 
 
 def waiting_on(
