@@ -63,7 +63,8 @@ def test_documents_are_judged_from_the_page_until_the_file_is_complete(
     sent.refresh_from_db()
     assert sent.status == Status.INCOMPLETE
     first.refresh_from_db()
-    assert first.staff_reason == "Illegible or incomplete scan: blurred"
+    # In the candidate's language (French here), whatever the officer's.
+    assert first.staff_reason == "Scan illisible ou incomplet\u00a0: blurred"
 
 
 def test_the_lead_records_the_opinion_from_the_page(

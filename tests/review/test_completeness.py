@@ -56,6 +56,8 @@ def test_a_rejection_sends_the_file_back_with_the_reason(
     nord: Campaign, submitted: SubmittedFile
 ) -> None:
     application = submitted(nord)
+    application.candidate.preferred_language = "en"
+    application.candidate.save(update_fields=["preferred_language"])
     officer = officer_of(nord)
     first, second = documents_of(application)[:2]
     moved = completeness.reject(
@@ -64,6 +66,7 @@ def test_a_rejection_sends_the_file_back_with_the_reason(
     assert moved.status == Status.INCOMPLETE
     first.refresh_from_db()
     assert first.state == DocumentState.REJECTED_BY_STAFF
+    # In the candidate's language, whatever the officer's.
     assert first.staff_reason == "Illegible or incomplete scan: page 2 is cut"
     event = ApplicationEvent.objects.get(
         application=application, action="application.request_documents"

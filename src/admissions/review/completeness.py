@@ -9,6 +9,7 @@ Judging one document is `documents.review`; this module moves the file on accoun
 from __future__ import annotations
 
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,8 +40,9 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", gettext_lazy("Other (explained below)")
 
 
-def reason_text(reason: RejectionReason | str, note: str) -> str:
-    """The words the candidate reads: the reason's label, then the officer's own."""
+def reason_text(reason: RejectionReason | str, note: str, language: str = "fr") -> str:
+    """The words the candidate reads, in their language: the reason's label, then the
+    officer's own."""
     if reason not in RejectionReason.values:
         raise ValidationFailed(_("Choose a reason from the list."), details={"field": "reason"})
     chosen = RejectionReason(reason)
@@ -49,8 +51,10 @@ def reason_text(reason: RejectionReason | str, note: str) -> str:
         raise ValidationFailed(
             _("Explain the reason in your own words."), details={"field": "note"}
         )
-    label = str(chosen.label)
-    return f"{label}: {note}" if note else label
+    with translation.override(language):
+        label = str(chosen.label)
+        # Translatable: French puts a non-breaking space before the colon.
+        return _("%(reason)s: %(note)s") % {"reason": label, "note": note} if note else label
 
 
 def _lock(application: Application) -> Application:
@@ -110,7 +114,8 @@ def reject(
     document: Document, *, by: User, reason: RejectionReason | str, note: str = ""
 ) -> Application:
     """Reject one document with a reason from the list; the file goes back to the candidate."""
-    text = reason_text(reason, note)
+    candidate = document.application.candidate
+    text = reason_text(reason, note, candidate.preferred_language or "fr")
     with transaction.atomic():
         application = _checkable(document.application, by)
         reject_document(document, by=by, reason=text)
