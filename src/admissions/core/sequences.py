@@ -38,6 +38,15 @@ def next_number(key: str) -> int:
     name = sequence_name(key)
     if name not in _existing:
         _ensure(key, name)
+    try:
+        # A savepoint: a sequence known but gone (a database restored from before it, a
+        # creation whose "commit" was only a test's) is created again instead of failing.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [name])
+            return int(cursor.fetchone()[0])
+    except DatabaseError:
+        _existing.discard(name)
+    _ensure(key, name)
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(%s)", [name])
         return int(cursor.fetchone()[0])
