@@ -11,7 +11,7 @@ MANAGE := $(PY) -m admissions.manage
 PYTEST_TIMEOUT ?= 300
 PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
 
-.PHONY: run test install install-dev lint typecheck pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages
+.PHONY: run test install install-dev lint typecheck pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench
 
 $(TOOLS)/bin/uv:
 	@mkdir -p var
@@ -68,6 +68,20 @@ pytest-postgres:
 pytest: pytest-sqlite pytest-postgres
 
 test: install-dev lint typecheck pytest-sqlite pytest-postgres
+
+# The server of `make bench` runs from an environment with the runtime dependencies only,
+# as production installs them; the bench itself runs from the development one.
+BENCH_VENV := var/bench-venv
+
+$(BENCH_VENV)/.installed: requirements/main.txt pyproject.toml | $(UV)
+	$(UV) venv --quiet --python $(PYTHON) $(BENCH_VENV)
+	$(UV) pip sync --quiet --python $(BENCH_VENV)/bin/python --require-hashes requirements/main.txt
+	$(UV) pip install --quiet --python $(BENCH_VENV)/bin/python --no-deps -e .
+	@touch $@
+
+# Load on the served application, SQLite then PostgreSQL; writes bench/RESULTS.md (needs wrk).
+bench: install-dev $(BENCH_VENV)/.installed
+	$(PY) bench/load.py --server-venv $(BENCH_VENV) $(BENCH_ARGS)
 
 format:
 	$(VENV)/bin/ruff check --fix .

@@ -207,18 +207,20 @@ def create_applications(total: int, rng: random.Random) -> None:
             files = []
             for i in chunk:
                 programme = programmes[i % len(programmes)]
+                campaign = rng.choice(campaigns[programme.institution_id])
+                track = rng.choice(programme.tracks)
                 status = rng.choices(statuses, weights)[0]
                 submitted = None
                 if status != "draft":
                     submitted = now - timedelta(seconds=rng.randrange(730 * 86_400))
                 files.append(
                     Application(
-                        reference=f"BENCH-{i:08d}",
+                        reference=f"BENCH-0000-{i:06d}",
                         candidate_id=user_ids[i // APPLICATIONS_PER_CANDIDATE],
-                        campaign=rng.choice(campaigns[programme.institution_id]),
+                        campaign=campaign,
                         programme=programme,
-                        track=rng.choice(["full_time", "work_study"]),
-                        financing_mode="personal",
+                        track=track,
+                        financing_mode=financing_mode(campaign, track),
                         status=status,
                         submitted_at=submitted,
                     )
@@ -252,6 +254,13 @@ def create_applications(total: int, rng: random.Random) -> None:
                             LedgerEntry(kind=EntryKind.REFUND, amount_cents=FEE_CENTS, **common)
                         )
             LedgerEntry.objects.bulk_create(entries)
+
+
+def financing_mode(campaign: Any, track: str) -> str:
+    """The rulebook's first financing mode open to the track, as a candidate would choose."""
+    from admissions.applications.choices import financing_modes_for
+
+    return financing_modes_for(campaign, track)[0].code
 
 
 def analyse() -> None:

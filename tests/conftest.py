@@ -116,6 +116,14 @@ def django_db_modify_db_settings(request: pytest.FixtureRequest, database_engine
         for connection in connections.all(initialized_only=True):
             connection.close()
             del connections[connection.alias]
+    else:
+        from django.conf import settings
+
+        # The project's SQLite engine is not named "sqlite3", so pytest-django would give each
+        # parallel worker a file named after the path of the development database; an
+        # in-memory database per worker is what Django's own SQLite engine gets.
+        test = settings.DATABASES["default"].setdefault("TEST", {})
+        test["NAME"] = test.get("NAME") or ":memory:"
     request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
 
 
@@ -148,3 +156,12 @@ def _static_files_without_manifest(settings: object) -> None:
         **settings.STORAGES,  # type: ignore[attr-defined]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _rulebooks_parsed_afresh() -> None:
+    # Parsed rulebooks stay in the process (catalog/parsed.py): each test starts without
+    # them, so that what it counts does not depend on the tests run before it.
+    from admissions.catalog import parsed
+
+    parsed.clear()

@@ -26,6 +26,8 @@ print(json.dumps({
     "PRODUCTION": s.PRODUCTION,
     "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
     "ENGINE": s.DATABASES["default"]["ENGINE"],
+    "CONN_MAX_AGE": s.DATABASES["default"]["CONN_MAX_AGE"],
+    "CONN_HEALTH_CHECKS": s.DATABASES["default"]["CONN_HEALTH_CHECKS"],
     "EMAIL_BACKEND": s.EMAIL_BACKEND,
     "EMAIL_USE_TLS": getattr(s, "EMAIL_USE_TLS", None),
     "CLAMD_ADDRESS": s.CLAMD_ADDRESS,
@@ -86,7 +88,7 @@ def test_development_defaults_load(tmp_path: Path) -> None:
     loaded = settings_of(tmp_path)
     assert loaded["PRODUCTION"] is False
     assert loaded["DEBUG"] is False
-    assert loaded["ENGINE"] == "django.db.backends.sqlite3"
+    assert loaded["ENGINE"] == "admissions.core.sqlite"
     assert loaded["TASKS"] == "django_tasks_db.DatabaseBackend"
     assert loaded["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert loaded["CLAMD_ADDRESS"] == ""
@@ -182,6 +184,7 @@ def test_missing_secret_file_is_refused(tmp_path: Path) -> None:
         ({"TRUSTED_PROXIES": "10.0.0.0/33"}, "ADMISSIONS_TRUSTED_PROXIES: expected IP"),
         ({"TRUSTED_PROXIES": "proxy.example.org"}, "ADMISSIONS_TRUSTED_PROXIES: expected IP"),
         ({"DOCUMENTS_PDF_SECONDS": "0"}, "ADMISSIONS_DOCUMENTS_PDF_SECONDS: must be at least 1"),
+        ({"DATABASE_CONN_MAX_AGE": "-1"}, "ADMISSIONS_DATABASE_CONN_MAX_AGE: must be at least 0"),
     ],
 )
 def test_bad_values_are_refused_by_name(
@@ -203,3 +206,19 @@ def test_engines_are_chosen_by_the_environment(tmp_path: Path) -> None:
     assert loaded["STORAGE"] == "storages.backends.s3.S3Storage"
     assert loaded["LOG_LEVEL"] == "WARNING"
     assert loaded["DEBUG"] is True
+
+
+@pytest.mark.parametrize("url", ["", "postgres://admissions@db.example.org/admissions"])
+def test_connections_are_kept_and_checked(tmp_path: Path, url: str) -> None:
+    variables = {"DATABASE_URL": url} if url else {}
+    loaded = settings_of(tmp_path, **variables)
+    assert (loaded["CONN_MAX_AGE"], loaded["CONN_HEALTH_CHECKS"]) == (600, True)
+    once = settings_of(tmp_path, DATABASE_CONN_MAX_AGE="0", **variables)
+    assert once["CONN_MAX_AGE"] == 0
+
+
+def test_templates_are_compiled_once_per_process() -> None:
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    assert isinstance(engines["django"].engine.template_loaders[0], Loader)  # type: ignore[attr-defined]

@@ -98,19 +98,34 @@ TEMPLATES = [
 
 # Database --------------------------------------------------------------------------------
 DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'admissions.sqlite3'}")
+# Seconds a web thread keeps its database connection between requests (0: a new one for
+# each request, which costs PostgreSQL's handshake or SQLite's set-up every time). A kept
+# connection is checked before a request uses it, so a restarted database costs no error.
+DATABASE_CONN_MAX_AGE = env.integer("DATABASE_CONN_MAX_AGE", 600, minimum=0)
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True
+        )
+    }
 except ValueError as error:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"ADMISSIONS_DATABASE_URL: {error}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's engine, with writers taking turns instead of polling for the lock.
+    DATABASES["default"]["ENGINE"] = "admissions.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers go on while one writer commits; IMMEDIATE avoids lock upgrades.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # WAL lets readers go on while one writer commits; with synchronous=NORMAL a commit
+        # does not wait for the disk (a power cut may lose the last commits, never corrupt
+        # the file). IMMEDIATE takes the write lock at the start of a transaction, so two
+        # writers never deadlock upgrading a read lock. Temporary tables stay in memory.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+        ),
         "transaction_mode": "IMMEDIATE",
+        # Seconds a writer waits for the lock held by another before giving up.
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -423,3 +423,14 @@ def test_others_do_not_see_the_page_or_the_programme(
 def test_an_institution_admin_may(campaign: Campaign, programme: Programme) -> None:
     admin = staff_member(Role.INSTITUTION_ADMIN, institution=programme.institution)
     assert new_file(admin, campaign, programme, good_archive()).ok
+
+
+def test_a_file_is_never_opened_for_a_staff_account(
+    officer: User, interviewer: User, campaign: Campaign, programme: Programme
+) -> None:
+    before = counts()
+    for staff in (interviewer, officer):
+        with pytest.raises(NotAllowed) as refused:
+            new_file(officer, campaign, programme, good_archive(), email=staff.email.upper())
+        assert refused.value.details == {"field": "email"}
+    assert counts() == before

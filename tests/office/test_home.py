@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import re
+
 import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.office import views
 from admissions.people.models import Role
 from admissions.workflow.drafts import create_application
 from tests.factories import (
@@ -33,8 +39,10 @@ def _files(count: int, campaign: object, programme: object) -> list[Application]
             track="full_time",
             financing_mode="personnel",
         )
-        # Straight to submitted: this page lists files, it does not judge them.
-        Application.objects.filter(pk=application.pk).update(status=Status.SUBMITTED)
+        # Straight to submitted, as the move would: this page lists files, it does not judge them.
+        Application.objects.filter(pk=application.pk).update(
+            status=Status.SUBMITTED, submitted_at=timezone.now()
+        )
         made.append(application)
     return made
 
@@ -109,3 +117,113 @@ def test_the_menu_links_staff_to_the_back_office(client: Client) -> None:
     assert "Finance" in client.get("/en/office/").content.decode()
     client.force_login(eligible_candidate())
     assert 'href="/en/office/"' not in client.get("/en/").content.decode()
+
+
+def _submitted(count: int, campaign: object, programme: object, *, same_moment: bool) -> list[str]:
+    """References of `count` submitted files, newest first (ties broken by the newest row)."""
+    made = _files(count, campaign, programme)
+    start = dt.datetime(2024, 1, 1, 9, 0, tzinfo=dt.UTC)
+    for number, application in enumerate(made):
+        moment = start if same_moment else start + dt.timedelta(minutes=number)
+        Application.objects.filter(pk=application.pk).update(submitted_at=moment)
+    return [application.reference for application in reversed(made)]
+
+
+def _listed(page: str) -> list[str]:
+    """The references of the paged list (the files waiting on the reader come before it)."""
+    return re.findall(r">([A-Z]{1,4}-\d{4}-\d{6,})</a>", page.split('id="files"')[-1])
+
+
+def _link(page: str, rel: str) -> str | None:
+    found = re.search(rf'href="(\?[^"]*)" rel="{rel}"', page)
+    return html.unescape(found[1]) if found else None
+
+
+@pytest.mark.parametrize("same_moment", [False, True])
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_pages_follow_each_other_by_position(
+    client: Client, monkeypatch: pytest.MonkeyPatch, same_moment: bool
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    campaign = load_preset("imt-nord-europe")
+    newest_first = _submitted(
+        10, campaign, programme_of(campaign, "ms-cybersecurite"), same_moment=same_moment
+    )
+    client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
+    first = client.get("/en/office/").content.decode()
+    assert _listed(first) == newest_first[:4]
+    assert _link(first, "prev") is None
+    assert "10 submitted files." in first
+    second = client.get(f"/en/office/{_link(first, 'next')}").content.decode()
+    assert _listed(second) == newest_first[4:8]
+    third = client.get(f"/en/office/{_link(second, 'next')}").content.decode()
+    assert _listed(third) == newest_first[8:]
+    assert _link(third, "next") is None
+    back = client.get(f"/en/office/{_link(third, 'prev')}").content.decode()
+    assert _listed(back) == newest_first[4:8]
+    # The oldest files, a full page of them, and the way back to the newest.
+    oldest = client.get(f"/en/office/{_link(first, 'last')}").content.decode()
+    assert _listed(oldest) == newest_first[-4:]
+    assert _link(oldest, "next") is None
+    newest = client.get(f"/en/office/{_link(oldest, 'first')}").content.decode()
+    assert _listed(newest) == newest_first[:4]
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_a_page_back_to_the_start_is_the_full_first_page(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    campaign = load_preset("imt-nord-europe")
+    newest_first = _submitted(
+        6, campaign, programme_of(campaign, "ms-cybersecurite"), same_moment=False
+    )
+    client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
+    oldest = client.get("/en/office/?last=1").content.decode()
+    assert _listed(oldest) == newest_first[2:]
+    # Only two files are newer than the oldest page: "previous" shows the first page, full.
+    previous = client.get(f"/en/office/{_link(oldest, 'prev')}").content.decode()
+    assert _listed(previous) == newest_first[:4]
+    assert _link(previous, "prev") is None
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_a_cursor_made_up_shows_the_first_page(client: Client) -> None:
+    campaign = load_preset("imt-nord-europe")
+    newest_first = _submitted(
+        3, campaign, programme_of(campaign, "ms-cybersecurite"), same_moment=False
+    )
+    client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
+    for query in ("after=yesterday", "before=2024-01-01T09:00:00~x", "after=2024-01-01~3"):
+        response = client.get(f"/en/office/?{query}")
+        assert response.status_code == 200
+        assert _listed(response.content.decode()) == newest_first
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_a_long_list_is_not_counted_to_the_end(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "COUNTED", 4)
+    campaign = load_preset("imt-nord-europe")
+    _submitted(5, campaign, programme_of(campaign, "ms-cybersecurite"), same_moment=False)
+    client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
+    assert "More than 4 submitted files." in client.get("/en/office/").content.decode()
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_the_last_page_costs_the_queries_of_the_first(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    campaign = load_preset("imt-nord-europe")
+    _submitted(5, campaign, programme_of(campaign, "ms-cybersecurite"), same_moment=False)
+    client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
+    counts = []
+    for query in ("", "last=1"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/en/office/?{query}").status_code == 200
+        counts.append(len(captured))
+    # The session, the user, the roles, the page, the count (bounded), the counts per step
+    # and programme (one grouped query) and the files waiting on the reader.
+    assert counts == [7, 7]

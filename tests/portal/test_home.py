@@ -93,6 +93,7 @@ def test_query_count_does_not_grow_with_the_catalogue(
     client: Client, django_assert_num_queries: object
 ) -> None:
     open_campaign("imt-nord-europe", opens_on=dt.date(2023, 9, 15), closes_on=dt.date(2024, 6, 7))
+    client.get("/en/")  # the first request of a process reads the rulebooks once
     with django_assert_num_queries(2):  # type: ignore[operator]
         small = client.get("/en/")
     open_campaign(
@@ -108,6 +109,7 @@ def test_query_count_does_not_grow_with_the_catalogue(
         slug_suffix="-bis",
         extra_programmes=10,
     )
+    client.get("/en/")
     with django_assert_num_queries(2):  # type: ignore[operator]
         large = client.get("/en/")
     assert (

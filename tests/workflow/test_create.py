@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 
 from admissions.applications.errors import (
     CampaignClosedError,
@@ -21,6 +24,7 @@ from admissions.rules.deadlines import PARIS
 from admissions.rules.vocabulary import ChargeKind
 from admissions.workflow.drafts import create_application
 from tests.factories import draft, programme_of
+from tests.portal.catalogue import open_campaign
 
 
 @pytest.mark.parametrize(
@@ -121,3 +125,54 @@ def test_a_closed_campaign_takes_no_new_application(
     with pytest.raises(CampaignClosedError):
         draft(candidate, nord)
     assert not Application.objects.exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_does_not_wait_for_another_creation_to_commit(
+    database_engine: str, candidate: User, other_candidate: User
+) -> None:
+    # A school of its own: the reference sequence this test creates is used by no other test.
+    with time_machine.travel(dt.datetime(2031, 3, 2, 10, 0, tzinfo=PARIS), tick=False):
+        campaign = open_campaign(
+            "imt-nord-europe",
+            opens_on=dt.date(2030, 9, 15),
+            closes_on=dt.date(2031, 6, 7),
+            slug_suffix="-sequence",
+        )
+        first = draft(candidate, campaign)
+        opened, release = threading.Event(), threading.Event()
+        errors: list[BaseException] = []
+
+        def slow_creation() -> None:
+            try:
+                with transaction.atomic():
+                    draft(other_candidate, campaign, programme_of(campaign, "ms-cybersecurite"))
+                    opened.set()
+                    release.wait(timeout=20)
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                opened.set()
+                connection.close()
+
+        thread = threading.Thread(target=slow_creation)
+        thread.start()
+        assert opened.wait(timeout=20)
+        started = time.perf_counter()
+        try:
+            third = draft(
+                other_candidate, campaign, programme_of(campaign, "ms-transition-energetique")
+            )
+        finally:
+            waited = time.perf_counter() - started
+            release.set()
+            thread.join(timeout=30)
+    assert not errors
+    # Before, the reference and creditor-reference counters stayed locked until the first
+    # creation committed: this one waited for the whole of it.
+    assert waited < 5
+    assert first.reference == "NES-2031-000001"
+    assert third.reference == "NES-2031-000003"
+    assert Application.objects.filter(campaign=campaign).count() == 3

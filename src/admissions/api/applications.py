@@ -26,7 +26,7 @@ from admissions.api.schemas import (
 from admissions.applications import queries
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.catalog.models import Campaign, Programme
+from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.payments import ledger
 from admissions.people.models import User
 from admissions.workflow import checks, drafts, submission
@@ -40,7 +40,10 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
-def application_out(application: Application) -> ApplicationOut:
+def application_out(
+    application: Application, fee_status: ledger.FeeStatus | None = None
+) -> ApplicationOut:
+    """The file as the API shows it; `fee_status` when the caller read it with others."""
     campaign = application.campaign
     programme = application.programme
     return ApplicationOut(
@@ -54,7 +57,7 @@ def application_out(application: Application) -> ApplicationOut:
         financing_mode=application.financing_mode,
         cover_letter=application.cover_letter,
         professional_project=application.professional_project,
-        fee_status=str(ledger.fee_status(application.pk)),
+        fee_status=str(fee_status or ledger.fee_status(application.pk)),
         created_at=application.created_at,
         submitted_at=application.submitted_at,
         eligibility=application.eligibility or None,
@@ -63,7 +66,9 @@ def application_out(application: Application) -> ApplicationOut:
 
 @router.get("", response=list[ApplicationOut], summary="List my applications")
 def list_applications(request: HttpRequest) -> list[ApplicationOut]:
-    return [application_out(a) for a in queries.my_applications(_user(request))]
+    applications = list(queries.my_applications(_user(request)))
+    fees = ledger.fee_statuses([application.pk for application in applications])
+    return [application_out(a, fees[a.pk]) for a in applications]
 
 
 @router.post(
@@ -75,7 +80,8 @@ def create_application(
     request: HttpRequest, payload: ApplicationCreateIn
 ) -> Answer[ApplicationOut]:
     campaign = get_object_or_404(
-        Campaign.objects.select_related("institution"), pk=payload.campaign_id
+        Campaign.objects.select_related("institution").defer(*without_rulebooks("", "institution")),
+        pk=payload.campaign_id,
     )
     programme = get_object_or_404(
         Programme, pk=payload.programme_id, institution_id=campaign.institution_id

@@ -10,14 +10,18 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from admissions.catalog.models import Campaign, Programme
+from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.rules.schema import FinancingMode
 from admissions.rules.vocabulary import Track
 
 
 def open_campaigns(now: dt.datetime | None = None) -> list[Campaign]:
     moment = now or timezone.now()
-    coarse = Campaign.objects.open_at(moment).select_related("institution")
+    coarse = (
+        Campaign.objects.open_at(moment)
+        .select_related("institution")
+        .defer(*without_rulebooks("", "institution"))
+    )
     return [campaign for campaign in coarse if campaign.is_open(moment)]
 
 
@@ -30,7 +34,12 @@ def programmes_of(campaign: Campaign) -> QuerySet[Programme]:
 
 
 def offers(campaign: Campaign, programme: Programme) -> bool:
-    return programmes_of(campaign).filter(pk=programme.pk).exists()
+    """Whether `programme` is one of `programmes_of(campaign)`, read from the rows at hand."""
+    return (
+        programme.is_active
+        and programme.institution_id == campaign.institution_id
+        and any(listed.slug == programme.slug for listed in campaign.rules.programmes)
+    )
 
 
 def tracks_of(campaign: Campaign, programme: Programme) -> list[Track]:

@@ -93,6 +93,8 @@ MOVES: dict[str, Move] = {
         _move("record_admissible", {S.COMPLETE}, S.ADMISSIBLE),
         _move("record_not_admissible", {S.COMPLETE}, S.NOT_ADMISSIBLE),
         _move("schedule_interview", {S.ADMISSIBLE, S.INTERVIEW_SCHEDULED}, S.INTERVIEW_SCHEDULED),
+        # A booking cancelled: the file waits for the candidate to book another slot.
+        _move("cancel_interview", {S.INTERVIEW_SCHEDULED}, S.ADMISSIBLE),
         _move("record_interview", {S.INTERVIEW_SCHEDULED}, S.INTERVIEWED),
         # Where an unfavourable opinion does not end the file, it still goes to the jury.
         _move("place_on_agenda", {S.ADMISSIBLE, S.NOT_ADMISSIBLE, S.INTERVIEWED}, S.ON_AGENDA),

@@ -12,14 +12,17 @@ from django.utils.translation import gettext as _
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
+from admissions.catalog.models import without_rulebooks
 from admissions.people.models import User
 
 
 def my_applications(user: User) -> QuerySet[Application]:
     if not user.is_authenticated:
         return Application.objects.none()
-    return Application.objects.filter(candidate=user).select_related(
-        "campaign", "campaign__institution", "programme"
+    return (
+        Application.objects.filter(candidate=user)
+        .select_related("campaign", "campaign__institution", "programme")
+        .defer(*without_rulebooks("campaign", "campaign__institution"))
     )
 
 
@@ -151,12 +154,17 @@ def document_labels(application: Application) -> dict[str, str]:
     }
 
 
-def history(application: Application) -> list[HistoryLine]:
-    """The file's events in plain words, oldest first; a run of draft saves is one line."""
+def history(
+    application: Application, events: list[ApplicationEvent] | None = None
+) -> list[HistoryLine]:
+    """The file's events in plain words, oldest first; a run of draft saves is one line.
+
+    `events` are the file's events in their order, when the caller has read them already.
+    """
     documents = document_labels(application)
     lines: list[HistoryLine] = []
     previous_action = ""
-    for event in application.events.all():
+    for event in application.events.all() if events is None else events:
         if not _for_candidate(event):
             continue
         if event.action == "application.draft_saved" and previous_action == event.action:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from admissions.catalog.models import Campaign
-from admissions.core.models import Counter
+from admissions.core.sequences import next_number
 
 
 def institution_code(slug: str) -> str:
@@ -24,9 +24,11 @@ def institution_code(slug: str) -> str:
 def next_reference(campaign: Campaign) -> str:
     """The next reference of the campaign's institution and year.
 
-    The counter is keyed by the printed prefix itself, so two institutions whose codes
-    happen to coincide share one sequence and never print the same reference.
+    The sequence is keyed by the printed prefix itself, so two institutions whose codes
+    happen to coincide share one sequence and never print the same reference. A reference
+    need not be gapless: a file whose creation failed leaves its number unused, and no
+    creation waits for another to commit (see core/sequences.py).
     """
     prefix = f"{institution_code(campaign.institution.slug)}-{campaign.closes_on.year}"
-    number = Counter.next_value(f"application-reference:{prefix}")
+    number = next_number(f"application-reference:{prefix}")
     return f"{prefix}-{number:06d}"

@@ -16,9 +16,46 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from admissions.catalog.parsed import parsed_rulebook
 from admissions.rules import deadlines
-from admissions.rules.rulebook import rulebook_from_data
+from admissions.rules.rulebook import data_digest
 from admissions.rules.schema import Rulebook
+
+RULEBOOK_FIELD = "rulebook"
+
+
+def without_rulebooks(*relations: str) -> list[str]:
+    """The rulebook fields for `.defer()`: of the row itself ("") or of each relation named.
+
+    A rulebook's JSON is tens of kB and `rules` reads it only the first time in a process
+    (see catalog/parsed.py), so queries that select a campaign or an institution leave it
+    out: `.defer(*without_rulebooks("campaign", "campaign__institution"))`.
+    """
+    return [
+        f"{relation}__{RULEBOOK_FIELD}" if relation else RULEBOOK_FIELD for relation in relations
+    ]
+
+
+class HoldsRulebook(models.Model):
+    """A row that keeps a frozen rulebook and the digest of its content, always in step."""
+
+    rulebook = models.JSONField(default=dict)
+    rulebook_digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if RULEBOOK_FIELD not in self.get_deferred_fields():
+            self.rulebook_digest = data_digest(self.rulebook)
+            fields = kwargs.get("update_fields")
+            if fields is not None and RULEBOOK_FIELD in fields:
+                kwargs["update_fields"] = {*fields, "rulebook_digest"}
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def rules(self) -> Rulebook:
+        return parsed_rulebook(self.rulebook_digest, lambda: self.rulebook)
 
 
 class BilingualName(models.Model):
@@ -33,14 +70,12 @@ class BilingualName(models.Model):
         return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
 
 
-class Institution(models.Model):
+class Institution(HoldsRulebook):
     slug = models.SlugField(unique=True, max_length=60)
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60)
     contact_email = models.EmailField()
     website = models.URLField(blank=True)
-    rulebook = models.JSONField(default=dict)
-    rulebook_digest = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -50,10 +85,6 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @cached_property
-    def rules(self) -> Rulebook:
-        return rulebook_from_data(self.rulebook)
 
 
 class Site(models.Model):
@@ -109,15 +140,13 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
         return self.filter(opens_on__lte=day, closes_on__gte=day)
 
 
-class Campaign(BilingualName):
+class Campaign(BilingualName, HoldsRulebook):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="campaigns")
     slug = models.SlugField(max_length=60)
     academic_year = models.CharField(max_length=9, blank=True)
     opens_on = models.DateField()
     closes_on = models.DateField(help_text=_("Last day applications are accepted (Paris time)."))
     international_deadline = models.DateField(null=True, blank=True)
-    rulebook = models.JSONField(default=dict)
-    rulebook_digest = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -133,10 +162,6 @@ class Campaign(BilingualName):
 
     def __str__(self) -> str:
         return f"{self.institution.short_name} {self.name}"
-
-    @cached_property
-    def rules(self) -> Rulebook:
-        return rulebook_from_data(self.rulebook)
 
     @property
     def closes_at(self) -> dt.datetime:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
-import redis
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -122,6 +121,9 @@ def _check_database_tasks(alias: str) -> CheckResult:
 
 
 def _check_redis_tasks() -> CheckResult:
+    # Imported only where Redis is configured: the client costs a web process megabytes.
+    import redis
+
     urls = sorted(
         {str(queue["URL"]) for queue in settings.RQ_QUEUES.values() if "URL" in queue}
         or {settings.REDIS_URL}

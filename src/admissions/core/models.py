@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import F
 
 
 class Counter(models.Model):
-    """A named gapless counter (file references, receipt and invoice numbers).
+    """A named gapless counter (receipt and invoice numbers).
 
-    `next_value` locks the row, so two transactions never get the same number and a rolled
-    back transaction gives its number back.
+    `next_value` locks the row until the transaction ends, so two transactions never get the
+    same number and a rolled back transaction gives its number back; the price is that they
+    take their numbers one after the other. Numbers that may have gaps come from
+    `core.sequences`, which never waits.
     """
 
     key = models.CharField(max_length=120, unique=True)
@@ -20,12 +23,31 @@ class Counter(models.Model):
 
     @classmethod
     def next_value(cls, key: str) -> int:
-        with transaction.atomic():
-            cls.objects.get_or_create(key=key)
-            counter = cls.objects.select_for_update().get(key=key)
-            counter.value += 1
-            counter.save(update_fields=["value"])
-            return counter.value
+        # No savepoint of its own: a failure here fails the caller's transaction anyway.
+        with transaction.atomic(savepoint=False):
+            number = cls._increment(key)
+            if number is None:  # the first number of a key creates its row
+                cls.objects.get_or_create(key=key)
+                number = cls._increment(key)
+            assert number is not None
+            return number
+
+    @classmethod
+    def _increment(cls, key: str) -> int | None:
+        """The counter's new value, in one statement that also locks its row."""
+        if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
+            if not cls.objects.filter(key=key).update(value=F("value") + 1):
+                return None
+            return int(cls.objects.filter(key=key).values_list("value", flat=True).get())
+        table, quote = cls._meta.db_table, connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(table)} SET {quote('value')} = {quote('value')} + 1 "  # noqa: S608 - names, not input
+                f"WHERE {quote('key')} = %s RETURNING {quote('value')}",
+                [key],
+            )
+            row = cursor.fetchone()
+        return None if row is None else int(row[0])
 
 
 class ScheduledJob(models.Model):

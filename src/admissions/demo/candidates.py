@@ -20,11 +20,15 @@ from admissions.applications.history import transition
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Programme
 from admissions.demo.accounts import demo_user, staff_email
+from admissions.documents.models import Document
 from admissions.documents.services import requirement_for, upload_document
 from admissions.documents.status import missing_requirements
 from admissions.people.models import User
 from admissions.people.profile import CandidateProfile, Education, WorkPeriod
-from admissions.rules.deadlines import paris_date
+from admissions.review import admissibility, completeness, interviews
+from admissions.review.models import Outcome
+from admissions.review.scores import Score
+from admissions.rules.deadlines import PARIS, paris_date
 from admissions.rules.vocabulary import DocumentFormat
 from admissions.workflow.drafts import create_application, withdraw
 from admissions.workflow.fees import mark_fee_paid
@@ -245,13 +249,50 @@ def _to_stage(application: Application, persona: Persona, user: User) -> None:
     officer, lead = _staff(campaign, "officer"), _staff(campaign, "lead")
     later: list[tuple[str, User]] = []
     if persona.stage in ("admissible", "admitted"):
-        later += [("mark_complete", officer), ("record_admissible", lead)]
+        _review(application, officer, lead)
+    if persona.stage == "admissible":
+        _invite_with_slots(application, officer, _staff(campaign, "interviewer"))
     if persona.stage == "admitted":
         # Publishing the admission charges what confirming costs (applications.confirmation).
         president = _staff(campaign, "president")
         later += [("place_on_agenda", officer), ("publish_admitted", president)]
     for action, actor in later:
         transition(application, action=action, by=actor, details={"demo": True})
+
+
+def _review(application: Application, officer: User, lead: User) -> None:
+    """The office accepts every document (the file becomes complete), the lead says yes."""
+    for document in Document.objects.filter(application=application, translation_of=None):
+        completeness.accept(document, by=officer)
+    criteria = application.campaign.rules.review.criteria
+    admissibility.record_admissibility(
+        application,
+        by=lead,
+        scores={c.code: Score(15, "Démonstration") for c in criteria},
+        outcome=Outcome.POSITIVE,
+        comment="Dossier cohérent (démonstration).",
+    )
+
+
+def _invite_with_slots(application: Application, officer: User, interviewer: User) -> None:
+    """An invitation and five working days of slots, from 10:00 Paris time, to book."""
+    programme = application.programme
+    interviews.set_video_link_template(
+        programme, by=officer, template="https://visio.example.org/entretien-{slot}"
+    )
+    interviews.invite(application, by=officer)
+    start = timezone.localtime(timezone.now(), PARIS).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    days = [start + dt.timedelta(days=n) for n in range(3, 12)]
+    for day in [d for d in days if d.weekday() < 5][:5]:
+        for minutes in (0, 45):
+            interviews.publish_slot(
+                programme,
+                by=officer,
+                starts_at=day + dt.timedelta(minutes=minutes),
+                interviewer=interviewer,
+            )
 
 
 def _demo_campaign(slug: str) -> Campaign | None:

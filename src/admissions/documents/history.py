@@ -11,6 +11,7 @@ from typing import Any
 from admissions.applications.history import record_event
 from admissions.applications.lifecycle import REGISTERING, TERMINAL, Status
 from admissions.applications.models import Application, ApplicationEvent
+from admissions.catalog.models import without_rulebooks
 from admissions.people.models import User
 
 
@@ -21,8 +22,10 @@ def lock_application(application: Application) -> Application:
     two uploads to one document number their versions one after the other.
     """
     return (
-        Application.objects.select_for_update()
+        # Only the file's row: the related rows are read, not held.
+        Application.objects.select_for_update(of=("self",))
         .select_related("campaign", "programme", "programme__institution", "candidate")
+        .defer(*without_rulebooks("campaign", "programme__institution"))
         .get(pk=application.pk)
     )
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import threading
 import warnings
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
-from PIL import Image, ImageFile, UnidentifiedImageError
 
 from admissions.documents.refusals import Refusal, RefusalCode
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 DEFAULT_MAX_PIXELS = 40_000_000  # a 40-megapixel photo; far above what any ID photo needs
 ORIENTATION_TAG = 0x0112
@@ -31,6 +33,9 @@ class ImageFacts:
 
 def inspect_jpeg(stream: IO[bytes], *, min_width: int | None, min_height: int | None) -> ImageFacts:
     """Facts about a JPEG that passes every check; raises `Refusal` naming the failure."""
+    # Pillow weighs in a web process: loaded by the first image checked.
+    from PIL import Image, UnidentifiedImageError
+
     max_pixels = int(getattr(settings, "DOCUMENTS_MAX_IMAGE_PIXELS", DEFAULT_MAX_PIXELS))
     # Pillow reads its ceiling from the module; every caller here sets the same value.
     Image.MAX_IMAGE_PIXELS = max_pixels
@@ -58,6 +63,8 @@ def _load_fully(image: Image.Image) -> None:
     (the bundle summary imports it), which makes Pillow fill a cut-off JPEG with grey
     instead of failing; the lock keeps concurrent checks from restoring it under each other.
     """
+    from PIL import ImageFile
+
     with _DECODE_LOCK:
         previous = ImageFile.LOAD_TRUNCATED_IMAGES
         ImageFile.LOAD_TRUNCATED_IMAGES = False

@@ -72,6 +72,8 @@ def check_file(stream: IO[bytes], *, requirement: DocumentRequirement) -> Checke
             expected=[kind.value for kind in allowed],
         )
     checked = Checked(kind=sniffed.kind, size=size, sha256=digest, scan=scan, scan_detail=detail)
+    # The parsers (qpdf through pikepdf, Pillow) are loaded by the first file checked, in
+    # pdfcheck and imagecheck, not by every process that serves pages.
     if sniffed.kind is FileKind.PDF:
         facts = inspect_pdf(stream, max_pages=requirement.max_pages)
         return replace(checked, pages=facts.pages)

@@ -19,8 +19,12 @@ def attachment(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def serve_version(user: User, public_id: Any) -> HttpResponseBase:
-    """One version's file as an attachment, for its candidate or staff of its programme."""
+def serve_version(user: User, public_id: Any, *, inline: bool = False) -> HttpResponseBase:
+    """One version's file as an attachment, for its candidate or staff of its programme.
+
+    `inline` lets a page show it (a sandboxed frame, an image); the headers stay the same, so
+    the file still runs nothing and reaches nothing.
+    """
     version = (
         DocumentVersion.objects.select_related("document", "document__application")
         .filter(public_id=public_id)
@@ -39,7 +43,7 @@ def serve_version(user: User, public_id: Any) -> HttpResponseBase:
     )
     response = FileResponse(
         storage.open_file(version.file.name or ""),
-        as_attachment=True,
+        as_attachment=not inline,
         filename=filename,
         content_type=version.content_type,
     )

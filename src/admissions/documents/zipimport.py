@@ -48,6 +48,7 @@ from admissions.documents.services import (
     sync_translation,
 )
 from admissions.documents.sniffing import LABELS, sniff
+from admissions.documents.zipnames import decode_names
 from admissions.people.models import User
 from admissions.rules.schema import DocumentRequirement
 
@@ -114,6 +115,7 @@ def import_zip(
         report.refuse("", "not_a_zip", _("This file is not a readable ZIP archive."))
         return report
     with opened:
+        decode_names(opened)
         planned = _plan(application, opened, report, by=by, today=day)
         if not report.ok:
             return report

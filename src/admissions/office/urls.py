@@ -1,14 +1,40 @@
 from django.urls import include, path
 
-from admissions.office import confirm_views, email_templates_views, files_views, outbox_views, views
+from admissions.office import (
+    confirm_views,
+    email_templates_views,
+    file_views,
+    files_views,
+    outbox_views,
+    slot_views,
+    views,
+)
 
 app_name = "office"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("export.csv", views.export, name="export"),
+    path("finance/", include("admissions.office.finance.urls")),
+    path("preview/<uuid:public_id>/", file_views.preview, name="preview"),
+    path("files/<str:reference>/", file_views.file_page, name="file"),
+    path(
+        "files/<str:reference>/documents/<slug:code>/",
+        file_views.judge_document,
+        name="judge_document",
+    ),
+    path("files/<str:reference>/complete/", file_views.mark_complete, name="mark_complete"),
+    path(
+        "files/<str:reference>/admissibility/",
+        file_views.record_admissibility,
+        name="admissibility",
+    ),
+    path("files/<str:reference>/invite/", file_views.invite, name="invite"),
+    path("files/<str:reference>/interview/", file_views.record_interview, name="interview"),
+    path("files/<str:reference>/notes/", file_views.add_note, name="note"),
+    path("interviews/<int:programme_id>/", slot_views.slots, name="slots"),
     path("rules-to-confirm/", confirm_views.values_page, name="to_confirm"),
     path("rules-to-confirm/<int:pk>/confirm/", confirm_views.confirm, name="confirm_value"),
-    path("finance/", include("admissions.office.finance.urls")),
-    path("files/<str:reference>/", files_views.file_page, name="file"),
+    path("files/<str:reference>/history/", files_views.file_page, name="file_history"),
     path("files/<str:reference>/messages/", files_views.file_messages, name="file_messages"),
     path("messages/", files_views.messages_inbox, name="messages"),
     path("outbox/", outbox_views.outbox_list, name="outbox"),

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
 from admissions.office.confirm_views import campaign_values
-from admissions.people.models import Role, StaffRole, User
-from admissions.people.permissions import allowed_programme_ids, has_platform_role
+from admissions.office.queue import csv_rows, filtered, read_filters
+from admissions.office.worklist import TARGET_DAYS, days_waiting, step_counts, waiting_on
+from admissions.people.models import Role, User
+from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
 from admissions.workflow.messages import unread_for_staff
 
 PAGE_SIZE = 50
+# The page says how many files up to this many, then "more than": counting all is not free.
+COUNTED = 1000
 FILE_ROLES = (
     Role.ADMISSIONS_OFFICER,
     Role.PEDAGOGICAL_LEAD,
@@ -33,24 +38,44 @@ def home(request: HttpRequest) -> HttpResponse:
     # Like every staff page: a visitor is sent to log in, a signed-in non-member is refused.
     user = request.user
     assert isinstance(user, User)
-    roles = set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+    roles = set(staff_roles(user))
     platform = has_platform_role(user)
     if not roles and not platform:
         raise PermissionDenied
-    files = (
-        Application.objects.filter(programme_id__in=allowed_programme_ids(user, FILE_ROLES))
-        .exclude(status=Status.DRAFT)
-        # Not the campaign: each carries its whole rulebook, which this list never shows.
-        .select_related("candidate", "candidate__profile", "programme")
-        .order_by("-submitted_at", "-pk")
+    files = Application.objects.filter(
+        programme_id__in=allowed_programme_ids(user, FILE_ROLES)
+    ).exclude(status=Status.DRAFT)
+    filters = read_filters(request.GET)
+    # Newest submitted first, by position (index `application_submitted_order`); not the
+    # campaign: each carries its whole rulebook, which this list never shows.
+    page = keyset_page(
+        filtered(files, filters).select_related("candidate", "candidate__profile", "programme"),
+        field="submitted_at",
+        size=PAGE_SIZE,
+        query=request.GET,
     )
-    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
+    overall, per_programme = step_counts(files)
+    waiting = [(a, days_waiting(a)) for a in waiting_on(user, roles, files, platform)]
     context = {
         "page": page,
+        "filters": filters,
+        "status_choices": [(s.value, s.label) for s in Status if s != Status.DRAFT],
+        "programmes": [(p.pk, p.name) for p in per_programme],
+        "overall": [(Status(code).label, number) for code, number in overall.items()],
+        "statuses": [s.label for s in Status if s.value in overall],
+        "per_programme": [
+            (p.name, [p.by_status.get(code, 0) for code in overall], p.total) for p in per_programme
+        ],
+        "waiting": waiting,
+        "target_days": TARGET_DAYS,
+        "count": count_up_to(filtered(files, filters), COUNTED),
+        "counted": COUNTED,
         "finance": platform or Role.FINANCE_OFFICER in roles,
         # The files whose payments this user handles link to their finance page too.
-        "finance_programmes": set(
-            allowed_programme_ids(user, [Role.FINANCE_OFFICER]).values_list("pk", flat=True)
+        "finance_programmes": (
+            set(allowed_programme_ids(user, [Role.FINANCE_OFFICER]).values_list("pk", flat=True))
+            if platform or Role.FINANCE_OFFICER in roles
+            else set()
         ),
         "importer": platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
         "platform": platform,
@@ -60,3 +85,30 @@ def home(request: HttpRequest) -> HttpResponse:
         "to_confirm": sum(group.pending for group in campaign_values(user)),
     }
     return render(request, "office/home.html", context)
+
+
+EXPORT_HEADER = [
+    gettext_lazy("Reference"),
+    gettext_lazy("Candidate"),
+    gettext_lazy("Email"),
+    gettext_lazy("Programme"),
+    gettext_lazy("Status"),
+    gettext_lazy("Submitted"),
+    gettext_lazy("Days in this step"),
+]
+
+
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as CSV, streamed."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise Http404
+    if not staff_roles(user) and not has_platform_role(user):
+        raise Http404
+    files = Application.objects.filter(
+        programme_id__in=allowed_programme_ids(user, FILE_ROLES)
+    ).exclude(status=Status.DRAFT)
+    rows = csv_rows(filtered(files, read_filters(request.GET)), [str(h) for h in EXPORT_HEADER])
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="files.csv"'
+    return response

@@ -18,6 +18,7 @@ from admissions.people.permissions import (
     allowed_programme_ids,
     can_act_on_programme,
     has_platform_role,
+    staff_roles,
 )
 
 FINANCE = (Role.FINANCE_OFFICER,)
@@ -28,7 +29,7 @@ REFUND_REQUESTERS = (Role.FINANCE_OFFICER, Role.ADMISSIONS_OFFICER, Role.INSTITU
 def is_finance_staff(user: User) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return has_platform_role(user) or StaffRole.objects.filter(user=user, role__in=FINANCE).exists()
+    return has_platform_role(user) or not staff_roles(user).isdisjoint(FINANCE)
 
 
 def finance_institutions(user: User) -> QuerySet[Institution]:

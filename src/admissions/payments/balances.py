@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from admissions.catalog.models import Campaign
+from admissions.catalog.models import Campaign, without_rulebooks
 from admissions.payments.models import EntryKind, LedgerEntry
 
 
@@ -63,8 +63,10 @@ def by_campaign(entries: QuerySet[LedgerEntry]) -> list[CampaignBalance]:
     rows: list[dict[str, Any]] = list(
         grouped.annotate(files=Count("application_id", distinct=True), **_totals(""))
     )
-    campaigns = Campaign.objects.select_related("institution").in_bulk(
-        [row["application__campaign_id"] for row in rows]
+    campaigns = (
+        Campaign.objects.select_related("institution")
+        .defer(*without_rulebooks("", "institution"))
+        .in_bulk([row["application__campaign_id"] for row in rows])
     )
     result = [
         CampaignBalance(

@@ -12,14 +12,20 @@ from typing import Any
 from admissions.applications.history import record_event
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.catalog.models import without_rulebooks
 from admissions.people.models import User
 
 
 def lock_application(application_id: int) -> Application:
-    """The application row, locked until the transaction ends (serialises money moves)."""
+    """The application row, locked until the transaction ends (serialises money moves).
+
+    Only that row: its programme and campaign are read, not held, so that moves on files of
+    one campaign do not wait for each other.
+    """
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("programme", "campaign")
+        .defer(*without_rulebooks("campaign"))
         .get(pk=application_id)
     )
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
 
 from admissions.payments.errors import InvalidBankDetails
 from admissions.rules.schema import Rulebook
@@ -28,6 +26,11 @@ def bank_details(rules: Rulebook) -> BankDetails | None:
     account = rules.bank_account
     if account is None:
         return None
+    # schwifty loads its bank registries (about 13 MiB) when imported: only where an
+    # account is checked, not in every web process.
+    from schwifty import BIC, IBAN
+    from schwifty.exceptions import SchwiftyException
+
     try:
         iban = IBAN(account.iban, validate_bban=True)
         bic = BIC(account.bic)

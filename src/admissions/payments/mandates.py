@@ -8,8 +8,6 @@ import re
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
 
 from admissions.applications.models import Application
 from admissions.payments import history
@@ -21,6 +19,11 @@ from admissions.rules.deadlines import paris_date
 
 def checked_iban(value: str) -> str:
     """The IBAN in electronic form, national key included; a clear error otherwise."""
+    # schwifty loads its bank registries (about 13 MiB) when imported: only where an
+    # account is checked, not in every web process.
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
     try:
         iban = IBAN(value, validate_bban=True)
     except SchwiftyException:
@@ -37,6 +40,9 @@ def checked_iban(value: str) -> str:
 
 def checked_bic(value: str, iban: str) -> str:
     """The BIC given, or the one of the IBAN's bank when it is known; may be empty."""
+    from schwifty import BIC, IBAN  # as in checked_iban
+    from schwifty.exceptions import SchwiftyException
+
     text = value.strip().replace(" ", "").upper()
     if not text:
         known = IBAN(iban).bic

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from admissions.applications.lifecycle import TERMINAL
 from admissions.applications.models import Application
-from admissions.catalog.models import Institution
+from admissions.catalog.models import Institution, without_rulebooks
 from admissions.payments import history, ledger
 from admissions.payments.errors import IllegalMoveError, InvalidBankDetails, NothingToPayError
 from admissions.payments.ledger import ChargeLine
@@ -103,6 +103,7 @@ def due_debits(institution: Institution, collection_date: dt.date) -> list[DueDe
             application__mandates__status=MandateStatus.ACTIVE,
         )
         .select_related("application__campaign", "application__programme")
+        .defer(*without_rulebooks("application__campaign"))
         .order_by("application_id", "instalment", "id")
     )
     applications: dict[int, Application] = {}

@@ -25,7 +25,7 @@ from admissions.applications.eligibility import explanation_for
 from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, WITHDRAWABLE, Status
 from admissions.applications.models import Application
 from admissions.applications.texts import asked_texts
-from admissions.catalog.models import Campaign, Programme
+from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.core.errors import DomainError, NotAllowed
 from admissions.payments import ledger
 from admissions.people.models import User
@@ -86,7 +86,10 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_start(request: HttpRequest, campaign_id: int, programme_id: int) -> HttpResponse:
-    campaign = get_object_or_404(Campaign.objects.select_related("institution"), pk=campaign_id)
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("institution").defer(*without_rulebooks("", "institution")),
+        pk=campaign_id,
+    )
     programme = get_object_or_404(
         Programme, pk=programme_id, institution_id=campaign.institution_id
     )

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import prefetch_related_objects
 from django.http import (
     FileResponse,
     Http404,
@@ -234,6 +235,9 @@ def document_list(request: HttpRequest, reference: str) -> HttpResponse:
             items.append(_ExtraItem(requirement))
             listed.add(requirement.code)
     rows = checklist_with_states(application, items)
+    # Every document's versions in one query, not one per card.
+    sent = [doc for row in rows for doc in (row.document, row.translation) if doc is not None]
+    prefetch_related_objects(sent, "versions")
     cards = [_card(request, application, row, staff=staff) for row in rows]
     rulebook = application.campaign.rules
     context = {

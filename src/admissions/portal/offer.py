@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 
-from admissions.catalog.models import Campaign, Institution, Programme
+from admissions.catalog.models import Campaign, Institution, Programme, without_rulebooks
 from admissions.rules.money import format_eur, to_cents
 from admissions.rules.schema import Rulebook
 from admissions.rules.vocabulary import PaymentMethod, Track
@@ -42,6 +42,7 @@ def open_offer(now: dt.datetime) -> list[CampaignOffer]:
     campaigns = (
         Campaign.objects.open_at(now)
         .select_related("institution")
+        .defer(*without_rulebooks("", "institution"))
         .prefetch_related(Prefetch("institution__programmes", queryset=programmes))
         .order_by("institution__name", "closes_on", "pk")
     )

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from admissions.applications.models import Application
 from admissions.catalog.confirmations import indicative_tuition
+from admissions.catalog.models import without_rulebooks
 from admissions.core.errors import DomainError
 from admissions.core.middleware import POLICY
 from admissions.payments import checkout, ledger, mandates, receipts
@@ -54,7 +55,9 @@ def _language() -> str:
 
 def _own(request: HttpRequest, reference: str) -> Application:
     return get_object_or_404(
-        Application.objects.select_related("campaign", "programme__institution", "candidate"),
+        Application.objects.select_related("campaign", "programme__institution", "candidate").defer(
+            *without_rulebooks("campaign", "programme__institution")
+        ),
         reference=reference,
         candidate_id=request.user.pk,
     )

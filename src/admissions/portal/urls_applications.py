@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path, register_converter
 
 from admissions.portal import applications_views as views
-from admissions.portal import messages_views, self_check_views
+from admissions.portal import interview_views, messages_views, self_check_views
 
 
 class ReferenceConverter:
@@ -32,6 +32,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="application_start",
     ),
     path("me/applications/<reference:reference>/", views.application_detail, name="application"),
+    path(
+        "me/applications/<reference:reference>/interview/",
+        interview_views.interview,
+        name="application_interview",
+    ),
+    path(
+        "me/applications/<reference:reference>/interview/book/",
+        interview_views.book,
+        name="application_interview_book",
+    ),
+    path(
+        "me/applications/<reference:reference>/interview/cancel/",
+        interview_views.cancel,
+        name="application_interview_cancel",
+    ),
     path(
         "me/applications/<reference:reference>/status/",
         views.application_status,

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from admissions.rules.rulebook_checks import consistency_problems, key_path
-from admissions.rules.schema import ACADEMIC_YEAR, COUNTRY, EMAIL, MONTH, SLUG, Rulebook
+from admissions.rules.schema import ACADEMIC_YEAR, COUNTRY, EMAIL, MONTH, SLUG, STORED, Rulebook
 from admissions.rules.vocabulary import DocumentCondition
 
 # A jury session this long after the campaign closes is probably a typing mistake.
@@ -82,8 +82,8 @@ def read_rulebook(path: Path) -> LoadedRulebook:
 
 
 def rulebook_from_data(data: dict[str, Any]) -> Rulebook:
-    """Rebuild a rulebook stored as JSON (as the catalogue keeps it)."""
-    return Rulebook.model_validate(data)
+    """Rebuild a rulebook stored as JSON (as the catalogue keeps it), validated when loaded."""
+    return Rulebook.model_validate(data, context={STORED: True})
 
 
 def data_digest(data: dict[str, Any]) -> str:

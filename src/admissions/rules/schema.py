@@ -21,11 +21,10 @@ from pydantic import (
     PlainSerializer,
     StrictBool,
     StrictInt,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
 
 from admissions.rules.money import parse_amount
 from admissions.rules.rulebook_checks import consistency_problems
@@ -457,6 +456,15 @@ class StatusStep(Strict):
     optional: StrictBool = False  # shown only to the files that go through it
 
 
+# Validation context of a rulebook read back from storage (`rulebook_from_data`): it was
+# fully checked when loaded, and what it holds is already in its checked, compact form.
+STORED = "stored"
+
+
+def is_stored(info: ValidationInfo) -> bool:
+    return isinstance(info.context, dict) and bool(info.context.get(STORED))
+
+
 class BankAccount(Strict):
     holder: str = Field(min_length=1)
     holder_address: str = ""
@@ -466,11 +474,19 @@ class BankAccount(Strict):
     bank_address: str = ""
     phone: str = ""
 
+    # schwifty loads its bank registries (about 13 MiB) when imported: it is imported here,
+    # when bank details are checked, and not by a process that only reads stored rules.
+
     @field_validator("iban", mode="before")
     @classmethod
-    def _iban(cls, value: Any) -> str:
+    def _iban(cls, value: Any, info: ValidationInfo) -> str:
         if not isinstance(value, str):
             raise ValueError(f"expected an IBAN as a text, got {value!r}")
+        if is_stored(info):
+            return value
+        from schwifty import IBAN
+        from schwifty.exceptions import SchwiftyException
+
         try:
             # validate_bban checks the national key too (the French RIB key).
             return str(IBAN(value, validate_bban=True).compact)
@@ -479,9 +495,14 @@ class BankAccount(Strict):
 
     @field_validator("bic", mode="before")
     @classmethod
-    def _bic(cls, value: Any) -> str:
+    def _bic(cls, value: Any, info: ValidationInfo) -> str:
         if not isinstance(value, str):
             raise ValueError(f"expected a BIC as a text, got {value!r}")
+        if is_stored(info):
+            return value
+        from schwifty import BIC
+        from schwifty.exceptions import SchwiftyException
+
         try:
             return str(BIC(value).compact)
         except SchwiftyException as error:

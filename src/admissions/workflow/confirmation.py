@@ -24,6 +24,7 @@ from admissions.applications.history import transition
 from admissions.applications.lifecycle import MOVES, Status
 from admissions.applications.models import Application
 from admissions.applications.signals import status_changed
+from admissions.catalog.models import without_rulebooks
 from admissions.core.errors import DomainError
 from admissions.notify.decision_emails import (
     send_confirmation_opened,
@@ -174,7 +175,11 @@ def charge_on_admission(application_id: int) -> int:
     Safe to call again (a publication replayed, a file admitted from the waiting list after
     an earlier offer): payments charges a line only once.
     """
-    application = Application.objects.select_related("campaign", "programme").get(pk=application_id)
+    application = (
+        Application.objects.select_related("campaign", "programme")
+        .defer(*without_rulebooks("campaign"))
+        .get(pk=application_id)
+    )
     if Status(application.status) not in ADMITTED:
         return 0
     # Due by the last day of the window, so no collection takes it earlier.
@@ -209,6 +214,7 @@ def _locked(application: Application) -> Application:
         # Only the file's row: the campaign's and programme's rows are read, not held.
         Application.objects.select_for_update(of=("self",))
         .select_related("campaign", "programme")
+        .defer(*without_rulebooks("campaign"))
         .get(pk=application.pk)
     )
 

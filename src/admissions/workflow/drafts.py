@@ -26,7 +26,7 @@ from admissions.applications.history import record_event, transition
 from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, Status
 from admissions.applications.models import Application
 from admissions.applications.reference import next_reference
-from admissions.catalog.models import Campaign, Programme
+from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.core.errors import DomainError
 from admissions.notify.money_emails import send_transfer_awaited
 from admissions.payments import ledger
@@ -79,15 +79,8 @@ def create_application(
     if not campaign.is_open(moment):
         raise CampaignClosedError(_("This campaign is not open to applications."))
     _check_choices(campaign, programme, track, financing_mode)
-    existing = Application.objects.filter(
-        candidate=candidate, programme=programme, campaign=campaign
-    ).first()
-    if existing is not None:
-        raise DuplicateApplicationError(
-            _("You already have an application to this programme in this campaign (%(ref)s).")
-            % {"ref": existing.reference},
-            details={"reference": existing.reference},
-        )
+    # No look for an existing file first: the unique constraint answers, and the look is
+    # made only when it refuses. On PostgreSQL no other creation waits for this transaction.
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -118,9 +111,15 @@ def create_application(
                 )
                 _tell_transfer_awaited(application, charge)
     except IntegrityError:
-        # Two requests raced past the check above; the constraint kept one file.
+        existing = Application.objects.filter(
+            candidate=candidate, programme=programme, campaign=campaign
+        ).first()
+        if existing is None:
+            raise
         raise DuplicateApplicationError(
-            _("You already have an application to this programme in this campaign.")
+            _("You already have an application to this programme in this campaign (%(ref)s).")
+            % {"ref": existing.reference},
+            details={"reference": existing.reference},
         ) from None
     return application
 
@@ -151,8 +150,10 @@ def _tell_transfer_awaited(application: Application, charge: LedgerEntry) -> Non
 
 def locked_for(application: Application, by: User) -> Application:
     locked = (
-        Application.objects.select_for_update()
+        # Only the file's row: its campaign, programme and candidate are read, not held.
+        Application.objects.select_for_update(of=("self",))
         .select_related("campaign", "programme", "candidate")
+        .defer(*without_rulebooks("campaign"))
         .get(pk=application.pk)
     )
     if locked.candidate_id != by.pk:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from admissions.applications.history import record_event
 from admissions.applications.models import Application
+from admissions.catalog.models import without_rulebooks
 from admissions.core.errors import NotAllowed
 from admissions.payments import ledger
 from admissions.payments.models import Method
@@ -29,8 +30,9 @@ def mark_fee_paid(application: Application, *, by: User, note: str = "") -> bool
         raise NotAllowed(_("You may not record payments for this programme."))
     with transaction.atomic():
         locked = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("campaign")
+            .defer(*without_rulebooks("campaign"))
             .get(pk=application.pk)
         )
         status = ledger.fee_status(locked.pk)

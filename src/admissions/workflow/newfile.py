@@ -28,7 +28,7 @@ from admissions.documents.access import DOCUMENT_OFFICERS
 from admissions.documents.zipimport import ImportReport, import_zip
 from admissions.notify.file_emails import send_file_opened
 from admissions.people.models import CandidateProfile, User
-from admissions.people.permissions import can_act_on_programme
+from admissions.people.permissions import can_act_on_programme, is_staff_member
 from admissions.workflow.drafts import create_application
 
 
@@ -76,6 +76,12 @@ def create_file_from_zip(
     if not can_act_on_programme(by, programme.pk, DOCUMENT_OFFICERS):
         raise NotAllowed(_("You may not open files for this programme."))
     email = User.objects.normalize_email(candidate.email).strip().lower()
+    holder = User.objects.filter(email__iexact=email).first()
+    if holder is not None and (holder.is_staff or is_staff_member(holder)):
+        raise NotAllowed(
+            _("This address belongs to a staff account: a file is opened for a candidate only."),
+            details={"field": "email"},
+        )
     existing = Application.objects.filter(
         candidate__email__iexact=email, programme=programme, campaign=campaign
     ).first()

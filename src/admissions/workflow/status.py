@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from admissions.applications.deadline import candidate_deadline, facts_of
 from admissions.applications.lifecycle import REGISTERING, TERMINAL, Status
-from admissions.applications.models import Application
+from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.queries import HistoryLine, history
 from admissions.applications.steps import (
     NEXT_ACTION_TEXT,
@@ -103,11 +103,11 @@ class StatusSummary:
     funding: FundingRequest | None = None
 
 
-def _withdrawn_from(application: Application) -> Status | None:
-    event = application.events.filter(action="application.withdraw").order_by("-at", "-id").first()
-    if event is None or not event.from_status:
+def _withdrawn_from(events: list[ApplicationEvent]) -> Status | None:
+    withdrawals = [event for event in events if event.action == "application.withdraw"]
+    if not withdrawals or not withdrawals[-1].from_status:
         return None
-    return Status(event.from_status)
+    return Status(withdrawals[-1].from_status)
 
 
 def status_summary(application: Application, *, now: dt.datetime | None = None) -> StatusSummary:
@@ -115,7 +115,9 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
     rules = application.campaign.rules
     language = _language()
     status = Status(application.status)
-    statuses = {*application.events.exclude(to_status="").values_list("to_status", flat=True)}
+    # One read of the history serves the steps and the history lines.
+    events = list(application.events.all())
+    statuses = {event.to_status for event in events if event.to_status}
     statuses.add(application.status)
     # An optional step (an interview decided case by case) shows only on files that had it.
     shown = shown_steps(
@@ -126,7 +128,7 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
     positions = step_positions(
         status,
         [s.step for s in rule_steps],
-        withdrawn_from=_withdrawn_from(application) if status == Status.WITHDRAWN else None,
+        withdrawn_from=_withdrawn_from(events) if status == Status.WITHDRAWN else None,
         negative_review_ends_file=ends,
     )
     steps = [
@@ -161,7 +163,7 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
         next_action=action,
         next_action_text=action_text,
         due_by=due_by,
-        history=history(application),
+        history=history(application, events),
         confirmation=confirmation_state(application, now=moment),
         asked=tuple(asked_documents(application)) if status == Status.INCOMPLETE else (),
         registration=tuple(registration_items(application)) if status in REGISTERING else (),

@@ -1,8 +1,9 @@
 """The finance officers' pages: reconcile, refunds, direct debits, balances, exports.
 
 Every page is for finance staff only and shows the institutions and programmes they hold;
-anything else is a 404 or a 403. Pages call the payment services and turn their refusals
-into messages in the reader's language.
+anything else is a 404, as for every staff page (nothing tells an outsider it exists).
+Pages call the payment services and turn their refusals into messages in the reader's
+language.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from admissions.applications import choices
 from admissions.applications.models import Application
-from admissions.catalog.models import Campaign, Institution
+from admissions.catalog.models import Campaign, Institution, without_rulebooks
 from admissions.core.errors import DomainError
 from admissions.office.finance import forms
 from admissions.payments import access, balances, issues, ledger, sepa, services
@@ -63,7 +63,7 @@ def finance_required(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not access.is_finance_staff(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied
+            raise Http404
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -396,7 +396,7 @@ def file_refund(request: HttpRequest, reference: str) -> HttpResponse:
 def file_tuition(request: HttpRequest, reference: str) -> HttpResponse:
     application = _file(request, reference)
     if not access.can_handle_money(_user(request), application):
-        raise PermissionDenied
+        raise Http404
     form = forms.TuitionForm(request.POST)
     if form.is_valid():
         created = services.charge_tuition(
@@ -572,7 +572,9 @@ def balance_campaign(request: HttpRequest, pk: int) -> HttpResponse:
         Q(institution__in=access.finance_institutions(user))
         | Q(pk__in=access.finance_applications(user).values("campaign_id"))
     )
-    campaign = get_object_or_404(visible.select_related("institution"), pk=pk)
+    campaign = get_object_or_404(
+        visible.select_related("institution").defer(*without_rulebooks("", "institution")), pk=pk
+    )
     files = _campaign_files(user, campaign)
     owing = request.GET.get("owing") == "1"
     if owing:
@@ -605,9 +607,11 @@ def _download(data: bytes, filename: str, extension: str) -> HttpResponse:
 @finance_required
 def export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    campaigns = Campaign.objects.filter(
-        pk__in=access.finance_applications(user).values("campaign_id")
-    ).select_related("institution")
+    campaigns = (
+        Campaign.objects.filter(pk__in=access.finance_applications(user).values("campaign_id"))
+        .select_related("institution")
+        .defer(*without_rulebooks("", "institution"))
+    )
     form = forms.ExportForm(request.GET or None, campaigns=campaigns)
     if form.is_bound and form.is_valid():
         entries = _entries(user)

@@ -19,6 +19,7 @@ from django.core.servers.basehttp import (
     WSGIServer,
     get_internal_wsgi_application,
 )
+from django.db import connections
 from django_tasks import task_backends
 
 from admissions.core.worker import PeriodicThread, WorkerThread, database_backend_aliases
@@ -29,6 +30,12 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 class ThreadedWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     # As Django's runserver: a stuck request must not keep the process alive at exit.
     daemon_threads = True
+
+    def close_request(self, request: Any) -> None:
+        # A thread per request: a connection kept for the next request (DATABASE_CONN_MAX_AGE)
+        # would never be used again, so it is closed with the request, as runserver does.
+        connections.close_all()
+        super().close_request(request)
 
 
 class Command(BaseCommand):

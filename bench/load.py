@@ -1,0 +1,615 @@
+"""Throughput, latency and memory of the served application under load (`make bench`).
+
+Usage (from the repository root):
+
+    .venv/bin/python bench/load.py                      # 100,000 applications, both databases
+    .venv/bin/python bench/load.py --applications 2000 --databases sqlite --duration 2 --runs 1
+    .venv/bin/python bench/load.py --profile drafts     # py-spy on a worker during one figure
+
+For each database (SQLite in a temporary folder, then a throw-away PostgreSQL cluster on
+127.0.0.1), a process of its own fills the database with the staff lists' generator and
+the requests below, starts granian as production runs it (WSGI, two workers, DEBUG off),
+drives each figure with wrk on 127.0.0.1 and samples the workers' memory. The figures are
+written to bench/RESULTS.md, between the markers of its "Serving under load" section, and
+the path is printed. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from load_server import MemorySampler, Server, profile, profile_summary, run_wrk
+from staff_lists import (
+    ROOT,
+    analyse,
+    create_applications,
+    create_staff,
+    load_catalogue,
+    setup_django,
+    throwaway_postgres,
+    timed,
+)
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+BEGIN = "<!-- load.py: begin -->"
+END = "<!-- load.py: end -->"
+DATABASES = ("sqlite", "postgres")
+# (figure, kind of request, clients), in the order they run.
+PHASES = [
+    ("bare-1", "bare", 1),
+    ("bare-8", "bare", 8),
+    ("bare-16", "bare", 16),
+    ("eligibility", "eligibility", 8),
+    ("status", "status", 16),
+    ("staff-first", "staff-first", 1),
+    ("staff-last", "staff-last", 1),
+    ("drafts", "drafts", 8),
+]
+# Drafts are created by distinct candidates; the pool is sized for this rate at most.
+MAX_DRAFT_RATE = 2000
+# Threads of each granian worker, as docs/operations.md runs it (0: granian's default).
+BLOCKING_THREADS = 2
+# Statuses a correct answer of each kind has (anything else stops the bench before the load).
+EXPECTED = {"drafts": 201}
+# Seconds one database's whole process may take before it is stopped.
+CHILD_TIMEOUT = 40 * 60
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--databases", default=",".join(DATABASES))
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of each run")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median)")
+    parser.add_argument("--warm-up", type=float, default=2.0, help="seconds before each figure")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--profile", action="append", default=[], help="figure to profile with py-spy"
+    )
+    parser.add_argument(
+        "--profiles-dir", type=Path, help="keep py-spy's raw profiles (collapsed stacks) here"
+    )
+    parser.add_argument(
+        "--only",
+        help="comma-separated figures to measure (default: all); a partial run "
+        "prints its figures and writes no results",
+    )
+    parser.add_argument(
+        "--blocking-threads",
+        type=int,
+        default=BLOCKING_THREADS,
+        help=f"granian's threads per worker (default {BLOCKING_THREADS}, as docs/operations.md)",
+    )
+    parser.add_argument(
+        "--server-venv",
+        type=Path,
+        default=Path(sys.prefix),
+        help="the virtual environment the server runs from (make bench: one with the runtime "
+        "dependencies only, as production installs them); default: this one",
+    )
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--one", choices=DATABASES, help=argparse.SUPPRESS)
+    parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    unknown = set(args.databases.split(",")) - set(DATABASES)
+    if unknown:
+        parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
+    figures = {phase for phase, _, _ in PHASES}
+    if set(args.profile) - figures:
+        parser.error(f"--profile takes one of {', '.join(sorted(figures))}")
+    args.phases = args.only.split(",") if args.only else [phase for phase, _, _ in PHASES]
+    if set(args.phases) - figures:
+        parser.error(f"--only takes some of {', '.join(sorted(figures))}")
+    return args
+
+
+def stop_on_term() -> None:
+    """SIGTERM ends the process through `finally` blocks, so servers are stopped."""
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(f"stopped by signal {signum}")
+
+    signal.signal(signal.SIGTERM, leave)
+
+
+def main() -> None:
+    args = parse_args()
+    stop_on_term()
+    if args.one:
+        with tempfile.TemporaryDirectory(prefix="admissions-load-") as var_dir:
+            if args.one == "postgres":
+                with throwaway_postgres() as url:
+                    result = measure(args, Path(var_dir), url)
+            else:
+                result = measure(args, Path(var_dir), None)
+        args.output.write_text(json.dumps(result), encoding="utf-8")
+        return
+    started = time.monotonic()
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="admissions-load-out-") as folder:
+        for database in args.databases.split(","):
+            output = Path(folder) / f"{database}.json"
+            command = [sys.executable, __file__, *sys.argv[1:], "--one", database]
+            command += ["--output", str(output)]
+            print(f"== {database}", flush=True)
+            subprocess.run(command, check=True, timeout=CHILD_TIMEOUT)
+            results[database] = json.loads(output.read_text(encoding="utf-8"))
+    elapsed = time.monotonic() - started
+    if args.only:
+        print(f"\nwhole run: {elapsed / 60:.1f} min; a partial run writes no results")
+    else:
+        write_results(args, results, elapsed)
+        print(f"\nwhole run: {elapsed / 60:.1f} min; results written to {args.results}")
+    failed = [
+        f"{database} {phase}"
+        for database, result in results.items()
+        for phase, figure in result["figures"].items()
+        if figure["errors"]
+    ]
+    if failed:
+        raise SystemExit(f"requests failed during: {', '.join(failed)} (see above)")
+
+
+# One database ------------------------------------------------------------------------------
+
+
+def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -> dict[str, Any]:
+    setup_django(str(var_dir), database_url)
+    import django
+    import load_data
+    from django.db import connection
+
+    from admissions.applications.models import Application
+    from admissions.payments.models import LedgerEntry
+
+    started = time.monotonic()
+    print(f"database: {connection.vendor}, applications: {args.applications}", flush=True)
+    timed("migrate and load rulebooks", load_catalogue)
+    timed("open the demonstration campaigns", load_data.open_demo_campaigns)
+    staff = create_staff()
+    rng = random.Random(args.seed)
+    generated = timed("generate", lambda: timed_seconds(create_applications, args, rng))
+    requests = timed("requests", lambda: requests_of(args, staff, rng))
+    env = server_env(var_dir, database_url)
+    # As production does it, with the server's settings (the hashed names' manifest).
+    python = str(args.server_venv / "bin" / "python")
+    manage = [python, "-m", "admissions.manage", "collectstatic", "--no-input", "-v0"]
+    timed("collect static files", lambda: subprocess.run(manage, env=env, check=True))
+    timed("analyse", analyse)
+    # The second request of a kind is counted: the first may set up what a process keeps.
+    queries = {
+        kind: count_queries(items[0], items[1 % len(items)]) for kind, items in requests.items()
+    }
+    print(f"queries per request: {queries}", flush=True)
+    rows = {
+        "applications": Application.objects.count(),
+        "ledger_entries": LedgerEntry.objects.count(),
+    }
+    vendor_version = database_version()
+    connection.close()
+
+    folder = var_dir / "requests"
+    folder.mkdir()
+    figures: dict[str, dict[str, Any]] = {}
+    profiles: dict[str, str] = {}
+    granian = args.server_venv / "bin" / "granian"
+    with Server(granian, env, var_dir / "granian.log", threads=args.blocking_threads) as server:
+        verify(server, requests)
+        with MemorySampler(server.workers) as memory:
+            time.sleep(1)
+            at_rest = memory.sample()
+            print(f"a worker at rest: {at_rest:.0f} MiB", flush=True)
+            for phase, kind, clients in PHASES:
+                if phase not in args.phases:
+                    continue
+                memory.mark(phase)
+                figures[phase] = run_phase(
+                    args, server, folder, requests, phase, kind, clients, profiles
+                )
+                peak = memory.peaks.get(phase, 0.0)
+                print(f"{phase}: {summary_line(figures[phase])}, worker {peak:.0f} MiB", flush=True)
+    return {
+        "database": connection.vendor,
+        "version": vendor_version,
+        "django": django.get_version(),
+        "applications": args.applications,
+        "rows": rows,
+        "generate_seconds": generated,
+        "queries": queries,
+        "figures": figures,
+        "memory": {"rest": at_rest, "peak": memory.peak, "phases": memory.peaks},
+        "profiles": profiles,
+        "seconds": time.monotonic() - started,
+    }
+
+
+def timed_seconds(action: Any, args: argparse.Namespace, rng: random.Random) -> float:
+    started = time.monotonic()
+    action(args.applications, rng)
+    return time.monotonic() - started
+
+
+def requests_of(
+    args: argparse.Namespace, staff: dict[str, Any], rng: random.Random
+) -> dict[str, list[Any]]:
+    """Every kind of request, each as the list of lines its wrk runs cycle through."""
+    import load_data
+    from django.urls import reverse
+
+    officer = load_data.sessions_for([staff["admissions_officer"].pk])
+    session = officer[staff["admissions_officer"].pk]
+    home = reverse("office:home")
+    seconds = args.warm_up + args.runs * args.duration
+    # Three more: two for the in-process query count, one for the check through the server.
+    drafts = load_data.drafts(round(seconds * MAX_DRAFT_RATE) + 3)
+    return {
+        "bare": [load_data.Request("GET", "/bench/bare")],
+        "eligibility": load_data.eligibility_checks(),
+        "status": load_data.status_pages(rng),
+        "staff-first": [load_data.Request("GET", home, session)],
+        "staff-last": [load_data.Request("GET", last_page(home, session), session)],
+        "drafts": drafts,
+    }
+
+
+def last_page(home: str, session: str) -> str:
+    """The list's last page, as its "Oldest" link gives it."""
+    import load_data
+    from django.test import Client
+
+    client = Client()
+    client.cookies[load_data.SESSION_COOKIE] = session
+    page = client.get(home).content.decode()
+    link = re.search(r'href="(\?[^"]*)" rel="last"', page)
+    if link is None:
+        raise RuntimeError(f"no link to the last page on {home}")
+    return home + link[1].replace("&amp;", "&")
+
+
+def count_queries(warm_up: Any, request: Any) -> int | None:
+    """Queries of `request` after `warm_up`, through Django's test client in this process."""
+    if request.path.startswith("/bench/"):
+        return None
+    send(warm_up)
+    return send(request)
+
+
+def send(request: Any) -> int:
+    import load_data
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if request.session:
+        client.cookies[load_data.SESSION_COOKIE] = request.session
+    with CaptureQueriesContext(connection) as captured:
+        if request.method == "GET":
+            response = client.get(request.path)
+        else:
+            response = client.post(request.path, request.body, content_type="application/json")
+    assert response.status_code in (200, 201), f"{request.path}: {response.status_code}"
+    return len(captured.captured_queries)
+
+
+def database_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            return f"SQLite {cursor.fetchone()[0]}"
+        cursor.execute("show server_version")
+        return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+
+
+def server_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
+    """The server's whole configuration: only the variables set here, nothing inherited."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ADMISSIONS_")}
+    env.update(
+        {
+            "ADMISSIONS_VAR_DIR": str(var_dir),
+            "ADMISSIONS_DEBUG": "false",
+            "ADMISSIONS_ALLOWED_HOSTS": "127.0.0.1",
+            "ADMISSIONS_LOG_LEVEL": "warning",
+            "DJANGO_SETTINGS_MODULE": "admissions.settings",
+        }
+    )
+    if database_url:
+        env["ADMISSIONS_DATABASE_URL"] = database_url
+    return env
+
+
+def verify(server: Server, requests: dict[str, list[Any]]) -> None:
+    """One request of each kind through the server; a wrong answer stops the bench here."""
+    for kind, items in requests.items():
+        request = items[-1] if kind == "drafts" else items[0]
+        headers = {}
+        if request.session:
+            headers["Cookie"] = request.line().split("\t")[2]
+            headers["X-CSRFToken"] = request.line().split("\t")[3]
+        if request.body:
+            headers["Content-Type"] = "application/json"
+        status, body = server.get(
+            request.path,
+            method=request.method,
+            headers=headers,
+            data=request.body.encode() if request.body else None,
+        )
+        if status != EXPECTED.get(kind, 200):
+            raise RuntimeError(
+                f"{kind}: {request.method} {request.path} answered {status}:\n"
+                f"{body[:2000]!r}\n{server.log.read_text()[-3000:]}"
+            )
+    # The checked draft and the counted ones are used; the runs take the others.
+    requests["drafts"] = requests["drafts"][2:-1]
+
+
+def run_phase(
+    args: argparse.Namespace,
+    server: Server,
+    folder: Path,
+    requests: dict[str, list[Any]],
+    phase: str,
+    kind: str,
+    clients: int,
+    profiles: dict[str, str],
+) -> dict[str, Any]:
+    import load_data
+
+    def requests_file(seconds: float, label: str) -> Path:
+        items = requests[kind]
+        if kind == "drafts":
+            # Each run takes drafts no run has taken: a second one would be refused.
+            count = round(seconds * MAX_DRAFT_RATE)
+            items, requests[kind] = items[:count], items[count:]
+        return load_data.write_requests(folder / f"{phase}-{label}.txt", items)
+
+    run_wrk(
+        server.url, requests_file(args.warm_up, "warm-up"), clients=clients, seconds=args.warm_up
+    )
+    runs = []
+    for number in range(args.runs):
+        spy = None
+        raw = folder / f"{phase}.profile"
+        if phase in args.profile and number == 0:
+            spy = profile(server.workers[0], args.duration, raw)
+        runs.append(
+            run_wrk(
+                server.url,
+                requests_file(args.duration, str(number)),
+                clients=clients,
+                seconds=args.duration,
+            )
+        )
+        if spy is not None:
+            _, error = spy.communicate(timeout=60)
+            profiles[phase] = profile_summary(raw) if raw.exists() else error.decode()
+            if raw.exists() and args.profiles_dir:
+                args.profiles_dir.mkdir(parents=True, exist_ok=True)
+                target = args.profiles_dir / f"{connection_vendor()}-{phase}.txt"
+                target.write_bytes(raw.read_bytes())
+    result: dict[str, Any] = {"clients": clients, "runs": [run.as_dict() for run in runs]}
+    for name in ("rate", "p50", "p95", "p99"):
+        result[name] = statistics.median(getattr(run, name) for run in runs)
+    result["errors"] = sum(run.errors for run in runs)
+    if kind == "drafts":
+        # A draft sent twice is refused: a run that wrapped round its lines made errors.
+        result["errors"] += sum(run.wraps for run in runs)
+    if result["errors"]:
+        details = "; ".join(run.detail for run in runs if run.detail)
+        print(f"{phase}: errors ({details}); the server's log ends with:", flush=True)
+        print(server.log.read_text(errors="replace")[-4000:], flush=True)
+    return result
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+def summary_line(figure: dict[str, Any]) -> str:
+    line = (
+        f"{figure['rate']:.0f} req/s, p50 {figure['p50']:.1f} ms, p95 {figure['p95']:.1f} ms, "
+        f"p99 {figure['p99']:.1f} ms"
+    )
+    if figure["errors"]:
+        line += f", {figure['errors']} ERRORS"
+    return line
+
+
+# Results ------------------------------------------------------------------------------------
+
+
+def write_results(args: argparse.Namespace, results: dict[str, Any], elapsed: float) -> None:
+    section = render(args, results, elapsed)
+    text = args.results.read_text(encoding="utf-8") if args.results.exists() else "# Results\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + section + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    args.results.write_text(text, encoding="utf-8")
+
+
+def commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    return done.stdout.strip() + (" with uncommitted changes" if dirty.stdout.strip() else "")
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        memory_kb = 0
+    return (
+        f"{os.cpu_count()} cores ({model or platform.machine()}), "
+        f"{memory_kb / 1024**2:.0f} GB of memory, Python {platform.python_version()}"
+    )
+
+
+def pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f} %" if whole else "-"
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def render(args: argparse.Namespace, results: dict[str, Any], elapsed: float) -> str:
+    names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+    dbs = list(results)
+    first = next(iter(results.values()))
+    header = "| figure | " + " | ".join(results[db]["version"] for db in dbs) + " | target |"
+    lines = [
+        BEGIN,
+        "## Serving under load (`load.py`)",
+        "",
+        f"Written by `make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d} at commit `{commit()}`, "
+        f"on {machine()}, Django {first['django']}. {args.applications:,} applications; each "
+        f"figure is the median of {args.runs} run(s) of {args.duration:g} s with wrk, after "
+        f"{args.warm_up:g} s of warm-up; granian with 2 WSGI workers, DEBUG off. The whole run "
+        f"took {elapsed / 60:.1f} min. What each figure requests: [README.md](README.md).",
+        "",
+        header,
+        "|---|" + "---|" * len(dbs) + "---|",
+    ]
+
+    def row(label: str, cell: Any, target: str) -> None:
+        lines.append(
+            f"| {label} | " + " | ".join(cell(results[db]) for db in dbs) + f" | {target} |"
+        )
+
+    def fig(result: dict[str, Any], phase: str) -> dict[str, Any]:
+        return result["figures"][phase]  # type: ignore[no-any-return]
+
+    row(
+        "bare view, 1 / 8 / 16 clients",
+        lambda r: (
+            " / ".join(f"{fig(r, p)['rate']:,.0f}" for p in ("bare-1", "bare-8", "bare-16"))
+            + " req/s"
+        ),
+        "(the limit)",
+    )
+
+    def share(r: dict[str, Any], phase: str, bare: str) -> float:
+        return fig(r, phase)["rate"] / fig(r, bare)["rate"] if fig(r, bare)["rate"] else 0.0
+
+    row(
+        "public eligibility check API, 8 clients",
+        lambda r: (
+            f"{fig(r, 'eligibility')['rate']:,.0f} req/s "
+            f"({pct(fig(r, 'eligibility')['rate'], fig(r, 'bare-8')['rate'])} of bare), "
+            + met(share(r, "eligibility", "bare-8") >= 0.4)
+        ),
+        "≥ 40 % of bare",
+    )
+    row(
+        "a candidate's status page, 16 clients",
+        lambda r: (
+            f"{fig(r, 'status')['rate']:,.0f} req/s "
+            f"({pct(fig(r, 'status')['rate'], fig(r, 'bare-16')['rate'])}), "
+            f"p50 {fig(r, 'status')['p50']:.1f} ms, p95 {fig(r, 'status')['p95']:.1f} ms, "
+            + met(share(r, "status", "bare-16") >= 0.4 and fig(r, "status")["p95"] < 50)
+        ),
+        "≥ 40 %, p95 < 50 ms",
+    )
+    row(
+        "staff list, first page, 1 client",
+        lambda r: (
+            f"p50 {fig(r, 'staff-first')['p50']:.1f} ms, "
+            f"p95 {fig(r, 'staff-first')['p95']:.1f} ms, "
+            + met(fig(r, "staff-first")["p50"] < 5 and fig(r, "staff-first")["p95"] < 20)
+        ),
+        "p50 < 5 ms, p95 < 20 ms",
+    )
+    row(
+        "staff list, last page, 1 client",
+        lambda r: (
+            f"p50 {fig(r, 'staff-last')['p50']:.1f} ms, "
+            f"p95 {fig(r, 'staff-last')['p95']:.1f} ms, "
+            + met(fig(r, "staff-last")["p50"] < 5 and fig(r, "staff-last")["p95"] < 20)
+        ),
+        "the same as the first page",
+    )
+    row(
+        "creating an application draft through the API, 8 clients",
+        lambda r: (
+            f"{fig(r, 'drafts')['rate']:,.0f} req/s, p99 {fig(r, 'drafts')['p99']:.1f} ms, "
+            + met(fig(r, "drafts")["rate"] >= 450 and fig(r, "drafts")["p99"] < 100)
+        ),
+        "≥ 450 req/s, p99 < 100 ms",
+    )
+    row(
+        "peak memory of one web worker",
+        lambda r: (
+            f"{r['memory']['peak']:.0f} MiB ({r['memory']['rest']:.0f} MiB at rest), "
+            + met(r["memory"]["peak"] <= 85)
+        ),
+        "≤ 85 MiB",
+    )
+    for db in dbs:
+        result = results[db]
+        rows = result["rows"]
+        lines += [
+            "",
+            f"### {names[db]}: every figure",
+            "",
+            f"{rows['applications']:,} applications before the draft runs, "
+            f"{rows['ledger_entries']:,} ledger entries; generated in "
+            f"{result['generate_seconds']:.0f} s; this database took "
+            f"{result['seconds'] / 60:.1f} min.",
+            "",
+            "| figure | clients | req/s | p50 ms | p95 ms | p99 ms | queries | errors | "
+            "worker peak MiB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for phase, kind, clients in PHASES:
+            f = result["figures"][phase]
+            count = result["queries"].get(kind)
+            lines.append(
+                f"| {phase} | {clients} | {f['rate']:,.0f} | {f['p50']:.1f} | {f['p95']:.1f} | "
+                f"{f['p99']:.1f} | {'-' if count is None else count} | "
+                f"{f['errors']} | {result['memory']['phases'].get(phase, 0):.0f} |"
+            )
+        for phase, text in result["profiles"].items():
+            lines += ["", f"py-spy on one worker during `{phase}`:", "", "```", text, "```"]
+    lines.append(END)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

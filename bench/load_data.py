@@ -1,0 +1,221 @@
+"""The data and requests of `load.py`, on top of the staff lists' generator.
+
+Runs inside the bench's own Django process, once the database holds the generated files.
+Each function returns requests as `Request` rows, which `load.py` writes to the files that
+wrk's script reads (one request a line).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from staff_lists import RULEBOOKS, batches
+
+SESSION_COOKIE = "sessionid"
+CSRF_COOKIE = "csrftoken"
+# A fixed, unmasked CSRF secret: Django accepts it in the header when it equals the cookie.
+CSRF_SECRET = "b" * 32
+# Candidates whose status page is requested, each with a history of a few events.
+STATUS_PAGE_CANDIDATES = 256
+# Events written on each of those files before the move to its current status.
+HISTORY = [
+    ("application.created", "", "draft"),
+    ("application.draft_saved", "", ""),
+    ("application.draft_saved", "", ""),
+    ("payment.charged", "", ""),
+    ("payment.received", "", ""),
+    ("application.submit", "draft", "submitted"),
+]
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    session: str = ""
+    body: str = ""
+
+    def line(self) -> str:
+        cookie = f"{SESSION_COOKIE}={self.session}; {CSRF_COOKIE}={CSRF_SECRET}"
+        unsafe = self.method not in ("GET", "HEAD")
+        return "\t".join(
+            [
+                self.method,
+                self.path,
+                cookie if self.session else "",
+                CSRF_SECRET if self.session and unsafe else "",
+                self.body,
+            ]
+        )
+
+
+def write_requests(path: Path, requests: list[Request]) -> Path:
+    path.write_text("".join(request.line() + "\n" for request in requests), encoding="utf-8")
+    return path
+
+
+def open_demo_campaigns() -> None:
+    """The shipped rules moved to the year under way, as `seed_demo` does: open today."""
+    from django.utils import timezone
+
+    from admissions.demo.campaigns import load_demo_campaign
+    from admissions.rules.deadlines import paris_date
+
+    today = paris_date(timezone.now())
+    for path in RULEBOOKS:
+        load_demo_campaign(path, today)
+
+
+def sessions_for(user_ids: list[int]) -> dict[int, str]:
+    """A signed-in session for each user, written in bulk: session key by user id."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from admissions.people.models import User
+
+    store = SessionStore()
+    expires = timezone.now() + dt.timedelta(days=1)
+    keys: dict[int, str] = {}
+    for chunk in batches(len(user_ids)):
+        users = User.objects.in_bulk([user_ids[i] for i in chunk])
+        rows = []
+        for pk, user in users.items():
+            data = {
+                SESSION_KEY: str(pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+            }
+            keys[pk] = get_random_string(32)
+            rows.append(
+                Session(session_key=keys[pk], session_data=store.encode(data), expire_date=expires)
+            )
+        Session.objects.bulk_create(rows)
+    return keys
+
+
+def status_pages(rng: random.Random) -> list[Request]:
+    """Status pages of generated, submitted files, each given a short history first."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from admissions.applications.models import Application, ApplicationEvent
+
+    files = list(
+        Application.objects.exclude(status="draft")
+        .order_by("pk")
+        .values("pk", "reference", "candidate_id", "status")[: STATUS_PAGE_CANDIDATES * 4]
+    )
+    chosen: dict[int, dict[str, Any]] = {}
+    for item in rng.sample(files, len(files)):
+        chosen.setdefault(item["candidate_id"], item)
+        if len(chosen) == STATUS_PAGE_CANDIDATES:
+            break
+    start = timezone.now() - dt.timedelta(days=30)
+    events = []
+    for item in chosen.values():
+        steps = list(HISTORY)
+        if item["status"] != "submitted":
+            steps.append((f"application.{item['status']}", "submitted", item["status"]))
+        for day, (action, from_status, to_status) in enumerate(steps):
+            event = ApplicationEvent(
+                application_id=item["pk"],
+                actor_id=item["candidate_id"],
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+            )
+            events.append((event, start + dt.timedelta(days=day)))
+    ApplicationEvent.objects.bulk_create([event for event, _ in events])
+    # `at` is set on insert (auto_now_add): spread it over the days, as a real history.
+    for event, at in events:
+        event.at = at
+    ApplicationEvent.objects.bulk_update([event for event, _ in events], ["at"], batch_size=2000)
+    sessions = sessions_for(list(chosen))
+    return [
+        Request(
+            "GET",
+            reverse("portal:application_status", args=[item["reference"]]),
+            sessions[candidate],
+        )
+        for candidate, item in chosen.items()
+    ]
+
+
+def eligibility_checks() -> list[Request]:
+    """The public self-check, for each open programme, one eligible and one refused answer."""
+    from admissions.applications.choices import open_campaigns, programmes_of
+
+    requests = []
+    for campaign in open_campaigns():
+        for programme in programmes_of(campaign):
+            track = campaign.rules.programme(programme.slug).tracks[0]
+            for level, kind, experience in ((5, "master_m2", "0"), (3, "licence", "1")):
+                body = {
+                    "institution": campaign.institution.slug,
+                    "programme": programme.slug,
+                    "track": str(track),
+                    "nationality": "FR",
+                    "residence_country": "FR",
+                    "diploma": {"level": level, "kind": kind, "country": "FR", "year": 2020},
+                    "experience_years": experience,
+                }
+                requests.append(Request("POST", "/api/v1/eligibility/check", body=json.dumps(body)))
+    return requests
+
+
+def draft_choices() -> list[dict[str, Any]]:
+    """One valid draft per open programme: campaign, programme, track and financing mode."""
+    from admissions.applications.choices import (
+        financing_modes_for,
+        open_campaigns,
+        programmes_of,
+        tracks_of,
+    )
+
+    found = []
+    for campaign in open_campaigns():
+        for programme in programmes_of(campaign):
+            track = tracks_of(campaign, programme)[0]
+            mode = financing_modes_for(campaign, track)[0]
+            found.append(
+                {
+                    "campaign_id": campaign.pk,
+                    "programme_id": programme.pk,
+                    "track": str(track),
+                    "financing_mode": mode.code,
+                }
+            )
+    return found
+
+
+def drafts(needed: int) -> list[Request]:
+    """At least `needed` draft creations, each by a candidate who has no file there yet."""
+    from django.contrib.auth.hashers import make_password
+
+    from admissions.people.models import User
+
+    choices = draft_choices()
+    candidates = -(-needed // len(choices))
+    password = make_password(None)
+    for chunk in batches(candidates):
+        User.objects.bulk_create(
+            [User(email=f"drafter{i}@bench.invalid", password=password) for i in chunk]
+        )
+    ids = list(
+        User.objects.filter(email__startswith="drafter").order_by("pk").values_list("pk", flat=True)
+    )
+    sessions = sessions_for(ids)
+    # Candidate by candidate, so that the requests of one moment go to different programmes.
+    return [
+        Request("POST", "/api/v1/applications", sessions[pk], json.dumps(choice))
+        for pk in ids
+        for choice in choices
+    ]

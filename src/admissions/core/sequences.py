@@ -1,0 +1,73 @@
+"""Unique numbers that need not be gapless, taken without waiting for other transactions.
+
+File references and the creditor references of bank transfers must never repeat, but a
+number lost by a transaction that rolled back may stay lost. Taking them from a gapless
+`Counter` would make every transaction that numbers something wait until the previous one
+commits, since the counter's row stays locked until then: new files would be created one at
+a time. Receipts and invoices, which must be gapless, keep their `Counter`.
+
+On PostgreSQL each key is a real sequence: `nextval` never waits and is never rolled back.
+It is created the first time its key is used, starting after the value the key's `Counter`
+row reached, if any, so that numbers taken before never come again. On SQLite one writer at
+a time holds the whole database, so the key's `Counter` row costs no extra wait.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+from django.db import DatabaseError, connection, transaction
+
+from admissions.core.models import Counter
+
+# Sequences known to exist (their creation committed): no need to look them up again.
+_existing: set[str] = set()
+_lock = threading.Lock()
+
+
+def sequence_name(key: str) -> str:
+    """A PostgreSQL identifier for a key of any length and alphabet."""
+    return "admissions_seq_" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def next_number(key: str) -> int:
+    """The next number of `key`: unique, increasing, possibly with gaps."""
+    if connection.vendor != "postgresql":
+        return Counter.next_value(key)
+    name = sequence_name(key)
+    if name not in _existing:
+        _ensure(key, name)
+    try:
+        # A savepoint: a sequence known but gone (a database restored from before it, a
+        # creation whose "commit" was only a test's) is created again instead of failing.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [name])
+            return int(cursor.fetchone()[0])
+    except DatabaseError:
+        _existing.discard(name)
+    _ensure(key, name)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [name])
+        return int(cursor.fetchone()[0])
+
+
+def _ensure(key: str, name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = %s", [name])
+        if cursor.fetchone() is None:
+            start = Counter.objects.filter(key=key).values_list("value", flat=True).first() or 0
+            try:
+                # A savepoint: another transaction creating it at the same moment may win.
+                with transaction.atomic():
+                    cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START {start + 1}")
+            except DatabaseError:
+                pass  # created by the other transaction, which committed first
+    # Known only once this transaction commits: the sequence seen may be this transaction's
+    # own creation, which a rollback takes away.
+    transaction.on_commit(lambda: _known(name))
+
+
+def _known(name: str) -> None:
+    with _lock:
+        _existing.add(name)

@@ -1,0 +1,1 @@
+"""The SQLite database engine of the embedded set-up: Django's, with writers taking turns."""

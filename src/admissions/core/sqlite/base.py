@@ -1,0 +1,101 @@
+"""SQLite whose writers wait their turn in order, instead of polling for the write lock.
+
+SQLite lets one transaction write at a time. The others poll: sqlite3's busy handler sleeps
+1, 2, 5, 10, 15, 20, 25... ms between tries, so under a burst of writes a request spends most
+of its time asleep while the lock is already free (two-thirds of the time of creating files
+through the API at 8 clients, py-spy says). Here a transaction first takes its turn: a lock
+shared by the threads of the process, then an exclusive `flock` on a file beside the
+database, shared by the processes. Both hand the turn over the moment the previous writer
+commits, and BEGIN IMMEDIATE then finds the database free. A write outside a transaction,
+or another program, still meets the busy handler as before. An in-memory database (tests)
+has no file to lock and needs no turn.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from typing import Any
+
+from django.db.backends.sqlite3 import base
+
+# The lock file beside the database: `admissions.sqlite3-writer.lock`.
+LOCK_SUFFIX = "-writer.lock"
+
+
+class Turn:
+    """One database's turn to write, for the threads and processes that share its file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._threads = threading.Lock()
+        self._file: int | None = None
+
+    def take(self) -> None:
+        self._threads.acquire()
+        try:
+            if self._file is None:
+                self._file = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def give_back(self) -> None:
+        try:
+            if self._file is not None:
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
+_turns: dict[str, Turn] = {}
+_turns_lock = threading.Lock()
+
+
+def turn_for(database: str) -> Turn:
+    path = os.path.abspath(database) + LOCK_SUFFIX
+    with _turns_lock:
+        return _turns.setdefault(path, Turn(path))
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turn: Turn | None = None
+
+    def _start_transaction_under_autocommit(self) -> None:
+        turn = None if self.is_in_memory_db() else turn_for(str(self.settings_dict["NAME"]))
+        if turn is not None:
+            turn.take()
+        try:
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+        except BaseException:
+            if turn is not None:
+                turn.give_back()
+            raise
+        self._turn = turn
+
+    def _end_turn(self) -> None:
+        turn, self._turn = self._turn, None
+        if turn is not None:
+            turn.give_back()
+
+    def _commit(self) -> None:
+        try:
+            super()._commit()  # type: ignore[misc]
+        finally:
+            self._end_turn()
+
+    def _rollback(self) -> None:
+        try:
+            super()._rollback()  # type: ignore[misc]
+        finally:
+            self._end_turn()
+
+    def _close(self) -> None:
+        try:
+            super()._close()  # type: ignore[misc]
+        finally:
+            self._end_turn()

@@ -1,0 +1,79 @@
+"""What waits on each staff role, and how many files stand at each step of each programme."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application
+from admissions.people.models import Role, User
+
+# Files wait this long at most in one step before they are flagged: the schools announce
+# three to four weeks from submission to decision.
+TARGET_DAYS = 21
+WAITING_SHOWN = 20
+# The status a file waits in for each role's move.
+WAITS_ON: dict[Role, tuple[Status, ...]] = {
+    Role.ADMISSIONS_OFFICER: (Status.SUBMITTED, Status.ADMISSIBLE),
+    Role.PEDAGOGICAL_LEAD: (Status.COMPLETE,),
+    Role.JURY_MEMBER: (Status.ON_AGENDA,),
+    Role.JURY_PRESIDENT: (Status.ON_AGENDA,),
+    Role.INSTITUTION_ADMIN: (Status.SUBMITTED, Status.COMPLETE, Status.ADMISSIBLE),
+    Role.PLATFORM_ADMIN: (Status.SUBMITTED, Status.COMPLETE, Status.ADMISSIBLE),
+}
+
+
+@dataclass(frozen=True)
+class ProgrammeCounts:
+    pk: int
+    name: str
+    by_status: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def step_counts(files: QuerySet[Application]) -> tuple[dict[str, int], list[ProgrammeCounts]]:
+    """Counts per status, overall and per programme, in one grouped query."""
+    overall: dict[str, int] = {}
+    programmes: dict[tuple[str, int], dict[str, int]] = {}
+    english = (get_language() or "fr").startswith("en")
+    grouped = (
+        files.order_by()
+        .values("programme_id", "programme__name_fr", "programme__name_en", "status")
+        .annotate(n=Count("pk"))
+        .values_list("programme_id", "programme__name_fr", "programme__name_en", "status", "n")
+    )
+    for pk, french_name, english_name, status, number in grouped:
+        name = english_name if english and english_name else french_name
+        overall[status] = overall.get(status, 0) + number
+        programmes.setdefault((name, pk), {})[status] = number
+    ordered = {s.value: overall[s.value] for s in Status if s.value in overall}
+    return ordered, [ProgrammeCounts(pk, n, c) for (n, pk), c in sorted(programmes.items())]
+
+
+def waiting_on(
+    user: User, roles: set[str], files: QuerySet[Application], platform: bool
+) -> QuerySet[Application]:
+    """The files waiting on `user`'s move, the longest waiting first."""
+    statuses = {s for role in roles for s in WAITS_ON.get(Role(role), ())}
+    if platform:
+        statuses |= set(WAITS_ON[Role.PLATFORM_ADMIN])
+    condition = Q(status__in=sorted(statuses))
+    if Role.INTERVIEWER in roles:
+        condition |= Q(status=Status.INTERVIEW_SCHEDULED, interview__slot__interviewer=user)
+    return (
+        files.filter(condition)
+        .select_related("candidate", "programme")
+        .order_by("status_changed_at", "pk")[:WAITING_SHOWN]
+    )
+
+
+def days_waiting(application: Application, now: dt.datetime | None = None) -> int:
+    return ((now or timezone.now()) - application.status_changed_at).days

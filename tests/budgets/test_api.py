@@ -1,0 +1,99 @@
+"""Query budgets of the API's endpoints, under /api/v1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import time_machine
+
+from tests.budgets.pages import Page, check_budgets
+from tests.budgets.world import NORD, NOW, World, build
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+def at(path: Callable[[World], str] | str) -> Callable[[World], str]:
+    return lambda world: API + (path(world) if callable(path) else path)
+
+
+def first(related: str, stage: str = "submitted") -> Callable[[World], int]:
+    def pk(world: World) -> int:
+        return int(getattr(world.people[stage].profile, related).order_by("pk")[0].pk)
+
+    return pk
+
+
+def eligibility_answers(world: World) -> dict[str, Any]:
+    programme = world.files["submitted"].programme.slug
+    return {
+        "institution": NORD,
+        "programme": programme,
+        "track": "full_time",
+        "nationality": "FR",
+        "residence_country": "FR",
+        "diploma": {"level": 5, "kind": "master_m2", "country": "FR", "year": 2020},
+        "experience_years": "0",
+    }
+
+
+def simulation(world: World) -> str:
+    application = world.files["admitted"]
+    return (
+        f"/payments/simulate?institution={NORD}&programme={application.programme.slug}"
+        f"&financing_mode={application.financing_mode}&track={application.track}"
+    )
+
+
+ENDPOINTS = [
+    Page(
+        "eligibility check",
+        "anonymous",
+        at("/eligibility/check"),
+        2,
+        method="post",
+        data=eligibility_answers,
+    ),
+    Page("cost simulator", "anonymous", at(simulation), 2),
+    Page("profile", "submitted", at("/me/profile"), 6),
+    Page("identity", "submitted", at("/me/profile/identity"), 3),
+    Page("residence", "submitted", at("/me/profile/residence"), 3),
+    Page("French level", "submitted", at("/me/profile/french"), 3),
+    Page("experience", "submitted", at("/me/profile/experience"), 4),
+    Page("diplomas", "submitted", at("/me/profile/education"), 4),
+    Page(
+        "a diploma",
+        "submitted",
+        at(lambda w: f"/me/profile/education/{first('education')(w)}"),
+        4,
+    ),
+    Page("jobs", "submitted", at("/me/profile/work"), 4),
+    Page("a job", "submitted", at(lambda w: f"/me/profile/work/{first('work_periods')(w)}"), 4),
+    Page("my applications", "draft", at("/applications"), 4),
+    Page("my draft", "draft", at(lambda w: f"/applications/{w.files['draft'].reference}"), 4),
+    Page(
+        "the check before submitting",
+        "draft",
+        at(lambda w: f"/applications/{w.files['draft'].reference}/check"),
+        11,
+    ),
+    Page(
+        "my documents",
+        "submitted",
+        at(lambda w: f"/documents/{w.files['submitted'].reference}"),
+        7,
+    ),
+    Page(
+        "a document's file",
+        "submitted",
+        at(lambda w: f"/documents/files/{w.rows['document'].current_version.public_id}"),
+        3,
+    ),
+]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_api_endpoints() -> None:
+    check_budgets(build(), ENDPOINTS)
