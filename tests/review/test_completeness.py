@@ -71,7 +71,8 @@ def test_a_rejection_sends_the_file_back_with_the_reason(
     event = ApplicationEvent.objects.get(
         application=application, action="application.request_documents"
     )
-    assert event.details["documents"] == [first.requirement_code]
+    assert event.details["requirement"] == first.requirement_code
+    assert event.details["reason"] == first.staff_reason
     # A second rejection while the file is with the candidate does not move it again.
     completeness.reject(second, by=officer, reason=RejectionReason.EXPIRED)
     assert (

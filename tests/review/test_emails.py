@@ -99,7 +99,11 @@ def test_booking_then_moving_a_slot_each_send_one_email(
     interviewer = staff_member(Role.INTERVIEWER, programme=programme_of(bs))
     first, second = (
         interviews.publish_slot(
-            programme_of(bs), by=officer_of(bs), starts_at=in_days(days), interviewer=interviewer
+            programme_of(bs),
+            by=officer_of(bs),
+            starts_at=in_days(days),
+            interviewer=interviewer,
+            video_link=f"https://visio.example.org/entretien-{days}",
         )
         for days in (5, 6)
     )

@@ -119,6 +119,9 @@ def reject(
     with transaction.atomic():
         application = _checkable(document.application, by)
         reject_document(document, by=by, reason=text)
+        # The rejection may have sent the file back already (`workflow.sent_back` follows
+        # every document's change): move it here only if nothing did.
+        application.refresh_from_db(fields=["status", "status_changed_at"])
         if application.status in (Status.SUBMITTED, Status.COMPLETE):
             transition(
                 application,
