@@ -232,7 +232,7 @@ def document_event(
     document: Document,
     **details: Any,
 ) -> ApplicationEvent:
-    return history.record(
+    event = history.record(
         application,
         action=f"document.{action}",
         by=by,
@@ -246,6 +246,7 @@ def document_event(
     document_changed.send(
         sender=Document, application=application, document=document, action=action, by=by
     )
+    return event
 
 
 # Uploading ----------------------------------------------------------------------------
