@@ -220,6 +220,13 @@ KINDS: dict[str, Kind] = {
             "reason",
         ),
         _kind(
+            "document_requested",
+            gettext_lazy("Document asked for"),
+            gettext_lazy("Send the document"),
+            "document",
+            "reason",
+        ),
+        _kind(
             "refused_items_reminder",
             gettext_lazy("Documents still to replace"),
             gettext_lazy("Replace my documents"),
