@@ -115,6 +115,10 @@ PLACEHOLDERS: dict[str, Placeholder] = {
         gettext_lazy("the rulebook's words on confirming"),
         lambda: _("You have 15 days to complete your administrative registration."),
     ),
+    "declared_on": Placeholder(
+        gettext_lazy("the day the transfer was declared"), _day(2024, 3, 17)
+    ),
+    "days": Placeholder(gettext_lazy("the number of days waited"), lambda: "10"),
     "due_on": Placeholder(gettext_lazy("the due date"), _day(2025, 1, 15)),
     "note": Placeholder(
         gettext_lazy("the finance office's note"), lambda: _("Transfer within 30 days.")
@@ -195,6 +199,16 @@ KINDS: dict[str, Kind] = {
             "bank_holder",
             "iban",
             "bic",
+        ),
+        _kind(
+            "transfer_unmatched",
+            gettext_lazy("Declared transfer not found"),
+            gettext_lazy("See the bank details"),
+            "declared_on",
+            "days",
+            "amount",
+            "creditor_reference",
+            "iban",
         ),
         _kind(
             "payment_received",
@@ -377,6 +391,17 @@ KINDS: dict[str, Kind] = {
             "filename",
             "signature",
             "sha256",
+            "candidate_email",
+            audience=S,
+        ),
+        _kind(
+            "staff_transfer_unmatched",
+            gettext_lazy("Declared transfer not found"),
+            gettext_lazy("See the file's payments"),
+            "declared_on",
+            "days",
+            "amount",
+            "creditor_reference",
             "candidate_email",
             audience=S,
         ),
