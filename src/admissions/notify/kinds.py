@@ -119,6 +119,12 @@ PLACEHOLDERS: dict[str, Placeholder] = {
         gettext_lazy("the day the transfer was declared"), _day(2024, 3, 17)
     ),
     "days": Placeholder(gettext_lazy("the number of days waited"), lambda: "10"),
+    "funding": Placeholder(
+        gettext_lazy("the financing mode"),
+        lambda: _("Place funded by the Hauts-de-France region"),
+    ),
+    "funder": Placeholder(gettext_lazy("who funds it"), lambda: _("the Hauts-de-France region")),
+    "request_by": Placeholder(gettext_lazy("the last day to ask for it"), _day(2024, 9, 16)),
     "due_on": Placeholder(gettext_lazy("the due date"), _day(2025, 1, 15)),
     "note": Placeholder(
         gettext_lazy("the finance office's note"), lambda: _("Transfer within 30 days.")
@@ -209,6 +215,15 @@ KINDS: dict[str, Kind] = {
             "amount",
             "creditor_reference",
             "iban",
+        ),
+        _kind(
+            "funding_reminder",
+            gettext_lazy("Reminder: ask for your funding"),
+            gettext_lazy("Download the quote"),
+            "funding",
+            "funder",
+            "request_by",
+            "days_left",
         ),
         _kind(
             "payment_received",

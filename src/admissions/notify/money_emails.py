@@ -7,12 +7,21 @@ import datetime as dt
 from django.utils.functional import Promise
 
 from admissions.applications.models import Application
-from admissions.notify.context import day, file_values, language_of, money, speaking, url
+from admissions.notify.context import (
+    day,
+    file_values,
+    language_of,
+    money,
+    speaking,
+    text,
+    url,
+)
 from admissions.notify.models import Notification
 from admissions.notify.outbox import to_candidate
 from admissions.notify.restricted import Value
 from admissions.rules import creditor_reference
 from admissions.rules.deadlines import paris_date
+from admissions.rules.schema import Text
 from admissions.rules.vocabulary import ChargeKind
 
 
@@ -66,6 +75,27 @@ def send_transfer_unmatched(
             "iban": iban,
         }
     return to_candidate("transfer_unmatched", application, event=event, values=values)
+
+
+def send_funding_reminder(
+    application: Application,
+    *,
+    event: str,
+    funding: Text,
+    funder: Text | None,
+    request_by: dt.date,
+    days_left: int,
+) -> Notification:
+    """A regional funding must reach the candidate's adviser by a day: the quote to hand over."""
+    with speaking(language_of(application.candidate)):
+        values = file_values(application, link=url("payments:quote", application.reference))
+        values |= {
+            "funding": text(funding),
+            "funder": text(funder),
+            "request_by": day(request_by),
+            "days_left": str(days_left),
+        }
+    return to_candidate("funding_reminder", application, event=event, values=values)
 
 
 def send_payment_received(
