@@ -20,7 +20,7 @@ from admissions.documents.errors import (
 from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document
 from admissions.documents.services import document_event, locked_slot, move, requirement_for
-from admissions.notify.file_emails import send_document_rejected
+from admissions.notify.file_emails import send_document_rejected, send_document_requested
 from admissions.people.models import User
 
 
@@ -123,12 +123,19 @@ def request_document(
         before, after = move(document, "requested_by_staff")
         document.staff_reason = reason
         document.save()
-        document_event(
+        event = document_event(
             locked_application,
             "requested_by_staff",
             by,
             document,
             **{"from": before, "to": after, "reason": reason},
+        )
+        send_document_requested(
+            locked_application,
+            event=f"event:{event.pk}",
+            label=requirement.label,
+            code=requirement.code,
+            reason=reason,
         )
     return document
 

@@ -82,6 +82,17 @@ def send_document_rejected(
     return to_candidate("document_rejected", application, event=event, values=values)
 
 
+def send_document_requested(
+    application: Application, *, event: str, label: Text, code: str, reason: str
+) -> Notification:
+    """Staff ask for a piece the file lacks: why, and the link where it is sent."""
+    with speaking(language_of(application.candidate)):
+        link = url("documents:list", application.reference, anchor=f"doc-{code}")
+        values = file_values(application, link=link)
+        values |= {"document": text(label), "reason": reason}
+    return to_candidate("document_requested", application, event=event, values=values)
+
+
 def send_refused_items_reminder(
     application: Application, *, event: str, documents: Sequence[tuple[Text, str]]
 ) -> Notification:

@@ -7,11 +7,22 @@ import datetime as dt
 from django.utils.functional import Promise
 
 from admissions.applications.models import Application
-from admissions.notify.context import day, file_values, language_of, money, speaking, url
+from admissions.notify.context import (
+    day,
+    file_values,
+    language_of,
+    money,
+    speaking,
+    text,
+    url,
+)
 from admissions.notify.models import Notification
 from admissions.notify.outbox import to_candidate
 from admissions.notify.restricted import Value
 from admissions.rules import creditor_reference
+from admissions.rules.deadlines import paris_date
+from admissions.rules.schema import Text
+from admissions.rules.vocabulary import ChargeKind
 
 
 def send_transfer_awaited(
@@ -39,6 +50,52 @@ def send_transfer_awaited(
             "bic": bic,
         }
     return to_candidate("transfer_awaited", application, event=event, values=values)
+
+
+def send_transfer_unmatched(
+    application: Application,
+    *,
+    event: str,
+    declared_at: dt.datetime,
+    days: int,
+    amount_cents: int,
+    reference: str,
+    iban: str,
+) -> Notification:
+    """A transfer the candidate declared has not reached the school after the rulebook's
+    days: what to check, and where the account and the reference are."""
+    with speaking(language_of(application.candidate)):
+        link = url("payments:transfer", application.reference, ChargeKind.APPLICATION_FEE, 0)
+        values = file_values(application, link=link)
+        values |= {
+            "declared_on": day(paris_date(declared_at)),
+            "days": str(days),
+            "amount": money(amount_cents),
+            "creditor_reference": creditor_reference.printed(reference) if reference else "",
+            "iban": iban,
+        }
+    return to_candidate("transfer_unmatched", application, event=event, values=values)
+
+
+def send_funding_reminder(
+    application: Application,
+    *,
+    event: str,
+    funding: Text,
+    funder: Text | None,
+    request_by: dt.date,
+    days_left: int,
+) -> Notification:
+    """A regional funding must reach the candidate's adviser by a day: the quote to hand over."""
+    with speaking(language_of(application.candidate)):
+        values = file_values(application, link=url("payments:quote", application.reference))
+        values |= {
+            "funding": text(funding),
+            "funder": text(funder),
+            "request_by": day(request_by),
+            "days_left": str(days_left),
+        }
+    return to_candidate("funding_reminder", application, event=event, values=values)
 
 
 def send_payment_received(

@@ -29,7 +29,10 @@ from admissions.applications.history import record_event, transition
 from admissions.applications.lifecycle import TERMINAL, Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.core.errors import DomainError
+from admissions.notify.money_emails import send_transfer_unmatched
+from admissions.notify.staff_emails import send_staff_transfer_unmatched
 from admissions.payments import ledger
+from admissions.payments.instructions import bank_details
 from admissions.payments.signals import payment_recorded
 from admissions.people.models import User
 from admissions.rules.vocabulary import ChargeKind, PaymentMethod
@@ -170,7 +173,7 @@ def flag_unmatched(now: dt.datetime | None = None) -> list[str]:
             again = declaration(locked)
             if again is None or again.flagged_at is not None:
                 continue
-            record_event(
+            flag = record_event(
                 locked,
                 action=UNMATCHED,
                 by=None,
@@ -180,8 +183,34 @@ def flag_unmatched(now: dt.datetime | None = None) -> list[str]:
                     "days": again.days,
                 },
             )
+            _tell_unmatched(locked, again, event=f"event:{flag.pk}")
         flagged.append(application.reference)
     return flagged
+
+
+def _tell_unmatched(application: Application, declared: Declaration, *, event: str) -> None:
+    """The candidate checks what they typed; the finance officers look for the money."""
+    try:
+        bank = bank_details(application.campaign.rules)
+    except DomainError:
+        bank = None  # the payments page says the school must be contacted
+    send_transfer_unmatched(
+        application,
+        event=event,
+        declared_at=declared.at,
+        days=declared.days,
+        amount_cents=declared.amount_cents,
+        reference=declared.creditor_reference,
+        iban=bank.iban if bank else "",
+    )
+    send_staff_transfer_unmatched(
+        application,
+        event=event,
+        declared_at=declared.at,
+        days=declared.days,
+        amount_cents=declared.amount_cents,
+        reference=declared.creditor_reference,
+    )
 
 
 def sweep_fee_awaited() -> list[str]:

@@ -58,6 +58,10 @@ def _instalments(now: dt.datetime) -> str:
     return f"instalment reminders queued: {reminders.remind_instalments(now)}"
 
 
+def _funding(now: dt.datetime) -> str:
+    return f"funding request reminders queued: {reminders.remind_funding_requests(now)}"
+
+
 def _deliver(now: dt.datetime) -> str:
     return f"emails due sent again: {deliver_due(now)}"
 
@@ -70,6 +74,7 @@ JOBS = [
     Job("refused_documents_reminders", _refused, every=QUARTER),
     Job("confirmation_reminders", _confirmations, every=QUARTER),
     Job("instalment_reminders", _instalments, every=QUARTER),
+    Job("funding_reminders", _funding, every=QUARTER),
     Job("documents_upkeep", _upkeep),
     # Last: what the jobs above queued goes out at once where tasks cannot be deferred.
     Job("deliver_due_emails", _deliver),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from admissions.applications.deadline import candidate_deadline, facts_of
 from admissions.applications.lifecycle import TERMINAL, Status
 from admissions.applications.models import Application
+from admissions.catalog.models import Campaign
 from admissions.documents.errors import UnknownRequirementError
 from admissions.documents.lifecycle import DocumentState
 from admissions.documents.models import Document
@@ -29,7 +30,7 @@ from admissions.notify.context import language_of, speaking
 from admissions.notify.decision_emails import send_confirmation_reminder
 from admissions.notify.file_emails import send_draft_reminder, send_refused_items_reminder
 from admissions.notify.models import Notification
-from admissions.notify.money_emails import send_instalment_due
+from admissions.notify.money_emails import send_funding_reminder, send_instalment_due
 from admissions.payments import ledger
 from admissions.payments.models import CHARGE_LABELS, EntryKind, LedgerEntry, charge_label
 from admissions.rules.deadlines import paris_date
@@ -42,10 +43,12 @@ from admissions.workflow.confirmation import (
     confirmation_state,
     last_day,
 )
+from admissions.workflow.status import funding_request
 
 DEADLINE_REMINDERS = (7, 1)  # days before the candidate's own deadline
 CONFIRMATION_REMINDERS = (5, 1)  # days before the end of the confirmation window
 INSTALMENT_REMINDERS = (7, 0)  # days before an instalment's due date (0: on the day)
+FUNDING_REMINDERS = (7, 1)  # days before the last day to ask for a regional funding
 REFUSED_REMINDER_AFTER = dt.timedelta(days=3)
 
 
@@ -203,3 +206,47 @@ def remind_instalments(now: dt.datetime | None = None) -> int:
                 reference=charge.creditor_reference or "",
             )
     return _new_since(first, ["instalment_due"])
+
+
+def remind_funding_requests(now: dt.datetime | None = None) -> int:
+    """Files on a regional funding whose request to the adviser is due in 7 days, then 1.
+
+    Drafts count only while they can still be sent: a draft past its deadline has no place
+    to fund.
+    """
+    moment = now or timezone.now()
+    first = _last_id()
+    today = paris_date(moment)
+    alive = Application.objects.exclude(status__in=TERMINAL)
+    for campaign in Campaign.objects.filter(pk__in=alive.values("campaign_id")).order_by("pk"):
+        modes = {mode.code: mode for mode in campaign.rules.financing_modes if mode.region_funded}
+        files = (
+            alive.filter(campaign=campaign, financing_mode__in=list(modes))
+            .select_related("candidate", "campaign", "programme__institution", "programme__site")
+            .order_by("pk")
+        )
+        for application in files:
+            funding = funding_request(application, today)
+            if funding is None:
+                continue
+            days_before = (funding.by - today).days
+            if days_before < 1:
+                continue
+            offset = next((d for d in sorted(FUNDING_REMINDERS) if days_before <= d), None)
+            if offset is None:
+                continue
+            if application.status == Status.DRAFT and moment >= candidate_deadline(
+                campaign, facts_of(application.candidate)
+            ):
+                continue
+            mode = modes[application.financing_mode]
+            with transaction.atomic():
+                send_funding_reminder(
+                    application,
+                    event=f"funding:{application.pk}:{funding.by.isoformat()}:{offset}d",
+                    funding=mode.label,
+                    funder=mode.funder,
+                    request_by=funding.by,
+                    days_left=days_before,
+                )
+    return _new_since(first, ["funding_reminder"])
