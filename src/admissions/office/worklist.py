@@ -70,7 +70,7 @@ def waiting_on(
         condition |= Q(status=Status.INTERVIEW_SCHEDULED, interview__slot__interviewer=user)
     return (
         files.filter(condition)
-        .select_related("candidate", "programme")
+        .select_related("candidate", "candidate__profile", "programme")
         .order_by("status_changed_at", "pk")[:WAITING_SHOWN]
     )
 

@@ -230,8 +230,8 @@ def refund_list(request: HttpRequest) -> HttpResponse:
         "application__candidate__profile",
         "application__programme",
         "application__campaign",
-        "requested_by",
-        "decided_by",
+        "requested_by__profile",
+        "decided_by__profile",
     )
     if show != "all":
         found = found.filter(status__in=[RefundStatus.REQUESTED, RefundStatus.APPROVED])
