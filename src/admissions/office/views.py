@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
@@ -24,6 +29,47 @@ FILE_ROLES = (
 )
 
 
+LISTED = (
+    "reference",
+    "status",
+    "submitted_at",
+    "candidate__first_name",
+    "candidate__last_name",
+    "candidate__email",
+    "programme__name_fr",
+    "programme__name_en",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    reference: str
+    link: str
+    candidate: str
+    programme: str
+    status: str
+    submitted_at: dt.datetime | None
+
+
+def rows_of(files: list[Application]) -> list[Row]:
+    """The rows as the list shows them, each value worked out once per page, not per row."""
+    labels = {value: str(label) for value, label in Status.choices}
+    # One reverse() for the page: the reference is the link's only variable part.
+    placeholder = "REFERENCE"
+    link = reverse("documents:list", args=[placeholder])
+    return [
+        Row(
+            reference=file.reference,
+            link=link.replace(placeholder, quote(file.reference)),
+            candidate=file.candidate.get_full_name() or file.candidate.email,
+            programme=file.programme.name,
+            status=labels.get(file.status, file.status),
+            submitted_at=file.submitted_at,
+        )
+        for file in files
+    ]
+
+
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
@@ -35,16 +81,17 @@ def home(request: HttpRequest) -> HttpResponse:
     files = Application.objects.filter(
         programme_id__in=allowed_programme_ids(user, FILE_ROLES)
     ).exclude(status=Status.DRAFT)
-    # Newest submitted first, by position (index `application_submitted_order`); not the
-    # campaign: each carries its whole rulebook, which this list never shows.
+    # Newest submitted first, by position (index `application_submitted_order`), reading
+    # only the columns shown: not a file's texts, nor its campaign and rulebook.
     page = keyset_page(
-        files.select_related("candidate", "programme"),
+        files.select_related("candidate", "programme").only(*LISTED),
         field="submitted_at",
         size=PAGE_SIZE,
         query=request.GET,
     )
     context = {
         "page": page,
+        "rows": rows_of(page.rows),
         "count": count_up_to(files, COUNTED),
         "counted": COUNTED,
         "finance": platform or Role.FINANCE_OFFICER in roles,
