@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,8 @@ def main() -> None:
 
 
 def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -> dict[str, Any]:
+    # whitenoise looks for the static folder before collectstatic has filled it.
+    warnings.filterwarnings("ignore", message="No directory at")
     setup_django(str(var_dir), database_url)
     import django
     import load_data

@@ -54,18 +54,27 @@ def next_number(key: str) -> int:
 
 def _ensure(key: str, name: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = %s", [name])
-        if cursor.fetchone() is None:
-            start = Counter.objects.filter(key=key).values_list("value", flat=True).first() or 0
-            try:
-                # A savepoint: another transaction creating it at the same moment may win.
-                with transaction.atomic():
-                    cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START {start + 1}")
-            except DatabaseError:
-                pass  # created by the other transaction, which committed first
-    # Known only once this transaction commits: the sequence seen may be this transaction's
-    # own creation, which a rollback takes away.
-    transaction.on_commit(lambda: _known(name))
+        # Whether the sequence exists, and whether this transaction has written anything yet
+        # (it has no id until then). A sequence seen by a transaction that wrote nothing was
+        # made by a committed one, and is remembered; otherwise it may be this transaction's
+        # own creation, which a rollback would take away, and it is looked up again next time.
+        cursor.execute(
+            "SELECT txid_current_if_assigned() IS NULL "
+            "FROM pg_class WHERE relkind = 'S' AND relname = %s",
+            [name],
+        )
+        found = cursor.fetchone()
+        if found is not None:
+            if found[0]:
+                _known(name)
+            return
+        start = Counter.objects.filter(key=key).values_list("value", flat=True).first() or 0
+        try:
+            # A savepoint: another transaction creating it at the same moment may win.
+            with transaction.atomic():
+                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START {start + 1}")
+        except DatabaseError:
+            pass  # created by the other transaction, which committed first
 
 
 def _known(name: str) -> None:

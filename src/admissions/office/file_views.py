@@ -37,7 +37,9 @@ def _user(request: HttpRequest) -> User:
 
 def staff_application(user: User, reference: str) -> Application:
     application = (
-        Application.objects.select_related("candidate", "candidate__profile", "programme", "campaign")
+        Application.objects.select_related(
+            "candidate", "candidate__profile", "programme", "campaign"
+        )
         .filter(reference=reference)
         .first()
     )
