@@ -56,7 +56,7 @@ ENDPOINTS = [
         method="post",
         data=eligibility_answers,
     ),
-    Page("cost simulator", "anonymous", at(simulation), 2),
+    Page("cost simulator", "anonymous", at(simulation), 4),
     Page("profile", "submitted", at("/me/profile"), 6),
     Page("identity", "submitted", at("/me/profile/identity"), 3),
     Page("residence", "submitted", at("/me/profile/residence"), 3),
@@ -77,7 +77,7 @@ ENDPOINTS = [
         "the check before submitting",
         "draft",
         at(lambda w: f"/applications/{w.files['draft'].reference}/check"),
-        11,
+        13,
     ),
     Page(
         "my documents",

@@ -42,24 +42,24 @@ def campaign(world: World) -> int:
 
 OFFICE = [
     # The list, its bounded count, the files per step (one grouped query), what waits on you.
-    Page("back office, first page", OFFICER, url("office:home"), 7),
-    Page("back office, oldest page", OFFICER, lambda w: reverse("office:home") + "?last=1", 7),
+    Page("back office, first page", OFFICER, url("office:home"), 12),
+    Page("back office, oldest page", OFFICER, lambda w: reverse("office:home") + "?last=1", 12),
     # Profile, checklist, versions, review, interview, ledger, notes, history: each read once.
     Page("the whole file", OFFICER, url("office:file", submitted), 23),
     Page("interview slots", OFFICER, url("office:slots", programme), 6),
-    Page("a file's documents", OFFICER, url("documents:list", submitted), 13),
-    Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 10),
+    Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
+    Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),
     Page("import into a file", OFFICER, url("documents:import", submitted), 6),
     Page("open a file from a ZIP", OFFICER, url("documents:import_new"), 7),
 ]
 
 FINANCE_PAGES = [
-    Page("finance", FINANCE, url("office:finance:index"), 5),
+    Page("finance", FINANCE, url("office:finance:index"), 6),
     Page("payment issues", FINANCE, url("office:finance:issues"), 5),
-    Page("bank statements", FINANCE, url("office:finance:statements"), 7),
+    Page("bank statements", FINANCE, url("office:finance:statements"), 8),
     Page("a bank statement", FINANCE, url("office:finance:statement", row("statement")), 6),
     Page("refunds", FINANCE, url("office:finance:refunds"), 5),
-    Page("a file's money", FINANCE, url("office:finance:file", submitted), 11),
+    Page("a file's money", FINANCE, url("office:finance:file", submitted), 12),
     # One institution: straight to its page.
     Page("direct debits", FINANCE, url("office:finance:sepa"), 4, status=302),
     Page(

@@ -126,18 +126,16 @@ def test_the_file_page_lists_the_history_and_the_emails(
 ) -> None:
     email = send_file_complete(application, event="t")
     lead = staff_member(Role.PEDAGOGICAL_LEAD, institution=nord.institution)
-    page = signed_in(lead).get(f"/en/office/files/{application.reference}/").content.decode()
+    history = f"/en/office/files/{application.reference}/history/"
+    page = signed_in(lead).get(history).content.decode()
     assert email.subject in page
     assert "notification.queued" in page
     assert "Send again" in page
     juror = staff_member(Role.JURY_MEMBER, institution=nord.institution)
-    assert (
-        "Send again"
-        not in signed_in(juror).get(f"/en/office/files/{application.reference}/").content.decode()
-    )
+    assert "Send again" not in signed_in(juror).get(history).content.decode()
     assert (
         signed_in(application.candidate)
-        .get(f"/en/office/files/{application.reference}/")
+        .get(f"/en/office/files/{application.reference}/history/")
         .status_code
         == 404
     )

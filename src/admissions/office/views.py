@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
@@ -35,13 +34,14 @@ FILE_ROLES = (
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    # Like every staff page: a visitor is sent to log in, a signed-in non-member is refused.
+    # Like every staff page: a visitor is sent to log in, a signed-in non-member is told
+    # the page does not exist.
     user = request.user
     assert isinstance(user, User)
     roles = set(staff_roles(user))
     platform = has_platform_role(user)
     if not roles and not platform:
-        raise PermissionDenied
+        raise Http404
     files = Application.objects.filter(
         programme_id__in=allowed_programme_ids(user, FILE_ROLES)
     ).exclude(status=Status.DRAFT)
