@@ -16,11 +16,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from admissions.applications.choices import open_campaigns, programmes_of
+from admissions.applications.choices import TRACK_LABELS, open_campaigns, programmes_of
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import DomainError
 from admissions.documents.access import DOCUMENT_OFFICERS
@@ -37,10 +36,6 @@ from admissions.people.permissions import allowed_programme_ids
 from admissions.workflow.newfile import Candidate, create_file_from_zip
 
 TEMPLATE = "documents/import_new.html"
-TRACK_LABELS = {
-    "full_time": gettext_lazy("Full time with an internship"),
-    "work_study": gettext_lazy("Work-study (alternance)"),
-}
 
 
 def _user(request: HttpRequest) -> User:

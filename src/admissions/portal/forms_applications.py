@@ -14,7 +14,12 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from admissions.applications.choices import financing_modes_for, programmes_of, tracks_of
+from admissions.applications.choices import (
+    TRACK_LABELS,
+    financing_modes_for,
+    programmes_of,
+    tracks_of,
+)
 from admissions.applications.self_check import MAX_YEARS, Answers
 from admissions.applications.texts import (
     MAX_TEXT_LENGTH,
@@ -32,7 +37,6 @@ from admissions.people.profile import (
     PermitChoice,
 )
 from admissions.people.profile import FrenchCertificate as FrenchCertificateChoice
-from admissions.portal.labels import TRACK_LABELS
 from admissions.portal.widgets import TaggedRadioSelect
 from admissions.rules.countries import is_france
 from admissions.rules.facts import MAX_LEVEL, CertificateKind, DiplomaStatus, LanguageLevel

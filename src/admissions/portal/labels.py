@@ -5,12 +5,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from admissions.rules.vocabulary import InterviewMode, PaymentMethod, Track
-
-TRACK_LABELS: dict[str, Promise] = {
-    Track.FULL_TIME: _("Full time with an internship"),
-    Track.WORK_STUDY: _("Work-study (alternance)"),
-}
+from admissions.rules.vocabulary import InterviewMode, PaymentMethod
 
 PAYMENT_METHOD_LABELS: dict[str, Promise] = {
     PaymentMethod.CARD: _("online by card"),

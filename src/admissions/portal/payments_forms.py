@@ -8,16 +8,12 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from admissions.applications.choices import TRACK_LABELS
 from admissions.catalog.models import Programme
 from admissions.portal.widgets import TaggedSelect
 from admissions.rules.fees import modes_for_track
 from admissions.rules.schema import Rulebook
 from admissions.rules.vocabulary import Track
-
-TRACK_LABELS = {
-    Track.FULL_TIME: _("Full time with an internship"),
-    Track.WORK_STUDY: _("Work-study (alternance)"),
-}
 
 
 class ProgrammeChoiceField(forms.ModelChoiceField[Programme]):

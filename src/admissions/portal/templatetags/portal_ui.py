@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language
 
+from admissions.applications.choices import TRACK_LABELS
 from admissions.people.countries import display_country
 from admissions.portal.labels import (
     INTERVIEW_MODE_LABELS,
     PAYMENT_METHOD_LABELS,
     TEACHING_LANGUAGE_LABELS,
-    TRACK_LABELS,
 )
 from admissions.rules.schema import Text
 
