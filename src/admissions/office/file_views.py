@@ -5,6 +5,8 @@ Anyone else, a candidate included, is told the file does not exist (404).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -100,30 +102,40 @@ def _document(application: Application, code: str, translation: bool) -> Documen
     return get_object_or_404(documents, translation_of__isnull=True)
 
 
+def _attempt(request: HttpRequest, success: str, move: Callable[[], object]) -> None:
+    """Run one service move; the page tells the outcome, or the service's refusal."""
+    try:
+        move()
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, success)
+
+
 @login_required
 @require_POST
 def judge_document(request: HttpRequest, reference: str, code: str) -> HttpResponse:
     user = _user(request)
     application = staff_application(user, reference)
     document = _document(application, code, request.POST.get("translation") == "1")
-    try:
-        if request.POST.get("decision") == "accept":
-            completeness.accept(document, by=user)
-            messages.success(request, _("The document is accepted."))
-        else:
-            form = RejectForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Choose a reason from the list."))
-                return _back(application, f"doc-{code}")
-            completeness.reject(
-                document,
-                by=user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, _("The document is rejected; the candidate will see why."))
-    except DomainError as error:
-        messages.error(request, str(error.message))
+    if request.POST.get("decision") == "accept":
+        _attempt(
+            request,
+            _("The document is accepted."),
+            lambda: completeness.accept(document, by=user),
+        )
+        return _back(application, f"doc-{code}")
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason from the list."))
+        return _back(application, f"doc-{code}")
+    _attempt(
+        request,
+        _("The document is rejected; the candidate will see why."),
+        lambda: completeness.reject(
+            document, by=user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+        ),
+    )
     return _back(application, f"doc-{code}")
 
 
@@ -132,11 +144,11 @@ def judge_document(request: HttpRequest, reference: str, code: str) -> HttpRespo
 def mark_complete(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     application = staff_application(user, reference)
-    try:
-        completeness.mark_complete(application, by=user)
-        messages.success(request, _("The file is complete."))
-    except DomainError as error:
-        messages.error(request, str(error.message))
+    _attempt(
+        request,
+        _("The file is complete."),
+        lambda: completeness.mark_complete(application, by=user),
+    )
     return _back(application, "documents")
 
 
@@ -151,17 +163,17 @@ def record_admissibility(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Score every criterion between 0 and 20, and choose an outcome."))
         return _back(application, "admissibility")
-    try:
-        admissibility.record_admissibility(
+    _attempt(
+        request,
+        _("The admissibility opinion is recorded."),
+        lambda: admissibility.record_admissibility(
             application,
             by=user,
             scores=form.scores(),
             outcome=Outcome(form.cleaned_data["outcome"]),
             comment=form.cleaned_data["comment"],
-        )
-        messages.success(request, _("The admissibility opinion is recorded."))
-    except DomainError as error:
-        messages.error(request, str(error.message))
+        ),
+    )
     return _back(application, "admissibility")
 
 
@@ -170,11 +182,11 @@ def record_admissibility(request: HttpRequest, reference: str) -> HttpResponse:
 def invite(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     application = staff_application(user, reference)
-    try:
-        interviews.invite(application, by=user)
-        messages.success(request, _("The candidate is invited to book an interview slot."))
-    except DomainError as error:
-        messages.error(request, str(error.message))
+    _attempt(
+        request,
+        _("The candidate is invited to book an interview slot."),
+        lambda: interviews.invite(application, by=user),
+    )
     return _back(application, "interview")
 
 
@@ -183,29 +195,32 @@ def invite(request: HttpRequest, reference: str) -> HttpResponse:
 def record_interview(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     application = staff_application(user, reference)
-    try:
-        if request.POST.get("no_show") == "1":
-            interviews.record_no_show(application, by=user)
-            messages.success(request, _("The candidate is recorded as absent."))
-            return _back(application, "interview")
-        form = InterviewForm(
-            application.campaign.rules.interview.criteria, get_language() or "fr", request.POST
+    if request.POST.get("no_show") == "1":
+        _attempt(
+            request,
+            _("The candidate is recorded as absent."),
+            lambda: interviews.record_no_show(application, by=user),
         )
-        if not form.is_valid():
-            messages.error(
-                request, _("Score every criterion between 0 and 20, and give a recommendation.")
-            )
-            return _back(application, "interview")
-        interviews.record_interview(
+        return _back(application, "interview")
+    form = InterviewForm(
+        application.campaign.rules.interview.criteria, get_language() or "fr", request.POST
+    )
+    if not form.is_valid():
+        messages.error(
+            request, _("Score every criterion between 0 and 20, and give a recommendation.")
+        )
+        return _back(application, "interview")
+    _attempt(
+        request,
+        _("The interview grid is recorded."),
+        lambda: interviews.record_interview(
             application,
             by=user,
             scores=form.scores(),
             recommendation=form.cleaned_data["recommendation"],
             comment=form.cleaned_data["comment"],
-        )
-        messages.success(request, _("The interview grid is recorded."))
-    except DomainError as error:
-        messages.error(request, str(error.message))
+        ),
+    )
     return _back(application, "interview")
 
 
@@ -216,11 +231,11 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
     application = staff_application(user, reference)
     form = NoteForm(request.POST)
     if form.is_valid():
-        try:
-            notes.add_note(application, by=user, text=form.cleaned_data["text"])
-            messages.success(request, _("Your note is saved."))
-        except DomainError as error:
-            messages.error(request, str(error.message))
+        _attempt(
+            request,
+            _("Your note is saved."),
+            lambda: notes.add_note(application, by=user, text=form.cleaned_data["text"]),
+        )
     else:
         messages.error(request, _("Write the note first."))
     return _back(application, "notes")
