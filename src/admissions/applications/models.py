@@ -32,6 +32,8 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
+    # The jury's rank for a file on the waiting list (1 is called first); set on publication.
+    waitlist_rank = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
