@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0004_fee_awaited'),
+        ("applications", "0004_fee_awaited"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='waitlist_rank',
+            model_name="application",
+            name="waitlist_rank",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]
