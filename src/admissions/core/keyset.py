@@ -4,7 +4,7 @@ A page number makes the database count every row before the page (OFFSET) and th
 list (COUNT) on every request: the last page of 100,000 files costs as much as reading them
 all. Here a page is asked for by the row it follows (`after`) or precedes (`before`), or as
 the first or `last` page; an index on the order then reads only the rows shown, wherever
-the page is. The order is a column, newest first, then the primary key to break ties.
+the page is. The order is a column, either way, then the primary key to break ties.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import urlencode
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import DateTimeField, Model, Q, QuerySet
 from django.http import QueryDict
 
 RowT = TypeVar("RowT", bound=Model)
@@ -32,51 +32,67 @@ class KeysetPage(Generic[RowT]):
     last_query: str
 
 
-def cursor_of(value: dt.datetime, pk: int) -> str:
-    return f"{value.isoformat()}{SEPARATOR}{pk}"
+Cursor = tuple[object, int]
 
 
-def parse_cursor(text: str) -> tuple[dt.datetime, int] | None:
-    value, _, pk = text.rpartition(SEPARATOR)
+def cursor_of(value: object, pk: int) -> str:
+    text = value.isoformat() if isinstance(value, dt.datetime) else str(value)
+    return f"{text}{SEPARATOR}{pk}"
+
+
+def parse_cursor(text: str, *, moment: bool = True) -> Cursor | None:
+    """The (value, pk) a cursor holds; a date and time for a time column, else text."""
+    value, separator, pk = text.rpartition(SEPARATOR)
+    if not separator or not pk.isdigit() or len(pk) > 18:
+        return None
+    if not moment:
+        return value, int(pk)
     try:
-        moment = dt.datetime.fromisoformat(value)
-        number = int(pk)
+        parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
-    if moment.tzinfo is None:
+    if parsed.tzinfo is None:
         return None
-    return moment, number
+    return parsed, int(pk)
+
+
+def _is_moment(rows: QuerySet[RowT], field: str) -> bool:
+    return isinstance(rows.model._meta.get_field(field), DateTimeField)
 
 
 def keyset_page(
-    rows: QuerySet[RowT], *, field: str, size: int, query: QueryDict
+    rows: QuerySet[RowT], *, field: str, size: int, query: QueryDict, descending: bool = True
 ) -> KeysetPage[RowT]:
-    """The page of `rows` (newest `field` first) that `query` asks for; a bad cursor is ignored.
+    """The page of `rows` ordered by `field` (largest first unless `descending` is False)
+    that `query` asks for; a bad cursor is ignored.
 
     Rows whose `field` is empty are left out: they have no place in the order.
     """
     rows = rows.filter(**{f"{field}__isnull": False})
-    newest_first = rows.order_by(f"-{field}", "-pk")
-    oldest_first = rows.order_by(field, "pk")
-    after = parse_cursor(query.get("after", ""))
-    before = parse_cursor(query.get("before", ""))
+    forward = rows.order_by(f"-{field}", "-pk") if descending else rows.order_by(field, "pk")
+    backward = rows.order_by(field, "pk") if descending else rows.order_by(f"-{field}", "-pk")
+    # "Further" in the page order: smaller values when the largest come first.
+    further, nearer = ("lt", "gt") if descending else ("gt", "lt")
+    moment = _is_moment(rows, field)
+    after = parse_cursor(query.get("after", ""), moment=moment)
+    before = parse_cursor(query.get("before", ""), moment=moment)
     if after is not None:
         value, pk = after
-        older = Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk})
+        past = Q(**{f"{field}__{further}": value}) | Q(**{field: value, f"pk__{further}": pk})
         # The bound on the column alone lets the index start at the cursor.
-        found = list(newest_first.filter(older, **{f"{field}__lte": value})[: size + 1])
+        found = list(forward.filter(past, **{f"{field}__{further}e": value})[: size + 1])
         return _page(found[:size], field, is_first=False, is_last=len(found) <= size)
     if before is not None:
         value, pk = before
-        newer = Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk})
-        found = list(oldest_first.filter(newer, **{f"{field}__gte": value})[: size + 1])
+        ahead = Q(**{f"{field}__{nearer}": value}) | Q(**{field: value, f"pk__{nearer}": pk})
+        found = list(backward.filter(ahead, **{f"{field}__{nearer}e": value})[: size + 1])
         if len(found) > size:
             return _page(found[:size][::-1], field, is_first=False, is_last=False)
         # Back at the start: the first page, full.
     elif "last" in query:
-        found = list(oldest_first[: size + 1])
+        found = list(backward[: size + 1])
         return _page(found[:size][::-1], field, is_first=len(found) <= size, is_last=True)
-    found = list(newest_first[: size + 1])
+    found = list(forward[: size + 1])
     return _page(found[:size], field, is_first=True, is_last=len(found) <= size)
 
 

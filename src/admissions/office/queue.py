@@ -1,4 +1,8 @@
-"""Filters and search of the staff's list of files, and its export."""
+"""Filters, search and orders of the staff's list of files (the queue), and its export.
+
+Every filter has an index (see `QUEUE_INDEXES` on the application) and every order a
+keyset cursor: a page reads the rows it shows, whatever the number of files.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,43 @@ import csv
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
+from admissions.applications.choices import track_label
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.office.waiting import over_target
+from admissions.rules.vocabulary import Track
 
 EXPORT_CHUNK = 2000
+PAGE_SIZES = (10, 50, 200)
+DEFAULT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Order:
+    field: str
+    descending: bool
+    label: Promise
+
+
+# Each order is a column with its own index (see QUEUE_INDEXES), then the primary key.
+ORDERS: dict[str, Order] = {
+    "newest": Order("submitted_at", True, gettext_lazy("Newest submitted first")),
+    "oldest": Order("submitted_at", False, gettext_lazy("Oldest submitted first")),
+    "waiting": Order("status_changed_at", False, gettext_lazy("Waiting longest first")),
+    "name": Order("sort_name", False, gettext_lazy("Name, A to Z")),
+    "reference": Order("reference", False, gettext_lazy("Reference")),
+}
+NATIONALITY_GROUPS = {"eu": True, "non_eu": False}
+YES_NO = {"yes": True, "no": False}
 
 
 @dataclass(frozen=True)
@@ -25,46 +56,116 @@ class Filters:
     campaign: int | None = None
     search: str = ""
     waiting_days: int | None = None
+    route: str = ""
+    nationality: str = ""  # "eu" or "non_eu"
+    abroad: str = ""  # "yes" or "no"
+    financing: str = ""
+    track: str = ""
+    assigned_to_me: bool = False
+    late: bool = False  # over the step's target
+    sort: str = "newest"
+    size: int = DEFAULT_PAGE_SIZE
+
+    @property
+    def order(self) -> Order:
+        return ORDERS[self.sort]
 
     @property
     def query(self) -> str:
         """The filters as a query string, for the links of the pages and the export."""
-        pairs = {
+        pairs: dict[str, Any] = {
             "status": self.status,
             "programme": self.programme or "",
             "campaign": self.campaign or "",
             "q": self.search,
             "waiting": self.waiting_days or "",
+            "route": self.route,
+            "nationality": self.nationality,
+            "abroad": self.abroad,
+            "financing": self.financing,
+            "track": self.track,
+            "assigned": "me" if self.assigned_to_me else "",
+            "late": "1" if self.late else "",
+            "sort": "" if self.sort == "newest" else self.sort,
+            "size": "" if self.size == DEFAULT_PAGE_SIZE else self.size,
         }
         return urlencode({k: v for k, v in pairs.items() if v})
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """The filters as form fields, to carry them through a form."""
+        return parse_qsl(self.query)
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything but the order and page size is chosen."""
+        return bool(Filters(sort=self.sort, size=self.size).query != self.query)
 
 
 def _number(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() and len(text) < 10 else None
 
 
+def _slug(text: str | None) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= 60 and text.replace("-", "").replace("_", "").isalnum() else ""
+
+
 def read_filters(query: QueryDict) -> Filters:
     """What the reader asked for; anything unknown or malformed is ignored."""
     status = query.get("status", "")
+    size = _number(query.get("size"))
     return Filters(
         status=status if status in Status.values else "",
         programme=_number(query.get("programme")),
         campaign=_number(query.get("campaign")),
         search=query.get("q", "").strip()[:100],
         waiting_days=_number(query.get("waiting")),
+        route=_slug(query.get("route")),
+        nationality=n if (n := query.get("nationality", "")) in NATIONALITY_GROUPS else "",
+        abroad=a if (a := query.get("abroad", "")) in YES_NO else "",
+        financing=_slug(query.get("financing")),
+        track=t if (t := query.get("track", "")) in {x.value for x in Track} else "",
+        assigned_to_me=query.get("assigned") == "me",
+        late=query.get("late") == "1",
+        sort=s if (s := query.get("sort", "")) in ORDERS else "newest",
+        size=size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE,
     )
 
 
-def filtered(files: QuerySet[Application], filters: Filters) -> QuerySet[Application]:
+def filtered(
+    files: QuerySet[Application],
+    filters: Filters,
+    *,
+    reader_id: int | None = None,
+    targets: dict[int, int] | None = None,
+) -> QuerySet[Application]:
+    """`files` narrowed by `filters`; "assigned to me" needs the reader, "late" the targets."""
+    exact: dict[str, Any] = {}
     if filters.status:
-        files = files.filter(status=filters.status)
+        exact["status"] = filters.status
     if filters.programme:
-        files = files.filter(programme_id=filters.programme)
+        exact["programme_id"] = filters.programme
     if filters.campaign:
-        files = files.filter(campaign_id=filters.campaign)
+        exact["campaign_id"] = filters.campaign
+    if filters.route:
+        exact["entry_route"] = filters.route
+    if filters.nationality:
+        exact["eu_national"] = NATIONALITY_GROUPS[filters.nationality]
+    if filters.abroad:
+        exact["lives_abroad"] = YES_NO[filters.abroad]
+    if filters.financing:
+        exact["financing_mode"] = filters.financing
+    if filters.track:
+        exact["track"] = filters.track
+    if filters.assigned_to_me and reader_id is not None:
+        exact["assignment__reviewer_id"] = reader_id
+    files = files.filter(**exact)
     if filters.waiting_days:
         since = timezone.now() - dt.timedelta(days=filters.waiting_days)
         files = files.filter(status_changed_at__lte=since)
+    if filters.late and targets is not None:
+        files = files.filter(over_target(targets))
     if filters.search:
         words = filters.search
         files = files.filter(
@@ -72,8 +173,66 @@ def filtered(files: QuerySet[Application], filters: Filters) -> QuerySet[Applica
             | Q(candidate__email__iexact=words)
             | Q(candidate__last_name__istartswith=words)
             | Q(candidate__first_name__istartswith=words)
+            | Q(sort_name__startswith=words.casefold())
         )
     return files
+
+
+# Spreadsheets run a cell that starts with these as a formula: such a value is quoted.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+EXPORT_HEADER = [
+    gettext_lazy("Reference"),
+    gettext_lazy("Candidate"),
+    gettext_lazy("Email"),
+    gettext_lazy("Programme"),
+    gettext_lazy("Track"),
+    gettext_lazy("Financing mode"),
+    gettext_lazy("Entry route"),
+    gettext_lazy("Nationality group"),
+    gettext_lazy("Lives abroad"),
+    gettext_lazy("Status"),
+    gettext_lazy("Submitted"),
+    gettext_lazy("Days in this step"),
+    gettext_lazy("Reviewer"),
+]
+_GROUP = {True: gettext_lazy("EU"), False: gettext_lazy("Outside the EU"), None: ""}
+_YES = {True: gettext_lazy("yes"), False: gettext_lazy("no"), None: ""}
+
+
+def export_rows(files: QuerySet[Application]) -> Iterator[list[object]]:
+    """One list of cells per file, read in chunks: a long list is never held whole."""
+    now = timezone.now()
+    rows = files.select_related(
+        "candidate", "candidate__profile", "programme", "assignment__reviewer"
+    ).order_by("-submitted_at", "-pk")
+    for application in rows.iterator(chunk_size=EXPORT_CHUNK):
+        assignment = getattr(application, "assignment", None)
+        yield [
+            _safe(value)
+            for value in (
+                application.reference,
+                application.candidate.display_name,
+                application.candidate.email,
+                application.programme.name,
+                track_label(application.track),
+                application.financing_mode,
+                application.entry_route,
+                str(_GROUP[application.eu_national]),
+                str(_YES[application.lives_abroad]),
+                str(Status(application.status).label),
+                application.submitted_at.isoformat() if application.submitted_at else "",
+                (now - application.status_changed_at).days,
+                assignment.reviewer.display_name if assignment is not None else "",
+            )
+        ]
 
 
 class _Echo:
@@ -82,20 +241,8 @@ class _Echo:
 
 
 def csv_rows(files: QuerySet[Application], header: list[str]) -> Iterator[str]:
-    """The list as CSV lines, read in chunks: a long list is streamed, never held whole."""
+    """The list as CSV lines, streamed."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)  # the BOM makes spreadsheets read UTF-8
-    now = timezone.now()
-    rows = files.select_related("candidate", "programme").order_by("-submitted_at", "-pk")
-    for application in rows.iterator(chunk_size=EXPORT_CHUNK):
-        yield writer.writerow(
-            [
-                application.reference,
-                application.candidate.get_full_name(),
-                application.candidate.email,
-                application.programme.name,
-                str(Status(application.status).label),
-                application.submitted_at.isoformat() if application.submitted_at else "",
-                (now - application.status_changed_at).days,
-            ]
-        )
+    for row in export_rows(files):
+        yield writer.writerow(row)

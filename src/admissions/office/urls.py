@@ -6,6 +6,7 @@ from admissions.office import (
     file_views,
     files_views,
     outbox_views,
+    queue_views,
     slot_views,
     views,
 )
@@ -13,7 +14,10 @@ from admissions.office import (
 app_name = "office"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("export.csv", views.export, name="export"),
+    path("export.csv", queue_views.export_csv, name="export"),
+    path("queue/", queue_views.queue, name="queue"),
+    path("queue/bulk/", queue_views.bulk, name="queue_bulk"),
+    path("queue/export.xlsx", queue_views.export_xlsx, name="export_xlsx"),
     path("finance/", include("admissions.office.finance.urls")),
     path("preview/<uuid:public_id>/", file_views.preview, name="preview"),
     path("files/<str:reference>/", file_views.file_page, name="file"),

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
 from admissions.office.confirm_views import campaign_values
-from admissions.office.queue import csv_rows, filtered, read_filters
+from admissions.office.queue import filtered, read_filters
 from admissions.office.worklist import TARGET_DAYS, days_waiting, step_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
@@ -85,30 +84,3 @@ def home(request: HttpRequest) -> HttpResponse:
         "to_confirm": sum(group.pending for group in campaign_values(user)),
     }
     return render(request, "office/home.html", context)
-
-
-EXPORT_HEADER = [
-    gettext_lazy("Reference"),
-    gettext_lazy("Candidate"),
-    gettext_lazy("Email"),
-    gettext_lazy("Programme"),
-    gettext_lazy("Status"),
-    gettext_lazy("Submitted"),
-    gettext_lazy("Days in this step"),
-]
-
-
-def export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered list as CSV, streamed."""
-    user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise Http404
-    if not staff_roles(user) and not has_platform_role(user):
-        raise Http404
-    files = Application.objects.filter(
-        programme_id__in=allowed_programme_ids(user, FILE_ROLES)
-    ).exclude(status=Status.DRAFT)
-    rows = csv_rows(filtered(files, read_filters(request.GET)), [str(h) for h in EXPORT_HEADER])
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="files.csv"'
-    return response

@@ -131,9 +131,34 @@ class Interview(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # Interviews the candidate missed: each returns the file to "admissible" to book again.
+    no_shows = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.state}"
+
+
+class Assignment(models.Model):
+    """The reviewer a file is given to (a pedagogical lead or an interviewer of its
+    programme); given again, it changes hands. The history keeps every assignment."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="assignment"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # "Assigned to me" in the queue: the reviewer's files.
+        indexes = [models.Index(fields=["reviewer", "application"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.reviewer_id}"
 
 
 class StaffNote(models.Model):

@@ -398,6 +398,9 @@ class Review(Strict):
     negative: Text
     negative_ends_application: StrictBool  # False: an unfavourable file still goes to the jury
     criteria: list[Criterion] = Field(min_length=1)
+    # How many days a file may wait in one step (completeness, study, interview, jury)
+    # before the staff's lists flag it; none: nothing is flagged.
+    step_target_days: StrictInt | None = Field(default=None, ge=1, le=365)
 
 
 class Interview(Strict):

@@ -17,10 +17,12 @@ from admissions.applications.errors import (
 from admissions.applications.history import transition
 from admissions.applications.lifecycle import SUBMITTED_STATUSES, Status
 from admissions.applications.models import Application
+from admissions.applications.queue_facts import queue_facts
 from admissions.documents.status import application_checklist, checklist_with_states
 from admissions.notify.file_emails import SentDocument, send_submission_receipt
 from admissions.payments import ledger
 from admissions.people.models import User
+from admissions.people.profile import CandidateProfile
 from admissions.workflow import checks
 from admissions.workflow.declared_transfers import SETTLED
 from admissions.workflow.drafts import locked_for
@@ -58,7 +60,9 @@ def submit(application: Application, *, by: User, now: dt.datetime | None = None
                 details={"problems": report.as_data()},
             )
         locked.eligibility = frozen_record(report.assessment, at=moment)
-        locked.save(update_fields=["eligibility", "updated_at"])
+        for name, value in _queue_columns(locked).items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["eligibility", *QUEUE_COLUMNS, "updated_at"])
         # The checks passed: the fee is settled, or its transfer declared.
         fee = ledger.fee_status(locked.pk)
         paid = fee in SETTLED or fee == ledger.FeeStatus.NOT_CHARGED
@@ -74,6 +78,23 @@ def submit(application: Application, *, by: User, now: dt.datetime | None = None
         )
     application.refresh_from_db()
     return application
+
+
+QUEUE_COLUMNS = ("entry_route", "eu_national", "lives_abroad", "sort_name")
+
+
+def _queue_columns(application: Application) -> dict[str, object]:
+    """What the staff's queue filters on, as the file stands when it is sent."""
+    candidate = application.candidate
+    profile = CandidateProfile.objects.filter(user_id=candidate.pk).first()
+    return queue_facts(
+        eligibility=application.eligibility,
+        nationality=profile.nationality if profile else "",
+        residence_country=profile.residence_country if profile else "",
+        family_name=(profile.family_name if profile else "") or candidate.last_name,
+        given_names=(profile.given_names if profile else "") or candidate.first_name,
+        email=candidate.email,
+    )
 
 
 def documents_sent(application: Application) -> list[SentDocument]:

@@ -1,0 +1,335 @@
+"""The queue: the staff's list of submitted files, filtered, sorted, paged by cursor;
+bulk actions on the rows chosen, and the filtered list exported (CSV, XLSX).
+
+Every file listed, exported or acted on is one of the reader's programmes: an id from
+elsewhere, even forged, answers 404 and nothing is done.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from typing import IO
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from admissions.applications.choices import TRACK_LABELS
+from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application
+from admissions.catalog.models import Campaign, Programme
+from admissions.core.errors import DomainError
+from admissions.core.keyset import count_up_to, keyset_page
+from admissions.office.queue import (
+    EXPORT_HEADER,
+    ORDERS,
+    PAGE_SIZES,
+    Filters,
+    csv_rows,
+    export_rows,
+    filtered,
+    read_filters,
+)
+from admissions.office.waiting import days_in_step, is_late
+from admissions.people.models import Role, User
+from admissions.people.permissions import (
+    allowed_programme_ids,
+    can_act_on_programme,
+    has_platform_role,
+    staff_roles,
+)
+from admissions.review.assignments import ASSIGNERS, assign_reviewer, possible_reviewers
+from admissions.workflow import messages
+
+# The page says how many files up to this many, then "more than": counting all is not free.
+COUNTED = 1000
+# At most one page of the largest size is acted on at once.
+BULK_MAX = max(PAGE_SIZES)
+FILE_ROLES = (
+    Role.ADMISSIONS_OFFICER,
+    Role.PEDAGOGICAL_LEAD,
+    Role.INTERVIEWER,
+    Role.JURY_MEMBER,
+    Role.JURY_PRESIDENT,
+    Role.INSTITUTION_ADMIN,
+    Role.FINANCE_OFFICER,
+)
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise Http404
+    if not staff_roles(user) and not has_platform_role(user):
+        raise Http404
+    return user
+
+
+def scoped_files(user: User) -> QuerySet[Application]:
+    return Application.objects.filter(
+        programme_id__in=allowed_programme_ids(user, FILE_ROLES)
+    ).exclude(status=Status.DRAFT)
+
+
+def _campaigns(user: User) -> list[Campaign]:
+    """The campaigns of the reader's programmes: the filters' choices and the targets."""
+    programmes = Programme.objects.filter(pk__in=allowed_programme_ids(user, FILE_ROLES))
+    return list(
+        Campaign.objects.filter(institution__in=programmes.values("institution_id")).order_by(
+            "-opens_on", "pk"
+        )
+    )
+
+
+def _choices(campaigns: list[Campaign], language: str) -> dict[str, list[tuple[str, str]]]:
+    routes: dict[str, str] = {}
+    financing: dict[str, str] = {}
+    for campaign in campaigns:
+        rules = campaign.rules
+        for route in rules.entry_routes:
+            routes.setdefault(route.code, route.label.get(language))
+        for mode in rules.financing_modes:
+            financing.setdefault(mode.code, mode.label.get(language))
+    return {
+        "routes": sorted(routes.items(), key=lambda pair: pair[1]),
+        "financing": sorted(financing.items(), key=lambda pair: pair[1]),
+    }
+
+
+def _targets(campaigns: list[Campaign]) -> dict[int, int]:
+    found = {c.pk: c.rules.review.step_target_days for c in campaigns}
+    return {pk: days for pk, days in found.items() if days}
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    language = get_language() or "fr"
+    filters = read_filters(request.GET)
+    campaigns = _campaigns(user)
+    targets = _targets(campaigns)
+    files = filtered(scoped_files(user), filters, reader_id=user.pk, targets=targets)
+    order = filters.order
+    page = keyset_page(
+        files.select_related(
+            "candidate",
+            "candidate__profile",
+            "programme",
+            "assignment__reviewer",
+            "assignment__reviewer__profile",
+        ),
+        field=order.field,
+        size=filters.size,
+        query=request.GET,
+        descending=order.descending,
+    )
+    now = timezone.now()
+    rows = []
+    for application in page.rows:
+        days = days_in_step(application.status_changed_at, now)
+        target = targets.get(application.campaign_id)
+        rows.append((application, days, is_late(application.status, days, target), target))
+    assigner = has_platform_role(user) or bool(
+        set(staff_roles(user)) & {r.value for r in ASSIGNERS}
+    )
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "status_choices": [(s.value, s.label) for s in Status if s != Status.DRAFT],
+        "programmes": [
+            (p.pk, p.name)
+            for p in Programme.objects.filter(
+                pk__in=allowed_programme_ids(user, FILE_ROLES)
+            ).order_by("name_fr")
+        ],
+        "campaigns": [(c.pk, c.name) for c in campaigns],
+        "tracks": [(value, label) for value, label in TRACK_LABELS.items()],
+        "orders": [(key, o.label) for key, o in ORDERS.items()],
+        "sizes": PAGE_SIZES,
+        "count": count_up_to(files, COUNTED),
+        "counted": COUNTED,
+        "reviewers": list(possible_reviewers(user)) if assigner else [],
+        "assigner": assigner,
+        **_choices(campaigns, language),
+    }
+    return render(request, "office/queue.html", context)
+
+
+def _selected(request: HttpRequest, user: User) -> list[Application]:
+    """The files ticked, all of them the reader's; a single one that is not: 404."""
+    ids = {int(v) for v in request.POST.getlist("file") if v.isdigit() and len(v) < 12}
+    if len(ids) > BULK_MAX:
+        raise Http404
+    chosen = list(
+        scoped_files(user)
+        .filter(pk__in=ids)
+        .select_related("candidate", "candidate__profile", "programme")
+        .order_by("reference")
+    )
+    if len(chosen) != len(ids):
+        raise Http404
+    return chosen
+
+
+def _back_to_queue(request: HttpRequest) -> HttpResponse:
+    filters = read_filters(request.POST)
+    url = reverse("office:queue")
+    return redirect(f"{url}?{filters.query}" if filters.query else url)
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Assign a reviewer to, or write to the candidates of, the files ticked.
+
+    The first post shows what will be done and asks to confirm; the second does it.
+    """
+    user = _staff(request)
+    chosen = _selected(request, user)
+    action = request.POST.get("action", "")
+    if not chosen:
+        flash.error(request, _("Tick at least one file."))
+        return _back_to_queue(request)
+    reviewer: User | None = None
+    body = request.POST.get("body", "").strip()
+    if action == "assign":
+        reviewer_id = request.POST.get("reviewer", "")
+        reviewer = (
+            possible_reviewers(user).filter(pk=int(reviewer_id)).first()
+            if reviewer_id.isdigit()
+            else None
+        )
+        if reviewer is None:
+            flash.error(request, _("Choose the reviewer from the list."))
+            return _back_to_queue(request)
+        if not all(can_act_on_programme(user, a.programme_id, ASSIGNERS) for a in chosen):
+            raise Http404
+    elif action == "message":
+        if not body:
+            flash.error(request, _("Write the message first."))
+            return _back_to_queue(request)
+        if len(body) > messages.MAX_BODY:
+            flash.error(
+                request,
+                _("A message holds at most %(count)d characters.") % {"count": messages.MAX_BODY},
+            )
+            return _back_to_queue(request)
+    else:
+        raise Http404
+    if request.POST.get("confirmed") != "1":
+        context = {
+            "action": action,
+            "chosen": chosen,
+            "reviewer": reviewer,
+            "body": body,
+            "filters": read_filters(request.POST),
+        }
+        return render(request, "office/queue_confirm.html", context)
+    if reviewer is not None:
+        try:
+            changed = assign_reviewer(chosen, reviewer=reviewer, by=user)
+        except DomainError as error:
+            flash.error(request, str(error.message))
+            return _back_to_queue(request)
+        flash.success(
+            request,
+            ngettext(
+                "%(count)d file assigned to %(name)s.",
+                "%(count)d files assigned to %(name)s.",
+                len(chosen),
+            )
+            % {"count": len(chosen), "name": reviewer.display_name}
+            + (
+                " "
+                + ngettext(
+                    "%(count)d of them already was.",
+                    "%(count)d of them already were.",
+                    len(chosen) - len(changed),
+                )
+                % {"count": len(chosen) - len(changed)}
+                if len(changed) < len(chosen)
+                else ""
+            ),
+        )
+        return _back_to_queue(request)
+    sent = 0
+    refused: list[str] = []
+    for application in chosen:
+        try:
+            messages.post_message(application, by=user, body=body)
+        except DomainError:
+            refused.append(application.reference)
+        else:
+            sent += 1
+    flash.success(
+        request,
+        ngettext("%(count)d message sent.", "%(count)d messages sent.", sent) % {"count": sent},
+    )
+    if refused:
+        flash.error(
+            request,
+            _("Not sent on: %(references)s.") % {"references": ", ".join(refused)},
+        )
+    return _back_to_queue(request)
+
+
+def _exported(request: HttpRequest) -> tuple[QuerySet[Application], Filters]:
+    user = _staff(request)
+    filters = read_filters(request.GET)
+    targets = _targets(_campaigns(user)) if filters.late else {}
+    return filtered(scoped_files(user), filters, reader_id=user.pk, targets=targets), filters
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as CSV, streamed."""
+    files, _filters = _exported(request)
+    rows = csv_rows(files, [str(h) for h in EXPORT_HEADER])
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="files.csv"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_file(rows: Iterator[list[object]], header: list[str]) -> IO[bytes]:
+    """The workbook written row by row to a temporary file (openpyxl's write-only mode
+    keeps no row in memory), ready to be streamed from its start."""
+    # Loaded on first export only: the workers' memory at start-up stays small.
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="files")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response
+    workbook.save(spool)
+    spool.seek(0)
+    return spool
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest) -> FileResponse:
+    files, _filters = _exported(request)
+    spool = xlsx_file(export_rows(files), [str(h) for h in EXPORT_HEADER])
+    return FileResponse(spool, as_attachment=True, filename="files.xlsx", content_type=XLSX)
