@@ -98,6 +98,9 @@ def _event_texts() -> dict[str, str]:
         "payment.issue_raised": _("Payment to be checked by the finance office"),
         "payment.issue_resolved": _("Payment checked by the finance office"),
         "message.posted": _("Message written"),
+        "review.assigned": _("File given to a reviewer"),
+        "interview.invited": _("Invited to book an interview slot"),
+        "interview.reminded": _("Interview reminder sent"),
         "notification.queued": _("Email queued"),
         "notification.sent": _("Email sent"),
         "notification.failed": _("Email not delivered"),
@@ -106,8 +109,14 @@ def _event_texts() -> dict[str, str]:
     }
 
 
+STAFF_ONLY_EVENTS = frozenset({"review.assigned"})
+
+
 def _for_candidate(event: ApplicationEvent) -> bool:
-    """The candidate's history leaves out emails queued and those sent to staff."""
+    """The candidate's history leaves out emails queued and those sent to staff, and the
+    staff's own arrangements (who reviews the file)."""
+    if event.action in STAFF_ONLY_EVENTS:
+        return False
     if not event.action.startswith("notification."):
         return True
     details = event.details if isinstance(event.details, dict) else {}

@@ -12,13 +12,15 @@ from django.utils.translation import get_language
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
+from admissions.applications.queries import describe, document_labels
 from admissions.documents.lifecycle import REVIEWABLE
 from admissions.documents.models import Document, DocumentVersion
 from admissions.documents.status import application_checklist, checklist_with_states
 from admissions.payments import ledger
 from admissions.payments.ledger import ChargeLine
-from admissions.people.profile import CandidateProfile
-from admissions.review.models import AdmissibilityReview, Interview, StaffNote
+from admissions.people.countries import display_country
+from admissions.people.profile import CandidateProfile, Education
+from admissions.review.models import AdmissibilityReview, Assignment, Interview, StaffNote
 from admissions.rules.deadlines import paris_date
 from admissions.rules.experience import professional_experience
 from admissions.rules.schema import Criterion
@@ -34,6 +36,7 @@ class DocumentRow:
     translation: Document | None
     versions: list[DocumentVersion]
     reviewable: bool
+    translation_versions: list[DocumentVersion] = field(default_factory=list)
 
 
 @dataclass
@@ -49,6 +52,7 @@ class HistoryRow:
     at: dt.datetime
     actor: str
     action: str
+    text: str
     from_label: str
     to_label: str
     details: dict[str, Any]
@@ -70,6 +74,11 @@ class WholeFile:
     history: list[HistoryRow]
     route_label: str = ""
     eligibility_notes: list[str] = field(default_factory=list)
+    assignment: Assignment | None = None
+    nationality: str = ""
+    residence: str = ""
+    # Each diploma with its country's name in the reader's language.
+    education: list[tuple[Education, str]] = field(default_factory=list)
 
 
 def _status_label(value: str) -> str:
@@ -121,6 +130,7 @@ def whole_file(application: Application) -> WholeFile:
             translation=row.translation,
             versions=versions.get(row.document.pk, []) if row.document else [],
             reviewable=bool(row.document and row.document.state in REVIEWABLE),
+            translation_versions=versions.get(row.translation.pk, []) if row.translation else [],
         )
         for row in rows
     ]
@@ -131,11 +141,13 @@ def whole_file(application: Application) -> WholeFile:
         .first()
     )
     events = ApplicationEvent.objects.filter(application=application).select_related("actor")
+    labels = document_labels(application)
     history = [
         HistoryRow(
             at=event.at,
             actor=(event.actor.get_full_name() or event.actor.email) if event.actor else "",
             action=event.action,
+            text=describe(event, labels),
             from_label=_status_label(event.from_status),
             to_label=_status_label(event.to_status),
             details=event.details if isinstance(event.details, dict) else {},
@@ -165,4 +177,12 @@ def whole_file(application: Application) -> WholeFile:
         history=history,
         route_label=route.get(language[:2], "") if isinstance(route, dict) else "",
         eligibility_notes=[note.get(language[:2], "") for note in eligibility.get("notes", [])],
+        assignment=Assignment.objects.filter(application=application)
+        .select_related("reviewer", "reviewer__profile")
+        .first(),
+        nationality=display_country(profile.nationality) if profile else "",
+        residence=display_country(profile.residence_country) if profile else "",
+        education=[
+            (e, display_country(e.country)) for e in (profile.education.all() if profile else [])
+        ],
     )
