@@ -55,3 +55,9 @@ def test_each_move_from_each_status(action: str) -> None:
 def test_a_booking_cancelled_waits_for_another() -> None:
     assert MOVES["cancel_interview"].sources == {Status.INTERVIEW_SCHEDULED}
     assert MOVES["cancel_interview"].target == Status.ADMISSIBLE
+
+
+def test_a_no_show_is_not_an_interview() -> None:
+    assert MOVES["record_no_show"].sources == {Status.INTERVIEW_SCHEDULED}
+    assert MOVES["record_no_show"].target == Status.ADMISSIBLE
+    assert MOVES["record_interview"].target == Status.INTERVIEWED

@@ -220,7 +220,9 @@ def test_the_interviewer_fills_the_grid_after_the_start(
     assert (event.actor, event.details["recommendation"]) == (interviewer, "favourable")
 
 
-def test_a_no_show_ends_the_step(bs: Campaign, invited: Application, interviewer: User) -> None:
+def test_a_no_show_is_recorded_and_the_file_is_not_interviewed(
+    bs: Campaign, invited: Application, interviewer: User
+) -> None:
     chosen = slot(bs, interviewer)
     interviews.book(invited, slot=chosen, by=invited.candidate)
     with time_machine.travel(chosen.starts_at + dt.timedelta(minutes=40)):
@@ -234,8 +236,46 @@ def test_a_no_show_ends_the_step(bs: Campaign, invited: Application, interviewer
                 recommendation=Recommendation.FAVOURABLE,
             )
     assert interview.state == InterviewState.NO_SHOW
-    event = ApplicationEvent.objects.get(application=invited, action="application.record_interview")
-    assert event.details == {"no_show": True}
+    assert interview.no_shows == 1
+    invited.refresh_from_db()
+    # Nothing was held: the file is admissible again, never "interviewed".
+    assert invited.status == Status.ADMISSIBLE
+    event = ApplicationEvent.objects.get(application=invited, action="application.record_no_show")
+    assert (event.from_status, event.to_status) == (Status.INTERVIEW_SCHEDULED, Status.ADMISSIBLE)
+    assert event.details["no_show"] is True
+    assert event.details["slot"] == chosen.pk
+    assert not ApplicationEvent.objects.filter(
+        application=invited, action="application.record_interview"
+    ).exists()
+
+
+def test_a_candidate_absent_is_invited_again_and_books_a_new_slot(
+    bs: Campaign, invited: Application, interviewer: User
+) -> None:
+    missed = slot(bs, interviewer)
+    interviews.book(invited, slot=missed, by=invited.candidate)
+    with time_machine.travel(missed.starts_at + dt.timedelta(minutes=40)):
+        interviews.record_no_show(invited, by=interviewer)
+        # Absent: no new booking until the office invites again.
+        with pytest.raises(IllegalTransition):
+            interviews.book(invited, slot=slot(bs, interviewer, days=3), by=invited.candidate)
+        again = interviews.invite(invited, by=officer_of(bs))
+        assert (again.state, again.slot, again.no_shows) == (InterviewState.INVITED, None, 1)
+        event = ApplicationEvent.objects.filter(
+            application=invited, action="interview.invited"
+        ).latest("pk")
+        assert event.details == {"again": True, "missed_slot": missed.pk, "no_shows": 1}
+        second = slot(bs, interviewer, days=4)
+        interviews.book(invited, slot=second, by=invited.candidate)
+    invited.refresh_from_db()
+    assert invited.status == Status.INTERVIEW_SCHEDULED
+    with time_machine.travel(second.starts_at + dt.timedelta(minutes=40)):
+        held = interviews.record_interview(
+            invited, by=interviewer, scores=full_grid(BS_GRID), recommendation="favourable"
+        )
+    assert held.state == InterviewState.HELD
+    invited.refresh_from_db()
+    assert invited.status == Status.INTERVIEWED
 
 
 def test_another_interviewer_of_another_school_cannot_grade(

@@ -96,6 +96,10 @@ MOVES: dict[str, Move] = {
         # A booking cancelled: the file waits for the candidate to book another slot.
         _move("cancel_interview", {S.INTERVIEW_SCHEDULED}, S.ADMISSIBLE),
         _move("record_interview", {S.INTERVIEW_SCHEDULED}, S.INTERVIEWED),
+        # The candidate did not come: no interview took place, so the file is not
+        # "interviewed"; it waits, admissible, for a new invitation (or goes to the jury
+        # from there with the absence in its history).
+        _move("record_no_show", {S.INTERVIEW_SCHEDULED}, S.ADMISSIBLE),
         # Where an unfavourable opinion does not end the file, it still goes to the jury.
         _move("place_on_agenda", {S.ADMISSIBLE, S.NOT_ADMISSIBLE, S.INTERVIEWED}, S.ON_AGENDA),
         _move("publish_admitted", {S.ON_AGENDA}, S.ADMITTED),

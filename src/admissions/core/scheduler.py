@@ -41,6 +41,21 @@ class Job:
     lease: dt.timedelta = DEFAULT_LEASE  # longer than the job ever takes
 
 
+# Jobs of packages the job list (`workflow.jobs`) may not import, their neighbours in the
+# layers: each adds its own from its AppConfig.ready().
+_REGISTERED: dict[str, Job] = {}
+
+
+def register(job: Job) -> None:
+    _REGISTERED[job.name] = job
+
+
+def with_registered(jobs: Sequence[Job]) -> list[Job]:
+    """`jobs` with the registered ones before the last (the emails' delivery, which sends
+    what the others queued)."""
+    return [*jobs[:-1], *_REGISTERED.values(), *jobs[-1:]]
+
+
 @dataclass(frozen=True)
 class Outcome:
     name: str

@@ -75,6 +75,7 @@ def _interview(
     mode: InterviewMode | str,
     minutes: int,
     where: str,
+    calendar: str = "",
 ) -> Notification:
     with speaking(language_of(application.candidate)):
         values = _status_page(application)
@@ -84,7 +85,16 @@ def _interview(
             "interview_minutes": str(minutes),
             "interview_where": where,
         }
-    return to_candidate(code, application, event=event, values=values)
+    return to_candidate(code, application, event=event, values=values, calendar=calendar)
+
+
+def send_interview_to_book(application: Application, *, event: str) -> Notification:
+    """`interview.invited`: the file is invited; the link opens the page to book a slot."""
+    with speaking(language_of(application.candidate)):
+        values = file_values(
+            application, link=url("portal:application_interview", application.reference)
+        )
+    return to_candidate("interview_to_book", application, event=event, values=values)
 
 
 def send_interview_invitation(
@@ -95,9 +105,13 @@ def send_interview_invitation(
     mode: InterviewMode | str,
     minutes: int,
     where: str,
+    calendar: str = "",
 ) -> Notification:
-    """`schedule_interview` (first slot): when, how, how long, the link or the number."""
-    return _interview(application, "interview_invitation", event, at, mode, minutes, where)
+    """`schedule_interview` (first slot): when, how, how long, the link or the number, and
+    the iCalendar invitation (`calendar`) attached."""
+    return _interview(
+        application, "interview_invitation", event, at, mode, minutes, where, calendar
+    )
 
 
 def send_interview_changed(
@@ -108,9 +122,10 @@ def send_interview_changed(
     mode: InterviewMode | str,
     minutes: int,
     where: str,
+    calendar: str = "",
 ) -> Notification:
-    """`schedule_interview` again: the new slot replaces the old one."""
-    return _interview(application, "interview_changed", event, at, mode, minutes, where)
+    """`schedule_interview` again: the new slot replaces the old one (same calendar UID)."""
+    return _interview(application, "interview_changed", event, at, mode, minutes, where, calendar)
 
 
 def send_interview_reminder(

@@ -77,6 +77,9 @@ def message_of(notification: Notification) -> EmailMultiAlternatives:
         connection=get_connection(fail_silently=False),
     )
     message.attach_alternative(notification.html, "text/html")
+    if notification.calendar:
+        # Mail programs offer to add a text/calendar REQUEST to the reader's calendar.
+        message.attach("invitation.ics", notification.calendar, "text/calendar; method=REQUEST")
     return message
 
 

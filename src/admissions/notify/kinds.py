@@ -275,6 +275,11 @@ KINDS: dict[str, Kind] = {
             "opinion",
         ),
         _kind(
+            "interview_to_book",
+            gettext_lazy("Interview: book a slot"),
+            gettext_lazy("Book my interview"),
+        ),
+        _kind(
             "interview_invitation",
             gettext_lazy("Interview invitation"),
             gettext_lazy("See my interview"),

@@ -62,6 +62,8 @@ class Notification(models.Model):
     subject = models.CharField(max_length=300)
     text = models.TextField()
     html = models.TextField()
+    # An iCalendar invitation (RFC 5545) sent with the email, as the interview's booking.
+    calendar = models.TextField(blank=True)
     # Carries a sign-in, password or confirmation link: shown to no one but its recipient,
     # except on the outbox page of a site whose mail goes nowhere (the embedded default).
     sensitive = models.BooleanField(default=False)

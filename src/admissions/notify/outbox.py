@@ -63,6 +63,7 @@ def enqueue(
     institution: Institution | None = None,
     site: Site | None = None,
     rendered: Rendered | None = None,
+    calendar: str = "",
 ) -> Notification:
     """Queue one email; `event` names what happened, once (an event id, a job's date).
 
@@ -99,6 +100,7 @@ def enqueue(
                 html=rendered.html,
                 sensitive=kind.sensitive,
                 message_id=_message_id(),
+                calendar=calendar,
             )
             record(notification, "notification.queued", by=None)
     except IntegrityError:
@@ -136,6 +138,7 @@ def resend(notification: Notification, *, by: User) -> Notification:
             subject=original.subject,
             text=original.text,
             html=original.html,
+            calendar=original.calendar,
             sensitive=original.sensitive,
             message_id=_message_id(),
             resend_of=original,
@@ -147,7 +150,12 @@ def resend(notification: Notification, *, by: User) -> Notification:
 
 
 def to_candidate(
-    code: str, application: Application, *, event: str, values: Mapping[str, Value]
+    code: str,
+    application: Application,
+    *,
+    event: str,
+    values: Mapping[str, Value],
+    calendar: str = "",
 ) -> Notification:
     """The common case: an email about a file to its candidate, in the candidate's language."""
     candidate = application.candidate
@@ -159,6 +167,7 @@ def to_candidate(
         recipient=candidate,
         language=language_of(candidate),
         application=application,
+        calendar=calendar,
     )
 
 

@@ -32,7 +32,7 @@ def invitation_ics(interview: Interview, *, now: dt.datetime | None = None) -> b
     )
     event.add(
         "summary",
-        _("Admission interview: %(programme)s") % {"programme": application.programme.slug},
+        _("Admission interview: %(programme)s") % {"programme": application.programme.name},
     )
     if slot.video_link:
         event.add("location", vText(slot.video_link))

@@ -12,7 +12,9 @@ from typing import Any
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.notify import decision_emails, file_emails
 from admissions.review import signals
-from admissions.review.models import InterviewSlot
+from admissions.notify.context import language_of, speaking
+from admissions.review.calendar import invitation_ics
+from admissions.review.models import Interview, InterviewSlot
 from admissions.rules.vocabulary import InterviewMode
 
 
@@ -52,22 +54,44 @@ def _slot_values(application: Application, slot_id: int) -> dict[str, Any]:
     }
 
 
+def _calendar(application: Application) -> str:
+    """The booking as an iCalendar invitation, worded in the candidate's language."""
+    interview = Interview.objects.select_related("slot", "slot__interviewer").get(
+        application=application
+    )
+    interview.application = application
+    with speaking(language_of(application.candidate)):
+        return invitation_ics(interview).decode()
+
+
+def _invited(sender: Any, *, application_id: int, **kwargs: Any) -> None:
+    application = _file(application_id)
+    decision_emails.send_interview_to_book(application, event=_event(application))
+
+
 def _booked(sender: Any, *, application_id: int, slot_id: int, **kwargs: Any) -> None:
     application = _file(application_id)
     decision_emails.send_interview_invitation(
-        application, event=_event(application), **_slot_values(application, slot_id)
+        application,
+        event=_event(application),
+        calendar=_calendar(application),
+        **_slot_values(application, slot_id),
     )
 
 
 def _moved(sender: Any, *, application_id: int, slot_id: int, **kwargs: Any) -> None:
     application = _file(application_id)
     decision_emails.send_interview_changed(
-        application, event=_event(application), **_slot_values(application, slot_id)
+        application,
+        event=_event(application),
+        calendar=_calendar(application),
+        **_slot_values(application, slot_id),
     )
 
 
 def connect() -> None:
     signals.file_complete.connect(_file_complete, dispatch_uid="review.emails.complete")
     signals.admissibility_recorded.connect(_admissibility, dispatch_uid="review.emails.opinion")
+    signals.interview_invited.connect(_invited, dispatch_uid="review.emails.invited")
     signals.interview_booked.connect(_booked, dispatch_uid="review.emails.booked")
     signals.interview_moved.connect(_moved, dispatch_uid="review.emails.moved")

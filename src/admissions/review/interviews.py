@@ -128,22 +128,37 @@ def _locked(application: Application) -> Application:
 
 def invite(application: Application, *, by: User) -> Interview:
     """Invite an admissible file to book a slot (every file where the interview is mandatory,
-    a file chosen by the lead where it is optional). Inviting twice is one invitation."""
+    a file chosen by the lead where it is optional). Inviting twice is one invitation; a
+    candidate recorded absent is invited again to book a new slot."""
     require(by, application, INTERVIEW_ORGANISERS)
     with transaction.atomic():
         locked = _locked(application)
-        existing = Interview.objects.filter(application=locked).first()
-        if existing is not None:
+        existing = Interview.objects.select_for_update().filter(application=locked).first()
+        if existing is not None and existing.state != InterviewState.NO_SHOW:
             return existing
         if locked.status not in INVITABLE:
             raise IllegalTransition(
                 _("Only an admissible file is invited to an interview."),
                 details={"status": locked.status},
             )
-        interview = Interview.objects.create(
-            application=locked, state=InterviewState.INVITED, invited_by=by
-        )
-        record_event(locked, action="interview.invited", by=by)
+        if existing is None:
+            interview = Interview.objects.create(
+                application=locked, state=InterviewState.INVITED, invited_by=by
+            )
+            record_event(locked, action="interview.invited", by=by)
+        else:
+            missed = existing.slot_id
+            interview = existing
+            interview.state = InterviewState.INVITED
+            interview.slot = None
+            interview.invited_by = by
+            interview.save(update_fields=["state", "slot", "invited_by"])
+            record_event(
+                locked,
+                action="interview.invited",
+                by=by,
+                details={"again": True, "missed_slot": missed, "no_shows": interview.no_shows},
+            )
         signals.interview_invited.send(sender=Application, application_id=locked.pk, by=by)
     return interview
 
@@ -312,7 +327,8 @@ def record_interview(
 
 
 def record_no_show(application: Application, *, by: User, comment: str = "") -> Interview:
-    """The candidate did not come: the step ends, and the jury reads why it has no grid."""
+    """The candidate did not come: recorded, and the file is admissible again (not
+    "interviewed": nothing was held), waiting to be invited again or sent to the jury."""
     with transaction.atomic():
         locked, interview = _gradable(application, by)
         if interview.state == InterviewState.NO_SHOW:
@@ -322,12 +338,17 @@ def record_no_show(application: Application, *, by: User, comment: str = "") -> 
                 _("This interview's grid is already recorded."),
                 details={"state": interview.state},
             )
+        slot = interview.slot
         interview.state = InterviewState.NO_SHOW
+        interview.no_shows += 1
         interview.comment = comment.strip()
         interview.recorded_by = by
         interview.recorded_at = timezone.now()
         interview.save()
-        transition(locked, action="record_interview", by=by, details={"no_show": True})
+        details: dict[str, object] = {"no_show": True, "no_shows": interview.no_shows}
+        if slot is not None:
+            details |= {"slot": slot.pk, "starts_at": slot.starts_at.isoformat()}
+        transition(locked, action="record_no_show", by=by, details=details)
         signals.interview_recorded.send(
             sender=Application, application_id=locked.pk, no_show=True, by=by
         )
