@@ -11,8 +11,8 @@ from typing import Any
 
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.notify import decision_emails, file_emails
-from admissions.review import signals
 from admissions.notify.context import language_of, speaking
+from admissions.review import signals
 from admissions.review.calendar import invitation_ics
 from admissions.review.models import Interview, InterviewSlot
 from admissions.rules.vocabulary import InterviewMode
