@@ -42,10 +42,22 @@ def campaign(world: World) -> int:
 
 OFFICE = [
     # The list, its bounded count, the files per step (one grouped query), what waits on you.
-    Page("back office, first page", OFFICER, url("office:home"), 12),
-    Page("back office, oldest page", OFFICER, lambda w: reverse("office:home") + "?last=1", 12),
-    # Profile, checklist, versions, review, interview, ledger, notes, history: each read once.
-    Page("the whole file", OFFICER, url("office:file", submitted), 23),
+    # And the campaigns' targets, and the files over them per step (one grouped query).
+    Page("back office, first page", OFFICER, url("office:home"), 14),
+    Page("back office, oldest page", OFFICER, lambda w: reverse("office:home") + "?last=1", 14),
+    # The campaigns (choices, targets), the programmes, the page, its bounded count, the
+    # reviewers to assign: the same in every order, filter and page.
+    Page("the queue", OFFICER, url("office:queue"), 8),
+    Page(
+        "the queue by name, filtered, last page",
+        OFFICER,
+        lambda w: reverse("office:queue") + "?sort=name&last=1&nationality=eu&late=1&size=200",
+        8,
+    ),
+    Page("the queue as XLSX", OFFICER, url("office:export_xlsx"), 6),
+    # Profile, checklist, versions, review, interview, ledger, notes, history, reviewer:
+    # each read once.
+    Page("the whole file", OFFICER, url("office:file", submitted), 24),
     Page("interview slots", OFFICER, url("office:slots", programme), 6),
     Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
     Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),

@@ -225,5 +225,6 @@ def test_the_last_page_costs_the_queries_of_the_first(
             assert client.get(f"/en/office/?{query}").status_code == 200
         counts.append(len(captured))
     # The session, the user, the roles, the page, the count (bounded), the counts per step
-    # and programme (one grouped query) and the files waiting on the reader.
-    assert counts == [12, 12]
+    # and programme (one grouped query), the files waiting on the reader, the campaigns'
+    # targets and the files over them per step (one grouped query).
+    assert counts == [14, 14]

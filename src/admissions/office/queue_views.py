@@ -44,7 +44,7 @@ from admissions.office.queue import (
     filtered,
     read_filters,
 )
-from admissions.office.waiting import days_in_step, is_late
+from admissions.office.waiting import campaign_targets, days_in_step, is_late
 from admissions.people.models import Role, User
 from admissions.people.permissions import (
     allowed_programme_ids,
@@ -85,7 +85,7 @@ def scoped_files(user: User) -> QuerySet[Application]:
     ).exclude(status=Status.DRAFT)
 
 
-def _campaigns(user: User) -> list[Campaign]:
+def scope_campaigns(user: User) -> list[Campaign]:
     """The campaigns of the reader's programmes: the filters' choices and the targets."""
     programmes = Programme.objects.filter(pk__in=allowed_programme_ids(user, FILE_ROLES))
     return list(
@@ -110,19 +110,14 @@ def _choices(campaigns: list[Campaign], language: str) -> dict[str, list[tuple[s
     }
 
 
-def _targets(campaigns: list[Campaign]) -> dict[int, int]:
-    found = {c.pk: c.rules.review.step_target_days for c in campaigns}
-    return {pk: days for pk, days in found.items() if days}
-
-
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     language = get_language() or "fr"
     filters = read_filters(request.GET)
-    campaigns = _campaigns(user)
-    targets = _targets(campaigns)
+    campaigns = scope_campaigns(user)
+    targets = campaign_targets(campaigns)
     files = filtered(scoped_files(user), filters, reader_id=user.pk, targets=targets)
     order = filters.order
     page = keyset_page(
@@ -292,7 +287,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 def _exported(request: HttpRequest) -> tuple[QuerySet[Application], Filters]:
     user = _staff(request)
     filters = read_filters(request.GET)
-    targets = _targets(_campaigns(user)) if filters.late else {}
+    targets = campaign_targets(scope_campaigns(user)) if filters.late else {}
     return filtered(scoped_files(user), filters, reader_id=user.pk, targets=targets), filters
 
 

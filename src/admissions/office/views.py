@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
@@ -12,7 +13,9 @@ from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
 from admissions.office.confirm_views import campaign_values
 from admissions.office.queue import filtered, read_filters
-from admissions.office.worklist import TARGET_DAYS, days_waiting, step_counts, waiting_on
+from admissions.office.queue_views import scope_campaigns
+from admissions.office.waiting import campaign_targets, days_in_step, lateness_by_step
+from admissions.office.worklist import step_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
 from admissions.workflow.messages import unread_for_staff
@@ -54,7 +57,13 @@ def home(request: HttpRequest) -> HttpResponse:
         query=request.GET,
     )
     overall, per_programme = step_counts(files)
-    waiting = [(a, days_waiting(a)) for a in waiting_on(user, roles, files, platform)]
+    # Waiting times against each campaign's target (the rulebook's `step_target_days`).
+    targets = campaign_targets(scope_campaigns(user))
+    now = timezone.now()
+    waiting = [
+        (a, days_in_step(a.status_changed_at, now), targets.get(a.campaign_id))
+        for a in waiting_on(user, roles, files, platform)
+    ]
     context = {
         "page": page,
         "filters": filters,
@@ -66,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
             (p.name, [p.by_status.get(code, 0) for code in overall], p.total) for p in per_programme
         ],
         "waiting": waiting,
-        "target_days": TARGET_DAYS,
+        "lateness": lateness_by_step(files, targets, now),
         "count": count_up_to(filtered(files, filters), COUNTED),
         "counted": COUNTED,
         "finance": platform or Role.FINANCE_OFFICER in roles,

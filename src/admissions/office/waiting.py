@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application
 from admissions.catalog.models import Campaign
 
 # The steps where a file waits on the staff's move (not on the candidate's).
@@ -28,23 +30,38 @@ STAFF_STEPS = frozenset(
 )
 
 
-def step_targets(campaign_ids: Iterable[int]) -> dict[int, int]:
-    """Each campaign's target in days; campaigns whose rulebook sets none are left out."""
-    ids = sorted(set(campaign_ids))
-    if not ids:
-        return {}
-    found = Campaign.objects.filter(pk__in=ids).values_list(
-        "pk", "rulebook__review__step_target_days"
-    )
-    return {pk: int(days) for pk, days in found if isinstance(days, int) and days > 0}
+def campaign_targets(campaigns: Iterable[Campaign]) -> dict[int, int]:
+    """Each campaign's target in days, from its rulebook; campaigns that set none are left out."""
+    found = {c.pk: c.rules.review.step_target_days for c in campaigns}
+    return {pk: days for pk, days in found.items() if days}
 
 
-def targets_of_institutions(institution_ids: Iterable[int] | object) -> dict[int, int]:
-    """The targets of every campaign of these institutions (a list or a subquery of ids)."""
-    found = Campaign.objects.filter(institution_id__in=institution_ids).values_list(
-        "pk", "rulebook__review__step_target_days"
+@dataclass(frozen=True)
+class StepLateness:
+    status: str
+    label: str
+    waiting: int
+    late: int
+
+
+def lateness_by_step(
+    files: QuerySet[Application], targets: dict[int, int], now: dt.datetime | None = None
+) -> list[StepLateness]:
+    """For each staff step, how many files wait in it and how many are over their target:
+    one grouped query."""
+    rows = (
+        files.filter(status__in=sorted(STAFF_STEPS))
+        .order_by()
+        .values("status")
+        .annotate(waiting=Count("pk"), late=Count("pk", filter=over_target(targets, now)))
+        .values_list("status", "waiting", "late")
     )
-    return {pk: int(days) for pk, days in found if isinstance(days, int) and days > 0}
+    grouped = {status: (waiting, late) for status, waiting, late in rows}
+    return [
+        StepLateness(status.value, str(status.label), *grouped[status.value])
+        for status in Status
+        if status.value in grouped
+    ]
 
 
 def over_target(targets: dict[int, int], now: dt.datetime | None = None) -> Q:

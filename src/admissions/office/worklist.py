@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.people.models import Role, User
 
-# Files wait this long at most in one step before they are flagged: the schools announce
-# three to four weeks from submission to decision.
-TARGET_DAYS = 21
 WAITING_SHOWN = 20
 # The status a file waits in for each role's move.
 WAITS_ON: dict[Role, tuple[Status, ...]] = {
@@ -73,7 +68,3 @@ def waiting_on(
         .select_related("candidate", "candidate__profile", "programme")
         .order_by("status_changed_at", "pk")[:WAITING_SHOWN]
     )
-
-
-def days_waiting(application: Application, now: dt.datetime | None = None) -> int:
-    return ((now or timezone.now()) - application.status_changed_at).days
