@@ -150,10 +150,11 @@ def filtered(
         exact["campaign_id"] = filters.campaign
     if filters.route:
         exact["entry_route"] = filters.route
+    # `IN (true)`, not the bare column Django writes for `= true`: the index's equality.
     if filters.nationality:
-        exact["eu_national"] = NATIONALITY_GROUPS[filters.nationality]
+        exact["eu_national__in"] = [NATIONALITY_GROUPS[filters.nationality]]
     if filters.abroad:
-        exact["lives_abroad"] = YES_NO[filters.abroad]
+        exact["lives_abroad__in"] = [YES_NO[filters.abroad]]
     if filters.financing:
         exact["financing_mode"] = filters.financing
     if filters.track:
