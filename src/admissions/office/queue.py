@@ -97,6 +97,20 @@ class Filters:
         return parse_qsl(self.query)
 
     @property
+    def detailed(self) -> bool:
+        """Whether a filter of the "more filters" group is chosen (the group shows open)."""
+        return bool(
+            self.route
+            or self.nationality
+            or self.abroad
+            or self.financing
+            or self.track
+            or self.waiting_days
+            or self.late
+            or self.assigned_to_me
+        )
+
+    @property
     def narrowed(self) -> bool:
         """Whether anything but the order and page size is chosen."""
         return bool(Filters(sort=self.sort, size=self.size).query != self.query)

@@ -80,8 +80,9 @@ def _staff(request: HttpRequest) -> User:
 
 
 def scoped_files(user: User) -> QuerySet[Application]:
+    """The submitted files of the reader's programmes (a draft withdrawn was never sent)."""
     return Application.objects.filter(
-        programme_id__in=allowed_programme_ids(user, FILE_ROLES)
+        programme_id__in=allowed_programme_ids(user, FILE_ROLES), submitted_at__isnull=False
     ).exclude(status=Status.DRAFT)
 
 
