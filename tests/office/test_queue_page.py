@@ -314,3 +314,24 @@ def test_exports_carry_the_filtered_list(client: Client) -> None:
     assert rows[0][:3] == ("Reference", "Candidate", "Email")
     assert sorted(row[0] for row in rows[1:]) == sorted(f.reference for f in files[1:])
     assert {row[8] for row in rows[1:]} == {"no"}
+
+
+def test_staff_of_another_school_never_see_its_files(client: Client) -> None:
+    nord = load_preset("imt-nord-europe")
+    bs = load_preset("imt-bs")
+    (theirs,) = _files(nord, 1)
+    for role in Role:
+        if role == Role.PLATFORM_ADMIN:
+            continue
+        client.force_login(staff_member(role, institution=bs.institution))
+        assert theirs.reference not in client.get(QUEUE).content.decode()
+        csv = b"".join(client.get("/en/office/export.csv").streaming_content)  # type: ignore[attr-defined]
+        assert theirs.reference.encode() not in csv
+        xlsx = load_workbook(
+            io.BytesIO(b"".join(client.get("/en/office/queue/export.xlsx").streaming_content))  # type: ignore[attr-defined]
+        ).active
+        assert [row[0] for row in xlsx.iter_rows(values_only=True)][1:] == []
+        answer = client.post(
+            "/en/office/queue/bulk/", {"file": [str(theirs.pk)], "action": "message", "body": "x"}
+        )
+        assert answer.status_code == 404
