@@ -150,7 +150,7 @@ def document_labels(application: Application) -> dict[str, str]:
     language = _language()
     return {
         requirement.code: requirement.label.get(language)
-        for requirement in application.campaign.rules.documents.requirements
+        for requirement in application.rules.documents.requirements
     }
 
 

@@ -151,7 +151,7 @@ def _diploma_must_be_obtained(campaign: Campaign, programme: Programme) -> bool:
 
 
 def _fee_context(application: Application) -> dict[str, Any]:
-    rules = application.campaign.rules
+    rules = application.rules
     status = ledger.fee_status(application.pk)
     declaration = declared_transfers.declaration(application)
     return {
@@ -175,7 +175,7 @@ def _page_context(application: Application, form: DraftForm | None) -> dict[str,
     report = checks.run_checks(application, now=now)
     problems = [(problem, fix_url(problem, application)) for problem in report.problems]
     try:
-        mode = application.campaign.rules.financing_mode(application.financing_mode)
+        mode = application.rules.financing_mode(application.financing_mode)
         financing_label = mode.label.get(get_language() or "fr")
     except KeyError:
         financing_label = application.financing_mode
@@ -196,8 +196,8 @@ def _page_context(application: Application, form: DraftForm | None) -> dict[str,
         ),
         "report": report,
         "problems": problems,
-        "texts": asked_texts(application.campaign.rules),
-        "mistakes": application.campaign.rules.common_mistakes,
+        "texts": asked_texts(application.rules),
+        "mistakes": application.rules.common_mistakes,
         **_fee_context(application),
     }
 
