@@ -299,9 +299,7 @@ class DeadlineExtension(models.Model):
         "people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    change = models.OneToOneField(
-        CatalogChange, on_delete=models.CASCADE, related_name="extension"
-    )
+    change = models.OneToOneField(CatalogChange, on_delete=models.CASCADE, related_name="extension")
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "-at"])]

@@ -202,9 +202,7 @@ def record_interview(request: HttpRequest, reference: str) -> HttpResponse:
             lambda: interviews.record_no_show(application, by=user),
         )
         return _back(application, "interview")
-    form = InterviewForm(
-        application.rules.interview.criteria, get_language() or "fr", request.POST
-    )
+    form = InterviewForm(application.rules.interview.criteria, get_language() or "fr", request.POST)
     if not form.is_valid():
         messages.error(
             request, _("Score every criterion between 0 and 20, and give a recommendation.")

@@ -163,9 +163,7 @@ def refund_due(
 
 def due_of(request: RefundRequest, *, now: dt.datetime | None = None) -> RefundDue:
     application = request.application
-    rule = next(
-        (r for r in application.rules.refunds if r.code == request.rule_code), None
-    )
+    rule = next((r for r in application.rules.refunds if r.code == request.rule_code), None)
     waiting = request.status in (RefundStatus.REQUESTED, RefundStatus.APPROVED)
     return refund_due(application, rule, waiting=waiting, now=now or timezone.now())
 
