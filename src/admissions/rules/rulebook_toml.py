@@ -8,7 +8,6 @@ Amounts are written as texts ("60.00"): the rulebook refuses binary floats for m
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from decimal import Decimal
 from enum import Enum
@@ -72,7 +71,31 @@ def _table(lines: list[str], path: list[str], table: dict[str, Any]) -> None:
 
 
 def _key(key: str) -> str:
-    return key if BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+    return key if BARE_KEY.match(key) else _string(key)
+
+
+ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    out = []
+    for char in text:
+        if char in ESCAPES:
+            out.append(ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
 
 
 def _value(value: Any) -> str:
@@ -81,8 +104,7 @@ def _value(value: Any) -> str:
     if isinstance(value, Enum):
         return _value(value.value)
     if isinstance(value, str):
-        # A JSON string's escapes are all valid in a TOML basic string.
-        return json.dumps(value, ensure_ascii=False)
+        return _string(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal):

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -317,12 +317,15 @@ def changes_of(institution: Institution) -> QuerySet[CatalogChange]:
     return CatalogChange.objects.filter(institution=institution).select_related("by", "campaign")
 
 
-def latest_extensions(campaign_ids: list[int]) -> dict[int, DeadlineExtension]:
-    """The last extension of each campaign's general deadline, for the candidate's pages."""
-    found: dict[int, DeadlineExtension] = {}
-    rows = DeadlineExtension.objects.filter(
-        Q(campaign_id__in=campaign_ids), which=DeadlineExtension.Which.GENERAL
-    ).order_by("campaign_id", "-at", "-id")
+def extensions_of(campaign_ids: Iterable[int]) -> dict[int, list[DeadlineExtension]]:
+    """The last extension of each deadline of each campaign, for the candidate's pages."""
+    found: dict[int, list[DeadlineExtension]] = {}
+    seen: set[tuple[int, str]] = set()
+    rows = DeadlineExtension.objects.filter(campaign_id__in=list(campaign_ids)).order_by(
+        "campaign_id", "-at", "-id"
+    )
     for extension in rows:
-        found.setdefault(extension.campaign_id, extension)
+        if (extension.campaign_id, extension.which) not in seen:
+            seen.add((extension.campaign_id, extension.which))
+            found.setdefault(extension.campaign_id, []).append(extension)
     return found
