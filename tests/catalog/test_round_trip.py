@@ -49,7 +49,8 @@ def export_and_reload(campaign: Campaign, folder: Path) -> None:
     path.write_text(rulebook_toml(campaign.rules), encoding="utf-8")
     Programme.objects.all().delete()  # their site is protected
     Institution.objects.all().delete()  # cascades to the rest of the catalogue
-    assert not Campaign.objects.exists() and not Programme.objects.exists()
+    assert not Campaign.objects.exists()
+    assert not Programme.objects.exists()
     call_command("load_rulebook", str(path), verbosity=0)
 
 
@@ -77,8 +78,9 @@ def test_changes_made_in_the_back_office_survive_the_round_trip(
     apply_change(campaign, data, by=admin, kind="programme", based_on=campaign.rulebook_digest)
     campaign.refresh_from_db()
     before = catalogue()
-    assert Programme.objects.get(slug=data["programmes"][0]["slug"]).capacity == (
-        data["programmes"][0]["capacity"]
+    assert (
+        Programme.objects.get(slug=data["programmes"][0]["slug"]).capacity
+        == (data["programmes"][0]["capacity"])
     )
     export_and_reload(campaign, tmp_path)
     assert catalogue() == before
