@@ -24,22 +24,23 @@ from admissions.rules.vocabulary import DocumentCondition, DocumentFormat
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EuroField(forms.CharField):
+class EuroField(forms.Field):
     """An amount in euros, "7500", "7 500,50" or "7500.50", cleaned to integer cents."""
 
+    widget = forms.TextInput
+
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 20)
         kwargs.setdefault("help_text", _("In euros, e.g. 7500 or 7 500,50."))
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.update({"inputmode": "decimal", "maxlength": "20"})
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int):
             return str(from_cents(value))
         return value
 
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = super().to_python(value)
+    def to_python(self, value: Any) -> int | None:
+        text = str(value or "").strip()
         if not text:
             return None
         try:
