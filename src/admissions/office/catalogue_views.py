@@ -110,7 +110,7 @@ def catalogue_home(request: HttpRequest) -> HttpResponse:
         for institution in institutions
     ]
     changes = CatalogChange.objects.filter(institution__in=institutions).select_related(
-        "by", "campaign", "institution"
+        "by__profile", "campaign", "institution"
     )[:SHOWN_CHANGES]
     return render(
         request,
@@ -138,8 +138,8 @@ def _changes(rows: Any) -> list[dict[str, Any]]:
 def campaign_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     rules = campaign.rules
-    changes = campaign.catalog_changes.select_related("by")[:SHOWN_CHANGES]
-    extensions = campaign.deadline_extensions.select_related("by")
+    changes = campaign.catalog_changes.select_related("by__profile")[:SHOWN_CHANGES]
+    extensions = campaign.deadline_extensions.select_related("by__profile")
     active = set(
         campaign.institution.programmes.filter(is_active=True).values_list("slug", flat=True)
     )
