@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from admissions.catalog.models import DeadlineExtension
@@ -36,7 +37,9 @@ class EuroField(forms.Field):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int):
-            return str(from_cents(value))
+            amount = str(from_cents(value))
+            # As the reader writes amounts: "7500,00" in French.
+            return amount.replace(".", ",") if (get_language() or "fr").startswith("fr") else amount
         return value
 
     def to_python(self, value: Any) -> int | None:

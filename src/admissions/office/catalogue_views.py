@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -261,7 +262,7 @@ def extend(request: HttpRequest, campaign_id: int) -> HttpResponse:
             messages.success(
                 request,
                 _("The deadline is now %(day)s; the candidates concerned are told by email.")
-                % {"day": extension.new_date.strftime("%d/%m/%Y")},
+                % {"day": formats.date_format(extension.new_date, "DATE_FORMAT")},
             )
             return redirect("office:catalogue_campaign", campaign.pk)
     context = {

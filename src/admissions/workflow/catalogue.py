@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -37,7 +38,12 @@ from admissions.notify.file_emails import send_deadline_extended
 from admissions.notify.overrides import editable_institutions
 from admissions.people.models import User
 from admissions.rules.international import in_group
-from admissions.rules.rulebook import LoadedRulebook, RulebookError, validate_rulebook
+from admissions.rules.rulebook import (
+    LoadedRulebook,
+    RulebookError,
+    rulebook_warnings,
+    validate_rulebook,
+)
 from admissions.rules.rulebook_diff import Difference, differences
 
 RULES_CHANGED = "catalog.rules_changed"
@@ -131,7 +137,8 @@ def propose(campaign: Campaign, data: dict[str, Any]) -> Proposal:
         loaded=loaded,
         differences=differences(campaign.rulebook, loaded.data),
         impact=impact_of(campaign),
-        warnings=loaded.warnings,
+        # Only what this change brings: the rules' standing warnings are known already.
+        warnings=[w for w in loaded.warnings if w not in rulebook_warnings(campaign.rules)],
     )
 
 
@@ -256,13 +263,13 @@ def extend_deadline(
     if new_date <= old_date:
         raise ValidationFailed(
             _("The new deadline must be after the current one, %(day)s.")
-            % {"day": old_date.strftime("%d/%m/%Y")}
+            % {"day": formats.date_format(old_date, "DATE_FORMAT")}
         )
     closes_on = dt.date.fromisoformat(str(data["campaign"]["closes_on"]["date"]))
     if which == DeadlineExtension.Which.INTERNATIONAL and new_date > closes_on:
         raise ValidationFailed(
             _("The international deadline cannot be after the application deadline, %(day)s.")
-            % {"day": closes_on.strftime("%d/%m/%Y")}
+            % {"day": formats.date_format(closes_on, "DATE_FORMAT")}
         )
     dated["date"] = new_date.isoformat()
     record = {"which": which, "old": old_date.isoformat(), "new": new_date.isoformat()}
@@ -272,7 +279,7 @@ def extend_deadline(
             data,
             by=by,
             kind="deadline_extended",
-            subject=str(DeadlineExtension.Which(which).label),
+            subject=which,
             based_on=campaign.rulebook_digest,
             extra={**record, "reason": reason},
         )
