@@ -14,7 +14,8 @@ from admissions.applications.deadline import candidate_deadline
 from admissions.applications.errors import DeadlinePassedError
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.queries import history
-from admissions.catalog.models import Campaign, CatalogChange, DeadlineExtension
+from admissions.catalog import parsed
+from admissions.catalog.models import Campaign, CatalogChange, DeadlineExtension, RulebookVersion
 from admissions.core.errors import NotAllowed, ValidationFailed
 from admissions.notify.models import Notification
 from admissions.people.models import Role, User
@@ -255,3 +256,14 @@ def test_a_deadline_extension_must_move_it_later_and_say_why(
         )
     assert not DeadlineExtension.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_a_file_keeps_its_rules_when_its_campaign_is_reloaded_from_a_file(nord: Any) -> None:
+    campaign, _ = nord
+    sent, _draft = _files(campaign)
+    window = campaign.rules.confirmation.window_days
+    RulebookVersion.objects.all().delete()  # a campaign made before versions were kept
+    load_preset("imt-nord-europe", edit=lambda raw: raw["confirmation"].update(window_days=30))
+    parsed.clear()  # read from the database, as a new process would
+    assert Application.objects.get(pk=sent.pk).rules.confirmation.window_days == window
+    assert Application.objects.get(pk=_draft.pk).rules.confirmation.window_days == 30

@@ -194,6 +194,9 @@ def _campaign(
         "rulebook": loaded.data,
         "rulebook_digest": loaded.digest,
     }
+    held = Campaign.objects.filter(institution=institution, slug=campaign.slug).first()
+    if held is not None:
+        keep_version(held)  # the rules its submitted files keep, however it was made
     row, change = _sync(
         Campaign, {"institution": institution, "slug": campaign.slug}, values, kind="campaign"
     )
