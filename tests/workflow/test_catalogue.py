@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils.translation import override
 
 from admissions.applications.deadline import candidate_deadline
 from admissions.applications.errors import DeadlinePassedError
@@ -43,7 +44,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def nord() -> Any:
-    with time_machine.travel(IN_NORD_CAMPAIGN, tick=False) as traveller:
+    # Messages and history lines are read in English here; French is the default language.
+    with time_machine.travel(IN_NORD_CAMPAIGN, tick=False) as traveller, override("en"):
         yield load_preset("imt-nord-europe"), traveller
 
 
