@@ -45,7 +45,7 @@ PORTAL = [
     Page("delete a job", "submitted", url("portal:work_delete", first("work_periods")), 5),
     Page("self-check", "anonymous", url("portal:self_check"), 5),
     Page("my applications", "draft", url("portal:applications"), 4),
-    Page("new application", "draft", url("portal:application_new"), 7),
+    Page("new application", "draft", url("portal:application_new"), 8),
     Page(
         "start an application",
         "account",

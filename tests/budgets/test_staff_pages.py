@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from admissions.catalog.models import DeadlineExtension
+from admissions.workflow.catalogue import apply_change, extend_deadline, rulebook_data
 from tests.budgets.pages import Page, check_budgets
 from tests.budgets.world import NORD, NOW, World, build
 
 pytestmark = pytest.mark.django_db
 OFFICER = f"officer@{NORD}"
 FINANCE = f"finance@{NORD}"
+ADMIN = f"admin@{NORD}"
 
 
 def url(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
@@ -65,6 +69,40 @@ OFFICE = [
     Page("open a file from a ZIP", OFFICER, url("documents:import_new"), 7),
 ]
 
+
+def catalogue(section: str, key: Callable[[World], str] | None = None) -> Callable[[World], str]:
+    def address(world: World) -> str:
+        args: list[object] = [campaign(world), section]
+        if key is not None:
+            args.append(key(world))
+        name = "office:catalogue_edit_item" if key else "office:catalogue_edit"
+        return reverse(name, args=args)
+
+    return address
+
+
+def first_programme(world: World) -> str:
+    return world.campaigns[NORD].rules.programmes[0].slug
+
+
+def first_document(world: World) -> str:
+    return world.campaigns[NORD].rules.documents.requirements[0].code
+
+
+CATALOGUE = [
+    # The campaigns, and the last changes recorded (a bounded list).
+    Page("the catalogue", ADMIN, url("office:catalogue"), 6),
+    # The rules read once per process; the files counted by status in one query.
+    Page("a campaign's catalogue", ADMIN, url("office:catalogue_campaign", campaign), 8),
+    Page("campaign dates", ADMIN, catalogue("dates"), 5),
+    Page("a programme", ADMIN, catalogue("programme", first_programme), 5),
+    Page("fees", ADMIN, catalogue("fees"), 5),
+    Page("a document required", ADMIN, catalogue("document", first_document), 5),
+    Page("a new jury session", ADMIN, catalogue("jury-new"), 5),
+    Page("extend a deadline", ADMIN, url("office:catalogue_extend", campaign), 5),
+    Page("the rulebook as TOML", ADMIN, url("office:catalogue_export", campaign), 4),
+]
+
 FINANCE_PAGES = [
     Page("finance", FINANCE, url("office:finance:index"), 6),
     Page("payment issues", FINANCE, url("office:finance:issues"), 5),
@@ -93,3 +131,29 @@ def test_office_pages() -> None:
 @time_machine.travel(NOW, tick=False)
 def test_finance_pages() -> None:
     check_budgets(build(), FINANCE_PAGES)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_catalogue_pages() -> None:
+    check_budgets(build(), CATALOGUE)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_catalogue_pages_cost_the_same_with_more_changes_recorded() -> None:
+    world = build()
+    before = {page.label: page.load(world) for page in CATALOGUE}
+    nord = world.campaigns[NORD]
+    admin = world.people[ADMIN]
+    for days in (20, 21, 22):
+        data = rulebook_data(nord)
+        data["confirmation"]["window_days"] = days
+        apply_change(nord, data, by=admin, kind="fees", based_on=nord.rulebook_digest)
+    extend_deadline(
+        nord,
+        which=DeadlineExtension.Which.GENERAL,
+        new_date=nord.closes_on + dt.timedelta(days=2),
+        reason="Panne",
+        by=admin,
+    )
+    after = {page.label: page.load(world) for page in CATALOGUE}
+    assert after == before

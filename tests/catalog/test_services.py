@@ -267,6 +267,6 @@ def test_changing_the_rules_of_a_campaign_with_applications_is_flagged(
     data["confirmation"]["window_days"] = 20
     report = load_raw(data)
     assert (
-        "campaign 2024-2025: 1 application(s) already exist; they are judged by the rules just "
-        "loaded from now on"
+        "campaign 2024-2025: 1 application(s) already exist; drafts follow the rules just "
+        "loaded, submitted files keep those they were sent under"
     ) in report.warnings

@@ -75,7 +75,7 @@ def assess(application: Application, *, on: dt.date | None = None) -> Assessment
     except FactsError as error:
         return Assessment(on=day, problem_code=error.code, profile=profile)
     assessment = assess_facts(
-        application.campaign.rules, application.programme.slug, application.track, facts, day
+        application.rules, application.programme.slug, application.track, facts, day
     )
     return replace(assessment, profile=profile)
 

@@ -6,11 +6,13 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from admissions.applications.lifecycle import MOVES, SUBMITTED_STATUSES, Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.signals import status_changed
+from admissions.catalog.models import Campaign
 from admissions.core.errors import IllegalTransition
 from admissions.people.models import User
 
@@ -63,7 +65,11 @@ def transition(
         fields = ["status", "status_changed_at", "updated_at"]
         if move.target in SUBMITTED_STATUSES and locked.submitted_at is None:
             locked.submitted_at = now
-            fields.append("submitted_at")
+            # The file keeps the rules of this moment (Application.rules), read in this UPDATE.
+            locked.rulebook_digest = Subquery(
+                Campaign.objects.filter(pk=locked.campaign_id).values("rulebook_digest")[:1]
+            )
+            fields += ["submitted_at", "rulebook_digest"]
         locked.save(update_fields=fields)
         record_event(
             locked,

@@ -7,6 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from admissions.applications.lifecycle import Status
+from admissions.catalog.models import RulebookVersion
+from admissions.catalog.parsed import parsed_rulebook
+from admissions.rules.schema import Rulebook
 from admissions.rules.vocabulary import Track
 
 QUEUE_INDEXES: dict[str, list[str]] = {
@@ -43,6 +46,9 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
+    # The digest of the campaign's rules when the file was first submitted: a later change
+    # of the campaign does not change the rules it is judged by. Empty for a draft.
+    rulebook_digest = models.CharField(max_length=64, blank=True)
     # The jury's rank for a file on the waiting list (1 is called first); set on publication.
     waitlist_rank = models.PositiveIntegerField(null=True, blank=True)
     # Copied at submission for the staff's queue, which filters and sorts on them at a
@@ -91,6 +97,21 @@ class Application(models.Model):
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
+
+    @property
+    def rules(self) -> Rulebook:
+        """The rules this file is judged by: those it was submitted under, else its campaign's.
+
+        A file sent before its campaign changed reads the kept version (one query the first
+        time in a process for that digest, see catalog/parsed.py); every other file reads
+        its campaign's rules as they are.
+        """
+        campaign = self.campaign
+        digest = self.rulebook_digest
+        if not digest or digest == campaign.rulebook_digest:
+            return campaign.rules
+        kept = RulebookVersion.objects.values_list("data", flat=True)
+        return parsed_rulebook(digest, lambda: kept.get(digest=digest))
 
 
 class ApplicationEvent(models.Model):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -128,6 +129,8 @@ def _event_text(event: ApplicationEvent, documents: dict[str, str]) -> str:
 
     `documents` names the rulebook's documents by code, for the document events.
     """
+    if event.action.startswith("catalog."):
+        return _catalogue_text(event)
     text = _event_texts().get(event.action)
     if text is not None:
         details = event.details if isinstance(event.details, dict) else {}
@@ -159,7 +162,7 @@ def document_labels(application: Application) -> dict[str, str]:
     language = _language()
     return {
         requirement.code: requirement.label.get(language)
-        for requirement in application.campaign.rules.documents.requirements
+        for requirement in application.rules.documents.requirements
     }
 
 
@@ -189,3 +192,30 @@ def history(
         )
         previous_action = event.action
     return lines
+
+
+def _catalogue_text(event: ApplicationEvent) -> str:
+    """A change of the campaign's rules, as it concerns this file."""
+    details = event.details if isinstance(event.details, dict) else {}
+    if event.action == "catalog.deadline_extended":
+        text = _("Deadline extended from %(old)s to %(new)s: %(reason)s") % {
+            "old": _shown_day(details.get("old")),
+            "new": _shown_day(details.get("new")),
+            "reason": details.get("reason", ""),
+        }
+        if details.get("kept"):
+            return text + " " + _("(already submitted: nothing changes for this file)")
+        return text
+    if details.get("kept"):
+        return _(
+            "The school changed the campaign's rules; this file keeps the rules it was "
+            "submitted under"
+        )
+    return _("The school changed the campaign's rules; this draft follows the new ones")
+
+
+def _shown_day(value: object) -> str:
+    try:
+        return formats.date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return str(value or "")

@@ -226,3 +226,90 @@ class ConfirmedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} {self.key}"
+
+
+class RulebookVersion(models.Model):
+    """Every rulebook a campaign has held, by digest: a file keeps the rules it was sent under.
+
+    A submitted application names the digest of its campaign's rules at that moment; when an
+    administrator changes the campaign later, the file is still read against this copy.
+    Rows are written when a campaign takes a rulebook and never changed.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rulebook version")
+        verbose_name_plural = _("rulebook versions")
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
+class CatalogChange(models.Model):
+    """One change an administrator made to an institution's catalogue, as it was recorded.
+
+    `details` holds each changed key path with its old and new value and the files the
+    change reached ("kept": submitted files, which keep their rules; "following": drafts).
+    """
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="catalog_changes"
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="catalog_changes", null=True
+    )
+    kind = models.CharField(max_length=40)  # "campaign_dates", "programme", "fees"...
+    subject = models.CharField(max_length=200, blank=True)  # the programme, document...
+    by = models.ForeignKey(
+        "people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    old_digest = models.CharField(max_length=64, blank=True)
+    new_digest = models.CharField(max_length=64, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["institution", "-at"])]
+        ordering = ["-at", "-id"]
+        verbose_name = _("catalogue change")
+        verbose_name_plural = _("catalogue changes")
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DeadlineExtension(models.Model):
+    """A deadline moved later in one recorded action (after an outage, say), and why."""
+
+    class Which(models.TextChoices):
+        GENERAL = "closes_on", _("Application deadline")
+        INTERNATIONAL = "international_deadline", _("International deadline")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="deadline_extensions"
+    )
+    which = models.CharField(max_length=30, choices=Which.choices)
+    old_date = models.DateField()
+    new_date = models.DateField()
+    reason = models.TextField()
+    by = models.ForeignKey(
+        "people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    change = models.OneToOneField(CatalogChange, on_delete=models.CASCADE, related_name="extension")
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "-at"])]
+        ordering = ["-at", "-id"]
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.which} {self.old_date} -> {self.new_date}"
+
+    @property
+    def new_closes_at(self) -> dt.datetime:
+        return deadlines.end_of_day(self.new_date)

@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from admissions.catalog.models import Campaign, Institution, JurySession, Programme, Site
+from admissions.catalog.models import (
+    Campaign,
+    Institution,
+    JurySession,
+    Programme,
+    RulebookVersion,
+    Site,
+)
 from admissions.rules.rulebook import LoadedRulebook
 from admissions.rules.schema import Rulebook
 
@@ -187,18 +194,29 @@ def _campaign(
         "rulebook": loaded.data,
         "rulebook_digest": loaded.digest,
     }
+    held = Campaign.objects.filter(institution=institution, slug=campaign.slug).first()
+    if held is not None:
+        keep_version(held)  # the rules its submitted files keep, however it was made
     row, change = _sync(
         Campaign, {"institution": institution, "slug": campaign.slug}, values, kind="campaign"
     )
     report.changes.append(change)
+    keep_version(row)
     if "rulebook_digest" in change.fields:
         count = _applications_of(row)
         if count:
             report.warnings.append(
-                f"campaign {campaign.slug}: {count} application(s) already exist; they are "
-                "judged by the rules just loaded from now on"
+                f"campaign {campaign.slug}: {count} application(s) already exist; drafts "
+                "follow the rules just loaded, submitted files keep those they were sent under"
             )
     return row
+
+
+def keep_version(campaign: Campaign) -> None:
+    """Keep the campaign's rules by digest, for the files that will be submitted under them."""
+    RulebookVersion.objects.get_or_create(
+        digest=campaign.rulebook_digest, defaults={"data": campaign.rulebook}
+    )
 
 
 def _applications_of(campaign: Campaign) -> int:

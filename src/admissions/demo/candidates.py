@@ -264,7 +264,7 @@ def _review(application: Application, officer: User, lead: User) -> None:
     """The office accepts every document (the file becomes complete), the lead says yes."""
     for document in Document.objects.filter(application=application, translation_of=None):
         completeness.accept(document, by=officer)
-    criteria = application.campaign.rules.review.criteria
+    criteria = application.rules.review.criteria
     admissibility.record_admissibility(
         application,
         by=lead,

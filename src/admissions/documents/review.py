@@ -150,7 +150,7 @@ def askable(application: Application) -> list[tuple[str, str]]:
     )
     return [
         (requirement.code, requirement.label.get(language))
-        for requirement in application.campaign.rules.documents.requirements
+        for requirement in application.rules.documents.requirements
         if requirement.provided_by == "candidate"
         and not requirement.typed
         and requirement.code not in held

@@ -90,14 +90,14 @@ class UploadResult:
 
 
 def requirement_for(application: Application, code: str) -> DocumentRequirement:
-    for requirement in application.campaign.rules.documents.requirements:
+    for requirement in application.rules.documents.requirements:
         if requirement.code == code:
             return requirement
     raise UnknownRequirementError(_("This file has no such document."), details={"code": code})
 
 
 def translation_policy(application: Application) -> TranslationPolicy:
-    return application.campaign.rules.documents.translation
+    return application.rules.documents.translation
 
 
 def asks_translation(application: Application, requirement: DocumentRequirement) -> bool:

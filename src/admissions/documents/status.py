@@ -95,7 +95,7 @@ def application_checklist(application: Application) -> list[ChecklistItem]:
     documents everyone gives are listed; the submission checks report the profile itself.
     Pieces due after admission (the CVEC attestation) are listed once the file is admitted.
     """
-    rulebook = application.campaign.rules
+    rulebook = application.rules
     admitted = application.status in REGISTERING
     assessment = assess(application)
     if assessment.facts is not None and assessment.result is not None:

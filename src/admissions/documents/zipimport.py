@@ -243,7 +243,7 @@ def _is_bundle_summary(application: Application, name: str) -> bool:
     """The summary a downloaded bundle starts with, unless the rulebook asks for a "summary"."""
     if name.lower() != SUMMARY_NAME:
         return False
-    codes = {r.code for r in application.campaign.rules.documents.requirements}
+    codes = {r.code for r in application.rules.documents.requirements}
     return PurePosixPath(SUMMARY_NAME).stem not in codes
 
 
@@ -273,7 +273,7 @@ def _map(
     try:
         requirement = requirement_for(application, code)
     except DomainError:
-        known = ", ".join(r.code for r in application.campaign.rules.documents.requirements)
+        known = ", ".join(r.code for r in application.rules.documents.requirements)
         report.refuse(
             name,
             "unknown_document",

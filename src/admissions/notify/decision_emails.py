@@ -39,7 +39,7 @@ def _status_page(application: Application) -> dict[str, Value]:
 
 
 def _review(application: Application, code: str, event: str, favourable: bool) -> Notification:
-    review = application.campaign.rules.review
+    review = application.rules.review
     with speaking(language_of(application.candidate)):
         values = _status_page(application)
         values["opinion"] = text(review.positive if favourable else review.negative)
@@ -146,7 +146,7 @@ def send_interview_reminder(
 def _decision(
     application: Application, code: str, status: Status, event: str, **extra: str
 ) -> Notification:
-    wording = application.campaign.rules.jury.wording
+    wording = application.rules.jury.wording
     with speaking(language_of(application.candidate)):
         values = _status_page(application)
         values |= {"decision": str(status.label), "jury_wording": text(wording), **extra}
@@ -200,7 +200,7 @@ def send_confirmation_opened(
     amounts: Sequence[tuple[Promise | str, int]],
 ) -> Notification:
     """A place is offered: the last day to confirm and the (label, cents) to pay first."""
-    wording = application.campaign.rules.confirmation.wording
+    wording = application.rules.confirmation.wording
     with speaking(language_of(application.candidate)):
         values = _status_page(application)
         values |= {

@@ -38,6 +38,16 @@ def send_draft_reminder(
     return to_candidate("draft_reminder", application, event=event, values=values)
 
 
+def send_deadline_extended(
+    application: Application, *, event: str, deadline: dt.date, previous: dt.date, reason: str
+) -> Notification:
+    """The school moved the deadline later (after an outage, say): the new last day, and why."""
+    with speaking(language_of(application.candidate)):
+        values = file_values(application, link=url("portal:application", application.reference))
+        values |= {"deadline": day(deadline), "previous_deadline": day(previous), "reason": reason}
+    return to_candidate("deadline_extended", application, event=event, values=values)
+
+
 @dataclass(frozen=True)
 class SentDocument:
     label: Text

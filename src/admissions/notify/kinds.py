@@ -60,6 +60,9 @@ PLACEHOLDERS: dict[str, Placeholder] = {
         lambda: "https://admissions.example.org/me/applications/NE-2024-000123/",
     ),
     "deadline": Placeholder(gettext_lazy("the last day (Paris time)"), _day(2024, 6, 7)),
+    "previous_deadline": Placeholder(
+        gettext_lazy("the last day before it was moved (Paris time)"), _day(2024, 6, 3)
+    ),
     "days_left": Placeholder(gettext_lazy("the number of days left"), lambda: "7"),
     "to_do": Placeholder(
         gettext_lazy("what is still missing (a list)"),
@@ -194,6 +197,14 @@ KINDS: dict[str, Kind] = {
             "deadline",
             "days_left",
             "to_do",
+        ),
+        _kind(
+            "deadline_extended",
+            gettext_lazy("Deadline extended"),
+            gettext_lazy("Complete my application"),
+            "deadline",
+            "previous_deadline",
+            "reason",
         ),
         _kind(
             "transfer_awaited",

@@ -104,7 +104,7 @@ def _grid(criteria: list[Criterion], scores: dict[str, Any], language: str) -> l
 
 def whole_file(application: Application) -> WholeFile:
     language = get_language() or "fr"
-    rules = application.campaign.rules
+    rules = application.rules
     profile = (
         CandidateProfile.objects.filter(user_id=application.candidate_id)
         .prefetch_related("education", "work_periods")

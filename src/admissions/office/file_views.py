@@ -61,7 +61,7 @@ def file_page(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     application = staff_application(user, reference)
     language = get_language() or "fr"
-    rules = application.campaign.rules
+    rules = application.rules
     data = whole_file(application)
     slot = data.interview.slot if data.interview else None
     may = {
@@ -158,7 +158,7 @@ def record_admissibility(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     application = staff_application(user, reference)
     form = AdmissibilityForm(
-        application.campaign.rules.review.criteria, get_language() or "fr", request.POST
+        application.rules.review.criteria, get_language() or "fr", request.POST
     )
     if not form.is_valid():
         messages.error(request, _("Score every criterion between 0 and 20, and choose an outcome."))
@@ -202,9 +202,7 @@ def record_interview(request: HttpRequest, reference: str) -> HttpResponse:
             lambda: interviews.record_no_show(application, by=user),
         )
         return _back(application, "interview")
-    form = InterviewForm(
-        application.campaign.rules.interview.criteria, get_language() or "fr", request.POST
-    )
+    form = InterviewForm(application.rules.interview.criteria, get_language() or "fr", request.POST)
     if not form.is_valid():
         messages.error(
             request, _("Score every criterion between 0 and 20, and give a recommendation.")

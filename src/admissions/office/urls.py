@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from admissions.office import (
+    catalogue_views,
     confirm_views,
     email_templates_views,
     file_views,
@@ -45,6 +46,28 @@ urlpatterns = [
     path("outbox/<int:pk>/", outbox_views.outbox_detail, name="outbox_detail"),
     path("outbox/<int:pk>/html/", outbox_views.outbox_html, name="outbox_html"),
     path("outbox/<int:pk>/resend/", outbox_views.outbox_resend, name="outbox_resend"),
+    path("catalogue/", catalogue_views.catalogue_home, name="catalogue"),
+    path(
+        "catalogue/<int:campaign_id>/",
+        catalogue_views.campaign_page,
+        name="catalogue_campaign",
+    ),
+    path("catalogue/<int:campaign_id>/deadline/", catalogue_views.extend, name="catalogue_extend"),
+    path(
+        "catalogue/<int:campaign_id>/rulebook.toml",
+        catalogue_views.export,
+        name="catalogue_export",
+    ),
+    path(
+        "catalogue/<int:campaign_id>/<slug:section>/",
+        catalogue_views.edit,
+        name="catalogue_edit",
+    ),
+    path(
+        "catalogue/<int:campaign_id>/<slug:section>/<slug:key>/",
+        catalogue_views.edit,
+        name="catalogue_edit_item",
+    ),
     path("emails/", email_templates_views.template_list, name="email_templates"),
     path(
         "emails/<slug:slug>/<slug:code>/<str:language>/",

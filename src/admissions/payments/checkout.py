@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 def card_allowed(application: Application, charge_kind: str) -> bool:
-    methods = payment_methods(application.campaign.rules, ChargeKind(charge_kind))
+    methods = payment_methods(application.rules, ChargeKind(charge_kind))
     return PaymentMethod.CARD in methods
 
 

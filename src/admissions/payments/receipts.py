@@ -42,7 +42,7 @@ def _funder(rules: Rulebook, application: Application, entry: LedgerEntry) -> di
 def _content(entry: LedgerEntry, application: Application) -> dict[str, Any]:
     programme = application.programme
     campaign = application.campaign
-    rules = campaign.rules
+    rules = application.rules
     candidate = application.candidate
     bank = rules.bank_account
     return {

@@ -88,7 +88,7 @@ def _going_on(application: Application) -> bool:
 
 
 def _debit_allowed(application: Application) -> bool:
-    plan = application.campaign.rules.payment_plan
+    plan = application.rules.payment_plan
     return plan is not None and PaymentMethod.SEPA_DIRECT_DEBIT in plan.methods
 
 

@@ -27,7 +27,7 @@ def amounts_to_confirm(application: Application) -> list[tuple[ChargeKind, int]]
     pays) is left out; the first instalment is the first of the tuition plan.
     """
     return fees.confirmation_amounts(
-        application.campaign.rules,
+        application.rules,
         programme=application.programme.slug,
         financing_mode=application.financing_mode,
         track=Track(application.track),
@@ -88,7 +88,7 @@ def charge_tuition(
     The first instalment is due on the registration day; the others fall over the programme
     from its start date (the rulebook's `starts_on`, else the registration day).
     """
-    rules = application.campaign.rules
+    rules = application.rules
     programme = application.programme.slug
     mode = application.financing_mode
     registered = registered_on or paris_date(timezone.now())

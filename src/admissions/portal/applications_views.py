@@ -35,6 +35,7 @@ from admissions.portal.forms_confirmation import DeclineForm
 from admissions.rules.deadlines import PARIS
 from admissions.rules.vocabulary import ChargeKind
 from admissions.workflow import checks, confirmation, declared_transfers, drafts, fees, submission
+from admissions.workflow.catalogue import extensions_of
 from admissions.workflow.status import status_summary
 
 
@@ -80,7 +81,9 @@ def application_new(request: HttpRequest) -> HttpResponse:
         ]
         if programmes:
             offers.append((campaign, programmes))
-    return render(request, "portal/applications/new.html", {"offers": offers})
+    extensions = extensions_of(campaign.pk for campaign, _programmes in offers)
+    shown = [(c, programmes, extensions.get(c.pk, [])) for c, programmes in offers]
+    return render(request, "portal/applications/new.html", {"offers": shown})
 
 
 @login_required
@@ -151,7 +154,7 @@ def _diploma_must_be_obtained(campaign: Campaign, programme: Programme) -> bool:
 
 
 def _fee_context(application: Application) -> dict[str, Any]:
-    rules = application.campaign.rules
+    rules = application.rules
     status = ledger.fee_status(application.pk)
     declaration = declared_transfers.declaration(application)
     return {
@@ -175,7 +178,7 @@ def _page_context(application: Application, form: DraftForm | None) -> dict[str,
     report = checks.run_checks(application, now=now)
     problems = [(problem, fix_url(problem, application)) for problem in report.problems]
     try:
-        mode = application.campaign.rules.financing_mode(application.financing_mode)
+        mode = application.rules.financing_mode(application.financing_mode)
         financing_label = mode.label.get(get_language() or "fr")
     except KeyError:
         financing_label = application.financing_mode
@@ -196,8 +199,8 @@ def _page_context(application: Application, form: DraftForm | None) -> dict[str,
         ),
         "report": report,
         "problems": problems,
-        "texts": asked_texts(application.campaign.rules),
-        "mistakes": application.campaign.rules.common_mistakes,
+        "texts": asked_texts(application.rules),
+        "mistakes": application.rules.common_mistakes,
         **_fee_context(application),
     }
 
@@ -331,6 +334,12 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
             "next_link": file_links.next_action_link(application, summary.next_action, late=late),
             **_deadline_context(None if late else summary.due_by),
             "withdrawable": Status(application.status) in WITHDRAWABLE,
+            # A draft's deadline may have been moved: the candidate sees when and why.
+            "extensions": (
+                extensions_of([application.campaign_id]).get(application.campaign_id, [])
+                if application.status == Status.DRAFT
+                else []
+            ),
             **_fee_context(application),
         },
     )

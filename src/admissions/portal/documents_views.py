@@ -239,7 +239,7 @@ def document_list(request: HttpRequest, reference: str) -> HttpResponse:
     sent = [doc for row in rows for doc in (row.document, row.translation) if doc is not None]
     prefetch_related_objects(sent, "versions")
     cards = [_card(request, application, row, staff=staff) for row in rows]
-    rulebook = application.campaign.rules
+    rulebook = application.rules
     context = {
         "application": application,
         "cards": cards,
@@ -442,7 +442,7 @@ def _may_import(user: User, application: Application) -> bool:
     return (
         access.is_owner(user, application)
         and history.is_draft(application)
-        and application.campaign.rules.documents.bundle == "single_zip"
+        and application.rules.documents.bundle == "single_zip"
     )
 
 
@@ -496,7 +496,7 @@ def _import(
 def _import_page(
     request: HttpRequest, context: dict[str, Any], form: ImportForm, status: int = 200
 ) -> HttpResponse:
-    rulebook = context["application"].campaign.rules
+    rulebook = context["application"].rules
     context["form"] = form
     context["requirements"] = rulebook.documents.requirements
     return render(request, "documents/import.html", context, status=status)

@@ -37,7 +37,7 @@ def interview(request: HttpRequest, reference: str) -> HttpResponse:
         "slots": list(interviews.free_slots(application.programme, now=now)) if booked else [],
         "can_change": bool(slot and slot.starts_at > now + interviews.CHANGE_CUTOFF),
         "cutoff_hours": int(interviews.CHANGE_CUTOFF.total_seconds() // 3600),
-        "purpose": application.campaign.rules.interview.purpose,
+        "purpose": application.rules.interview.purpose,
     }
     return render(request, "portal/applications/interview.html", context)
 

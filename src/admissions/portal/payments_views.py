@@ -126,7 +126,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
 @login_required
 def overview(request: HttpRequest, reference: str) -> HttpResponse:
     application = _own(request, reference)
-    rules = application.campaign.rules
+    rules = application.rules
     provider = get_provider()
     bank = _safe_bank_details(request, application)
     rows = []
@@ -173,14 +173,14 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _mode(application: Application) -> FinancingMode | None:
     try:
-        return application.campaign.rules.financing_mode(application.financing_mode)
+        return application.rules.financing_mode(application.financing_mode)
     except KeyError:
         return None
 
 
 def _funder_of(application: Application, kind: ChargeKind) -> str:
     mode = _mode(application)
-    rules = application.campaign.rules
+    rules = application.rules
     if mode is None or mode.funder is None:
         return ""
     if fees.payer_of(rules, mode.code, kind) != fees.Payer.FUNDER:
@@ -191,7 +191,7 @@ def _funder_of(application: Application, kind: ChargeKind) -> str:
 def _estimate(application: Application) -> CostEstimate | None:
     try:
         return fees.estimate(
-            application.campaign.rules,
+            application.rules,
             programme=application.programme.slug,
             financing_mode=application.financing_mode,
             track=Track(application.track),
@@ -211,7 +211,7 @@ def _funding(application: Application) -> dict[str, object]:
         "funder": mode.funder.get(_language()) if mode.funder else "",
         "quote": mode.region_funded,
         "request_by": fees.request_by(
-            application.campaign.rules,
+            application.rules,
             programme=application.programme.slug,
             financing_mode=mode.code,
         ),
@@ -227,7 +227,7 @@ def quote(request: HttpRequest, reference: str) -> HttpResponse:
     estimate = _estimate(application)
     if mode is None or not mode.region_funded or estimate is None or mode.funder is None:
         raise Http404
-    rules = application.campaign.rules
+    rules = application.rules
     language = _language()
     programme = application.programme
     try:
@@ -279,7 +279,7 @@ def _csp_with_form_action(origin: str) -> str:
 
 def _safe_bank_details(request: HttpRequest, application: Application) -> BankDetails | None:
     try:
-        return bank_details(application.campaign.rules)
+        return bank_details(application.rules)
     except DomainError as error:
         messages.error(request, error.message)
         return None
@@ -301,8 +301,8 @@ def transfer(request: HttpRequest, reference: str, charge: str, instalment: int)
             "application": application,
             "line": line,
             "bank": bank,
-            "bank_phone": application.campaign.rules.bank_account.phone
-            if application.campaign.rules.bank_account
+            "bank_phone": application.rules.bank_account.phone
+            if application.rules.bank_account
             else "",
             "declaration": declaration,
             "declarable": is_fee
@@ -331,7 +331,7 @@ def transfer_pdf(
             "application": application,
             "line": line,
             "bank": bank,
-            "institution_name": application.campaign.rules.institution.name,
+            "institution_name": application.rules.institution.name,
             "programme_name": programme.name_en if language == "en" else programme.name_fr,
         },
         language=language,
@@ -440,7 +440,7 @@ def mandate(request: HttpRequest, reference: str) -> HttpResponse:
             "application": application,
             "form": form,
             "mandate": mandates.active_mandate(application.pk),
-            "institution_name": application.campaign.rules.institution.name,
+            "institution_name": application.rules.institution.name,
         },
     )
 

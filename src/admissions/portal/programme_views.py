@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from admissions.catalog.models import Institution, Programme
 from admissions.portal import programmes
 from admissions.rules.vocabulary import Track
+from admissions.workflow.catalogue import extensions_of
 
 LANGUAGES = ("fr", "en")
 
@@ -56,7 +57,10 @@ def programme_detail(request: HttpRequest, institution: str, programme: str) -> 
     page = programmes.programme_page(school, found)
     if page is None:
         raise Http404
-    return render(request, "portal/programmes/detail.html", {"page": page})
+    extensions = extensions_of([page.campaign.pk]).get(page.campaign.pk, [])
+    return render(
+        request, "portal/programmes/detail.html", {"page": page, "extensions": extensions}
+    )
 
 
 @require_GET

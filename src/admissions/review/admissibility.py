@@ -47,7 +47,7 @@ def record_admissibility(
             .select_related("campaign")
             .get(pk=application.pk)
         )
-        rules = locked.campaign.rules.review
+        rules = locked.rules.review
         existing = AdmissibilityReview.objects.filter(application=locked).first()
         if existing is not None:
             if existing.outcome == outcome and locked.status == STATUS_OF[outcome]:
@@ -88,6 +88,6 @@ def record_admissibility(
 
 def outcome_label(application: Application, outcome: Outcome | str, language: str) -> str:
     """The rulebook's wording of an outcome, in `language`."""
-    rules = application.campaign.rules.review
+    rules = application.rules.review
     text = rules.positive if Outcome(outcome) == Outcome.POSITIVE else rules.negative
     return text.get(language)

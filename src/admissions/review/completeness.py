@@ -95,7 +95,7 @@ def fee_settled(application: Application) -> bool:
     if status in (ledger.FeeStatus.PAID, ledger.FeeStatus.WAIVED):
         return True
     # A school without an application fee never charges one.
-    fee = to_cents(application.campaign.rules.fees.application.amount)
+    fee = to_cents(application.rules.fees.application.amount)
     return status == ledger.FeeStatus.NOT_CHARGED and fee == 0
 
 

@@ -44,7 +44,7 @@ def _admissibility(sender: Any, *, application_id: int, outcome: str, **kwargs: 
 
 def _slot_values(application: Application, slot_id: int) -> dict[str, Any]:
     slot = InterviewSlot.objects.get(pk=slot_id)
-    modes = application.campaign.rules.interview.modes
+    modes = application.rules.interview.modes
     mode = InterviewMode.VIDEO if slot.video_link or not modes else modes[0]
     return {
         "at": slot.starts_at,

@@ -303,7 +303,7 @@ def record_interview(
             raise IllegalTransition(
                 _("The candidate was recorded as absent."), details={"state": interview.state}
             )
-        grid = checked_grid(locked.campaign.rules.interview.criteria, scores)
+        grid = checked_grid(locked.rules.interview.criteria, scores)
         interview.scores = grid
         interview.recommendation = recommendation
         interview.comment = comment.strip()

@@ -61,7 +61,7 @@ def remind_interviews(now: dt.datetime) -> int:
                 by=None,
                 details={"slot": slot.pk, "starts_at": slot.starts_at.isoformat()},
             )
-            modes = application.campaign.rules.interview.modes
+            modes = application.rules.interview.modes
             decision_emails.send_interview_reminder(
                 application,
                 event=f"event:{event.pk}",

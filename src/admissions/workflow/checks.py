@@ -174,7 +174,7 @@ def checklist_items(application: Application, assessment: Assessment) -> list[Ch
     if assessment.result is None or assessment.facts is None:
         return application_checklist(application)
     return document_checklist(
-        application.campaign.rules,
+        application.rules,
         application.programme.slug,
         Track(application.track),
         application.financing_mode,
@@ -295,7 +295,7 @@ def _copied(name: str, reference: str) -> str:
 
 def check_texts(application: Application) -> list[Problem]:
     """Texts too short to say anything, or copied from another of the candidate's files."""
-    rules = application.campaign.rules
+    rules = application.rules
     others: list[dict[str, str]] = [
         {"reference": ref, "cover_letter": letter, "professional_project": project}
         for ref, letter, project in Application.objects.filter(
@@ -330,7 +330,7 @@ def check_texts(application: Application) -> list[Problem]:
 def check_funding(application: Application, profile: CandidateProfile | None) -> list[Problem]:
     """A financing mode open only to people registered with France Travail."""
     try:
-        mode = application.campaign.rules.financing_mode(application.financing_mode)
+        mode = application.rules.financing_mode(application.financing_mode)
     except KeyError:
         return []
     if not mode.requires_france_travail or (profile and profile.france_travail_registered):
@@ -355,7 +355,7 @@ def check_fee(application: Application) -> list[Problem]:
     status = ledger.fee_status(application.pk)
     if status in (ledger.FeeStatus.PAID, ledger.FeeStatus.WAIVED):
         return []
-    fee = to_cents(application.campaign.rules.fees.application.amount)
+    fee = to_cents(application.rules.fees.application.amount)
     if status == ledger.FeeStatus.NOT_CHARGED and fee == 0:
         return []
     if declaration(application) is not None:

@@ -128,7 +128,7 @@ def admitted_at(application: Application) -> dt.datetime:
 
 def confirmation_deadline(application: Application) -> dt.datetime:
     """The end of the N-th day after the offer, in Paris (`confirmation.window_days`)."""
-    days = application.campaign.rules.confirmation.window_days
+    days = application.rules.confirmation.window_days
     return deadlines.add_days_deadline(admitted_at(application), days)
 
 
@@ -165,7 +165,7 @@ def confirmation_state(
         is_open=moment < deadline,
         amounts=amounts,
         confirm_action=CONFIRM_MOVES[status],
-        wording=application.campaign.rules.confirmation.wording.get(get_language() or "fr"),
+        wording=application.rules.confirmation.wording.get(get_language() or "fr"),
     )
 
 

@@ -67,7 +67,7 @@ class Declaration:
 
 def allowed_days(application: Application) -> int | None:
     """The rulebook's days, when this file's fee may be declared paid by transfer."""
-    fee = application.campaign.rules.fees.application
+    fee = application.rules.fees.application
     if PaymentMethod.BANK_TRANSFER not in fee.methods:
         return None
     return fee.declared_transfer_days
@@ -191,7 +191,7 @@ def flag_unmatched(now: dt.datetime | None = None) -> list[str]:
 def _tell_unmatched(application: Application, declared: Declaration, *, event: str) -> None:
     """The candidate checks what they typed; the finance officers look for the money."""
     try:
-        bank = bank_details(application.campaign.rules)
+        bank = bank_details(application.rules)
     except DomainError:
         bank = None  # the payments page says the school must be contacted
     send_transfer_unmatched(

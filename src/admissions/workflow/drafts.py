@@ -126,7 +126,7 @@ def create_application(
 
 def _tell_transfer_awaited(application: Application, charge: LedgerEntry) -> None:
     """Where the fee is paid only by bank transfer, the candidate gets the account by email."""
-    rules = application.campaign.rules
+    rules = application.rules
     if PaymentMethod.CARD in rules.fees.application.methods:
         return
     try:

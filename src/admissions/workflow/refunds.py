@@ -120,7 +120,7 @@ def facts_on_file(application: Application, *, visa_refusal_proven: bool = False
 
 def funding_agreement(application: Application) -> AgreementOnFile | None:
     """The agreement that would prove a deposit refund for this file, if a rule asks for one."""
-    rules = application.campaign.rules
+    rules = application.rules
     for rule in rules.refunds:
         if (
             rule.event == RefundEvent.FUNDING_AGREEMENT_VALIDATED
@@ -142,7 +142,7 @@ def funding_agreement(application: Application) -> AgreementOnFile | None:
 
 def _starts_on(application: Application) -> dt.date | None:
     try:
-        return application.campaign.rules.programme(application.programme.slug).starts_on
+        return application.rules.programme(application.programme.slug).starts_on
     except KeyError:
         return None
 
@@ -163,9 +163,7 @@ def refund_due(
 
 def due_of(request: RefundRequest, *, now: dt.datetime | None = None) -> RefundDue:
     application = request.application
-    rule = next(
-        (r for r in application.campaign.rules.refunds if r.code == request.rule_code), None
-    )
+    rule = next((r for r in application.rules.refunds if r.code == request.rule_code), None)
     waiting = request.status in (RefundStatus.REQUESTED, RefundStatus.APPROVED)
     return refund_due(application, rule, waiting=waiting, now=now or timezone.now())
 
@@ -179,7 +177,7 @@ def decide(
     facts: RefundFacts,
 ) -> RefundDecision:
     return decide_refund(
-        application.campaign.rules.refunds,
+        application.rules.refunds,
         charge=ChargeKind(charge_kind),
         instalment=instalment,
         event=event,

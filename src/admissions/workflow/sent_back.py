@@ -73,7 +73,7 @@ def asked_documents(application: Application) -> list[AskedDocument]:
     language = "en" if (get_language() or "fr").startswith("en") else "fr"
     labels = {
         requirement.code: requirement.label.get(language)
-        for requirement in application.campaign.rules.documents.requirements
+        for requirement in application.rules.documents.requirements
     }
     return [
         AskedDocument(

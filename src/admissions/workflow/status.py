@@ -69,7 +69,7 @@ def funding_request(application: Application, today: dt.date) -> FundingRequest 
     """The funding the candidate must ask for by a date, while the file is alive."""
     if Status(application.status) in TERMINAL:
         return None
-    rules = application.campaign.rules
+    rules = application.rules
     try:
         mode = rules.financing_mode(application.financing_mode)
         by = request_by(rules, programme=application.programme.slug, financing_mode=mode.code)
@@ -112,7 +112,7 @@ def _withdrawn_from(events: list[ApplicationEvent]) -> Status | None:
 
 def status_summary(application: Application, *, now: dt.datetime | None = None) -> StatusSummary:
     moment = now or timezone.now()
-    rules = application.campaign.rules
+    rules = application.rules
     language = _language()
     status = Status(application.status)
     # One read of the history serves the steps and the history lines.

@@ -5,47 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApplicationEvent',
+            name="ApplicationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('action', models.CharField(max_length=80)),
-                ('from_status', models.CharField(blank=True, max_length=30)),
-                ('to_status', models.CharField(blank=True, max_length=30)),
-                ('details', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("action", models.CharField(max_length=80)),
+                ("from_status", models.CharField(blank=True, max_length=30)),
+                ("to_status", models.CharField(blank=True, max_length=30)),
+                ("details", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=40, unique=True)),
-                ('track', models.CharField(choices=[('full_time', 'full_time'), ('work_study', 'work_study')], max_length=20, verbose_name='track')),
-                ('financing_mode', models.CharField(max_length=60, verbose_name='financing mode')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('incomplete', 'Documents to replace'), ('complete', 'Complete, under review'), ('admissible', 'Admissible'), ('not_admissible', 'Not admissible'), ('interview_scheduled', 'Interview scheduled'), ('interviewed', 'Interviewed'), ('on_agenda', 'Before the jury'), ('admitted', 'Admitted'), ('admitted_conditionally', 'Admitted on condition'), ('waitlisted', 'On the waiting list'), ('not_admitted', 'Not admitted'), ('confirmed', 'Place confirmed'), ('confirmed_conditionally', 'Place confirmed on condition'), ('declined', 'Place declined'), ('lapsed', 'Place released (not confirmed in time)'), ('withdrawn', 'Withdrawn')], default='draft', max_length=30)),
-                ('cover_letter', models.TextField(blank=True, verbose_name='cover letter')),
-                ('professional_project', models.TextField(blank=True, verbose_name='professional project')),
-                ('eligibility', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('status_changed_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='catalog.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=40, unique=True)),
+                (
+                    "track",
+                    models.CharField(
+                        choices=[("full_time", "full_time"), ("work_study", "work_study")],
+                        max_length=20,
+                        verbose_name="track",
+                    ),
+                ),
+                ("financing_mode", models.CharField(max_length=60, verbose_name="financing mode")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("incomplete", "Documents to replace"),
+                            ("complete", "Complete, under review"),
+                            ("admissible", "Admissible"),
+                            ("not_admissible", "Not admissible"),
+                            ("interview_scheduled", "Interview scheduled"),
+                            ("interviewed", "Interviewed"),
+                            ("on_agenda", "Before the jury"),
+                            ("admitted", "Admitted"),
+                            ("admitted_conditionally", "Admitted on condition"),
+                            ("waitlisted", "On the waiting list"),
+                            ("not_admitted", "Not admitted"),
+                            ("confirmed", "Place confirmed"),
+                            ("confirmed_conditionally", "Place confirmed on condition"),
+                            ("declined", "Place declined"),
+                            ("lapsed", "Place released (not confirmed in time)"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=30,
+                    ),
+                ),
+                ("cover_letter", models.TextField(blank=True, verbose_name="cover letter")),
+                (
+                    "professional_project",
+                    models.TextField(blank=True, verbose_name="professional project"),
+                ),
+                ("eligibility", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("status_changed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="catalog.campaign",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -6,54 +6,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0001_initial'),
-        ('catalog', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='candidate',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to=settings.AUTH_USER_MODEL),
+            model_name="application",
+            name="candidate",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='catalog.programme'),
+            model_name="application",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="catalog.programme",
+            ),
         ),
         migrations.AddField(
-            model_name='applicationevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="applicationevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='applicationevent',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='applications.application'),
+            model_name="applicationevent",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="applications.application",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['campaign', 'status', '-submitted_at'], name='application_campaig_035af4_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["campaign", "status", "-submitted_at"],
+                name="application_campaig_035af4_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['programme', 'status', '-submitted_at'], name='application_program_6972c4_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["programme", "status", "-submitted_at"],
+                name="application_program_6972c4_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['candidate', '-created_at'], name='application_candida_5253b2_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["candidate", "-created_at"], name="application_candida_5253b2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(fields=('candidate', 'programme', 'campaign'), name='one_application_per_programme_and_campaign'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                fields=("candidate", "programme", "campaign"),
+                name="one_application_per_programme_and_campaign",
+            ),
         ),
         migrations.AddIndex(
-            model_name='applicationevent',
-            index=models.Index(fields=['application', 'at'], name='application_applica_31cb31_idx'),
+            model_name="applicationevent",
+            index=models.Index(fields=["application", "at"], name="application_applica_31cb31_idx"),
         ),
     ]

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0002_initial'),
-        ('catalog', '0002_loading_marks'),
+        ("applications", "0002_initial"),
+        ("catalog", "0002_loading_marks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['-submitted_at', '-id'], name='application_submitted_order'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["-submitted_at", "-id"],
+                name="application_submitted_order",
+            ),
         ),
     ]

@@ -4,23 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0003_staff_list_order'),
+        ("applications", "0003_staff_list_order"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='application',
-            options={'ordering': ['-created_at'], 'verbose_name': 'application', 'verbose_name_plural': 'applications'},
+            name="application",
+            options={
+                "ordering": ["-created_at"],
+                "verbose_name": "application",
+                "verbose_name_plural": "applications",
+            },
         ),
         migrations.AlterModelOptions(
-            name='applicationevent',
-            options={'ordering': ['at', 'id'], 'verbose_name': 'history event', 'verbose_name_plural': 'history events'},
+            name="applicationevent",
+            options={
+                "ordering": ["at", "id"],
+                "verbose_name": "history event",
+                "verbose_name_plural": "history events",
+            },
         ),
         migrations.AlterField(
-            model_name='application',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('fee_awaited', 'Submitted, fee awaited'), ('incomplete', 'Documents to replace'), ('complete', 'Complete, under review'), ('admissible', 'Admissible'), ('not_admissible', 'Not admissible'), ('interview_scheduled', 'Interview scheduled'), ('interviewed', 'Interviewed'), ('on_agenda', 'Before the jury'), ('admitted', 'Admitted'), ('admitted_conditionally', 'Admitted on condition'), ('waitlisted', 'On the waiting list'), ('not_admitted', 'Not admitted'), ('confirmed', 'Place confirmed'), ('confirmed_conditionally', 'Place confirmed on condition'), ('declined', 'Place declined'), ('lapsed', 'Place released (not confirmed in time)'), ('withdrawn', 'Withdrawn')], default='draft', max_length=30),
+            model_name="application",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Submitted"),
+                    ("fee_awaited", "Submitted, fee awaited"),
+                    ("incomplete", "Documents to replace"),
+                    ("complete", "Complete, under review"),
+                    ("admissible", "Admissible"),
+                    ("not_admissible", "Not admissible"),
+                    ("interview_scheduled", "Interview scheduled"),
+                    ("interviewed", "Interviewed"),
+                    ("on_agenda", "Before the jury"),
+                    ("admitted", "Admitted"),
+                    ("admitted_conditionally", "Admitted on condition"),
+                    ("waitlisted", "On the waiting list"),
+                    ("not_admitted", "Not admitted"),
+                    ("confirmed", "Place confirmed"),
+                    ("confirmed_conditionally", "Place confirmed on condition"),
+                    ("declined", "Place declined"),
+                    ("lapsed", "Place released (not confirmed in time)"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                default="draft",
+                max_length=30,
+            ),
         ),
     ]

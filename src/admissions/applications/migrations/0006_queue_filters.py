@@ -13,77 +13,111 @@ def fill_queue_columns(apps, schema_editor):
     for application in submitted.iterator(chunk_size=2000):
         profile = Profile.objects.filter(user_id=application.candidate_id).first()
         facts = queue_facts(
-            eligibility=application.eligibility if isinstance(application.eligibility, dict) else {},
+            eligibility=application.eligibility
+            if isinstance(application.eligibility, dict)
+            else {},
             nationality=profile.nationality if profile else "",
             residence_country=profile.residence_country if profile else "",
             family_name=(profile.family_name if profile else "") or application.candidate.last_name,
-            given_names=(profile.given_names if profile else "") or application.candidate.first_name,
+            given_names=(profile.given_names if profile else "")
+            or application.candidate.first_name,
             email=application.candidate.email,
         )
         Application.objects.filter(pk=application.pk).update(**facts)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0005_waitlist_rank'),
-        ('catalog', '0003_confirmed_values'),
-        ('people', '0001_initial'),
+        ("applications", "0005_waitlist_rank"),
+        ("catalog", "0003_confirmed_values"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='entry_route',
-            field=models.CharField(blank=True, max_length=60, verbose_name='entry route'),
+            model_name="application",
+            name="entry_route",
+            field=models.CharField(blank=True, max_length=60, verbose_name="entry route"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='eu_national',
-            field=models.BooleanField(blank=True, null=True, verbose_name='EU national'),
+            model_name="application",
+            name="eu_national",
+            field=models.BooleanField(blank=True, null=True, verbose_name="EU national"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='lives_abroad',
-            field=models.BooleanField(blank=True, null=True, verbose_name='lives abroad'),
+            model_name="application",
+            name="lives_abroad",
+            field=models.BooleanField(blank=True, null=True, verbose_name="lives abroad"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='sort_name',
+            model_name="application",
+            name="sort_name",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['status_changed_at', 'id'], name='application_queue_waiting'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["status_changed_at", "id"],
+                name="application_queue_waiting",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['sort_name', 'id'], name='application_queue_name'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["sort_name", "id"],
+                name="application_queue_name",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['entry_route', '-submitted_at', '-id'], name='application_queue_route'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["entry_route", "-submitted_at", "-id"],
+                name="application_queue_route",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['eu_national', '-submitted_at', '-id'], name='application_queue_eu'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["eu_national", "-submitted_at", "-id"],
+                name="application_queue_eu",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['lives_abroad', '-submitted_at', '-id'], name='application_queue_abroad'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["lives_abroad", "-submitted_at", "-id"],
+                name="application_queue_abroad",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['financing_mode', '-submitted_at', '-id'], name='application_queue_financing'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["financing_mode", "-submitted_at", "-id"],
+                name="application_queue_financing",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['track', '-submitted_at', '-id'], name='application_queue_track'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["track", "-submitted_at", "-id"],
+                name="application_queue_track",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['status', '-submitted_at', '-id'], name='application_queue_status'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["status", "-submitted_at", "-id"],
+                name="application_queue_status",
+            ),
         ),
         migrations.RunPython(fill_queue_columns, migrations.RunPython.noop),
     ]

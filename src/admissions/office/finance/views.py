@@ -307,7 +307,7 @@ def file_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _tuition_form(application: Application) -> forms.TuitionForm:
     """Registered today, the programme starting when the rulebook says."""
     try:
-        starts_on = application.campaign.rules.programme(application.programme.slug).starts_on
+        starts_on = application.rules.programme(application.programme.slug).starts_on
     except KeyError:
         starts_on = None
     return forms.TuitionForm(
