@@ -86,10 +86,12 @@ def test_presets_give_a_quorum_and_the_cge_cap() -> None:
     for rulebook in (preset("imt-nord-europe"), preset("imt-bs")):
         assert rulebook.jury.quorum == 3
         cap = rulebook.jury.derogation_cap
-        assert cap is not None and cap.percent == 30
+        assert cap is not None
+        assert cap.percent == 30
         assert "Conférence des Grandes Écoles" in cap.source.fr
         keys = [item.key for item in rulebook.to_confirm]
-        assert "jury.quorum" in keys and "jury.derogation_cap" in keys
+        assert "jury.quorum" in keys
+        assert "jury.derogation_cap" in keys
     assert preset("imt-nord-europe").jury.reasons_required_for == ["waitlisted", "not_admitted"]
     assert [s.files_cutoff for s in preset("imt-nord-europe").jury_sessions] == [
         dt.date(2024, 3, 17),
@@ -105,10 +107,8 @@ def test_presets_give_a_quorum_and_the_cge_cap() -> None:
 )
 def test_places_left(capacity: int, holding: int, offered: int, left: int) -> None:
     assert places_left(capacity, holding, offered) == left
-    assert within_capacity(capacity, holding, offered, left)
-    assert not within_capacity(capacity, holding, offered, left + 1) or holding + offered > (
-        capacity
-    )
+    assert within_capacity(capacity, holding, offered, left) == (holding + offered <= capacity)
+    assert not within_capacity(capacity, holding, offered, left + 1)
 
 
 def test_the_cap_is_thirty_percent_of_the_cohort_rounded_down() -> None:
@@ -159,7 +159,8 @@ def test_more_standard_admissions_never_shrink_the_room(
     if before is None:
         assert after is None
     else:
-        assert after is not None and after >= before
+        assert after is not None
+        assert after >= before
     use = derogation_use(percent, standard, derogatory)
     assert 0 <= use.allowed <= use.cohort
     assert use.within == (100 * derogatory <= percent * (standard + derogatory))
