@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from admissions.notify.attachments import attachments_of
 from admissions.notify.history import record_status
 from admissions.notify.models import Notification, Status
 
@@ -77,6 +78,8 @@ def message_of(notification: Notification) -> EmailMultiAlternatives:
         connection=get_connection(fail_silently=False),
     )
     message.attach_alternative(notification.html, "text/html")
+    for attachment in attachments_of(notification):
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
     return message
 
 
