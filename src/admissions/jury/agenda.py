@@ -26,13 +26,13 @@ from admissions.jury.access import require_organiser
 from admissions.jury.models import AgendaItem
 from admissions.jury.sessions import cutoff_of, sessions_by_cutoff
 from admissions.people.models import User
-from admissions.review.models import Interview, InterviewState
 from admissions.rules.deadlines import paris_date
 from admissions.rules.jury import session_for
 
 CANDIDATE_STATUSES = (Status.ADMISSIBLE, Status.NOT_ADMISSIBLE, Status.INTERVIEWED)
-# An interview asked and not held yet: the file waits for it.
-PENDING_INTERVIEW = (InterviewState.INVITED, InterviewState.BOOKED)
+# An interview asked and not held yet (invited, or a slot booked): the file waits for it.
+# Read through the file's reverse relation: the review package is of the jury's own layer.
+PENDING_INTERVIEW = ("invited", "booked")
 
 
 class NotReadyError(ValidationFailed):
@@ -53,9 +53,9 @@ def is_ready(application: Application, *, interview_pending: bool) -> bool:
 
 def _pending_interviews(application_ids: list[int]) -> set[int]:
     return set(
-        Interview.objects.filter(
-            application_id__in=application_ids, state__in=PENDING_INTERVIEW
-        ).values_list("application_id", flat=True)
+        Application.objects.filter(
+            pk__in=application_ids, interview__state__in=PENDING_INTERVIEW
+        ).values_list("pk", flat=True)
     )
 
 
