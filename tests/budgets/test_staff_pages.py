@@ -8,12 +8,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from admissions.catalog.models import JurySession
 from tests.budgets.pages import Page, check_budgets
 from tests.budgets.world import NORD, NOW, World, build
 
 pytestmark = pytest.mark.django_db
 OFFICER = f"officer@{NORD}"
 FINANCE = f"finance@{NORD}"
+PRESIDENT = f"president@{NORD}"
 
 
 def url(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
@@ -36,6 +38,10 @@ def programme(world: World) -> int:
     return world.files["submitted"].programme_id
 
 
+def jury_session(world: World) -> int:
+    return JurySession.objects.filter(agenda__isnull=False).distinct().get().pk
+
+
 def campaign(world: World) -> int:
     return world.campaigns[NORD].pk
 
@@ -47,6 +53,9 @@ OFFICE = [
     # Profile, checklist, versions, review, interview, ledger, notes, history: each read once.
     Page("the whole file", OFFICER, url("office:file", submitted), 23),
     Page("interview slots", OFFICER, url("office:slots", programme), 6),
+    Page("jury sessions", OFFICER, url("office:jury_sessions"), 12),
+    Page("a jury's deliberation", OFFICER, url("office:jury_session", jury_session), 20),
+    Page("a jury's deliberation, president", PRESIDENT, url("office:jury_session", jury_session), 20),
     Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
     Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),
     Page("import into a file", OFFICER, url("documents:import", submitted), 6),
