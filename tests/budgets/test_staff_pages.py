@@ -55,7 +55,9 @@ OFFICE = [
     Page("interview slots", OFFICER, url("office:slots", programme), 6),
     Page("jury sessions", OFFICER, url("office:jury_sessions"), 12),
     Page("a jury's deliberation", OFFICER, url("office:jury_session", jury_session), 20),
-    Page("a jury's deliberation, president", PRESIDENT, url("office:jury_session", jury_session), 20),
+    Page(
+        "a jury's deliberation, president", PRESIDENT, url("office:jury_session", jury_session), 20
+    ),
     Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
     Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),
     Page("import into a file", OFFICER, url("documents:import", submitted), 6),

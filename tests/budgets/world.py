@@ -27,8 +27,8 @@ from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, JurySession, Programme
 from admissions.demo.candidates import sample_pdf
 from admissions.documents.models import Document
-from admissions.jury.models import AgendaItem, Conflict, Decision, SessionMember
 from admissions.documents.services import upload_document
+from admissions.jury.models import AgendaItem, Conflict, Decision, SessionMember
 from admissions.payments import checkout, ledger, mandates, receipts, reconcile, sepa, services
 from admissions.payments.models import (
     DebitBatch,

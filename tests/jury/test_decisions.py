@@ -190,9 +190,12 @@ def test_a_published_decision_is_refused_through_the_model(published: Decision) 
     ],
 )
 def test_the_database_refuses_raw_sql(published: Decision, statement: str) -> None:
-    with pytest.raises(DatabaseError, match="irrevocable"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [published.pk])
+    with (
+        pytest.raises(DatabaseError, match="irrevocable"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [published.pk])
     assert Decision.objects.get(pk=published.pk).outcome == "admitted"
 
 

@@ -45,6 +45,8 @@ def admission_letter(decision: Decision, *, language: str) -> bytes:
 
 
 def letter_for_email(notification: Notification) -> list[Attachment]:
+    if notification.application_id is None:
+        return []
     decision = (
         Decision.objects.filter(application_id=notification.application_id)
         .select_related(

@@ -10,6 +10,7 @@ after the other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -77,7 +78,7 @@ def places_of(campaign: Campaign, programmes: list[Programme]) -> dict[int, Plac
             derogatory=Count("pk", filter=derogatory),
         )
     )
-    counted = {row["programme_id"]: row for row in files}
+    counted: dict[int, dict[str, Any]] = {row["programme_id"]: dict(row) for row in files}
     pending = (
         Decision.objects.filter(
             session__campaign=campaign,
@@ -88,11 +89,13 @@ def places_of(campaign: Campaign, programmes: list[Programme]) -> dict[int, Plac
         .values("application__programme_id")
         .annotate(total=Count("pk"), derogatory=Count("pk", filter=Q(derogatory=True)))
     )
-    waiting = {row["application__programme_id"]: row for row in pending}
+    waiting: dict[int, dict[str, Any]] = {
+        row["application__programme_id"]: dict(row) for row in pending
+    }
     result = {}
     for programme in programmes:
-        row = counted.get(programme.pk, {})
-        more = waiting.get(programme.pk, {})
+        row: dict[str, Any] = counted.get(programme.pk, {})
+        more: dict[str, Any] = waiting.get(programme.pk, {})
         cohort = row.get("holding", 0) + row.get("offered", 0) + more.get("total", 0)
         derogatory_count = row.get("derogatory", 0) + more.get("derogatory", 0)
         result[programme.pk] = Places(

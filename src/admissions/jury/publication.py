@@ -111,7 +111,7 @@ def publish_session(session_id: int, *, now: dt.datetime | None = None) -> int:
 
 def _publish_one(decision: Decision) -> None:
     application: Application = decision.application
-    details = {"session": decision.session_id, "decision_id": decision.pk}
+    details: dict[str, object] = {"session": decision.session_id, "decision_id": decision.pk}
     if decision.reason:
         details["reason"] = decision.reason
     if decision.waitlist_rank is not None:

@@ -139,7 +139,7 @@ def decision_labels() -> dict[str, str]:
     }
 
 
-def _rows(session: JurySession, after: int) -> tuple[list[AgendaItem], bool]:
+def _rows(session: JurySession, after: int) -> tuple[list[Any], bool]:
     items = list(
         AgendaItem.objects.filter(session=session, pk__gt=after)
         .select_related(
@@ -170,10 +170,8 @@ def _years(value: str) -> str:
 
 
 def _average(scores: dict[str, Any]) -> str:
-    values = [
-        v.get("score")
-        for v in scores.values()
-        if isinstance(v, dict) and v.get("score") is not None
+    values: list[float] = [
+        v["score"] for v in scores.values() if isinstance(v, dict) and v.get("score") is not None
     ]
     if not values:
         return "—"
@@ -224,7 +222,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "derogatory": eligibility.get("route_kind") == "derogatory",
                 "experience": _years(eligibility.get("experience_years", "")),
                 "conditional": eligibility.get("conditional_admission", False),
-                "documents": item.documents,  # type: ignore[attr-defined]
+                "documents": item.documents,
                 "accepted": accepted.get(application.pk, 0),
                 "review": review,
                 "review_average": _average(review.scores) if review else "—",
