@@ -97,6 +97,13 @@ def _event_texts() -> dict[str, str]:
         "payment.refund_recorded": _("Refund made"),
         "payment.issue_raised": _("Payment to be checked by the finance office"),
         "payment.issue_resolved": _("Payment checked by the finance office"),
+        "application.place_on_agenda": _("File placed on the agenda of the admission jury"),
+        "jury.conflict_declared": _("Jury: a member declared a conflict of interest"),
+        "jury.decision_entered": _("Jury: decision entered"),
+        "jury.decision_validated": _("Jury: decision validated by the president"),
+        "jury.decision_change_refused": _(
+            "Jury: a change to the published decision was refused (irrevocable)"
+        ),
         "message.posted": _("Message written"),
         "notification.queued": _("Email queued"),
         "notification.sent": _("Email sent"),
@@ -107,7 +114,10 @@ def _event_texts() -> dict[str, str]:
 
 
 def _for_candidate(event: ApplicationEvent) -> bool:
-    """The candidate's history leaves out emails queued and those sent to staff."""
+    """The candidate's history leaves out emails queued and those sent to staff, and the
+    jury's deliberation: the candidate learns the decision when it is published."""
+    if event.action.startswith("jury."):
+        return False
     if not event.action.startswith("notification."):
         return True
     details = event.details if isinstance(event.details, dict) else {}
