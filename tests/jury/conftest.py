@@ -13,6 +13,7 @@ from admissions.jury.models import Seat
 from admissions.people.models import Role, User
 from tests.factories import IN_NORD_CAMPAIGN, load_preset, staff_member
 from tests.review.conftest import admissible, complete, officer_of
+from tests.review.conftest import submitted as submitted  # the fixture, shared
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from tests.review.conftest import (
     admissible,
     complete,
     officer_of,
-    submitted,  # noqa: F401  (a fixture)
 )
 
 

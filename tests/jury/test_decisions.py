@@ -15,7 +15,6 @@ from admissions.jury.places import CapacityError, DerogationCapError
 from admissions.notify.models import Notification
 from admissions.people.models import User
 from tests.jury.conftest import OnAgenda
-from tests.review.conftest import submitted  # noqa: F401  (a fixture)
 
 
 def test_a_member_enters_the_president_validates_and_publication_moves_and_tells(
