@@ -80,6 +80,7 @@ def test_the_admitted_candidate_receives_the_letter_and_the_no_appeal_wording(
     files = _decide_three(on_agenda, panel, march)
     with TestCase.captureOnCommitCallbacks(execute=True):
         publication.schedule_publication(march, by=panel["president"])
+
     def decision_email(application: Application) -> mail.EmailMessage:
         subjects = dict(
             Notification.objects.filter(
