@@ -91,12 +91,13 @@ def publish_session(session_id: int, *, now: dt.datetime | None = None) -> int:
             )
             .select_related(
                 "application__candidate__profile",
-                "application__campaign",
                 "application__programme__institution",
                 "application__programme__site",
             )
             .order_by("pk")
         )
+        for decision in decisions:
+            decision.application.campaign = session.campaign
         admitting = {d.application.programme_id for d in decisions if d.outcome in ADMITTING}
         for programme_id in sorted(admitting):
             lock_programme(programme_id)
@@ -117,11 +118,22 @@ def _publish_one(decision: Decision) -> None:
     if decision.waitlist_rank is not None:
         details["rank"] = decision.waitlist_rank
         Application.objects.filter(pk=application.pk).update(waitlist_rank=decision.waitlist_rank)
+    # `transition` reads the row again, dropping what was read with it: keep those.
+    candidate, programme, campaign = (
+        application.candidate,
+        application.programme,
+        application.campaign,
+    )
     transition(
         application,
         action=f"publish_{decision.outcome}",
         by=decision.validated_by,
         details=details,
+    )
+    application.candidate, application.programme, application.campaign = (
+        candidate,
+        programme,
+        campaign,
     )
     event = f"jury-decision-{decision.pk}"
     outcome = JuryDecision(decision.outcome)
