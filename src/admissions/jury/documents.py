@@ -101,6 +101,7 @@ def minutes_context(session: JurySession, language: str) -> dict[str, Any]:
         if session.campaign.rules.jury.wording
         else "",
         "made_at": timezone.now(),
+        "draft": any(decision.published_at is None for decision in decisions),
         "english": language == "en",
     }
 
