@@ -31,7 +31,7 @@ LAYERS: list[set[str]] = [
     {"demo"},  # demonstration data, made through the screens' services
 ]
 # Imports allowed between two packages of one layer (importer, imported).
-SIDEWAYS = {("people", "catalog")}
+SIDEWAYS = {("people", "catalog"), ("jury", "workflow")}
 # Top-level modules that wire the project together and may import anything.
 WIRING = {"settings", "urls", "wsgi", "asgi", "manage", "env", "safety"}
 # Modules that Python or Django load before the project's apps, and what they may import.

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from admissions.catalog.models import DeadlineExtension
 from admissions.workflow.catalogue import apply_change, extend_deadline, rulebook_data
+from admissions.catalog.models import JurySession
 from tests.budgets.pages import Page, check_budgets
 from tests.budgets.world import NORD, NOW, World, build
 
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 OFFICER = f"officer@{NORD}"
 FINANCE = f"finance@{NORD}"
 ADMIN = f"admin@{NORD}"
+PRESIDENT = f"president@{NORD}"
 
 
 def url(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
@@ -38,6 +40,10 @@ def institution(world: World) -> int:
 
 def programme(world: World) -> int:
     return world.files["submitted"].programme_id
+
+
+def jury_session(world: World) -> int:
+    return JurySession.objects.filter(agenda__isnull=False).distinct().get().pk
 
 
 def campaign(world: World) -> int:
@@ -63,6 +69,11 @@ OFFICE = [
     # each read once.
     Page("the whole file", OFFICER, url("office:file", submitted), 24),
     Page("interview slots", OFFICER, url("office:slots", programme), 6),
+    Page("jury sessions", OFFICER, url("office:jury_sessions"), 12),
+    Page("a jury's deliberation", OFFICER, url("office:jury_session", jury_session), 20),
+    Page(
+        "a jury's deliberation, president", PRESIDENT, url("office:jury_session", jury_session), 20
+    ),
     Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
     Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),
     Page("import into a file", OFFICER, url("documents:import", submitted), 6),

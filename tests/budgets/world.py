@@ -24,10 +24,11 @@ from admissions.applications.choices import financing_modes_for
 from admissions.applications.history import record_event
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.catalog.models import Campaign, Programme
+from admissions.catalog.models import Campaign, JurySession, Programme
 from admissions.demo.candidates import sample_pdf
 from admissions.documents.models import Document
 from admissions.documents.services import upload_document
+from admissions.jury.models import AgendaItem, Conflict, Decision, SessionMember
 from admissions.payments import checkout, ledger, mandates, receipts, reconcile, sepa, services
 from admissions.payments.models import (
     DebitBatch,
@@ -85,7 +86,7 @@ def build() -> World:
         world.campaigns[school] = Campaign.objects.get(
             institution__slug=school, slug__endswith="-demo"
         )
-        for role in ("officer", "finance", "admin", "lead"):
+        for role in ("officer", "finance", "admin", "lead", "president"):
             world.people[f"{role}@{school}"] = User.objects.get(email=f"{role}@{school}.example")
     world.people["platform"] = User.objects.get(email="platform@admissions.example")
     _upload(world.files["draft"], by=world.people["draft"])  # one document of the draft
@@ -120,6 +121,7 @@ def grow(world: World) -> None:
                 end=dt.date(2016 + number, 12, 31),
             )
     _more_files(world)
+    _more_agenda(world)
     _more_documents(world)
     _more_money(world)
     _more_debits(world)
@@ -153,6 +155,35 @@ def _more_files(world: World) -> None:
         Application.objects.filter(pk=application.pk).update(
             status=Status.SUBMITTED, submitted_at=timezone.now()
         )
+
+
+def _more_agenda(world: World) -> None:
+    """More files on the demonstration jury's agenda, with decisions, reviews and conflicts."""
+    session = JurySession.objects.filter(agenda__isnull=False).distinct().get()
+    juror = User.objects.get(email=f"juror@{NORD}.example")
+    submitted = world.files["submitted"]
+    for _ in range(MORE):
+        application = create_application(
+            candidate=_new_candidate(),
+            campaign=session.campaign,
+            programme=submitted.programme,
+            track=submitted.track,
+            financing_mode=submitted.financing_mode,
+        )
+        Application.objects.filter(pk=application.pk).update(
+            status=Status.ON_AGENDA, submitted_at=timezone.now()
+        )
+        AgendaItem.objects.create(session=session, application=application, ready_on=NOW.date())
+        Conflict.objects.create(application=application, member=juror, reason="Ancien collègue")
+        Decision.objects.create(
+            application=application,
+            session=session,
+            outcome="not_admitted",
+            reason="Dossier incomplet",
+            entered_by=juror,
+            entered_at=timezone.now(),
+        )
+    SessionMember.objects.create(session=session, user=_new_candidate(), present=False)
 
 
 def _more_documents(world: World) -> None:

@@ -6,8 +6,9 @@ from django.core.management import call_command
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.catalog.models import Campaign
+from admissions.catalog.models import Campaign, JurySession
 from admissions.demo.campaigns import shift_date, years_to_open
+from admissions.jury.models import AgendaItem, Decision
 from admissions.payments.models import EntryKind, LedgerEntry
 from admissions.people.models import Role, StaffRole, User
 from admissions.rulebooks import preset_path
@@ -63,7 +64,16 @@ def test_seed_demo_builds_every_stage_once() -> None:
         "sofia.rossi@candidate.example": Status.ADMISSIBLE,
         "hugo.lefebvre@candidate.example": Status.ADMITTED,
         "ines.moreau@candidate.example": Status.WITHDRAWN,
+        "julie.petit@candidate.example": Status.ON_AGENDA,
+        "thomas.roux@candidate.example": Status.ON_AGENDA,
+        "nadia.haddad@candidate.example": Status.ON_AGENDA,
     }
+    # A jury session with its president, two members, three files and two decisions to
+    # validate, so that the deliberation page shows something.
+    session = JurySession.objects.get(pk__in=AgendaItem.objects.values("session_id"))
+    assert session.members.count() == 3
+    assert AgendaItem.objects.filter(session=session).count() == 3
+    assert Decision.objects.filter(session=session, validated_at__isnull=True).count() == 2
     # Admitted, Hugo owes what confirming costs at IMT Nord Europe, charged once; the CVEC
     # is paid to the CROUS, not charged by the school.
     hugo = Application.objects.get(candidate__email="hugo.lefebvre@candidate.example")

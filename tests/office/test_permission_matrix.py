@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from admissions.applications.models import Application
-from admissions.catalog.models import Campaign
+from admissions.catalog.models import Campaign, JurySession
 from admissions.people.models import Role, User
 from admissions.workflow.submission import submit
 from tests.factories import (
@@ -46,7 +46,9 @@ def _named_urls() -> list[tuple[str, tuple[str, ...]]]:
                 walk(pattern.url_patterns, inner)
             elif pattern.name and namespace.split(":")[0] in {"office", "documents"}:
                 params = tuple(pattern.pattern.regex.groupindex)
-                if {"reference", "programme_id"} & set(params):
+                if {"reference", "programme_id"} & set(params) or (
+                    pattern.name.startswith("jury_") and params
+                ):
                     found.add((f"{namespace}:{pattern.name}", params))
 
     walk(get_resolver().url_patterns, "")
@@ -76,7 +78,17 @@ def world(db: None) -> Iterator[tuple[Campaign, Campaign, Application]]:
 
 
 def _url(name: str, params: tuple[str, ...], application: Application) -> str:
-    values = {"reference": application.reference, "programme_id": application.programme_id}
+    session, _created = JurySession.objects.get_or_create(
+        campaign=application.campaign,
+        slug="jury-test",
+        defaults={"name_fr": "Jury", "name_en": "Jury", "month": "2024-03", "from_rulebook": False},
+    )
+    values = {
+        "reference": application.reference,
+        "programme_id": application.programme_id,
+        "pk": session.pk,
+        "member_id": 1,
+    }
     values["code"] = "cv"
     return reverse(name, kwargs={p: values[p] for p in params})
 

@@ -98,6 +98,13 @@ def _event_texts() -> dict[str, str]:
         "payment.refund_recorded": _("Refund made"),
         "payment.issue_raised": _("Payment to be checked by the finance office"),
         "payment.issue_resolved": _("Payment checked by the finance office"),
+        "application.place_on_agenda": _("File placed on the agenda of the admission jury"),
+        "jury.conflict_declared": _("Jury: a member declared a conflict of interest"),
+        "jury.decision_entered": _("Jury: decision entered"),
+        "jury.decision_validated": _("Jury: decision validated by the president"),
+        "jury.decision_change_refused": _(
+            "Jury: a change to the published decision was refused (irrevocable)"
+        ),
         "message.posted": _("Message written"),
         "review.assigned": _("File given to a reviewer"),
         "interview.invited": _("Invited to book an interview slot"),
@@ -115,8 +122,9 @@ STAFF_ONLY_EVENTS = frozenset({"review.assigned"})
 
 def _for_candidate(event: ApplicationEvent) -> bool:
     """The candidate's history leaves out emails queued and those sent to staff, and the
-    staff's own arrangements (who reviews the file)."""
-    if event.action in STAFF_ONLY_EVENTS:
+    staff's own arrangements (who reviews the file), and the jury's deliberation: the
+    candidate learns the decision when it is published."""
+    if event.action in STAFF_ONLY_EVENTS or event.action.startswith("jury."):
         return False
     if not event.action.startswith("notification."):
         return True

@@ -184,6 +184,9 @@ class JurySession(BilingualName):
     date = models.DateField(null=True, blank=True)
     files_cutoff = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)  # False once the rulebook no longer lists it
+    # A rolling jury's sessions are set by the school, not listed by the rulebook: loading the
+    # rulebook again leaves them alone.
+    from_rulebook = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -243,7 +243,9 @@ def _jury_sessions(rules: Rulebook, campaign: Campaign, report: LoadReport) -> N
         )
         report.changes.append(change)
     listed = [session.slug for session in rules.jury_sessions]
-    stale = JurySession.objects.filter(campaign=campaign, is_active=True).exclude(slug__in=listed)
+    stale = JurySession.objects.filter(
+        campaign=campaign, is_active=True, from_rulebook=True
+    ).exclude(slug__in=listed)
     report.changes.extend(_deactivate(stale, kind="jury session"))
 
 

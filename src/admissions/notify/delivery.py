@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from admissions.notify.attachments import attachments_of
 from admissions.notify.history import record_status
 from admissions.notify.models import Notification, Status
 
@@ -80,6 +81,8 @@ def message_of(notification: Notification) -> EmailMultiAlternatives:
     if notification.calendar:
         # Mail programs offer to add a text/calendar REQUEST to the reader's calendar.
         message.attach("invitation.ics", notification.calendar, "text/calendar; method=REQUEST")
+    for attachment in attachments_of(notification):
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
     return message
 
 

@@ -6,14 +6,18 @@ Statuses are changed by service functions only, so nothing here edits a status.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Programme
 from admissions.core.errors import DomainError
+from admissions.jury.irrevocable import DecisionPublishedError, refuse_published
+from admissions.jury.models import Decision
+from admissions.people.models import User
 from admissions.people.permissions import programme_filter
 from admissions.workflow.fees import mark_fee_paid
 
@@ -90,3 +94,67 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
             )
             % {"count": recorded},
         )
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin[Decision]):
+    """Decisions are read here; they are entered and validated on the deliberation page.
+
+    A published one is irrevocable: a change or deletion posted here is refused and written
+    in the file's history, with who tried and through the admin site.
+    """
+
+    list_display = ("application", "session", "outcome", "waitlist_rank", "published_at")
+    list_filter = ("outcome", "session")
+    search_fields = ("application__reference",)
+    readonly_fields = (
+        "application",
+        "session",
+        "outcome",
+        "waitlist_rank",
+        "reason",
+        "derogatory",
+        "entered_by",
+        "entered_at",
+        "validated_by",
+        "validated_at",
+        "published_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
+        return False
+
+    def _refuse_post(self, request: HttpRequest, object_id: str | None, path: str) -> None:
+        if request.method != "POST" or not object_id or not object_id.isdigit():
+            return
+        user = request.user
+        try:
+            refuse_published(
+                Decision.objects.filter(pk=int(object_id)),
+                via=path,
+                by=user if isinstance(user, User) else None,
+            )
+        except DecisionPublishedError as error:
+            raise PermissionDenied(error.message) from None
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, object] | None = None,
+    ) -> HttpResponse:
+        self._refuse_post(request, object_id, "admin change")
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, object] | None = None
+    ) -> HttpResponse:
+        self._refuse_post(request, object_id, "admin delete")
+        return super().delete_view(request, object_id, extra_context)

@@ -411,6 +411,13 @@ class Interview(Strict):
     criteria: list[Criterion] = Field(min_length=1)
 
 
+class DerogationCap(Strict):
+    """The largest share of a cohort admitted through derogatory routes, and where it comes from."""
+
+    percent: StrictInt = Field(ge=0, le=100)
+    source: Text
+
+
 class Jury(Strict):
     criteria: list[Criterion] = Field(default_factory=list)
     decisions: list[JuryDecision] = Field(min_length=2)
@@ -419,6 +426,11 @@ class Jury(Strict):
     notified_by: Literal["email"] = "email"
     rolling: StrictBool = False  # meets as files are ready, without fixed sessions
     wording: Text | None = None
+    # Members (the president included) who must sit for the session's decisions to stand.
+    quorum: StrictInt = Field(default=3, ge=1, le=50)
+    # Decisions the jury must give a reason for.
+    reasons_required_for: list[JuryDecision] = Field(default_factory=list)
+    derogation_cap: DerogationCap | None = None
 
 
 class Confirmation(Strict):

@@ -5,117 +5,188 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('short_name', models.CharField(max_length=60)),
-                ('contact_email', models.EmailField(max_length=254)),
-                ('website', models.URLField(blank=True)),
-                ('rulebook', models.JSONField(default=dict)),
-                ('rulebook_digest', models.CharField(blank=True, max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("short_name", models.CharField(max_length=60)),
+                ("contact_email", models.EmailField(max_length=254)),
+                ("website", models.URLField(blank=True)),
+                ("rulebook", models.JSONField(default=dict)),
+                ("rulebook_digest", models.CharField(blank=True, max_length=64)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'institution',
-                'verbose_name_plural': 'institutions',
-                'ordering': ['name'],
+                "verbose_name": "institution",
+                "verbose_name_plural": "institutions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_fr', models.CharField(max_length=200, verbose_name='name (French)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('slug', models.SlugField(max_length=60)),
-                ('opens_on', models.DateField()),
-                ('closes_on', models.DateField(help_text='Last day applications are accepted (Paris time).')),
-                ('international_deadline', models.DateField(blank=True, null=True)),
-                ('rulebook', models.JSONField(default=dict)),
-                ('rulebook_digest', models.CharField(blank=True, max_length=64)),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaigns', to='catalog.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_fr", models.CharField(max_length=200, verbose_name="name (French)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("slug", models.SlugField(max_length=60)),
+                ("opens_on", models.DateField()),
+                (
+                    "closes_on",
+                    models.DateField(help_text="Last day applications are accepted (Paris time)."),
+                ),
+                ("international_deadline", models.DateField(blank=True, null=True)),
+                ("rulebook", models.JSONField(default=dict)),
+                ("rulebook_digest", models.CharField(blank=True, max_length=64)),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="campaigns",
+                        to="catalog.institution",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opens_on'],
+                "ordering": ["-opens_on"],
             },
         ),
         migrations.CreateModel(
-            name='JurySession',
+            name="JurySession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_fr', models.CharField(max_length=200, verbose_name='name (French)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('slug', models.SlugField(max_length=60)),
-                ('month', models.CharField(max_length=7)),
-                ('date', models.DateField(blank=True, null=True)),
-                ('files_cutoff', models.DateField(blank=True, null=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jury_sessions', to='catalog.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_fr", models.CharField(max_length=200, verbose_name="name (French)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("slug", models.SlugField(max_length=60)),
+                ("month", models.CharField(max_length=7)),
+                ("date", models.DateField(blank=True, null=True)),
+                ("files_cutoff", models.DateField(blank=True, null=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="jury_sessions",
+                        to="catalog.campaign",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['month', 'date'],
+                "ordering": ["month", "date"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60)),
-                ('name', models.CharField(max_length=200)),
-                ('address', models.TextField(blank=True)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sites', to='catalog.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60)),
+                ("name", models.CharField(max_length=200)),
+                ("address", models.TextField(blank=True)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sites",
+                        to="catalog.institution",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_fr', models.CharField(max_length=200, verbose_name='name (French)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('slug', models.SlugField(max_length=60)),
-                ('duration_months', models.PositiveSmallIntegerField()),
-                ('internship_months', models.PositiveSmallIntegerField(default=0)),
-                ('tracks', models.JSONField(default=list)),
-                ('capacity', models.PositiveIntegerField()),
-                ('is_active', models.BooleanField(default=True)),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programmes', to='catalog.institution')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='catalog.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_fr", models.CharField(max_length=200, verbose_name="name (French)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("slug", models.SlugField(max_length=60)),
+                ("duration_months", models.PositiveSmallIntegerField()),
+                ("internship_months", models.PositiveSmallIntegerField(default=0)),
+                ("tracks", models.JSONField(default=list)),
+                ("capacity", models.PositiveIntegerField()),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programmes",
+                        to="catalog.institution",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="catalog.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['institution__name', 'name_fr'],
+                "ordering": ["institution__name", "name_fr"],
             },
         ),
         migrations.AddIndex(
-            model_name='campaign',
-            index=models.Index(fields=['opens_on', 'closes_on'], name='catalog_cam_opens_o_d04568_idx'),
+            model_name="campaign",
+            index=models.Index(
+                fields=["opens_on", "closes_on"], name="catalog_cam_opens_o_d04568_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(fields=('institution', 'slug'), name='campaign_unique_slug'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "slug"), name="campaign_unique_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jurysession',
-            constraint=models.UniqueConstraint(fields=('campaign', 'slug'), name='jury_session_unique_slug'),
+            model_name="jurysession",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "slug"), name="jury_session_unique_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='site',
-            constraint=models.UniqueConstraint(fields=('institution', 'slug'), name='site_unique_slug'),
+            model_name="site",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "slug"), name="site_unique_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('institution', 'slug'), name='programme_unique_slug'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "slug"), name="programme_unique_slug"
+            ),
         ),
     ]

@@ -4,45 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='academic_year',
+            model_name="campaign",
+            name="academic_year",
             field=models.CharField(blank=True, max_length=9),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='updated_at',
+            model_name="campaign",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddField(
-            model_name='jurysession',
-            name='is_active',
+            model_name="jurysession",
+            name="is_active",
             field=models.BooleanField(default=True),
         ),
         migrations.AddField(
-            model_name='jurysession',
-            name='updated_at',
+            model_name="jurysession",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='updated_at',
+            model_name="programme",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddField(
-            model_name='site',
-            name='is_active',
+            model_name="site",
+            name="is_active",
             field=models.BooleanField(default=True),
         ),
         migrations.AddField(
-            model_name='site',
-            name='updated_at',
+            model_name="site",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
     ]

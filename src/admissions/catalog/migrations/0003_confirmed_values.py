@@ -6,44 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_loading_marks'),
+        ("catalog", "0002_loading_marks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='campaign',
-            options={'ordering': ['-opens_on'], 'verbose_name': 'campaign', 'verbose_name_plural': 'campaigns'},
+            name="campaign",
+            options={
+                "ordering": ["-opens_on"],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+            },
         ),
         migrations.AlterModelOptions(
-            name='jurysession',
-            options={'ordering': ['month', 'date'], 'verbose_name': 'jury session', 'verbose_name_plural': 'jury sessions'},
+            name="jurysession",
+            options={
+                "ordering": ["month", "date"],
+                "verbose_name": "jury session",
+                "verbose_name_plural": "jury sessions",
+            },
         ),
         migrations.AlterModelOptions(
-            name='programme',
-            options={'ordering': ['institution__name', 'name_fr'], 'verbose_name': 'programme', 'verbose_name_plural': 'programmes'},
+            name="programme",
+            options={
+                "ordering": ["institution__name", "name_fr"],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+            },
         ),
         migrations.AlterModelOptions(
-            name='site',
-            options={'ordering': ['name'], 'verbose_name': 'site', 'verbose_name_plural': 'sites'},
+            name="site",
+            options={"ordering": ["name"], "verbose_name": "site", "verbose_name_plural": "sites"},
         ),
         migrations.CreateModel(
-            name='ConfirmedValue',
+            name="ConfirmedValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('value', models.JSONField()),
-                ('confirmed_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='confirmed_values', to='catalog.campaign')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("value", models.JSONField()),
+                ("confirmed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="confirmed_values",
+                        to="catalog.campaign",
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'confirmed value',
-                'verbose_name_plural': 'confirmed values',
-                'ordering': ['confirmed_at', 'id'],
-                'indexes': [models.Index(fields=['campaign', 'key'], name='catalog_con_campaig_b9fbe9_idx')],
+                "verbose_name": "confirmed value",
+                "verbose_name_plural": "confirmed values",
+                "ordering": ["confirmed_at", "id"],
+                "indexes": [
+                    models.Index(fields=["campaign", "key"], name="catalog_con_campaig_b9fbe9_idx")
+                ],
             },
         ),
     ]

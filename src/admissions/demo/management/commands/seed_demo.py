@@ -14,6 +14,7 @@ from django.utils import timezone
 from admissions.demo.accounts import DEMO_PASSWORD, create_staff
 from admissions.demo.campaigns import load_demo_campaign
 from admissions.demo.candidates import create_candidates
+from admissions.demo.jury import create_jury_session
 from admissions.rulebooks import preset_path
 from admissions.rules.deadlines import paris_date
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             staff = create_staff()
             candidates = create_candidates(lambda line: self.stderr.write(line))
+            candidates += create_jury_session(lambda line: self.stderr.write(line))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, role, institution in staff:
             self.stdout.write(f"  {email:45} {role} ({institution})")
