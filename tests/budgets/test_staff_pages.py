@@ -9,9 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from admissions.catalog.models import DeadlineExtension
+from admissions.catalog.models import DeadlineExtension, JurySession
 from admissions.workflow.catalogue import apply_change, extend_deadline, rulebook_data
-from admissions.catalog.models import JurySession
 from tests.budgets.pages import Page, check_budgets
 from tests.budgets.world import NORD, NOW, World, build
 
