@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +18,9 @@ from admissions.api.schemas import (
     MessageOut,
     RouteOut,
 )
-from admissions.applications.choices import open_campaigns, programmes_of
 from admissions.applications.eligibility import problem_text
 from admissions.applications.self_check import Answers, facts_from_answers
+from admissions.catalog import offer
 from admissions.catalog.models import Campaign
 from admissions.core.errors import ValidationFailed
 from admissions.rules.deadlines import paris_date
@@ -47,10 +49,10 @@ def _messages(messages: tuple[Message, ...]) -> list[MessageOut]:
     return [MessageOut(code=str(m.code), text=_bilingual(m.text)) for m in messages]
 
 
-def _campaign(payload: EligibilityCheckIn) -> Campaign:
+def _campaign(payload: EligibilityCheckIn, now: dt.datetime) -> Campaign:
     candidates = [
         campaign
-        for campaign in open_campaigns(timezone.now())
+        for campaign in offer.open_campaigns(now)
         if campaign.institution.slug == payload.institution
         and (payload.campaign is None or campaign.slug == payload.campaign)
     ]
@@ -99,11 +101,12 @@ def result_out(campaign: Campaign, result: EligibilityResult) -> EligibilityChec
 def check(request: HttpRequest, payload: EligibilityCheckIn) -> EligibilityCheckOut:
     """Which entry route of the programme the answers fit, what it implies, or every reason
     why not, in French and English. Nothing is stored."""
-    campaign = _campaign(payload)
-    if not programmes_of(campaign).filter(slug=payload.programme).exists():
+    now = timezone.now()
+    campaign = _campaign(payload, now)
+    if not offer.offers_programme(now, campaign, payload.programme):
         message = _("This programme is not open to applications in this campaign.")
         raise ValidationFailed(message, details=[{"field": "programme", "message": message}])
-    today = paris_date(timezone.now())
+    today = paris_date(now)
     permit = payload.permit
     answers = Answers(
         nationality=payload.nationality,
