@@ -41,12 +41,16 @@ FACT_FIELDS = {
 }
 
 
+# The answer is built from the rules' own typed values: `model_construct` skips validating
+# each part again (django-ninja's schemas check every field of every nested part).
+
+
 def _bilingual(text: Text) -> Bilingual:
-    return Bilingual(fr=text.fr, en=text.en)
+    return Bilingual.model_construct(fr=text.fr, en=text.en)
 
 
 def _messages(messages: tuple[Message, ...]) -> list[MessageOut]:
-    return [MessageOut(code=str(m.code), text=_bilingual(m.text)) for m in messages]
+    return [MessageOut.model_construct(code=str(m.code), text=_bilingual(m.text)) for m in messages]
 
 
 def _campaign(payload: EligibilityCheckIn, now: dt.datetime) -> Campaign:
@@ -65,7 +69,7 @@ def _campaign(payload: EligibilityCheckIn, now: dt.datetime) -> Campaign:
 def result_out(campaign: Campaign, result: EligibilityResult) -> EligibilityCheckOut:
     route = result.route
     implications = result.implications
-    return EligibilityCheckOut(
+    return EligibilityCheckOut.model_construct(
         institution=campaign.institution.slug,
         campaign=campaign.slug,
         programme=result.programme,
@@ -73,14 +77,16 @@ def result_out(campaign: Campaign, result: EligibilityResult) -> EligibilityChec
         on=result.on,
         eligible=result.eligible,
         route=(
-            RouteOut(code=route.code, kind=str(route.kind), label=_bilingual(route.label))
+            RouteOut.model_construct(
+                code=route.code, kind=str(route.kind), label=_bilingual(route.label)
+            )
             if route
             else None
         ),
         reasons=_messages(result.reasons),
         notes=_messages(result.notes),
         near_misses=[_bilingual(miss.text) for miss in result.near_misses],
-        implications=ImplicationsOut(
+        implications=ImplicationsOut.model_construct(
             vapp_required=implications.vapp_required,
             conditional_admission=implications.conditional_admission,
             french_certificate_needed=implications.french_certificate_needed,
