@@ -1,3 +1,4 @@
+import contextlib
 import ctypes
 import os
 import sys
@@ -12,8 +13,7 @@ sys.setswitchinterval(0.0005)
 # glibc gives each thread that allocates its own arena of memory, which a web worker keeps
 # for its whole life: with two threads, two arenas are enough (docs/operations.md).
 M_ARENA_MAX = -8
-try:
+# Not glibc: its allocator has no such setting.
+with contextlib.suppress(AttributeError, OSError):
     ctypes.CDLL(None).mallopt(M_ARENA_MAX, 2)
-except (AttributeError, OSError):  # not glibc: its allocator has no such setting
-    pass
 application = get_wsgi_application()
