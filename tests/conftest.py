@@ -162,6 +162,8 @@ def _static_files_without_manifest(settings: object) -> None:
 def _rulebooks_parsed_afresh() -> None:
     # Parsed rulebooks stay in the process (catalog/parsed.py): each test starts without
     # them, so that what it counts does not depend on the tests run before it.
-    from admissions.catalog import parsed
+    # The open campaigns too (catalog/offer.py): a test's rows are undone without a signal.
+    from admissions.catalog import offer, parsed
 
     parsed.clear()
+    offer.forget()

@@ -52,7 +52,7 @@ ENDPOINTS = [
         "eligibility check",
         "anonymous",
         at("/eligibility/check"),
-        2,
+        0,
         method="post",
         data=eligibility_answers,
     ),

@@ -56,10 +56,10 @@ PORTAL = [
         ),
         7,
     ),
-    Page("draft", "draft", url("portal:application", ref("draft")), 21),
-    Page("status, submitted", "submitted", url("portal:application_status", ref("submitted")), 12),
-    Page("status, admitted", "admitted", url("portal:application_status", ref("admitted")), 20),
-    Page("status, withdrawn", "withdrawn", url("portal:application_status", ref("withdrawn")), 10),
+    Page("draft", "draft", url("portal:application", ref("draft")), 18),
+    Page("status, submitted", "submitted", url("portal:application_status", ref("submitted")), 9),
+    Page("status, admitted", "admitted", url("portal:application_status", ref("admitted")), 17),
+    Page("status, withdrawn", "withdrawn", url("portal:application_status", ref("withdrawn")), 7),
     Page("withdraw", "submitted", url("portal:application_withdraw", ref("submitted")), 4),
     Page("decline", "admitted", url("portal:application_decline", ref("admitted")), 4),
 ]
@@ -80,16 +80,16 @@ def line_of(stage: str) -> Callable[[World], str]:
 
 
 DOCUMENTS = [
-    Page("documents, draft", "draft", url("documents:list", ref("draft")), 12),
-    Page("documents, submitted", "submitted", url("documents:list", ref("submitted")), 12),
+    Page("documents, draft", "draft", url("documents:list", ref("draft")), 11),
+    Page("documents, submitted", "submitted", url("documents:list", ref("submitted")), 11),
     Page("a document's file", "submitted", url("documents:download", current_version), 3),
 ]
 
 PAYMENTS = [
     Page("cost simulator", "anonymous", url("payments:simulator"), 1),
-    Page("payments, draft", "draft", url("payments:overview", ref("draft")), 10),
-    Page("payments, submitted", "submitted", url("payments:overview", ref("submitted")), 10),
-    Page("payments, admitted", "admitted", url("payments:overview", ref("admitted")), 10),
+    Page("payments, draft", "draft", url("payments:overview", ref("draft")), 9),
+    Page("payments, submitted", "submitted", url("payments:overview", ref("submitted")), 9),
+    Page("payments, admitted", "admitted", url("payments:overview", ref("admitted")), 9),
     Page("direct-debit mandate", "admitted", url("payments:mandate", ref("admitted")), 5),
     Page(
         "a receipt",
@@ -107,7 +107,7 @@ PAYMENTS = [
         "bank transfer, fee",
         "draft",
         url("payments:transfer", ref("draft"), lambda world: "application_fee", lambda w: 0),
-        9,
+        8,
     ),
     Page(
         "bank transfer, fee, as PDF",
@@ -119,7 +119,7 @@ PAYMENTS = [
         "bank transfer, instalment",
         "admitted",
         url("payments:transfer", ref("admitted"), lambda world: "tuition", lambda w: 2),
-        7,
+        6,
     ),
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +18,9 @@ from admissions.api.schemas import (
     MessageOut,
     RouteOut,
 )
-from admissions.applications.choices import open_campaigns, programmes_of
 from admissions.applications.eligibility import problem_text
 from admissions.applications.self_check import Answers, facts_from_answers
+from admissions.catalog import offer
 from admissions.catalog.models import Campaign
 from admissions.core.errors import ValidationFailed
 from admissions.rules.deadlines import paris_date
@@ -39,18 +41,22 @@ FACT_FIELDS = {
 }
 
 
+# The answer is built from the rules' own typed values: `model_construct` skips validating
+# each part again (django-ninja's schemas check every field of every nested part).
+
+
 def _bilingual(text: Text) -> Bilingual:
-    return Bilingual(fr=text.fr, en=text.en)
+    return Bilingual.model_construct(fr=text.fr, en=text.en)
 
 
 def _messages(messages: tuple[Message, ...]) -> list[MessageOut]:
-    return [MessageOut(code=str(m.code), text=_bilingual(m.text)) for m in messages]
+    return [MessageOut.model_construct(code=str(m.code), text=_bilingual(m.text)) for m in messages]
 
 
-def _campaign(payload: EligibilityCheckIn) -> Campaign:
+def _campaign(payload: EligibilityCheckIn, now: dt.datetime) -> Campaign:
     candidates = [
         campaign
-        for campaign in open_campaigns(timezone.now())
+        for campaign in offer.open_campaigns(now)
         if campaign.institution.slug == payload.institution
         and (payload.campaign is None or campaign.slug == payload.campaign)
     ]
@@ -63,7 +69,7 @@ def _campaign(payload: EligibilityCheckIn) -> Campaign:
 def result_out(campaign: Campaign, result: EligibilityResult) -> EligibilityCheckOut:
     route = result.route
     implications = result.implications
-    return EligibilityCheckOut(
+    return EligibilityCheckOut.model_construct(
         institution=campaign.institution.slug,
         campaign=campaign.slug,
         programme=result.programme,
@@ -71,14 +77,16 @@ def result_out(campaign: Campaign, result: EligibilityResult) -> EligibilityChec
         on=result.on,
         eligible=result.eligible,
         route=(
-            RouteOut(code=route.code, kind=str(route.kind), label=_bilingual(route.label))
+            RouteOut.model_construct(
+                code=route.code, kind=str(route.kind), label=_bilingual(route.label)
+            )
             if route
             else None
         ),
         reasons=_messages(result.reasons),
         notes=_messages(result.notes),
         near_misses=[_bilingual(miss.text) for miss in result.near_misses],
-        implications=ImplicationsOut(
+        implications=ImplicationsOut.model_construct(
             vapp_required=implications.vapp_required,
             conditional_admission=implications.conditional_admission,
             french_certificate_needed=implications.french_certificate_needed,
@@ -99,11 +107,12 @@ def result_out(campaign: Campaign, result: EligibilityResult) -> EligibilityChec
 def check(request: HttpRequest, payload: EligibilityCheckIn) -> EligibilityCheckOut:
     """Which entry route of the programme the answers fit, what it implies, or every reason
     why not, in French and English. Nothing is stored."""
-    campaign = _campaign(payload)
-    if not programmes_of(campaign).filter(slug=payload.programme).exists():
+    now = timezone.now()
+    campaign = _campaign(payload, now)
+    if not offer.offers_programme(now, campaign, payload.programme):
         message = _("This programme is not open to applications in this campaign.")
         raise ValidationFailed(message, details=[{"field": "programme", "message": message}])
-    today = paris_date(timezone.now())
+    today = paris_date(now)
     permit = payload.permit
     answers = Answers(
         nationality=payload.nationality,

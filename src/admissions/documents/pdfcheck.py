@@ -80,7 +80,7 @@ def _fork_server() -> ForkServerContext:
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([pdfscan.__name__])
+            context.set_forkserver_preload([pdfscan.__name__, pdfscan.QPDF])
             _context = context
         return _context
 

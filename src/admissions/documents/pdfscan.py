@@ -15,6 +15,7 @@ any bytes, not only UTF-8.
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import resource
@@ -22,8 +23,15 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
 
-import pikepdf
+if TYPE_CHECKING:
+    import pikepdf
+
+# pikepdf (and qpdf, about 25 MiB) loads with the first scan, in the checker's fork server
+# (which preloads it) or a test: a web worker imports this module for its answers and
+# limits only, and never scans in its own process.
+QPDF = "pikepdf"
 
 # The answers; each is also the code of the refusal the checker raises (`RefusalCode`).
 UNREADABLE = "pdf_unreadable"
@@ -102,7 +110,13 @@ def run(connection: Connection, data: bytes, limits: Limits) -> None:
     connection.close()
 
 
+def _load_qpdf() -> None:
+    if QPDF not in globals():
+        globals()[QPDF] = importlib.import_module(QPDF)
+
+
 def scan(data: bytes, *, max_objects: int) -> Outcome:
+    _load_qpdf()
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:

@@ -40,7 +40,7 @@ class NotReadyError(ValidationFailed):
 
 
 def is_ready(application: Application, *, interview_pending: bool) -> bool:
-    rules = application.campaign.rules
+    rules = application.rules
     status = application.status
     if status == Status.INTERVIEWED:
         return True

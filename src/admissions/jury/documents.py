@@ -21,7 +21,7 @@ ADMITTING_KINDS = ("decision_admitted", "decision_admitted_conditionally")
 
 def admission_letter(decision: Decision, *, language: str) -> bytes:
     application: Application = decision.application
-    rules = application.campaign.rules
+    rules = application.rules
     return render_pdf(
         "jury/admission_letter.html",
         {

@@ -164,6 +164,20 @@ def fee_statuses(application_ids: list[int]) -> dict[int, FeeStatus]:
     return {pk: _fee_status_of(line) for pk, line in lines.items()}
 
 
+def fee_status_and_line(application_id: int) -> tuple[FeeStatus, ChargeLine]:
+    """`fee_status` and `line_of` the fee without instalment, from one read of its entries."""
+    whole = ChargeLine(ChargeKind.APPLICATION_FEE, None)
+    line = ChargeLine(str(ChargeKind.APPLICATION_FEE), None)
+    entries = LedgerEntry.objects.filter(
+        application_id=application_id, charge_kind=ChargeKind.APPLICATION_FEE
+    ).order_by("created_at", "id")
+    for entry in entries:
+        _add(whole, entry)
+        if entry.instalment is None:
+            _add(line, entry)
+    return _fee_status_of(whole), line
+
+
 def _fee_status_of(line: ChargeLine) -> FeeStatus:
     if not line.charged:
         return FeeStatus.NOT_CHARGED

@@ -33,7 +33,6 @@ from admissions.portal import autosave, file_links
 from admissions.portal.forms_applications import ChoicesForm, DraftForm, FeePaidForm, WithdrawForm
 from admissions.portal.forms_confirmation import DeclineForm
 from admissions.rules.deadlines import PARIS
-from admissions.rules.vocabulary import ChargeKind
 from admissions.workflow import checks, confirmation, declared_transfers, drafts, fees, submission
 from admissions.workflow.catalogue import extensions_of
 from admissions.workflow.status import status_summary
@@ -155,15 +154,13 @@ def _diploma_must_be_obtained(campaign: Campaign, programme: Programme) -> bool:
 
 def _fee_context(application: Application) -> dict[str, Any]:
     rules = application.rules
-    status = ledger.fee_status(application.pk)
+    status, line = ledger.fee_status_and_line(application.pk)
     declaration = declared_transfers.declaration(application)
     return {
         "fee_status": status,
         "fee_cents": drafts.application_fee_cents(application.campaign),
         "fee_methods": [str(m) for m in rules.fees.application.methods],
-        "fee_reference": ledger.line_of(
-            application.pk, ChargeKind.APPLICATION_FEE, None
-        ).creditor_reference,
+        "fee_reference": line.creditor_reference,
         "declaration": declaration,
         "declarable": declaration is None
         and status == ledger.FeeStatus.DUE

@@ -82,7 +82,10 @@ TRANSLATIONS: dict[TranslationPolicy, Text] = {
 
 
 def text(fr: str, en: str) -> Text:
-    return Text(fr=fr, en=en)
+    # Dozens per eligibility check: the one rule of `Text` checked here, not by pydantic.
+    if not fr or not en:
+        raise ValueError(f"a text needs both languages: {fr!r} / {en!r}")
+    return Text.model_construct(fr=fr, en=en)
 
 
 def join(parts: Sequence[Text], *, fr: str = "ou", en: str = "or") -> Text:

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import IO
 
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,10 +227,15 @@ def mark_read(application: Application, user: User, *, up_to: Message | None = N
 
 def unread_by_candidate(application: Application) -> int:
     """Messages of the staff the candidate has not read yet."""
-    candidate = application.candidate
-    mark = MessageReadMark.objects.filter(application=application, user=candidate).first()
-    last = mark.last_message_id if mark is not None else 0
-    return Message.objects.filter(application=application, from_staff=True, pk__gt=last).count()
+    # One query, on every page of the file: the mark is read inside the count.
+    last_read = MessageReadMark.objects.filter(
+        application_id=application.pk, user_id=application.candidate_id
+    ).values("last_message_id")[:1]
+    return Message.objects.filter(
+        application_id=application.pk,
+        from_staff=True,
+        pk__gt=Coalesce(Subquery(last_read), Value(0)),
+    ).count()
 
 
 def unread_for_staff(user: User) -> dict[int, int]:
