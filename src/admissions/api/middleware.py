@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from admissions.api import idempotency
 from admissions.api.errors import error_body
 from admissions.core.clientaddress import client_address
 from admissions.people.tokens import find_token
@@ -66,8 +67,11 @@ class ApiMiddleware:
         refused = self._before(request)
         if refused is not None:
             return refused
-        response = self.get_response(request)
-        return self._as_json(request, response)
+        if request.method not in SAFE_METHODS and request.content_type != "multipart/form-data":
+            return idempotency.handle(
+                request, lambda request: self._as_json(request, self.get_response(request))
+            )
+        return self._as_json(request, self.get_response(request))
 
     def _before(self, request: HttpRequest) -> HttpResponse | None:
         header = request.headers.get("Authorization", "")

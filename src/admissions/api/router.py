@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from admissions.api import applications, eligibility, errors, profile
+from admissions.api import applications, eligibility, errors, profile, tokens, webhooks
 
 api = NinjaAPI(title="Admissions API", version="1", urls_namespace="api")
 errors.install(api)
@@ -12,3 +12,5 @@ api.add_router("/me/profile", profile.router)
 api.add_router("/applications", applications.router)
 api.add_router("/documents", "admissions.api.documents.router")
 api.add_router("/payments", "admissions.api.payments.router")
+api.add_router("/me/tokens", tokens.router)
+api.add_router("/webhooks", webhooks.router)

@@ -51,9 +51,6 @@ def create_token(
     name = name.strip()
     if not name:
         raise DomainError(_("Give the token a name."), code="validation_failed")
-    staff = is_staff_member(user)
-    if staff:
-        check_second_factor(user, otp_code)
     if (
         institution is not None
         and not has_platform_role(user)
@@ -64,6 +61,9 @@ def create_token(
         raise DomainError(
             _("You have too many tokens: revoke one you no longer use."), code="too_many_tokens"
         )
+    # Last: a code of the authenticator is spent once checked.
+    if is_staff_member(user):
+        check_second_factor(user, otp_code)
     text, key_id, digest = new_secret()
     token = ApiToken.objects.create(
         user=user,
