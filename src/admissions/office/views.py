@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.applications.queue import csv_rows, filtered, read_filters
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
 from admissions.office.confirm_views import campaign_values
-from admissions.office.queue import csv_rows, filtered, read_filters
 from admissions.office.worklist import TARGET_DAYS, days_waiting, step_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
