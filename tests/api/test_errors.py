@@ -9,6 +9,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import path
 
+from admissions import urls as site_urls
 from admissions.catalog.models import Campaign
 from admissions.people.models import User
 
@@ -17,7 +18,8 @@ def _crash(request: object) -> None:
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("api/v1/crash", _crash)]
+# The site's routes, and one that fails.
+urlpatterns = [path("api/v1/crash", _crash), *site_urls.urlpatterns]
 
 
 def _is_error(response: object, status: int, code: str) -> dict:

@@ -69,7 +69,7 @@ class SiteOut(Schema):
     phone: str
 
 
-class RouteOut(Schema):
+class EntryRouteOut(Schema):
     label: str
     requires: str
     derogatory: bool
@@ -77,7 +77,7 @@ class RouteOut(Schema):
     in_progress_allowed: bool
 
 
-class DocumentOut(Schema):
+class RequiredDocumentOut(Schema):
     label: str
     help: str
     when: str
@@ -114,9 +114,9 @@ class ProgrammeOut(Schema):
     internship_months: int
     teaching_languages: list[str]
     tracks: list[str]
-    routes: list[RouteOut]
+    routes: list[EntryRouteOut]
     diploma_must_be_obtained: bool
-    documents: list[DocumentOut]
+    documents: list[RequiredDocumentOut]
     financing_modes: list[FinancingModeOut]
     application_fee: str
     deposit: str
@@ -224,10 +224,12 @@ def read_programme(request: HttpRequest, institution: str, programme: str) -> Pr
         internship_months=found.internship_months,
         teaching_languages=list(page.teaching_languages),
         tracks=[str(t) for t in page.tracks],
-        routes=[RouteOut(**vars(route)) for route in page.routes],
+        routes=[EntryRouteOut(**vars(route)) for route in page.routes],
         diploma_must_be_obtained=page.diploma_must_be_obtained,
         documents=[
-            DocumentOut(**{**vars(line), "formats": list(line.formats), "due": str(line.due)})
+            RequiredDocumentOut(
+                **{**vars(line), "formats": list(line.formats), "due": str(line.due)}
+            )
             for line in page.documents
         ],
         financing_modes=[

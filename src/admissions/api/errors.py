@@ -101,3 +101,36 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
     api.add_exception_handler(AuthenticationError, on_authentication)  # type: ignore[arg-type]
     api.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
+
+
+# What the API's middleware, or Django under it, may answer to any operation, before or
+# after the operation itself (api/middleware.py, api/idempotency.py): each listed on every
+# operation, so that a client, and the contract tests, know them.
+ANY_OPERATION = {
+    "400": "The request could not be read (a malformed header or body).",
+    "401": "The bearer token is unknown or revoked, or a sign-in is needed.",
+    "413": "The body is larger than the limit, judged from its declared length.",
+    "429": "Too many requests in a minute; retry after the Retry-After header's seconds.",
+    "500": "A failure on the server's side.",
+}
+ANY_WRITE = {
+    "403": "The CSRF check failed, the token may only read, or the role does not allow it.",
+    "409": "The first request with this Idempotency-Key is still running.",
+    "422": "The Idempotency-Key was used for another request, or the input is wrong.",
+}
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def with_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with the answers any operation may give, in the error shape."""
+    reference = {"$ref": "#/components/schemas/ErrorOut"}
+    content = {"application/json": {"schema": reference}}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            answers = operation.setdefault("responses", {})
+            listed = dict(ANY_OPERATION)
+            if method in WRITES:
+                listed.update(ANY_WRITE)
+            for status, description in listed.items():
+                answers.setdefault(status, {"description": description, "content": content})
+    return schema

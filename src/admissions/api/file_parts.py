@@ -33,7 +33,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 # Messages ------------------------------------------------------------------------------------
 
 
-class MessageOut(Schema):
+class FileMessageOut(Schema):
     id: int
     from_staff: bool
     author: str
@@ -53,9 +53,9 @@ def _thread_reader(request: HttpRequest, reference: str) -> Application:
     return application
 
 
-def message_out(message: Message) -> MessageOut:
+def message_out(message: Message) -> FileMessageOut:
     author = message.author
-    return MessageOut(
+    return FileMessageOut(
         id=message.pk,
         from_staff=message.from_staff,
         author=(author.get_full_name() or author.email) if author else "",
@@ -67,10 +67,10 @@ def message_out(message: Message) -> MessageOut:
 
 @router.get(
     "/{reference}/messages",
-    response={200: list[MessageOut], **ERRORS},
+    response={200: list[FileMessageOut], **ERRORS},
     summary="The messages of a file (marks them read)",
 )
-def list_messages(request: HttpRequest, reference: str) -> list[MessageOut]:
+def list_messages(request: HttpRequest, reference: str) -> list[FileMessageOut]:
     application = _thread_reader(request, reference)
     thread = messages.thread(application)
     messages.mark_read(application, caller(request))
@@ -79,10 +79,12 @@ def list_messages(request: HttpRequest, reference: str) -> list[MessageOut]:
 
 @router.post(
     "/{reference}/messages",
-    response={201: MessageOut, **ERRORS},
+    response={201: FileMessageOut, **ERRORS},
     summary="Write on a file (the other side is told by email)",
 )
-def post_message(request: HttpRequest, reference: str, payload: MessageIn) -> Answer[MessageOut]:
+def post_message(
+    request: HttpRequest, reference: str, payload: MessageIn
+) -> Answer[FileMessageOut]:
     application = _thread_reader(request, reference)
     message = messages.post_message(application, by=caller(request), body=payload.body)
     return Answer(201, message_out(message))
@@ -148,7 +150,7 @@ class SlotOut(Schema):
     duration_minutes: int
 
 
-class InterviewOut(Schema):
+class BookingOut(Schema):
     state: str
     slot: SlotOut | None
     video_link: str
@@ -167,7 +169,7 @@ def _slot(slot: InterviewSlot | None) -> SlotOut | None:
     return SlotOut(id=slot.pk, starts_at=slot.starts_at, duration_minutes=slot.duration_minutes)
 
 
-def interview_out(application: Application) -> InterviewOut:
+def interview_out(application: Application) -> BookingOut:
     booked = (
         Interview.objects.filter(application=application)
         .select_related("slot", "slot__interviewer")
@@ -177,7 +179,7 @@ def interview_out(application: Application) -> InterviewOut:
         raise Http404
     now = timezone.now()
     slot = booked.slot
-    return InterviewOut(
+    return BookingOut(
         state=booked.state,
         slot=_slot(slot),
         video_link=slot.video_link if slot else "",
@@ -192,19 +194,19 @@ def interview_out(application: Application) -> InterviewOut:
 
 @router.get(
     "/{reference}/interview",
-    response={200: InterviewOut, **ERRORS},
+    response={200: BookingOut, **ERRORS},
     summary="My interview: the slot booked, or the free slots to book",
 )
-def read_interview(request: HttpRequest, reference: str) -> InterviewOut:
+def read_interview(request: HttpRequest, reference: str) -> BookingOut:
     return interview_out(queries.own_application(caller(request), reference))
 
 
 @router.put(
     "/{reference}/interview",
-    response={200: InterviewOut, **ERRORS},
+    response={200: BookingOut, **ERRORS},
     summary="Book (or move to) an interview slot",
 )
-def book_interview(request: HttpRequest, reference: str, payload: BookIn) -> InterviewOut:
+def book_interview(request: HttpRequest, reference: str, payload: BookIn) -> BookingOut:
     user = caller(request)
     application = queries.own_application(user, reference)
     slot = get_object_or_404(
@@ -216,10 +218,10 @@ def book_interview(request: HttpRequest, reference: str, payload: BookIn) -> Int
 
 @router.delete(
     "/{reference}/interview",
-    response={200: InterviewOut, **ERRORS},
+    response={200: BookingOut, **ERRORS},
     summary="Cancel my booking (then book another slot)",
 )
-def cancel_interview(request: HttpRequest, reference: str) -> InterviewOut:
+def cancel_interview(request: HttpRequest, reference: str) -> BookingOut:
     user = caller(request)
     application = queries.own_application(user, reference)
     interviews.cancel(application, by=user)

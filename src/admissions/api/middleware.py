@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +28,6 @@ from admissions.people.tokens import find_token
 
 API_PREFIX = "/api/"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-logger = logging.getLogger(__name__)
 
 
 def refusal(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
@@ -140,9 +138,3 @@ class ApiMiddleware:
         if status >= 500:
             return refusal(status, "server_error", _("Something went wrong on our side."))
         return refusal(status, "bad_request", _("The request could not be read."))
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not request.path_info.startswith(API_PREFIX):
-            return None
-        logger.exception("API request failed", exc_info=exception)
-        return refusal(500, "server_error", _("Something went wrong on our side."))

@@ -159,7 +159,7 @@ def list_files(request: HttpRequest, query: Query[QueueQuery]) -> QueuePageOut:
 # The whole file ---------------------------------------------------------------------------
 
 
-class VersionOut(Schema):
+class StaffVersionOut(Schema):
     number: int
     file_name: str
     size: int
@@ -173,7 +173,7 @@ class StaffDocumentOut(Schema):
     state: str
     valid_until: dt.date | None
     staff_reason: str
-    versions: list[VersionOut]
+    versions: list[StaffVersionOut]
 
 
 class DocumentRowOut(Schema):
@@ -209,7 +209,7 @@ class ReviewOut(Schema):
     grid: list[GridLineOut]
 
 
-class InterviewOut(Schema):
+class StaffInterviewOut(Schema):
     state: str
     starts_at: dt.datetime | None
     interviewer: str
@@ -265,7 +265,7 @@ class WholeFileOut(Schema):
     charges: list[ChargeOut]
     balance_cents: int
     review: ReviewOut | None
-    interview: InterviewOut | None
+    interview: StaffInterviewOut | None
     notes: list[NoteOut]
     history: list[HistoryOut]
 
@@ -278,7 +278,7 @@ def _document(document: Document | None, versions: list[Any]) -> StaffDocumentOu
         valid_until=document.valid_until,
         staff_reason=document.staff_reason,
         versions=[
-            VersionOut(
+            StaffVersionOut(
                 number=v.number,
                 file_name=v.original_filename,
                 size=v.size,
@@ -362,7 +362,7 @@ def whole_file_out(application: Application) -> WholeFileOut:
         )
         if review
         else None,
-        interview=InterviewOut(
+        interview=StaffInterviewOut(
             state=interview.state,
             starts_at=interview.slot.starts_at if interview.slot else None,
             interviewer=(
