@@ -132,5 +132,77 @@ def with_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
             if method in WRITES:
                 listed.update(ANY_WRITE)
             for status, description in listed.items():
-                answers.setdefault(status, {"description": description, "content": content})
+                # ninja keys its answers by number; JSON writes both as text.
+                if int(status) not in answers and status not in answers:
+                    answers[int(status)] = {"description": description, "content": content}
+    return schema
+
+
+# Operations that make a resource, and those that then read or change it by its key: the
+# OpenAPI links a client (and schemathesis's stateful tests) follows.
+LINKS: dict[tuple[str, str, str], tuple[str, str, list[tuple[str, str]]]] = {
+    ("/api/v1/applications", "post", "201"): (
+        "reference",
+        "$response.body#/reference",
+        [
+            ("/api/v1/applications/{reference}", "get"),
+            ("/api/v1/applications/{reference}", "patch"),
+            ("/api/v1/applications/{reference}/check", "get"),
+            ("/api/v1/applications/{reference}/submit", "post"),
+            ("/api/v1/applications/{reference}/withdraw", "post"),
+            ("/api/v1/applications/{reference}/messages", "get"),
+            ("/api/v1/applications/{reference}/payments", "get"),
+            ("/api/v1/documents/{reference}", "get"),
+        ],
+    ),
+    ("/api/v1/me/profile/education", "post", "201"): (
+        "entry_id",
+        "$response.body#/id",
+        [
+            ("/api/v1/me/profile/education/{entry_id}", "get"),
+            ("/api/v1/me/profile/education/{entry_id}", "put"),
+            ("/api/v1/me/profile/education/{entry_id}", "delete"),
+        ],
+    ),
+    ("/api/v1/me/profile/work", "post", "201"): (
+        "period_id",
+        "$response.body#/id",
+        [
+            ("/api/v1/me/profile/work/{period_id}", "get"),
+            ("/api/v1/me/profile/work/{period_id}", "put"),
+            ("/api/v1/me/profile/work/{period_id}", "delete"),
+        ],
+    ),
+    ("/api/v1/me/tokens", "post", "201"): (
+        "token_id",
+        "$response.body#/id",
+        [("/api/v1/me/tokens/{token_id}", "delete")],
+    ),
+    ("/api/v1/webhooks", "post", "201"): (
+        "endpoint_id",
+        "$response.body#/id",
+        [
+            ("/api/v1/webhooks/{endpoint_id}/deliveries", "get"),
+            ("/api/v1/webhooks/{endpoint_id}", "delete"),
+        ],
+    ),
+}
+
+
+def with_links(schema: dict[str, Any]) -> dict[str, Any]:
+    paths = schema.get("paths", {})
+    for (path, method, status), (parameter, value, targets) in LINKS.items():
+        answers = paths.get(path, {}).get(method, {}).get("responses", {})
+        answer = answers.get(int(status), answers.get(status))
+        if answer is None:
+            continue
+        links = answer.setdefault("links", {})
+        for target_path, target_method in targets:
+            target = paths.get(target_path, {}).get(target_method)
+            if target is None or "operationId" not in target:
+                continue
+            links[target["operationId"]] = {
+                "operationId": target["operationId"],
+                "parameters": {parameter: value},
+            }
     return schema

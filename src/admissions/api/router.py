@@ -20,6 +20,7 @@ class AdmissionsAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(**kwargs)
         errors.with_common_errors(schema)
+        errors.with_links(schema)
         return schema
 
 
