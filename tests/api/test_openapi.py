@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.test import Client
 
 
@@ -50,3 +52,14 @@ def test_no_two_schemas_share_a_name() -> None:
         if isinstance(node, ast.ClassDef)
     )
     assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_the_document_has_no_key_twice(client: Client, db: None) -> None:
+    """An answer listed twice (as 400 and "400") makes Swagger UI refuse the document."""
+
+    def no_twice(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_twice)

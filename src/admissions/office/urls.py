@@ -8,6 +8,7 @@ from admissions.office import (
     outbox_views,
     slot_views,
     views,
+    webhook_views,
 )
 
 app_name = "office"
@@ -41,6 +42,14 @@ urlpatterns = [
     path("outbox/<int:pk>/", outbox_views.outbox_detail, name="outbox_detail"),
     path("outbox/<int:pk>/html/", outbox_views.outbox_html, name="outbox_html"),
     path("outbox/<int:pk>/resend/", outbox_views.outbox_resend, name="outbox_resend"),
+    path("webhooks/", webhook_views.endpoints, name="webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.deliveries, name="webhook_deliveries"),
+    path("webhooks/<int:pk>/disable/", webhook_views.disable, name="webhook_disable"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_id>/retry/",
+        webhook_views.retry,
+        name="webhook_retry",
+    ),
     path("emails/", email_templates_views.template_list, name="email_templates"),
     path(
         "emails/<slug:slug>/<slug:code>/<str:language>/",

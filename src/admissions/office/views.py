@@ -82,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": sorted(Role(role).label for role in roles),
         "unread": sum(unread_for_staff(user).values()),
         "emails_admin": editable_institutions(user).exists(),
+        "webhooks_admin": platform or Role.INSTITUTION_ADMIN in roles,
         "to_confirm": sum(group.pending for group in campaign_values(user)),
     }
     return render(request, "office/home.html", context)
