@@ -43,6 +43,9 @@ class EndpointForm(forms.Form):
     def __init__(self, institutions: QuerySet[Institution], *args: object, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        only = list(institutions[:2])
+        if len(only) == 1:
+            self.fields["institution"].initial = only[0].pk
 
 
 def _institutions(request: HttpRequest) -> QuerySet[Institution]:
