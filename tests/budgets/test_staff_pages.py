@@ -47,6 +47,13 @@ OFFICE = [
     # Profile, checklist, versions, review, interview, ledger, notes, history: each read once.
     Page("the whole file", OFFICER, url("office:file", submitted), 23),
     Page("interview slots", OFFICER, url("office:slots", programme), 6),
+    Page("webhooks", f"admin@{NORD}", url("office:webhooks"), 7),
+    Page(
+        "a webhook's deliveries",
+        f"admin@{NORD}",
+        url("office:webhook_deliveries", row("endpoint")),
+        6,
+    ),
     Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
     Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),
     Page("import into a file", OFFICER, url("documents:import", submitted), 6),
