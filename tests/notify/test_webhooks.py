@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -211,3 +213,19 @@ def test_a_decision_published_through_transition_is_delivered(
         for action in path:
             transition(application, action=action, by=None)
     assert [json.loads(r["body"])["data"]["status"] for r in receiver.received] == ["admitted"]
+
+
+def test_the_documented_check_accepts_our_signature_and_refuses_a_forgery() -> None:
+    """The receiver's code printed in docs/api.md, run against what `sign` sends."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    code = text.split("### Checking a signature", 1)[1].split("```python", 1)[1].split("```")[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "docs/api.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    is_authentic = namespace["is_authentic"]
+    body = b'{"event":"application.submitted"}'
+    header = webhooks.sign("s3cret", int(time.time()), body)
+    assert is_authentic("s3cret", header, body)
+    assert not is_authentic("s3cret", header, body + b" ")
+    assert not is_authentic("other", header, body)
+    old = webhooks.sign("s3cret", int(time.time()) - 301, body)
+    assert not is_authentic("s3cret", old, body)
