@@ -1,7 +1,7 @@
 """Idempotency-Key on the API's writes.
 
 A client that sends a write again (its connection broke before the answer came) sends the
-same `Idempotency-Key`: the same key with the same method, path and body answers what the
+same `Idempotency-Key`: the same key with the same method, path (with its query) and body answers what the
 first request answered, without running it again; the same key with another request is
 refused (422 `idempotency_key_reused`), and while the first is still running a second one
 waits for nothing and is told so (409 `idempotency_in_progress`). Keys belong to a user and
@@ -41,7 +41,7 @@ def _lifetime() -> dt.timedelta:
 
 def fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
-    digest.update(f"{request.method} {request.path}\n".encode())
+    digest.update(f"{request.method} {request.get_full_path()}\n".encode())
     digest.update(request.body)
     return digest.hexdigest()
 
