@@ -1,11 +1,12 @@
 """Idempotency-Key on the API's writes.
 
 A client that sends a write again (its connection broke before the answer came) sends the
-same `Idempotency-Key`: the same key with the same method, path (with its query) and body answers what the
-first request answered, without running it again; the same key with another request is
-refused (422 `idempotency_key_reused`), and while the first is still running a second one
-waits for nothing and is told so (409 `idempotency_in_progress`). Keys belong to a user and
-are forgotten after `API_IDEMPOTENCY_HOURS`. A server error is not kept: it may be retried.
+same `Idempotency-Key`: the same key with the same method, path (with its query) and body
+answers what the first request answered, without running it again; the same key with
+another request is refused (422 `idempotency_key_reused`), and while the first is still
+running a second one waits for nothing and is told so (409 `idempotency_in_progress`). Keys
+belong to a user and are forgotten after `API_IDEMPOTENCY_HOURS`. A server error is not
+kept: it may be retried.
 
 Uploads (multipart) are outside this: their body is judged by their operation before it is
 read, and a retried upload only adds a version the candidate can see.

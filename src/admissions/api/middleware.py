@@ -78,9 +78,7 @@ class ApiMiddleware:
         if scheme.lower() == "bearer":
             token = find_token(credential.strip())
             if token is None:
-                return refusal(
-                    401, "invalid_token", _("This API token is unknown, revoked or expired.")
-                )
+                return refusal(401, "invalid_token", _("This API token is unknown or revoked."))
             request.user = token.user
             request.api_token = token  # type: ignore[attr-defined]
             # A token is no cookie: a page of another site cannot make a browser send it.
