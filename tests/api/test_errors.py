@@ -98,3 +98,16 @@ def test_an_unreadable_content_length_is_refused(db: None, length: str) -> None:
         "/api/v1/eligibility/check", "{}", content_type="application/json", CONTENT_LENGTH=length
     )
     _is_error(answer, 400, "bad_request")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/catalogue/campaigns?institution=a%00b", None),
+        ("/api/v1/eligibility/check", '{"institution": "a\\u0000b"}'),
+    ],
+)
+def test_a_nul_character_is_refused_before_any_query(db: None, path: str, body: str | None) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    answer = client.post(path, body, content_type="application/json") if body else client.get(path)
+    assert _is_error(answer, 400, "nul_character")["message"].startswith("The request holds")

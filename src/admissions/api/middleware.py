@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,6 +40,14 @@ def _declared_length(request: HttpRequest) -> int | None:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    """A NUL in the path, the query or a JSON body: no text field takes one, and PostgreSQL
+    refuses it in a query, so it is refused before any operation runs."""
+    if "\x00" in request.path_info or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+        return True
+    return request.content_type == "application/json" and b"\\u0000" in request.body
 
 
 def _throttled(request: HttpRequest, who: str) -> bool:
@@ -107,6 +116,10 @@ class ApiMiddleware:
                 "body_too_large",
                 _("The request's body is too large (at most %(limit)d bytes).") % {"limit": limit},
                 {"limit": limit},
+            )
+        if _holds_nul(request):
+            return refusal(
+                400, "nul_character", _("The request holds a NUL character, which no field takes.")
             )
         return None
 
