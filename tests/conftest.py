@@ -14,11 +14,15 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import pytest
+from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from pytest_django import DjangoDbBlocker
+
+from tests import contract
 
 pytest_plugins = [
     "tests.services.postgres",
@@ -167,3 +171,17 @@ def _rulebooks_parsed_afresh() -> None:
 
     parsed.clear()
     offer.forget()
+
+
+@pytest.fixture(autouse=True)
+def _api_answers_match_their_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every answer of the API the suite receives is checked against the OpenAPI document
+    (tests/contract.py)."""
+    received = Client.request
+
+    def checked(self: Client, **request: Any) -> Any:
+        response = received(self, **request)
+        contract.check(request.get("REQUEST_METHOD", "GET"), request.get("PATH_INFO", ""), response)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)

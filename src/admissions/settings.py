@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "ninja",
     "allauth",
     "allauth.account",
+    # Staff confirm sensitive acts (an API token) with a TOTP second factor.
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     "admissions.core",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "admissions.api.middleware.ApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -153,6 +156,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 # Account emails go through the outbox like every other email (notify/accounts.py).
 ACCOUNT_ADAPTER = "admissions.notify.accounts.AccountAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -222,6 +226,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Requests one token, user or address may make to the API in a minute (0: no limit).
+API_RATE_PER_MINUTE = env.integer("API_RATE_PER_MINUTE", 600, minimum=0)
+# Hours an Idempotency-Key keeps its first answer.
+API_IDEMPOTENCY_HOURS = env.integer("API_IDEMPOTENCY_HOURS", 24, minimum=1)
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Email -----------------------------------------------------------------------------------

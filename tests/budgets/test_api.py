@@ -91,6 +91,48 @@ ENDPOINTS = [
         at(lambda w: f"/documents/files/{w.rows['document'].current_version.public_id}"),
         3,
     ),
+    Page("institutions", "anonymous", at("/catalogue/institutions"), 1),
+    Page("campaigns", "anonymous", at("/catalogue/campaigns"), 1),
+    Page("the catalogue", "anonymous", at("/catalogue/programmes"), 2),
+    Page(
+        "a programme",
+        "anonymous",
+        at(lambda w: f"/catalogue/programmes/{NORD}/{w.files['submitted'].programme.slug}"),
+        4,
+    ),
+    Page(
+        "eligibility from my profile",
+        "submitted",
+        at("/eligibility/check-my-profile"),
+        7,
+        method="post",
+        data=lambda w: {
+            "institution": NORD,
+            "programme": w.files["submitted"].programme.slug,
+            "track": "full_time",
+        },
+    ),
+    Page(
+        "my file's messages",
+        "submitted",
+        at(lambda w: f"/applications/{w.files['submitted'].reference}/messages"),
+        7,
+    ),
+    Page(
+        "my file's payments",
+        "submitted",
+        at(lambda w: f"/applications/{w.files['submitted'].reference}/payments"),
+        6,
+    ),
+    Page("my tokens", "submitted", at("/me/tokens"), 3),
+    Page("the staff's list", f"officer@{NORD}", at("/staff/files"), 4),
+    Page(
+        "the whole file",
+        f"officer@{NORD}",
+        at(lambda w: f"/staff/files/{w.files['submitted'].reference}"),
+        20,
+    ),
+    Page("webhook endpoints", f"admin@{NORD}", at("/webhooks"), 4),
 ]
 
 

@@ -73,6 +73,13 @@ OFFICE = [
     Page(
         "a jury's deliberation, president", PRESIDENT, url("office:jury_session", jury_session), 20
     ),
+    Page("webhooks", f"admin@{NORD}", url("office:webhooks"), 7),
+    Page(
+        "a webhook's deliveries",
+        f"admin@{NORD}",
+        url("office:webhook_deliveries", row("endpoint")),
+        6,
+    ),
     Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
     Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),
     Page("import into a file", OFFICER, url("documents:import", submitted), 6),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ from admissions.demo.candidates import sample_pdf
 from admissions.documents.models import Document
 from admissions.documents.services import upload_document
 from admissions.jury.models import AgendaItem, Conflict, Decision, SessionMember
+from admissions.notify.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from admissions.payments import checkout, ledger, mandates, receipts, reconcile, sepa, services
 from admissions.payments.models import (
     DebitBatch,
@@ -37,10 +39,12 @@ from admissions.payments.models import (
     PaymentIssue,
     RefundRequest,
 )
-from admissions.people.models import CandidateProfile, Education, User, WorkPeriod
+from admissions.people.models import ApiToken, CandidateProfile, Education, User, WorkPeriod
+from admissions.people.tokens import new_secret
 from admissions.rules.deadlines import PARIS, paris_date
 from admissions.rules.vocabulary import ChargeKind
 from admissions.workflow.drafts import create_application
+from admissions.workflow.messages import post_message
 from tests.payments.camt import statement
 
 # A moment when the demonstration campaigns are open (they follow the clock).
@@ -93,6 +97,7 @@ def build() -> World:
     _money_on_the_admitted_file(world)
     _card_payment_started(world)
     _finance_rows(world, count=1)
+    _integrations(world, count=1)
     return world
 
 
@@ -126,6 +131,7 @@ def grow(world: World) -> None:
     _more_money(world)
     _more_debits(world)
     _finance_rows(world, count=MORE)
+    _integrations(world, count=MORE)
 
 
 def _more_files(world: World) -> None:
@@ -332,3 +338,30 @@ def _new_candidate() -> User:
 
 def _mode(campaign: Campaign, track: str) -> str:
     return financing_modes_for(campaign, track)[0].code
+
+
+def _integrations(world: World, *, count: int) -> None:
+    """Webhook endpoints with deliveries, API tokens, and messages on the submitted file."""
+    institution = world.campaigns[NORD].institution
+    submitted = world.files["submitted"]
+    for number in range(count):
+        endpoint = WebhookEndpoint.objects.create(
+            institution=institution,
+            url=f"https://erp{number}.example.org/hooks",
+            events=["application.submitted"],
+            secret="s",
+        )
+        world.rows.setdefault("endpoint", endpoint)
+        WebhookDelivery.objects.create(
+            endpoint=world.rows["endpoint"],
+            event="application.submitted",
+            event_id=uuid.uuid4(),
+            payload={"data": {"reference": submitted.reference}},
+            response_status=200,
+            status=DeliveryStatus.DELIVERED,
+        )
+        _text, key_id, digest = new_secret()
+        ApiToken.objects.create(
+            user=world.people["submitted"], name=f"token {number}", key_id=key_id, digest=digest
+        )
+        post_message(submitted, by=submitted.candidate, body=f"Question {number}")

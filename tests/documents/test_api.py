@@ -11,7 +11,8 @@ from django.test import Client
 
 from admissions.applications.models import Application
 from admissions.documents.models import Document, DocumentVersion
-from admissions.people.models import User
+from admissions.people.models import ApiToken, User
+from admissions.people.tokens import new_secret
 from tests.documents import corpus
 
 BASE = "/api/v1/documents"
@@ -262,3 +263,32 @@ def test_a_long_file_name_that_can_be_read_is_shortened(
     filename = response.json()["document"]["current_version"]["filename"]
     assert len(filename) == 200
     assert filename.endswith("b.pdf")
+
+
+def _bearer(user: User, *, can_write: bool) -> dict[str, str]:
+    text, key_id, digest = new_secret()
+    ApiToken.objects.create(user=user, name="t", key_id=key_id, digest=digest, can_write=can_write)
+    return {"HTTP_AUTHORIZATION": f"Bearer {text}"}
+
+
+def test_a_token_upload_is_judged_unread(
+    client: Client, application: Application, candidate: User
+) -> None:
+    path = f"{BASE}/{application.reference}/cv"
+    unknown = client.post(
+        path,
+        data=b"-",
+        content_type="multipart/form-data; boundary=unread",
+        HTTP_AUTHORIZATION="Bearer adm_000000000000_nothing",
+        **{"wsgi.input": UnreadableBody(), "CONTENT_LENGTH": str(SMALL)},
+    )
+    assert unknown.json()["code"] == "invalid_token"
+    for can_write, length, code in ((False, SMALL, "token_read_only"), (True, LARGE, "too_large")):
+        answer = client.post(
+            path,
+            data=b"-",
+            content_type="multipart/form-data; boundary=unread",
+            **_bearer(candidate, can_write=can_write),
+            **{"wsgi.input": UnreadableBody(), "CONTENT_LENGTH": str(length)},
+        )
+        assert answer.json()["code"] == code

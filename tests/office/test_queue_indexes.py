@@ -12,7 +12,7 @@ import time_machine
 from django.db import connection
 from django.http import QueryDict
 
-from admissions.office.queue import filtered, read_filters
+from admissions.applications.queue import filtered, read_filters
 from admissions.office.queue_views import scoped_files
 from admissions.people.models import Role
 from tests.factories import IN_NORD_CAMPAIGN, load_preset, staff_member

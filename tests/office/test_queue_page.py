@@ -148,8 +148,8 @@ def test_every_order_pages_by_cursor_both_ways(
         )
     rows = sorted(Application.objects.all(), key=key, reverse=reverse)  # type: ignore[arg-type]
     expected = [a.reference for a in rows]
-    monkeypatch.setattr("admissions.office.queue.PAGE_SIZES", (3, 10, 50))
-    monkeypatch.setattr("admissions.office.queue.DEFAULT_PAGE_SIZE", 3)
+    monkeypatch.setattr("admissions.applications.queue.PAGE_SIZES", (3, 10, 50))
+    monkeypatch.setattr("admissions.applications.queue.DEFAULT_PAGE_SIZE", 3)
     client.force_login(_officer(nord))
     seen: list[str] = []
     pages: list[str] = []

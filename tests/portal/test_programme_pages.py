@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from admissions.catalog import programmes
 from admissions.catalog.models import Campaign
-from admissions.portal import programmes
 from tests.factories import IN_NORD_CAMPAIGN, load_preset
 
 

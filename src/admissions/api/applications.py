@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja import Status as Answer
-from ninja.security import django_auth
 
+from admissions.api.auth import user_auth
 from admissions.api.schemas import (
     ApplicationCreateIn,
     ApplicationOut,
@@ -31,7 +31,7 @@ from admissions.payments import ledger
 from admissions.people.models import User
 from admissions.workflow import checks, drafts, submission
 
-router = Router(tags=["applications"], auth=django_auth)
+router = Router(tags=["applications"], auth=user_auth)
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
+from admissions.api.auth import user_auth
 from admissions.api.errors import error_body
 from admissions.api.schemas import ErrorOut
 from admissions.core.errors import DomainError
@@ -42,7 +42,7 @@ from admissions.documents.uploadlimit import (
 )
 from admissions.people.models import User
 
-router = Router(tags=["documents"], auth=django_auth)
+router = Router(tags=["documents"], auth=user_auth)
 
 ERRORS = {
     400: ErrorOut,

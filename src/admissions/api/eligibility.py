@@ -7,26 +7,31 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Field, Router
 
+from admissions.api.auth import caller, user_auth
 from admissions.api.schemas import (
+    SLUG_MAX_LENGTH,
     Bilingual,
     EligibilityCheckIn,
     EligibilityCheckOut,
     ErrorOut,
     ImplicationsOut,
+    Input,
     MessageOut,
     RouteOut,
 )
-from admissions.applications.eligibility import problem_text
+from admissions.applications.eligibility import full_profile, problem_text
 from admissions.applications.self_check import Answers, facts_from_answers
 from admissions.catalog import offer
 from admissions.catalog.models import Campaign
 from admissions.core.errors import ValidationFailed
+from admissions.people.facts import candidate_facts
 from admissions.rules.deadlines import paris_date
 from admissions.rules.eligibility import EligibilityResult, Message, check_eligibility
 from admissions.rules.facts import FactsError
 from admissions.rules.schema import Text
+from admissions.rules.vocabulary import Track
 
 router = Router(tags=["eligibility"])
 
@@ -53,7 +58,14 @@ def _messages(messages: tuple[Message, ...]) -> list[MessageOut]:
     return [MessageOut.model_construct(code=str(m.code), text=_bilingual(m.text)) for m in messages]
 
 
-def _campaign(payload: EligibilityCheckIn, now: dt.datetime) -> Campaign:
+class ProfileCheckIn(Input):
+    institution: str = Field(max_length=SLUG_MAX_LENGTH, description="e.g. imt-nord-europe")
+    programme: str = Field(max_length=SLUG_MAX_LENGTH)
+    campaign: str | None = Field(default=None, max_length=SLUG_MAX_LENGTH)
+    track: Track
+
+
+def _campaign(payload: EligibilityCheckIn | ProfileCheckIn, now: dt.datetime) -> Campaign:
     candidates = [
         campaign
         for campaign in offer.open_campaigns(now)
@@ -136,5 +148,32 @@ def check(request: HttpRequest, payload: EligibilityCheckIn) -> EligibilityCheck
         raise ValidationFailed(
             message, details=[{"field": FACT_FIELDS.get(error.code, ""), "message": message}]
         ) from None
+    result = check_eligibility(campaign.rules, payload.programme, payload.track, facts, today)
+    return result_out(campaign, result)
+
+
+@router.post(
+    "/check-my-profile",
+    response={200: EligibilityCheckOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Check my eligibility to a programme from my saved profile",
+    auth=user_auth,
+)
+def check_my_profile(request: HttpRequest, payload: ProfileCheckIn) -> EligibilityCheckOut:
+    """The same check as /check, with the facts of the signed-in candidate's saved profile
+    (the ones their application would be judged on). Nothing is stored."""
+    now = timezone.now()
+    campaign = _campaign(payload, now)
+    if not offer.offers_programme(now, campaign, payload.programme):
+        message = _("This programme is not open to applications in this campaign.")
+        raise ValidationFailed(message, details=[{"field": "programme", "message": message}])
+    profile = full_profile(caller(request).pk)
+    if profile is None:
+        message = problem_text("profile_incomplete")
+        raise ValidationFailed(message, code="profile_incomplete")
+    try:
+        facts = candidate_facts(profile)
+    except FactsError as error:
+        raise ValidationFailed(problem_text(error.code), code=error.code) from None
+    today = paris_date(now)
     result = check_eligibility(campaign.rules, payload.programme, payload.track, facts, today)
     return result_out(campaign, result)

@@ -101,3 +101,108 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
     api.add_exception_handler(AuthenticationError, on_authentication)  # type: ignore[arg-type]
     api.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
+
+
+# What the API's middleware, or Django under it, may answer to any operation, before or
+# after the operation itself (api/middleware.py, api/idempotency.py): each listed on every
+# operation, so that a client, and the contract tests, know them.
+ANY_OPERATION = {
+    "400": "The request could not be read (a malformed header or body).",
+    "401": "The bearer token is unknown or revoked, or a sign-in is needed.",
+    "413": "The body is larger than the limit, judged from its declared length.",
+    "429": "Too many requests in a minute; retry after the Retry-After header's seconds.",
+    "500": "A failure on the server's side.",
+}
+ANY_WRITE = {
+    "403": "The CSRF check failed, the token may only read, or the role does not allow it.",
+    "409": "The first request with this Idempotency-Key is still running.",
+    "422": "The Idempotency-Key was used for another request, or the input is wrong.",
+}
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def with_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with the answers any operation may give, in the error shape."""
+    reference = {"$ref": "#/components/schemas/ErrorOut"}
+    content = {"application/json": {"schema": reference}}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            answers = operation.setdefault("responses", {})
+            listed = dict(ANY_OPERATION)
+            if method in WRITES:
+                listed.update(ANY_WRITE)
+            for status, description in listed.items():
+                # ninja keys its answers by number; JSON writes both as text.
+                if int(status) not in answers and status not in answers:
+                    answers[int(status)] = {"description": description, "content": content}
+    return schema
+
+
+# Operations that make a resource, and those that then read or change it by its key: the
+# OpenAPI links a client (and schemathesis's stateful tests) follows.
+LINKS: dict[tuple[str, str, str], tuple[str, str, list[tuple[str, str]]]] = {
+    ("/api/v1/applications", "post", "201"): (
+        "reference",
+        "$response.body#/reference",
+        [
+            ("/api/v1/applications/{reference}", "get"),
+            ("/api/v1/applications/{reference}", "patch"),
+            ("/api/v1/applications/{reference}/check", "get"),
+            ("/api/v1/applications/{reference}/submit", "post"),
+            ("/api/v1/applications/{reference}/withdraw", "post"),
+            ("/api/v1/applications/{reference}/messages", "get"),
+            ("/api/v1/applications/{reference}/payments", "get"),
+            ("/api/v1/documents/{reference}", "get"),
+        ],
+    ),
+    ("/api/v1/me/profile/education", "post", "201"): (
+        "entry_id",
+        "$response.body#/id",
+        [
+            ("/api/v1/me/profile/education/{entry_id}", "get"),
+            ("/api/v1/me/profile/education/{entry_id}", "put"),
+            ("/api/v1/me/profile/education/{entry_id}", "delete"),
+        ],
+    ),
+    ("/api/v1/me/profile/work", "post", "201"): (
+        "period_id",
+        "$response.body#/id",
+        [
+            ("/api/v1/me/profile/work/{period_id}", "get"),
+            ("/api/v1/me/profile/work/{period_id}", "put"),
+            ("/api/v1/me/profile/work/{period_id}", "delete"),
+        ],
+    ),
+    ("/api/v1/me/tokens", "post", "201"): (
+        "token_id",
+        "$response.body#/id",
+        [("/api/v1/me/tokens/{token_id}", "delete")],
+    ),
+    ("/api/v1/webhooks", "post", "201"): (
+        "endpoint_id",
+        "$response.body#/id",
+        [
+            ("/api/v1/webhooks/{endpoint_id}/deliveries", "get"),
+            ("/api/v1/webhooks/{endpoint_id}", "delete"),
+        ],
+    ),
+}
+
+
+def with_links(schema: dict[str, Any]) -> dict[str, Any]:
+    paths = schema.get("paths", {})
+    for (path, method, status), (parameter, value, targets) in LINKS.items():
+        answers = paths.get(path, {}).get(method, {}).get("responses", {})
+        answer = answers.get(int(status), answers.get(status))
+        if answer is None:
+            continue
+        links = answer.setdefault("links", {})
+        for target_path, target_method in targets:
+            target = paths.get(target_path, {}).get(target_method)
+            if target is None or "operationId" not in target:
+                continue
+            links[target["operationId"]] = {
+                "operationId": target["operationId"],
+                "parameters": {parameter: value},
+            }
+    return schema

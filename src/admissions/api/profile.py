@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja import Status as Answer
-from ninja.security import django_auth
 
+from admissions.api.auth import user_auth
 from admissions.api.profile_schemas import (
     EducationIn,
     EducationOut,
@@ -49,7 +49,7 @@ from admissions.people.models import User
 from admissions.people.profile import CandidateProfile, Education, WorkPeriod
 from admissions.rules.deadlines import paris_date
 
-router = Router(tags=["profile"], auth=django_auth)
+router = Router(tags=["profile"], auth=user_auth)
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 

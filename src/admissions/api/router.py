@@ -1,14 +1,41 @@
 """The public API under /api/v1; each area adds its own router here."""
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
-from admissions.api import applications, eligibility, errors, profile
+from admissions.api import applications, eligibility, errors, profile, tokens, webhooks
 
-api = NinjaAPI(title="Admissions API", version="1", urls_namespace="api")
+DESCRIPTION = """\
+Admissions to Mastères Spécialisés: the public catalogue, the candidate's own files and the
+staff's work on them. Sign in with the site's session (browsers; unsafe methods need the
+CSRF token) or send a personal API token as `Authorization: Bearer <token>`. Writes accept
+an `Idempotency-Key` header. Every error is `{code, message, details}`, in the language of
+`Accept-Language`. See docs/api.md.
+"""
+
+
+class AdmissionsAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        errors.with_common_errors(schema)
+        errors.with_links(schema)
+        return schema
+
+
+api = AdmissionsAPI(
+    title="Admissions API", version="1", urls_namespace="api", description=DESCRIPTION
+)
 errors.install(api)
 
 api.add_router("/eligibility", eligibility.router)
 api.add_router("/me/profile", profile.router)
 api.add_router("/applications", applications.router)
+api.add_router("/applications", "admissions.api.file_parts.router")
 api.add_router("/documents", "admissions.api.documents.router")
 api.add_router("/payments", "admissions.api.payments.router")
+api.add_router("/me/tokens", tokens.router)
+api.add_router("/webhooks", webhooks.router)
+api.add_router("/catalogue", "admissions.api.catalogue.router")
+api.add_router("/staff", "admissions.api.staff.router")

@@ -128,3 +128,22 @@ class TemplateOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution_id} {self.kind} {self.language}"
+
+
+from admissions.notify.webhook_models import (  # noqa: E402  (models of the app, in their module)
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+
+__all__ = [
+    "Audience",
+    "DeliveryStatus",
+    "Notification",
+    "Status",
+    "TemplateOverride",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+]

@@ -22,11 +22,11 @@ from admissions.core.errors import DomainError
 from admissions.documents.access import is_staff_on
 from admissions.documents.models import Document
 from admissions.documents.serving import serve_version
-from admissions.office.file_data import whole_file
 from admissions.office.file_forms import AdmissibilityForm, InterviewForm, NoteForm, RejectForm
 from admissions.people.models import User
 from admissions.review import admissibility, completeness, interviews, notes, roles
 from admissions.review.admissibility import outcome_label
+from admissions.review.file_data import whole_file
 from admissions.review.models import Outcome
 
 

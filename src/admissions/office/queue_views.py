@@ -31,10 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from admissions.applications.choices import TRACK_LABELS
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.catalog.models import Campaign, Programme
-from admissions.core.errors import DomainError
-from admissions.core.keyset import count_up_to, keyset_page
-from admissions.office.queue import (
+from admissions.applications.queue import (
     EXPORT_HEADER,
     ORDERS,
     PAGE_SIZES,
@@ -44,7 +41,10 @@ from admissions.office.queue import (
     filtered,
     read_filters,
 )
-from admissions.office.waiting import campaign_targets, days_in_step, is_late
+from admissions.applications.waiting import campaign_targets, days_in_step, is_late
+from admissions.catalog.models import Campaign, Programme
+from admissions.core.errors import DomainError
+from admissions.core.keyset import count_up_to, keyset_page
 from admissions.people.models import Role, User
 from admissions.people.permissions import (
     allowed_programme_ids,

@@ -11,6 +11,7 @@ from admissions.office import (
     queue_views,
     slot_views,
     views,
+    webhook_views,
 )
 
 app_name = "office"
@@ -86,6 +87,14 @@ urlpatterns = [
         "catalogue/<int:campaign_id>/<slug:section>/<slug:key>/",
         catalogue_views.edit,
         name="catalogue_edit_item",
+    ),
+    path("webhooks/", webhook_views.endpoints, name="webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.deliveries, name="webhook_deliveries"),
+    path("webhooks/<int:pk>/disable/", webhook_views.disable, name="webhook_disable"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_id>/retry/",
+        webhook_views.retry,
+        name="webhook_retry",
     ),
     path("emails/", email_templates_views.template_list, name="email_templates"),
     path(

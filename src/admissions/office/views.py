@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.applications.queue import filtered, read_filters
+from admissions.applications.waiting import campaign_targets, days_in_step, lateness_by_step
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
 from admissions.office.confirm_views import campaign_values
-from admissions.office.queue import filtered, read_filters
 from admissions.office.queue_views import scope_campaigns
-from admissions.office.waiting import campaign_targets, days_in_step, lateness_by_step
 from admissions.office.worklist import step_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
@@ -90,6 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": sorted(Role(role).label for role in roles),
         "unread": sum(unread_for_staff(user).values()),
         "emails_admin": editable_institutions(user).exists(),
+        "webhooks_admin": platform or Role.INSTITUTION_ADMIN in roles,
         "to_confirm": sum(group.pending for group in campaign_values(user)),
     }
     return render(request, "office/home.html", context)

@@ -116,5 +116,6 @@ from admissions.people.profile import (  # noqa: E402  (models of the app, kept 
     Education,
     WorkPeriod,
 )
+from admissions.people.tokens import ApiToken  # noqa: E402
 
-__all__ = ["CandidateProfile", "Education", "Role", "StaffRole", "User", "WorkPeriod"]
+__all__ = ["ApiToken", "CandidateProfile", "Education", "Role", "StaffRole", "User", "WorkPeriod"]

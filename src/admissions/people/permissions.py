@@ -87,3 +87,16 @@ def can_act_on_programme(
 
 def is_staff_member(user: User) -> bool:
     return bool(user.is_authenticated) and (user.is_superuser or bool(staff_roles(user)))
+
+
+def administered_institution_ids(user: User) -> QuerySet[StaffRole, Any]:
+    """The institutions `user` administers (all of them for a platform administrator)."""
+    return StaffRole.objects.filter(user=user, role=Role.INSTITUTION_ADMIN).values("institution_id")
+
+
+def administers(user: User, institution_id: int) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if has_platform_role(user):
+        return True
+    return administered_institution_ids(user).filter(institution_id=institution_id).exists()

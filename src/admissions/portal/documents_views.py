@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from admissions.applications.models import Application
+from admissions.catalog.programmes import form_link
 from admissions.core.errors import DomainError
 from admissions.documents import access, history, review, services
 from admissions.documents.bundle import bundle_file, bundle_filename
@@ -49,7 +50,6 @@ from admissions.documents.uploadlimit import (
 from admissions.documents.zipimport import import_zip
 from admissions.people.models import User
 from admissions.portal.documents_forms import ImportForm, UploadForm
-from admissions.portal.programmes import form_link
 from admissions.rules.schema import DocumentRequirement
 
 

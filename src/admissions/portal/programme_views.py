@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from admissions.catalog import programmes
 from admissions.catalog.models import Institution, Programme
-from admissions.portal import programmes
 from admissions.rules.vocabulary import Track
 from admissions.workflow.catalogue import extensions_of
 

@@ -10,6 +10,7 @@ import datetime as dt
 
 from admissions.core.scheduler import Job
 from admissions.documents.housekeeping import run_upkeep
+from admissions.notify import webhooks
 from admissions.notify.queue import deliver_due
 from admissions.workflow import reminders
 from admissions.workflow.confirmation import lapse_overdue
@@ -66,6 +67,10 @@ def _deliver(now: dt.datetime) -> str:
     return f"emails due sent again: {deliver_due(now)}"
 
 
+def _webhooks(now: dt.datetime) -> str:
+    return f"webhook deliveries attempted: {webhooks.deliver_due(now)}"
+
+
 JOBS = [
     Job("lapse_overdue_places", _lapse),
     Job("fee_awaited_files", _fee_awaited),
@@ -78,4 +83,5 @@ JOBS = [
     Job("documents_upkeep", _upkeep),
     # Last: what the jobs above queued goes out at once where tasks cannot be deferred.
     Job("deliver_due_emails", _deliver),
+    Job("deliver_due_webhooks", _webhooks),
 ]

@@ -7,64 +7,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0003_staff_list_order'),
-        ('catalog', '0002_loading_marks'),
+        ("applications", "0003_staff_list_order"),
+        ("catalog", "0002_loading_marks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(max_length=60)),
-                ('audience', models.CharField(choices=[('candidate', 'Candidate'), ('staff', 'Staff'), ('account', 'Account')], max_length=12)),
-                ('to_address', models.EmailField(max_length=254)),
-                ('reply_to', models.EmailField(blank=True, max_length=254)),
-                ('language', models.CharField(max_length=8)),
-                ('subject', models.CharField(max_length=300)),
-                ('text', models.TextField()),
-                ('html', models.TextField()),
-                ('sensitive', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed'), ('bounced', 'Bounced')], default='queued', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('message_id', models.CharField(max_length=255, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='applications.application')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.institution')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('resend_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resends', to='notify.notification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200, unique=True)),
+                ("kind", models.CharField(max_length=60)),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("candidate", "Candidate"),
+                            ("staff", "Staff"),
+                            ("account", "Account"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("to_address", models.EmailField(max_length=254)),
+                ("reply_to", models.EmailField(blank=True, max_length=254)),
+                ("language", models.CharField(max_length=8)),
+                ("subject", models.CharField(max_length=300)),
+                ("text", models.TextField()),
+                ("html", models.TextField()),
+                ("sensitive", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Being sent"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("bounced", "Bounced"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("claimed_until", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("message_id", models.CharField(max_length=255, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.institution",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resend_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="resends",
+                        to="notify.notification",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='notify_noti_status_281d89_idx'), models.Index(fields=['application', '-created_at'], name='notify_noti_applica_565171_idx'), models.Index(fields=['-created_at', '-id'], name='notify_noti_created_a27dba_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "next_attempt_at"], name="notify_noti_status_281d89_idx"
+                    ),
+                    models.Index(
+                        fields=["application", "-created_at"], name="notify_noti_applica_565171_idx"
+                    ),
+                    models.Index(
+                        fields=["-created_at", "-id"], name="notify_noti_created_a27dba_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TemplateOverride',
+            name="TemplateOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=60)),
-                ('language', models.CharField(max_length=8)),
-                ('subject', models.CharField(max_length=300, verbose_name='subject')),
-                ('body', models.TextField(verbose_name='text')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='email_overrides', to='catalog.institution')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60)),
+                ("language", models.CharField(max_length=8)),
+                ("subject", models.CharField(max_length=300, verbose_name="subject")),
+                ("body", models.TextField(verbose_name="text")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_overrides",
+                        to="catalog.institution",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['institution_id', 'kind', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('institution', 'kind', 'language'), name='one_override_per_email')],
+                "ordering": ["institution_id", "kind", "language"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("institution", "kind", "language"), name="one_override_per_email"
+                    )
+                ],
             },
         ),
     ]

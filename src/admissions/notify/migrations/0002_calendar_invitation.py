@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notify', '0001_initial'),
+        ("notify", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='calendar',
+            model_name="notification",
+            name="calendar",
             field=models.TextField(blank=True),
         ),
     ]

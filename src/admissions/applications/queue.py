@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from admissions.applications.choices import track_label
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.office.waiting import over_target
+from admissions.applications.waiting import over_target
 from admissions.rules.vocabulary import Track
 
 EXPORT_CHUNK = 2000
