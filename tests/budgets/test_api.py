@@ -130,7 +130,7 @@ ENDPOINTS = [
         "the whole file",
         f"officer@{NORD}",
         at(lambda w: f"/staff/files/{w.files['submitted'].reference}"),
-        20,
+        21,  # the reviewer given the file is one more read
     ),
     Page("webhook endpoints", f"admin@{NORD}", at("/webhooks"), 4),
 ]
