@@ -202,6 +202,10 @@ def test_confirming_then_lapsing_each_send_one_email(
         confirm_place(admitted, by=candidate)
     only(smtp_inbox, candidate, "fr")
     smtp_inbox.received.clear()
+    # A rulebook that releases a place as soon as its window ends.
+    campaign = other_admitted.campaign
+    campaign.rulebook["confirmation"]["after_window"] = "release_at_once"
+    campaign.save()
     clock.move_to(dt.datetime(2024, 4, 5, 0, 0, tzinfo=PARIS))
     with committed():
         assert lapse_overdue() == [other_admitted.reference]

@@ -78,7 +78,9 @@ def test_the_window_ends_at_paris_midnight_of_the_last_day(
 
 @given(
     offered=st.datetimes(
-        min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 12, 31), timezones=st.just(UTC)
+        min_value=dt.datetime(2020, 1, 1),
+        max_value=dt.datetime(2030, 12, 31),
+        timezones=st.just(UTC),
     ),
     days=st.integers(1, 90),
 )

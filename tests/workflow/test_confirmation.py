@@ -53,6 +53,17 @@ TOO_LATE = dt.datetime(2024, 4, 5, 0, 0, tzinfo=PARIS)
 Capture = Callable[..., Any]
 
 
+def release_at_once(raw: dict[str, Any]) -> None:
+    raw["confirmation"]["after_window"] = "release_at_once"
+
+
+@pytest.fixture
+def nord(db: None, clock: time_machine.Coordinates) -> Campaign:
+    """IMT Nord Europe's rules, its places released as soon as the window ends (the other
+    policies: test_after_window.py)."""
+    return load_preset("imt-nord-europe", edit=release_at_once)
+
+
 @pytest.fixture
 def admit(
     clock: time_machine.Coordinates, django_capture_on_commit_callbacks: Capture

@@ -371,8 +371,7 @@ def _conditions(data: Mapping[str, Any]) -> list[str]:
         codes = [item.get("code") for _, item in _tables(data, "documents", "requirements")]
         if code not in codes:
             problems.append(
-                f'confirmation.condition_document: "{code}" is not a code of '
-                "documents.requirements"
+                f'confirmation.condition_document: "{code}" is not a code of documents.requirements'
             )
     conditional = "admitted_conditionally" in [
         decision for _, decision in _strings(_table(data, "jury").get("decisions"))

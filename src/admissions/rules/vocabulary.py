@@ -152,4 +152,3 @@ class AfterWindow(StrEnum):
     # candidate may still confirm while a place is free.
     RELEASE_WHEN_NEEDED = "release_when_needed"
     KEEP_UNTIL_RELEASED = "keep_until_released"  # the place is kept until staff release it
-
