@@ -36,6 +36,14 @@ def programme(world: World) -> int:
     return world.files["submitted"].programme_id
 
 
+def admitted_programme(world: World) -> int:
+    return world.files["admitted"].programme_id
+
+
+def admitted_campaign(world: World) -> int:
+    return world.files["admitted"].campaign_id
+
+
 def campaign(world: World) -> int:
     return world.campaigns[NORD].pk
 
@@ -47,6 +55,13 @@ OFFICE = [
     # Profile, checklist, versions, review, interview, ledger, notes, history: each read once.
     Page("the whole file", OFFICER, url("office:file", submitted), 23),
     Page("interview slots", OFFICER, url("office:slots", programme), 6),
+    Page("places and waiting lists", OFFICER, url("office:places_index"), 6),
+    Page(
+        "a programme's places",
+        OFFICER,
+        url("office:places", admitted_programme, admitted_campaign),
+        13,
+    ),
     Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
     Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),
     Page("import into a file", OFFICER, url("documents:import", submitted), 6),

@@ -23,7 +23,7 @@ from django.utils import timezone
 from admissions.applications.choices import financing_modes_for
 from admissions.applications.history import record_event
 from admissions.applications.lifecycle import Status
-from admissions.applications.models import Application
+from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, Programme
 from admissions.demo.candidates import sample_pdf
 from admissions.documents.models import Document
@@ -120,6 +120,7 @@ def grow(world: World) -> None:
                 end=dt.date(2016 + number, 12, 31),
             )
     _more_files(world)
+    _more_places(world)
     _more_documents(world)
     _more_money(world)
     _more_debits(world)
@@ -152,6 +153,29 @@ def _more_files(world: World) -> None:
         )
         Application.objects.filter(pk=application.pk).update(
             status=Status.SUBMITTED, submitted_at=timezone.now()
+        )
+
+
+def _more_places(world: World) -> None:
+    """More offers and waiting candidates in the admitted file's programme, with their moves."""
+    admitted = world.files["admitted"]
+    for number in range(MORE * 2):
+        application = create_application(
+            candidate=_new_candidate(),
+            campaign=admitted.campaign,
+            programme=admitted.programme,
+            track=admitted.track,
+            financing_mode=admitted.financing_mode,
+        )
+        status = Status.WAITLISTED if number % 2 else Status.ADMITTED
+        Application.objects.filter(pk=application.pk).update(
+            status=status, waitlist_rank=number if number % 2 else None
+        )
+        ApplicationEvent.objects.create(
+            application=application,
+            action=f"application.publish_{status}",
+            from_status=Status.ON_AGENDA,
+            to_status=status,
         )
 
 

@@ -76,7 +76,11 @@ def world(db: None) -> Iterator[tuple[Campaign, Campaign, Application]]:
 
 
 def _url(name: str, params: tuple[str, ...], application: Application) -> str:
-    values = {"reference": application.reference, "programme_id": application.programme_id}
+    values = {
+        "reference": application.reference,
+        "programme_id": application.programme_id,
+        "campaign_id": application.campaign_id,
+    }
     values["code"] = "cv"
     return reverse(name, kwargs={p: values[p] for p in params})
 

@@ -6,6 +6,7 @@ from admissions.office import (
     file_views,
     files_views,
     outbox_views,
+    places_views,
     slot_views,
     views,
 )
@@ -32,6 +33,13 @@ urlpatterns = [
     path("files/<str:reference>/interview/", file_views.record_interview, name="interview"),
     path("files/<str:reference>/notes/", file_views.add_note, name="note"),
     path("interviews/<int:programme_id>/", slot_views.slots, name="slots"),
+    path("places/", places_views.places_index, name="places_index"),
+    path(
+        "places/<int:programme_id>/<int:campaign_id>/",
+        places_views.places_page,
+        name="places",
+    ),
+    path("files/<str:reference>/release/", places_views.release, name="release_place"),
     path("rules-to-confirm/", confirm_views.values_page, name="to_confirm"),
     path("rules-to-confirm/<int:pk>/confirm/", confirm_views.confirm, name="confirm_value"),
     path("files/<str:reference>/history/", files_views.file_page, name="file_history"),

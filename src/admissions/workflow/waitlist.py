@@ -203,7 +203,7 @@ def movements(programme_id: int, campaign_id: int, *, limit: int = 50) -> list[A
                 Status.CONFIRMED_CONDITIONALLY,
             ]
         )
-        .select_related("application", "actor")
+        .select_related("application__candidate__profile", "actor__profile")
         .order_by("-at", "-id")[:limit]
     )
 
