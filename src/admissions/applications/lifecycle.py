@@ -110,6 +110,8 @@ MOVES: dict[str, Move] = {
         _move("lift_condition_confirmed", {S.CONFIRMED_CONDITIONALLY}, S.CONFIRMED),
         _move("decline", {S.ADMITTED, S.ADMITTED_CONDITIONALLY, S.WAITLISTED}, S.DECLINED),
         _move("lapse", {S.ADMITTED, S.ADMITTED_CONDITIONALLY}, S.LAPSED),
+        # The diploma of an admission on condition did not come by the rulebook's date.
+        _move("lapse_condition", {S.ADMITTED_CONDITIONALLY, S.CONFIRMED_CONDITIONALLY}, S.LAPSED),
     ]
 }
 

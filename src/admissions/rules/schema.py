@@ -467,6 +467,9 @@ class International(Strict):
     # Who campaign.international_deadline concerns.
     deadline_applies_to: RestrictedGroup = RestrictedGroup.CANDIDATES_ABROAD
     notes: Text | None = None
+    # The documents.requirements code under which a refused visa's decision is sent: accepted
+    # by the office, it proves the refusal (for the refunds the rulebook allows on it).
+    visa_refusal_document: Slug | None = None
 
 
 class StatusStep(Strict):

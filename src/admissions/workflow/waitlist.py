@@ -51,6 +51,7 @@ MOVEMENTS = (
     "application.decline",
     "application.withdraw",
     "application.lapse",
+    "application.lapse_condition",
 )
 
 
