@@ -31,7 +31,7 @@ from admissions.notify.decision_emails import send_condition_lapsed, send_condit
 from admissions.people.models import Role, User
 from admissions.people.permissions import can_act_on_programme
 from admissions.rules.deadlines import end_of_day
-from admissions.workflow.places import lock_programme
+from admissions.workflow.places import ADMITTING_ACTIONS, lock_programme
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +93,27 @@ def condition_of(application: Application) -> Condition | None:
         document_code=code,
         document_label=label,
         document_state=state,
-        accepted=state == DocumentState.ACCEPTED_BY_STAFF,
+        accepted=state == DocumentState.ACCEPTED_BY_STAFF
+        and _accepted_since_offer(application, code),
         deadline=rules.confirmation.condition_deadline,
     )
+
+
+def _accepted_since_offer(application: Application, code: str) -> bool:
+    """The copy was accepted after the admission on condition: the one sent with the
+    application (a certificate of enrolment) does not lift it."""
+    offer = (
+        application.events.filter(action__in=ADMITTING_ACTIONS)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    accepted = application.events.filter(
+        action="document.accepted_by_staff", details__requirement=code
+    )
+    if offer is not None:
+        accepted = accepted.filter(id__gt=offer)
+    return accepted.exists()
 
 
 def lift_condition(application: Application, *, by: User) -> Application:
