@@ -70,7 +70,8 @@ def test_the_condition_lifts_on_the_accepted_diploma(nord: Campaign) -> None:
     condition = condition_of(offer)
     assert condition is not None
     assert condition.document_code == "diplome"
-    assert condition.deadline is not None and condition.deadline.isoformat() == "2024-10-06"
+    assert condition.deadline is not None
+    assert condition.deadline.isoformat() == "2024-10-06"
     assert condition.document_state == "accepted_by_staff"
     assert not condition.accepted
     with pytest.raises(DiplomaNotAcceptedError):

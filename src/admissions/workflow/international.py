@@ -224,7 +224,8 @@ def record_visa_refused(
         if steps is None or steps.refusal_state != DocumentState.ACCEPTED_BY_STAFF:
             raise RefusalNotProvenError(
                 _(
-                    "Accept the consulate's decision sent by the candidate first: it proves the refusal."
+                    "Accept the consulate's decision sent by the candidate first: it proves "
+                    "the refusal."
                 ),
                 details={"document": steps.refusal_document if steps else ""},
             )
