@@ -19,6 +19,7 @@ from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.core.errors import DomainError
+from admissions.office.enrolment_views import EXPORTERS
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids, can_act_on_programme
 from admissions.rules.vocabulary import AfterWindow
@@ -91,7 +92,8 @@ def places_index(request: HttpRequest) -> HttpResponse:
         )
         for row in counted
     ]
-    return render(request, "office/places_index.html", {"rows": rows})
+    can_export = allowed_programme_ids(user, EXPORTERS).exists()
+    return render(request, "office/places_index.html", {"rows": rows, "can_export": can_export})
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from django.urls import include, path
 from admissions.office import (
     confirm_views,
     email_templates_views,
+    enrolment_views,
     file_views,
     files_views,
     outbox_views,
@@ -34,6 +35,8 @@ urlpatterns = [
     path("files/<str:reference>/notes/", file_views.add_note, name="note"),
     path("interviews/<int:programme_id>/", slot_views.slots, name="slots"),
     path("places/", places_views.places_index, name="places_index"),
+    path("enrolment.csv", enrolment_views.export, {"extension": "csv"}, name="enrolment_csv"),
+    path("enrolment.xlsx", enrolment_views.export, {"extension": "xlsx"}, name="enrolment_xlsx"),
     path(
         "places/<int:programme_id>/<int:campaign_id>/",
         places_views.places_page,
