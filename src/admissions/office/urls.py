@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from admissions.office import (
+    after_jury_views,
     confirm_views,
     email_templates_views,
     enrolment_views,
@@ -43,6 +44,9 @@ urlpatterns = [
         name="places",
     ),
     path("files/<str:reference>/release/", places_views.release, name="release_place"),
+    path("files/<str:reference>/diploma/", after_jury_views.diploma, name="diploma"),
+    path("files/<str:reference>/lift-condition/", after_jury_views.lift, name="lift_condition"),
+    path("files/<str:reference>/visa/", after_jury_views.visa, name="visa"),
     path("rules-to-confirm/", confirm_views.values_page, name="to_confirm"),
     path("rules-to-confirm/<int:pk>/confirm/", confirm_views.confirm, name="confirm_value"),
     path("files/<str:reference>/history/", files_views.file_page, name="file_history"),
