@@ -63,7 +63,18 @@ def test_seed_demo_builds_every_stage_once() -> None:
         "sofia.rossi@candidate.example": Status.ADMISSIBLE,
         "hugo.lefebvre@candidate.example": Status.ADMITTED,
         "ines.moreau@candidate.example": Status.WITHDRAWN,
+        "theo.garnier@candidate.example": Status.WAITLISTED,
+        "chloe.petit@candidate.example": Status.WAITLISTED,
+        "lucas.bernard@candidate.example": Status.ADMITTED_CONDITIONALLY,
+        "emma.roux@candidate.example": Status.CONFIRMED,
+        "awa.diallo@candidate.example": Status.ADMITTED,
     }
+    ranks = dict(
+        Application.objects.filter(status=Status.WAITLISTED).values_list(
+            "candidate__email", "waitlist_rank"
+        )
+    )
+    assert ranks == {"theo.garnier@candidate.example": 1, "chloe.petit@candidate.example": 2}
     # Admitted, Hugo owes what confirming costs at IMT Nord Europe, charged once; the CVEC
     # is paid to the CROUS, not charged by the school.
     hugo = Application.objects.get(candidate__email="hugo.lefebvre@candidate.example")

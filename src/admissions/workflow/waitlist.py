@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from admissions.applications.history import transition
@@ -55,7 +55,7 @@ MOVEMENTS = (
 )
 
 
-def ranked(programme_id: int, campaign_id: int) -> Any:
+def ranked(programme_id: int, campaign_id: int) -> QuerySet[Application]:
     """The programme's waiting files, the best rank first."""
     return Application.objects.filter(
         programme_id=programme_id, campaign_id=campaign_id, status=Status.WAITLISTED
