@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from admissions.applications.history import transition
+from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Programme
 from admissions.demo.accounts import demo_user, staff_email
@@ -30,6 +31,7 @@ from admissions.review.models import Outcome
 from admissions.review.scores import Score
 from admissions.rules.deadlines import PARIS, paris_date
 from admissions.rules.vocabulary import DocumentFormat
+from admissions.workflow import places
 from admissions.workflow.confirmation import confirm_place
 from admissions.workflow.drafts import create_application, withdraw
 from admissions.workflow.fees import mark_fee_paid
@@ -441,4 +443,21 @@ def create_candidates(report: Callable[[str], None]) -> list[tuple[str, str]]:
             professional_project=PROJECT,
         )
         _to_stage(application, persona, user)
+    _fill_the_programme_with_a_waiting_list()
     return rows
+
+
+def _fill_the_programme_with_a_waiting_list() -> None:
+    """The programme where candidates wait gets as many places as it offered, so that its
+    waiting list waits until someone gives a place up (the periodic job would call them into
+    free places otherwise)."""
+    waiting = Application.objects.filter(status=Status.WAITLISTED).values_list(
+        "programme_id", "campaign_id"
+    )
+    for programme_id, campaign_id in set(waiting):
+        offered = Application.objects.filter(
+            programme_id=programme_id,
+            campaign_id=campaign_id,
+            status__in=[*places.HOLDING, *places.OFFERED],
+        ).count()
+        Programme.objects.filter(pk=programme_id).update(capacity=offered)
