@@ -55,7 +55,7 @@ OFFICE = [
     # Profile, checklist, versions, review, interview, ledger, notes, history: each read once.
     Page("the whole file", OFFICER, url("office:file", submitted), 23),
     Page("interview slots", OFFICER, url("office:slots", programme), 6),
-    Page("places and waiting lists", OFFICER, url("office:places_index"), 6),
+    Page("places and waiting lists", OFFICER, url("office:places_index"), 7),
     Page(
         "a programme's places",
         OFFICER,

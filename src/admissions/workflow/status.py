@@ -186,7 +186,16 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
         funding=funding_request(application, paris_date(moment)),
         waitlist=_waiting_place(application),
         condition=condition_of(application),
-        visa=steps_of(application) if status in REGISTERING or status == Status.WITHDRAWN else None,
+        visa=steps_of(application) if _after_admission(status, events) else None,
+    )
+
+
+def _after_admission(status: Status, events: list[ApplicationEvent]) -> bool:
+    """Admitted, or withdrawn by a refused visa: the file has visa steps to show."""
+    if status in REGISTERING:
+        return True
+    return status == Status.WITHDRAWN and any(
+        event.action == "application.release_visa_refused" for event in events
     )
 
 
