@@ -30,6 +30,7 @@ from admissions.applications.models import Application
 from admissions.applications.signals import status_changed
 from admissions.catalog.models import without_rulebooks
 from admissions.core.errors import DomainError, NotAllowed
+from admissions.documents.status import application_checklist, checklist_with_states
 from admissions.notify.decision_emails import (
     send_confirmation_opened,
     send_place_confirmed,
@@ -41,7 +42,7 @@ from admissions.people.models import Role, User
 from admissions.people.permissions import can_act_on_programme
 from admissions.rules import deadlines
 from admissions.rules.places import may_confirm, window_end
-from admissions.rules.vocabulary import AfterWindow, ChargeKind
+from admissions.rules.vocabulary import AfterWindow, ChargeKind, FeeDue
 from admissions.workflow.places import (
     ADMITTING_ACTIONS,
     OFFERED,
@@ -80,6 +81,13 @@ class PlaceNotOverdueError(DomainError):
     http_status = 409
 
 
+class ConfirmationDocumentsMissingError(DomainError):
+    """A piece due to confirm (the CVEC attestation) is not in; `details` lists the codes."""
+
+    code = "confirmation_documents_missing"
+    http_status = 409
+
+
 class ConfirmationUnpaidError(DomainError):
     """Some confirmation amount is still owed; `details` lists the kinds."""
 
@@ -109,6 +117,8 @@ class ConfirmationState:
     confirm_action: str
     wording: str  # the rulebook's words on confirming, in the page's language
     after_window: AfterWindow = AfterWindow.RELEASE_AT_ONCE
+    # Pieces due to confirm (documents due "confirmation") not sent yet: (code, label).
+    missing: tuple[tuple[str, str], ...] = ()
 
     @property
     def last_day(self) -> dt.date:
@@ -125,7 +135,7 @@ class ConfirmationState:
 
     @property
     def can_confirm(self) -> bool:
-        return (self.is_open or self.still_possible) and self.all_paid
+        return (self.is_open or self.still_possible) and self.all_paid and not self.missing
 
 
 def _ledger_line(kind: ChargeKind) -> tuple[ChargeKind, int | None]:
@@ -187,7 +197,25 @@ def confirmation_state(
         confirm_action=CONFIRM_MOVES[status],
         wording=application.campaign.rules.confirmation.wording.get(get_language() or "fr"),
         after_window=policy_of(application.campaign),
+        missing=tuple(missing_to_confirm(application)),
     )
+
+
+def missing_to_confirm(application: Application) -> list[tuple[str, str]]:
+    """The pieces the candidate sends to confirm (due "confirmation"), not in yet."""
+    language = "en" if (get_language() or "fr").startswith("en") else "fr"
+    due = [
+        item
+        for item in application_checklist(application)
+        if item.provided_by == "candidate" and item.due == FeeDue.CONFIRMATION
+    ]
+    if not due:
+        return []
+    return [
+        (row.code, row.item.label.get(language))
+        for row in checklist_with_states(application, due)
+        if not row.satisfied
+    ]
 
 
 def charge_on_admission(application_id: int) -> int:
@@ -276,6 +304,12 @@ def confirm_place(
                 _("Pay what confirming costs before you confirm: %(amounts)s.")
                 % {"amounts": ", ".join(amount.label for amount in unpaid)},
                 details={"unpaid": [amount.charge_kind for amount in unpaid]},
+            )
+        if state.missing:
+            raise ConfirmationDocumentsMissingError(
+                _("Send what confirming asks before you confirm: %(documents)s.")
+                % {"documents": ", ".join(label for _code, label in state.missing)},
+                details={"missing": [code for code, _label in state.missing]},
             )
         places = count_places(programme, locked.campaign, now=moment)
         if not may_confirm(state.after_window, places, overdue=not state.is_open):
