@@ -58,7 +58,9 @@ PORTAL = [
     ),
     Page("draft", "draft", url("portal:application", ref("draft")), 18),
     Page("status, submitted", "submitted", url("portal:application_status", ref("submitted")), 9),
-    Page("status, admitted", "admitted", url("portal:application_status", ref("admitted")), 17),
+    # The visa steps read the candidate's nationality; the pieces due to confirm are read
+    # with the confirmation's state.
+    Page("status, admitted", "admitted", url("portal:application_status", ref("admitted")), 22),
     Page("status, withdrawn", "withdrawn", url("portal:application_status", ref("withdrawn")), 7),
     Page("withdraw", "submitted", url("portal:application_withdraw", ref("submitted")), 4),
     Page("decline", "admitted", url("portal:application_decline", ref("admitted")), 4),

@@ -45,6 +45,14 @@ def jury_session(world: World) -> int:
     return JurySession.objects.filter(agenda__isnull=False).distinct().get().pk
 
 
+def admitted_programme(world: World) -> int:
+    return world.files["admitted"].programme_id
+
+
+def admitted_campaign(world: World) -> int:
+    return world.files["admitted"].campaign_id
+
+
 def campaign(world: World) -> int:
     return world.campaigns[NORD].pk
 
@@ -79,6 +87,13 @@ OFFICE = [
         f"admin@{NORD}",
         url("office:webhook_deliveries", row("endpoint")),
         6,
+    ),
+    Page("places and waiting lists", OFFICER, url("office:places_index"), 7),
+    Page(
+        "a programme's places",
+        OFFICER,
+        url("office:places", admitted_programme, admitted_campaign),
+        13,
     ),
     Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
     Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),

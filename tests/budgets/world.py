@@ -24,7 +24,7 @@ from django.utils import timezone
 from admissions.applications.choices import financing_modes_for
 from admissions.applications.history import record_event
 from admissions.applications.lifecycle import Status
-from admissions.applications.models import Application
+from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, JurySession, Programme
 from admissions.demo.candidates import sample_pdf
 from admissions.documents.models import Document
@@ -127,6 +127,7 @@ def grow(world: World) -> None:
             )
     _more_files(world)
     _more_agenda(world)
+    _more_places(world)
     _more_documents(world)
     _more_money(world)
     _more_debits(world)
@@ -190,6 +191,29 @@ def _more_agenda(world: World) -> None:
             entered_at=timezone.now(),
         )
     SessionMember.objects.create(session=session, user=_new_candidate(), present=False)
+
+
+def _more_places(world: World) -> None:
+    """More offers and waiting candidates in the admitted file's programme, with their moves."""
+    admitted = world.files["admitted"]
+    for number in range(MORE * 2):
+        application = create_application(
+            candidate=_new_candidate(),
+            campaign=admitted.campaign,
+            programme=admitted.programme,
+            track=admitted.track,
+            financing_mode=admitted.financing_mode,
+        )
+        status = Status.WAITLISTED if number % 2 else Status.ADMITTED
+        Application.objects.filter(pk=application.pk).update(
+            status=status, waitlist_rank=number if number % 2 else None
+        )
+        ApplicationEvent.objects.create(
+            application=application,
+            action=f"application.publish_{status}",
+            from_status=Status.ON_AGENDA,
+            to_status=status,
+        )
 
 
 def _more_documents(world: World) -> None:

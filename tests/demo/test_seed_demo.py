@@ -67,6 +67,11 @@ def test_seed_demo_builds_every_stage_once() -> None:
         "julie.petit@candidate.example": Status.ON_AGENDA,
         "thomas.roux@candidate.example": Status.ON_AGENDA,
         "nadia.haddad@candidate.example": Status.ON_AGENDA,
+        "theo.garnier@candidate.example": Status.WAITLISTED,
+        "chloe.petit@candidate.example": Status.WAITLISTED,
+        "lucas.bernard@candidate.example": Status.ADMITTED_CONDITIONALLY,
+        "emma.roux@candidate.example": Status.CONFIRMED,
+        "awa.diallo@candidate.example": Status.ADMITTED,
     }
     # A jury session with its president, two members, three files and two decisions to
     # validate, so that the deliberation page shows something.
@@ -74,6 +79,12 @@ def test_seed_demo_builds_every_stage_once() -> None:
     assert session.members.count() == 3
     assert AgendaItem.objects.filter(session=session).count() == 3
     assert Decision.objects.filter(session=session, validated_at__isnull=True).count() == 2
+    ranks = dict(
+        Application.objects.filter(status=Status.WAITLISTED).values_list(
+            "candidate__email", "waitlist_rank"
+        )
+    )
+    assert ranks == {"theo.garnier@candidate.example": 1, "chloe.petit@candidate.example": 2}
     # Admitted, Hugo owes what confirming costs at IMT Nord Europe, charged once; the CVEC
     # is paid to the CROUS, not charged by the school.
     hugo = Application.objects.get(candidate__email="hugo.lefebvre@candidate.example")

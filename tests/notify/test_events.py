@@ -31,6 +31,7 @@ from tests.factories import draft, programme_of, ready_application, staff_member
 from tests.notify.conftest import committed
 from tests.notify.mail import Mail, mails
 from tests.services.smtp import SmtpServer
+from tests.workflow.test_confirmation import send_cvec
 
 GREETING = {"fr": "Bonjour", "en": "Hello"}
 ADMITTED_AT = dt.datetime(2024, 3, 20, 18, 30, tzinfo=PARIS)
@@ -198,10 +199,15 @@ def test_confirming_then_lapsing_each_send_one_email(
                 method=Method.BANK_TRANSFER,
                 by=None,
             )
+    send_cvec(admitted)
     with committed():
         confirm_place(admitted, by=candidate)
     only(smtp_inbox, candidate, "fr")
     smtp_inbox.received.clear()
+    # A rulebook that releases a place as soon as its window ends.
+    campaign = other_admitted.campaign
+    campaign.rulebook["confirmation"]["after_window"] = "release_at_once"
+    campaign.save()
     clock.move_to(dt.datetime(2024, 4, 5, 0, 0, tzinfo=PARIS))
     with committed():
         assert lapse_overdue() == [other_admitted.reference]

@@ -86,6 +86,7 @@ def _url(name: str, params: tuple[str, ...], application: Application) -> str:
     values = {
         "reference": application.reference,
         "programme_id": application.programme_id,
+        "campaign_id": application.campaign_id,
         "pk": session.pk,
         "member_id": 1,
     }

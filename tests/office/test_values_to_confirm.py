@@ -44,9 +44,9 @@ def test_staff_see_them_and_an_administrator_confirms_one(bs: Campaign) -> None:
     client = Client()
     client.force_login(officer)
     home = client.get("/en/office/").content.decode()
-    assert "7 values of the rulebooks are to be confirmed by the school." in home
+    assert "8 values of the rulebooks are to be confirmed by the school." in home
     page = client.get("/en/office/rules-to-confirm/").content.decode()
-    assert page.count("To be confirmed by the school") == 7
+    assert page.count("To be confirmed by the school") == 8
     assert "The school confirms this value" not in page  # not an administrator
     response = client.post(
         f"/en/office/rules-to-confirm/{bs.pk}/confirm/", {"key": "programmes[*].tuition"}
@@ -61,7 +61,7 @@ def test_staff_see_them_and_an_administrator_confirms_one(bs: Campaign) -> None:
     assert "programmes[*].tuition" in confirmed_keys(bs)
     assert not indicative_tuition(bs, "ms-data-ia-management")
     page = client.get("/en/office/rules-to-confirm/").content.decode()
-    assert page.count("To be confirmed by the school") == 6
+    assert page.count("To be confirmed by the school") == 7
     assert "Confirmed by the school" in page
 
 

@@ -52,7 +52,7 @@ def test_a_route_resting_on_experience_asks_for_its_proof() -> None:
 def test_the_cvec_attestation_is_asked_after_admission_when_the_cvec_is_due() -> None:
     items = checklist(candidate(M2))
     attestation = items["attestation-cvec"]
-    assert attestation.due == FeeDue.REGISTRATION
+    assert attestation.due == FeeDue.CONFIRMATION
     assert attestation.number_label is not None
     assert not attestation.required_to_submit
     # Not from a candidate a company funds, at IMT Nord Europe.

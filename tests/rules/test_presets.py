@@ -484,7 +484,8 @@ def test_nord_documents(nord: Rulebook) -> None:
     assert not by_code["lettre-motivation"].typed
     assert by_code["projet-professionnel"].typed
     cvec = by_code["attestation-cvec"]
-    assert (cvec.condition, cvec.due) == (DocumentCondition.CVEC_DUE, FeeDue.REGISTRATION)
+    # Sent with the administrative registration, which confirms the place within 15 days.
+    assert (cvec.condition, cvec.due) == (DocumentCondition.CVEC_DUE, FeeDue.CONFIRMATION)
     # The notice does not list the pieces: the list is to be confirmed by the school.
     assert "documents.requirements" in {item.key for item in nord.to_confirm}
     assert nord.language is None

@@ -111,13 +111,13 @@ CASES: list[tuple[str, Callable[[], Raw], Callable[[Raw], object], str]] = [
         "value to confirm that the rulebook does not hold",
         bs,
         lambda r: r["to_confirm"].append({"key": "campaign.opens_onn"}),
-        'to_confirm[7].key: "campaign.opens_onn" names no value of this rulebook',
+        'to_confirm[8].key: "campaign.opens_onn" names no value of this rulebook',
     ),
     (
         "value to confirm past the end of a list",
         bs,
         lambda r: r["to_confirm"].append({"key": "programmes[9].tuition"}),
-        'to_confirm[7].key: "programmes[9].tuition" names no value',
+        'to_confirm[8].key: "programmes[9].tuition" names no value',
     ),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -20,12 +21,15 @@ from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import DomainError
+from admissions.demo.candidates import sample_pdf
+from admissions.documents.services import upload_document
 from admissions.payments import ledger
 from admissions.payments.models import EntryKind, LedgerEntry, Method
 from admissions.people.models import Role, User
 from admissions.rules.deadlines import PARIS
 from admissions.rules.vocabulary import ChargeKind
 from admissions.workflow.confirmation import (
+    ConfirmationDocumentsMissingError,
     ConfirmationUnpaidError,
     ConfirmationWindowClosedError,
     NotAdmittedError,
@@ -34,6 +38,7 @@ from admissions.workflow.confirmation import (
     confirmation_state,
     decline_place,
     lapse_overdue,
+    missing_to_confirm,
 )
 from admissions.workflow.places import ProgrammeFullError
 from admissions.workflow.submission import submit
@@ -51,6 +56,17 @@ LAST_MOMENT = dt.datetime(2024, 4, 4, 23, 59, 59, tzinfo=PARIS)
 TOO_LATE = dt.datetime(2024, 4, 5, 0, 0, tzinfo=PARIS)
 
 Capture = Callable[..., Any]
+
+
+def release_at_once(raw: dict[str, Any]) -> None:
+    raw["confirmation"]["after_window"] = "release_at_once"
+
+
+@pytest.fixture
+def nord(db: None, clock: time_machine.Coordinates) -> Campaign:
+    """IMT Nord Europe's rules, its places released as soon as the window ends (the other
+    policies: test_after_window.py)."""
+    return load_preset("imt-nord-europe", edit=release_at_once)
 
 
 @pytest.fixture
@@ -95,6 +111,28 @@ def english(name: str, args: list[str]) -> str:
     """The page's English address: the tests read the English wording."""
     with translation.override("en"):
         return reverse(name, args=args)
+
+
+def send_cvec(application: Application) -> None:
+    """The CVEC attestation, with its number, where confirming asks for it."""
+    if Status(application.status) not in {Status.ADMITTED, Status.ADMITTED_CONDITIONALLY}:
+        return
+    if not missing_to_confirm(application):
+        return
+    upload_document(
+        application=application,
+        requirement_code="attestation-cvec",
+        stream=io.BytesIO(sample_pdf("Attestation CVEC")),
+        filename="cvec.pdf",
+        by=application.candidate,
+        foreign_language=False,
+        number="LIL1-2024-00042",
+    )
+
+
+def settle_everything(application: Application) -> None:
+    pay_everything(application)
+    send_cvec(application)
 
 
 def pay_everything(application: Application) -> None:
@@ -253,7 +291,7 @@ def test_a_part_payment_is_not_enough(nord_admitted: Application, candidate: Use
 def test_an_amount_written_off_counts_as_settled(
     nord_admitted: Application, candidate: User
 ) -> None:
-    pay_everything(nord_admitted)
+    settle_everything(nord_admitted)
     ledger.record_refund(
         nord_admitted.pk,
         charge_kind=ChargeKind.TUITION,
@@ -293,7 +331,7 @@ def test_a_conditional_admission_confirms_on_condition(
 def test_the_window_closes_at_paris_midnight(
     nord_admitted: Application, candidate: User, clock: time_machine.Coordinates
 ) -> None:
-    pay_everything(nord_admitted)
+    settle_everything(nord_admitted)
     with pytest.raises(ConfirmationWindowClosedError) as caught:
         confirm_place(nord_admitted, by=candidate, now=TOO_LATE)
     assert caught.value.details == {"deadline": "2024-04-04T22:00:00+00:00"}
@@ -366,7 +404,7 @@ def test_lapse_overdue_releases_late_places_once(
 
 
 def test_a_confirmed_place_does_not_lapse(nord_admitted: Application, candidate: User) -> None:
-    pay_everything(nord_admitted)
+    settle_everything(nord_admitted)
     confirm_place(nord_admitted, by=candidate)
     assert lapse_overdue(TOO_LATE) == []
 
@@ -380,10 +418,12 @@ def test_the_status_page_shows_what_to_pay(nord_admitted: Application, candidate
     assert "Decline the place" in page
     assert "4 April 2024" in page
     assert english("payments:overview", args=[nord_admitted.reference]) in page
-    section = page[page.index('id="confirmation"') : page.index('id="steps-title"')]
+    section = page[page.index('id="confirmation"') : page.index('id="registration"')]
     assert "€3,000" in section
-    assert section.count('class="badge warning"') == 1
-    pay_everything(nord_admitted)
+    # The first instalment to pay, the CVEC attestation to send.
+    assert section.count('class="badge warning"') == 2
+    assert 'id="confirm-missing"' in section
+    settle_everything(nord_admitted)
     page = client.get(url).content.decode()
     section = page[page.index('id="confirmation"') : page.index('id="steps-title"')]
     assert section.count('class="badge success"') == 1
@@ -399,7 +439,7 @@ def test_the_confirm_button_says_why_it_is_refused_then_confirms(
     answer = client.post(url, follow=True)
     assert answer.status_code == 200
     assert "Pay what confirming costs" in answer.content.decode()
-    pay_everything(nord_admitted)
+    settle_everything(nord_admitted)
     client.post(url)
     nord_admitted.refresh_from_db()
     assert nord_admitted.status == Status.CONFIRMED
@@ -446,7 +486,7 @@ def test_two_concurrent_confirmations_make_one_event(
     # Committed for real: the admission charged its amount (the first instalment) without
     # any test hook.
     assert len(charges(application)) == 1
-    pay_everything(application)
+    settle_everything(application)
     barrier = threading.Barrier(2, timeout=10)
     errors: list[BaseException] = []
 
@@ -596,3 +636,15 @@ def test_the_periodic_command_releases_late_places(
     out = StringIO()
     call_command("periodic", stdout=out)
     assert "places released: none" in out.getvalue()
+
+
+def test_at_nord_the_cvec_attestation_is_sent_to_confirm(
+    nord_admitted: Application, candidate: User
+) -> None:
+    pay_everything(nord_admitted)
+    with translation.override("en"), pytest.raises(ConfirmationDocumentsMissingError) as caught:
+        confirm_place(nord_admitted, by=candidate)
+    assert caught.value.details == {"missing": ["attestation-cvec"]}
+    assert "CVEC payment certificate" in caught.value.message
+    send_cvec(nord_admitted)
+    assert confirm_place(nord_admitted, by=candidate).status == Status.CONFIRMED

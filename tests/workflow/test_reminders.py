@@ -33,6 +33,7 @@ from tests.factories import (
 )
 from tests.notify.mail import Mail, mails
 from tests.services.smtp import SmtpServer
+from tests.workflow.test_confirmation import send_cvec
 
 
 def paris(*parts: int) -> dt.datetime:
@@ -202,6 +203,7 @@ def test_instalments_of_a_confirmed_place_are_reminded_once_each(
     clock: time_machine.Coordinates,
 ) -> None:
     _pay_all(admitted)
+    send_cvec(admitted)
     confirm_place(admitted, by=candidate)
     ledger.charge(
         admitted.pk,

@@ -114,6 +114,10 @@ MOVES: dict[str, Move] = {
         _move("lift_condition_confirmed", {S.CONFIRMED_CONDITIONALLY}, S.CONFIRMED),
         _move("decline", {S.ADMITTED, S.ADMITTED_CONDITIONALLY, S.WAITLISTED}, S.DECLINED),
         _move("lapse", {S.ADMITTED, S.ADMITTED_CONDITIONALLY}, S.LAPSED),
+        # The diploma of an admission on condition did not come by the rulebook's date.
+        _move("lapse_condition", {S.ADMITTED_CONDITIONALLY, S.CONFIRMED_CONDITIONALLY}, S.LAPSED),
+        # The consulate refused the visa (its decision accepted by the office): the place goes.
+        _move("release_visa_refused", REGISTERING, S.WITHDRAWN),
     ]
 }
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from admissions.applications.history import transition
+from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Programme
 from admissions.demo.accounts import demo_user, staff_email
@@ -30,8 +31,11 @@ from admissions.review.models import Outcome
 from admissions.review.scores import Score
 from admissions.rules.deadlines import PARIS, paris_date
 from admissions.rules.vocabulary import DocumentFormat
+from admissions.workflow import places
+from admissions.workflow.confirmation import confirm_place
 from admissions.workflow.drafts import create_application, withdraw
 from admissions.workflow.fees import mark_fee_paid
+from admissions.workflow.international import record_campus_france_number
 from admissions.workflow.submission import submit
 
 COVER_LETTER = (
@@ -69,7 +73,9 @@ class Persona:
     programme: str
     track: str
     financing: str
-    stage: str  # account, draft, submitted, admissible, admitted, withdrawn
+    # account, draft, submitted, admissible, admitted, withdrawn; after the jury: waitlisted,
+    # conditional (admitted on condition), confirmed, international (a non-EU admission)
+    stage: str
 
 
 PERSONAS = [
@@ -163,6 +169,81 @@ PERSONAS = [
         "personnel",
         "withdrawn",
     ),
+    Persona(
+        "theo.garnier@candidate.example",
+        "Théo",
+        "Garnier",
+        "FR",
+        "FR",
+        dt.date(1996, 3, 11),
+        (5, "master_m2", "Master Informatique", "FR", 2020),
+        dt.date(2020, 9, 1),
+        "imt-nord-europe",
+        "",
+        "full_time",
+        "personnel",
+        "waitlisted",
+    ),
+    Persona(
+        "chloe.petit@candidate.example",
+        "Chloé",
+        "Petit",
+        "FR",
+        "FR",
+        dt.date(1997, 7, 23),
+        (5, "cti_engineering", "Diplôme d'ingénieur", "FR", 2021),
+        dt.date(2021, 9, 1),
+        "imt-nord-europe",
+        "",
+        "full_time",
+        "personnel",
+        "waitlisted",
+    ),
+    Persona(
+        "lucas.bernard@candidate.example",
+        "Lucas",
+        "Bernard",
+        "FR",
+        "FR",
+        dt.date(2001, 5, 17),
+        (5, "master_m2", "Master Réseaux", "FR", 2024),
+        None,
+        "imt-nord-europe",
+        "",
+        "full_time",
+        "personnel",
+        "conditional",
+    ),
+    Persona(
+        "emma.roux@candidate.example",
+        "Emma",
+        "Roux",
+        "FR",
+        "FR",
+        dt.date(1993, 12, 2),
+        (5, "master_m2", "Master Génie industriel", "FR", 2017),
+        dt.date(2017, 9, 4),
+        "imt-nord-europe",
+        "",
+        "full_time",
+        "plan-formation-entreprise",
+        "confirmed",
+    ),
+    Persona(
+        "awa.diallo@candidate.example",
+        "Awa",
+        "Diallo",
+        "SN",
+        "SN",
+        dt.date(1995, 8, 19),
+        (5, "foreign", "Master en informatique", "SN", 2019),
+        dt.date(2019, 10, 1),
+        "imt-nord-europe",
+        "",
+        "full_time",
+        "personnel",
+        "international",
+    ),
 ]
 
 
@@ -248,16 +329,41 @@ def _to_stage(application: Application, persona: Persona, user: User) -> None:
     submit(application, by=user)
     officer, lead = _staff(campaign, "officer"), _staff(campaign, "lead")
     later: list[tuple[str, User]] = []
-    if persona.stage in ("admissible", "admitted"):
+    if persona.stage in ("admissible", *AFTER_JURY):
         _review(application, officer, lead)
     if persona.stage == "admissible":
         _invite_with_slots(application, officer, _staff(campaign, "interviewer"))
-    if persona.stage == "admitted":
-        # Publishing the admission charges what confirming costs (applications.confirmation).
+    if persona.stage in AFTER_JURY:
+        # Publishing the admission charges what confirming costs (workflow.confirmation).
         president = _staff(campaign, "president")
-        later += [("place_on_agenda", officer), ("publish_admitted", president)]
+        later += [("place_on_agenda", officer), (AFTER_JURY[persona.stage], president)]
     for action, actor in later:
         transition(application, action=action, by=actor, details={"demo": True})
+    _after_jury(application, persona, user)
+
+
+# The jury's publication each stage after the jury comes from.
+AFTER_JURY = {
+    "admitted": "publish_admitted",
+    "waitlisted": "publish_waitlisted",
+    "conditional": "publish_admitted_conditionally",
+    "confirmed": "publish_admitted",
+    "international": "publish_admitted",
+}
+# The jury's rank of each demonstration candidate on the waiting list.
+WAITLIST_RANKS = {"theo.garnier@candidate.example": 1, "chloe.petit@candidate.example": 2}
+
+
+def _after_jury(application: Application, persona: Persona, user: User) -> None:
+    if persona.stage == "waitlisted":
+        # The rank is the jury's; the demonstration writes it as the jury's pages would.
+        Application.objects.filter(pk=application.pk).update(
+            waitlist_rank=WAITLIST_RANKS[persona.email]
+        )
+    elif persona.stage == "confirmed":
+        confirm_place(application, by=user)
+    elif persona.stage == "international":
+        record_campus_france_number(application, by=user, number="SN24-004217")
 
 
 def _review(application: Application, officer: User, lead: User) -> None:
@@ -308,7 +414,8 @@ def _programme(campaign: Campaign, persona: Persona) -> Programme:
     if persona.programme:
         return programmes.get(slug=persona.programme)
     offering = [p for p in programmes.order_by("slug") if persona.track in p.tracks]
-    return offering[-1] if persona.stage == "admitted" else offering[0]
+    # Every file past the jury is in one programme: its places page shows them together.
+    return offering[-1] if persona.stage in AFTER_JURY else offering[0]
 
 
 def create_candidates(report: Callable[[str], None]) -> list[tuple[str, str]]:
@@ -336,4 +443,21 @@ def create_candidates(report: Callable[[str], None]) -> list[tuple[str, str]]:
             professional_project=PROJECT,
         )
         _to_stage(application, persona, user)
+    _fill_the_programme_with_a_waiting_list()
     return rows
+
+
+def _fill_the_programme_with_a_waiting_list() -> None:
+    """The programme where candidates wait gets as many places as it offered, so that its
+    waiting list waits until someone gives a place up (the periodic job would call them into
+    free places otherwise)."""
+    waiting = Application.objects.filter(status=Status.WAITLISTED).values_list(
+        "programme_id", "campaign_id"
+    )
+    for programme_id, campaign_id in set(waiting):
+        offered = Application.objects.filter(
+            programme_id=programme_id,
+            campaign_id=campaign_id,
+            status__in=[*places.HOLDING, *places.OFFERED],
+        ).count()
+        Programme.objects.filter(pk=programme_id).update(capacity=offered)

@@ -50,6 +50,11 @@ def is_registering(application: Application) -> bool:
     return application.status in REGISTERING
 
 
+def is_on_condition(application: Application) -> bool:
+    """Admitted on condition: the office may ask for the obtained diploma, and it is sent."""
+    return application.status in {Status.ADMITTED_CONDITIONALLY, Status.CONFIRMED_CONDITIONALLY}
+
+
 def is_awaiting_fee(application: Application) -> bool:
     """Submitted on a declared transfer: documents are judged once the fee is in."""
     return application.status == Status.FEE_AWAITED

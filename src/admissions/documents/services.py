@@ -131,6 +131,9 @@ def check_may_upload(
     state = document.state_enum if document is not None else DocumentState.MISSING
     if history.is_sent_back(application) and state in REPLACEABLE_WHEN_INCOMPLETE:
         return
+    # On condition: the piece the office asks again (the obtained diploma) is sent.
+    if history.is_on_condition(application) and state in ASKED_BY_STAFF:
+        return
     # What registration asks (the CVEC attestation) is sent once admitted.
     if requirement.due != FeeDue.APPLICATION and history.is_registering(application):
         return

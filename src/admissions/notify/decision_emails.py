@@ -250,3 +250,23 @@ def _amounts(amounts: Sequence[tuple[Promise | str, int]]) -> list[str]:
         _("%(charge)s: %(amount)s") % {"charge": str(label), "amount": money(cents)}
         for label, cents in amounts
     ]
+
+
+# The condition of an admission -----------------------------------------------------------
+
+
+def send_condition_lifted(application: Application, *, event: str) -> Notification:
+    """`lift_condition(_confirmed)`: the diploma was received and accepted."""
+    with speaking(language_of(application.candidate)):
+        values = _status_page(application)
+    return to_candidate("condition_lifted", application, event=event, values=values)
+
+
+def send_condition_lapsed(
+    application: Application, *, event: str, deadline: dt.date
+) -> Notification:
+    """`lapse_condition`: the diploma did not come by the rulebook's date."""
+    with speaking(language_of(application.candidate)):
+        values = _status_page(application)
+        values["deadline"] = day(deadline)
+    return to_candidate("condition_lapsed", application, event=event, values=values)

@@ -379,6 +379,17 @@ KINDS: dict[str, Kind] = {
             gettext_lazy("Where my file stands"),
             "confirm_by",
         ),
+        _kind(
+            "condition_lifted",
+            gettext_lazy("Admission final: condition lifted"),
+            gettext_lazy("Where my file stands"),
+        ),
+        _kind(
+            "condition_lapsed",
+            gettext_lazy("Admission lapsed: condition not met"),
+            gettext_lazy("Where my file stands"),
+            "deadline",
+        ),
         # Money after admission.
         _kind(
             "instalment_due",

@@ -22,6 +22,7 @@ from admissions.core.errors import DomainError
 from admissions.documents.access import is_staff_on
 from admissions.documents.models import Document
 from admissions.documents.serving import serve_version
+from admissions.office.after_jury_data import after_jury
 from admissions.office.file_forms import AdmissibilityForm, InterviewForm, NoteForm, RejectForm
 from admissions.people.models import User
 from admissions.review import admissibility, completeness, interviews, notes, roles
@@ -84,6 +85,7 @@ def file_page(request: HttpRequest, reference: str) -> HttpResponse:
         "interview_mandatory": rules.interview.mandatory,
         "track": track_label(application.track),
         "financing": financing_label(application.campaign, application.financing_mode, language),
+        "after_jury": after_jury(application, user),
     }
     return render(request, "office/file.html", context)
 

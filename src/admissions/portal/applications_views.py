@@ -11,14 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from admissions.applications import choices, queries
 from admissions.applications.eligibility import explanation_for
@@ -33,7 +33,15 @@ from admissions.portal import autosave, file_links
 from admissions.portal.forms_applications import ChoicesForm, DraftForm, FeePaidForm, WithdrawForm
 from admissions.portal.forms_confirmation import DeclineForm
 from admissions.rules.deadlines import PARIS
-from admissions.workflow import checks, confirmation, declared_transfers, drafts, fees, submission
+from admissions.workflow import (
+    checks,
+    confirmation,
+    declared_transfers,
+    drafts,
+    fees,
+    international,
+    submission,
+)
 from admissions.workflow.catalogue import extensions_of
 from admissions.workflow.status import status_summary
 
@@ -411,10 +419,44 @@ def application_decline(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "application": application,
             "form": form,
-            "declinable": Status(application.status) in confirmation.ADMITTED,
+            "declinable": Status(application.status) in {*confirmation.ADMITTED, Status.WAITLISTED},
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def application_campus_france(request: HttpRequest, reference: str) -> HttpResponse:
+    """The candidate records the number of their Études en France file."""
+    user = _user(request)
+    application = queries.own_application(user, reference)
+    try:
+        international.record_campus_france_number(
+            application, by=user, number=request.POST.get("number", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your Études en France number is saved."))
+    return redirect(reverse("portal:application_status", args=[application.reference]) + "#visa")
+
+
+@login_required
+@require_GET
+def application_certificate(request: HttpRequest, reference: str) -> HttpResponse:
+    """The admission certificate for the visa, in French or English (PDF)."""
+    user = _user(request)
+    application = queries.own_application(user, reference)
+    language = "en" if request.GET.get("language") == "en" else "fr"
+    try:
+        pdf = international.admission_certificate(application, by=user, language=language)
+    except DomainError as error:
+        raise Http404 from error
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"admission-{application.reference}-{language}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _deadline_context(due_by: dt.datetime | None) -> dict[str, Any]:

@@ -53,6 +53,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="application_status",
     ),
     path(
+        "me/applications/<reference:reference>/campus-france/",
+        views.application_campus_france,
+        name="application_campus_france",
+    ),
+    path(
+        "me/applications/<reference:reference>/admission-certificate/",
+        views.application_certificate,
+        name="application_certificate",
+    ),
+    path(
         "me/applications/<reference:reference>/withdraw/",
         views.application_withdraw,
         name="application_withdraw",

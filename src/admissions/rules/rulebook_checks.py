@@ -39,6 +39,7 @@ def consistency_problems(data: Mapping[str, Any]) -> list[str]:
         _steps,
         _jury,
         _documents_follow_routes,
+        _conditions,
         _to_confirm_keys,
     ):
         problems.extend(check(data))
@@ -359,6 +360,29 @@ def values_at(data: Any, path: str) -> list[Any] | None:
             else:
                 return None
     return current
+
+
+def _conditions(data: Mapping[str, Any]) -> list[str]:
+    """A conditional admission's diploma is sent as one of the rulebook's documents."""
+    confirmation = _table(data, "confirmation")
+    code = confirmation.get("condition_document")
+    problems = []
+    if isinstance(code, str):
+        codes = [item.get("code") for _, item in _tables(data, "documents", "requirements")]
+        if code not in codes:
+            problems.append(
+                f'confirmation.condition_document: "{code}" is not a code of documents.requirements'
+            )
+    conditional = "admitted_conditionally" in [
+        decision for _, decision in _strings(_table(data, "jury").get("decisions"))
+    ]
+    for key in ("condition_document", "condition_deadline"):
+        if confirmation.get(key) and not conditional:
+            problems.append(
+                f"confirmation.{key}: the jury admits on no condition (add "
+                '"admitted_conditionally" to jury.decisions)'
+            )
+    return problems
 
 
 def _to_confirm_keys(data: Mapping[str, Any]) -> list[str]:

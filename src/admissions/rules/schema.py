@@ -29,6 +29,7 @@ from pydantic import (
 from admissions.rules.money import parse_amount
 from admissions.rules.rulebook_checks import consistency_problems
 from admissions.rules.vocabulary import (
+    AfterWindow,
     ChargeKind,
     DiplomaKind,
     DiplomaOrigin,
@@ -437,6 +438,26 @@ class Confirmation(Strict):
     window_days: StrictInt = Field(ge=1, le=90)
     charges: list[ChargeKind] = Field(default_factory=list)  # to pay to confirm a place
     wording: Text
+    after_window: AfterWindow = AfterWindow.RELEASE_AT_ONCE
+    # Days before the end of the window on which the candidate is reminded.
+    reminder_days: list[Annotated[int, Field(strict=True, ge=1, le=60)]] = Field(
+        default_factory=lambda: [5, 1], max_length=5
+    )
+    # Admitted on condition (a diploma still to obtain): the diploma is due by the end of
+    # this day, and the requirement code its copy is sent under.
+    condition_deadline: dt.date | None = None
+    condition_document: Slug | None = None
+
+    @model_validator(mode="after")
+    def _reminders_inside_window(self) -> Confirmation:
+        late = [day for day in self.reminder_days if day >= self.window_days]
+        if late:
+            raise ValueError(
+                f"reminder_days: {late} not shorter than window_days ({self.window_days})"
+            )
+        if len(set(self.reminder_days)) != len(self.reminder_days):
+            raise ValueError("reminder_days: a day is listed twice")
+        return self
 
 
 class RestrictionException(Strict):
@@ -461,6 +482,9 @@ class International(Strict):
     # Who campaign.international_deadline concerns.
     deadline_applies_to: RestrictedGroup = RestrictedGroup.CANDIDATES_ABROAD
     notes: Text | None = None
+    # The documents.requirements code under which a refused visa's decision is sent: accepted
+    # by the office, it proves the refusal (for the refunds the rulebook allows on it).
+    visa_refusal_document: Slug | None = None
 
 
 class StatusStep(Strict):

@@ -142,3 +142,13 @@ class FeeDue(StrEnum):
     APPLICATION = "application"  # before submission
     CONFIRMATION = "confirmation"  # to confirm a place after admission
     REGISTRATION = "registration"  # at administrative registration
+
+
+class AfterWindow(StrEnum):
+    """What becomes of an offered place once the time to confirm it is over."""
+
+    RELEASE_AT_ONCE = "release_at_once"  # the offer lapses when the window ends
+    # The offer lapses only when a waiting candidate needs the place; until then the
+    # candidate may still confirm while a place is free.
+    RELEASE_WHEN_NEEDED = "release_when_needed"
+    KEEP_UNTIL_RELEASED = "keep_until_released"  # the place is kept until staff release it

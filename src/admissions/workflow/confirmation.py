@@ -4,7 +4,11 @@ An admitted file owes what the rulebook's `confirmation.charges` price for it; t
 are charged once, when the file becomes admitted, by the receiver of `status_changed`
 (whatever moved it: a jury's publication, a call from the waiting list, a demonstration).
 The candidate confirms within `confirmation.window_days` days, once every one of those
-amounts is paid or written off; `lapse_overdue` releases the places left unconfirmed.
+amounts is paid or written off. What follows the window is the rulebook's
+`confirmation.after_window`: `lapse_overdue` releases at once the places of the rulebooks
+that say so; where a place is released only when someone waits for it, the waiting list
+(`workflow.waitlist`) releases it; where it is kept, the office releases it
+(`release_place`). Until then the candidate may still confirm (`rules.places.may_confirm`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from admissions.applications.lifecycle import MOVES, Status
 from admissions.applications.models import Application
 from admissions.applications.signals import status_changed
 from admissions.catalog.models import without_rulebooks
-from admissions.core.errors import DomainError
+from admissions.core.errors import DomainError, NotAllowed
+from admissions.documents.status import application_checklist, checklist_with_states
 from admissions.notify.decision_emails import (
     send_confirmation_opened,
     send_place_confirmed,
@@ -33,10 +38,20 @@ from admissions.notify.decision_emails import (
 )
 from admissions.payments import ledger, services
 from admissions.payments.models import CHARGE_LABELS
-from admissions.people.models import User
+from admissions.people.models import Role, User
+from admissions.people.permissions import can_act_on_programme
 from admissions.rules import deadlines
-from admissions.rules.vocabulary import ChargeKind
-from admissions.workflow.places import claim_place
+from admissions.rules.places import may_confirm, window_end
+from admissions.rules.vocabulary import AfterWindow, ChargeKind, FeeDue
+from admissions.workflow.places import (
+    ADMITTING_ACTIONS,
+    OFFERED,
+    ProgrammeFullError,
+    count_places,
+    full_message,
+    lock_programme,
+    policy_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +60,10 @@ CONFIRM_MOVES = {
     Status.ADMITTED: "confirm",
     Status.ADMITTED_CONDITIONALLY: "confirm_conditionally",
 }
-ADMITTED = frozenset(CONFIRM_MOVES)
+ADMITTED = OFFERED
 CONFIRMED = frozenset({Status.CONFIRMED, Status.CONFIRMED_CONDITIONALLY})
-# The moves that offer a place; lifting a condition later does not restart the window.
-ADMITTING_ACTIONS = (
-    "application.publish_admitted",
-    "application.publish_admitted_conditionally",
-    "application.admit_from_waitlist",
-    "application.admit_from_waitlist_conditionally",
-)
+# Who may release a place kept after its window.
+RELEASERS = (Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN)
 
 
 class NotAdmittedError(DomainError):
@@ -63,6 +73,18 @@ class NotAdmittedError(DomainError):
 
 class ConfirmationWindowClosedError(DomainError):
     code = "confirmation_window_closed"
+    http_status = 409
+
+
+class PlaceNotOverdueError(DomainError):
+    code = "place_not_overdue"
+    http_status = 409
+
+
+class ConfirmationDocumentsMissingError(DomainError):
+    """A piece due to confirm (the CVEC attestation) is not in; `details` lists the codes."""
+
+    code = "confirmation_documents_missing"
     http_status = 409
 
 
@@ -94,6 +116,9 @@ class ConfirmationState:
     amounts: list[AmountToConfirm]
     confirm_action: str
     wording: str  # the rulebook's words on confirming, in the page's language
+    after_window: AfterWindow = AfterWindow.RELEASE_AT_ONCE
+    # Pieces due to confirm (documents due "confirmation") not sent yet: (code, label).
+    missing: tuple[tuple[str, str], ...] = ()
 
     @property
     def last_day(self) -> dt.date:
@@ -104,8 +129,13 @@ class ConfirmationState:
         return all(amount.paid for amount in self.amounts)
 
     @property
+    def still_possible(self) -> bool:
+        """The window is over, and the rulebook lets the candidate confirm for now."""
+        return not self.is_open and self.after_window != AfterWindow.RELEASE_AT_ONCE
+
+    @property
     def can_confirm(self) -> bool:
-        return self.is_open and self.all_paid
+        return (self.is_open or self.still_possible) and self.all_paid and not self.missing
 
 
 def _ledger_line(kind: ChargeKind) -> tuple[ChargeKind, int | None]:
@@ -129,7 +159,7 @@ def admitted_at(application: Application) -> dt.datetime:
 def confirmation_deadline(application: Application) -> dt.datetime:
     """The end of the N-th day after the offer, in Paris (`confirmation.window_days`)."""
     days = application.rules.confirmation.window_days
-    return deadlines.add_days_deadline(admitted_at(application), days)
+    return window_end(admitted_at(application), days)
 
 
 def last_day(deadline: dt.datetime) -> dt.date:
@@ -166,7 +196,26 @@ def confirmation_state(
         amounts=amounts,
         confirm_action=CONFIRM_MOVES[status],
         wording=application.rules.confirmation.wording.get(get_language() or "fr"),
+        after_window=policy_of(application.campaign),
+        missing=tuple(missing_to_confirm(application)),
     )
+
+
+def missing_to_confirm(application: Application) -> list[tuple[str, str]]:
+    """The pieces the candidate sends to confirm (due "confirmation"), not in yet."""
+    language = "en" if (get_language() or "fr").startswith("en") else "fr"
+    due = [
+        item
+        for item in application_checklist(application)
+        if item.provided_by == "candidate" and item.due == FeeDue.CONFIRMATION
+    ]
+    if not due:
+        return []
+    return [
+        (row.code, row.item.label.get(language))
+        for row in checklist_with_states(application, due)
+        if not row.satisfied
+    ]
 
 
 def charge_on_admission(application_id: int) -> int:
@@ -227,13 +276,14 @@ def _own(application: Application, by: User) -> None:
 def confirm_place(
     application: Application, *, by: User, now: dt.datetime | None = None
 ) -> Application:
-    """Confirm the offered place: the candidate, within the window, every amount settled,
-    while the programme has a place left (`places.claim_place`).
+    """Confirm the offered place: the candidate, every amount settled, within the window (or
+    after it while the rulebook still allows), while the programme has a place left.
 
     Confirming a place already confirmed changes nothing and writes no second event.
     """
     moment = now or timezone.now()
     with transaction.atomic():
+        programme = lock_programme(application.programme_id)
         locked = _locked(application)
         _own(locked, by)
         status = Status(locked.status)
@@ -246,12 +296,8 @@ def confirm_place(
                 _("This application has no place to confirm (status: %(status)s).")
                 % {"status": status.label}
             )
-        if not state.is_open:
-            raise ConfirmationWindowClosedError(
-                _("The time to confirm this place ended at midnight on %(day)s (Paris time).")
-                % {"day": formats.date_format(last_day(state.deadline), "DATE_FORMAT")},
-                details={"deadline": state.deadline.isoformat()},
-            )
+        if not state.is_open and not state.still_possible:
+            raise _window_closed(state)
         unpaid = [amount for amount in state.amounts if not amount.paid]
         if unpaid:
             raise ConfirmationUnpaidError(
@@ -259,11 +305,38 @@ def confirm_place(
                 % {"amounts": ", ".join(amount.label for amount in unpaid)},
                 details={"unpaid": [amount.charge_kind for amount in unpaid]},
             )
-        claim_place(locked)
-        transition(locked, action=state.confirm_action, by=by)
+        if state.missing:
+            raise ConfirmationDocumentsMissingError(
+                _("Send what confirming asks before you confirm: %(documents)s.")
+                % {"documents": ", ".join(label for _code, label in state.missing)},
+                details={"missing": [code for code, _label in state.missing]},
+            )
+        places = count_places(programme, locked.campaign, now=moment)
+        if not may_confirm(state.after_window, places, overdue=not state.is_open):
+            if places.confirmed >= places.capacity:
+                raise ProgrammeFullError(
+                    full_message(programme.capacity), details={"capacity": programme.capacity}
+                )
+            raise _window_closed(state, needed=True)
+        details = None if state.is_open else {"after_window": True}
+        transition(locked, action=state.confirm_action, by=by, details=details)
         send_place_confirmed(locked, event=f"application:{locked.pk}:confirmed")
     application.refresh_from_db()
     return application
+
+
+def _window_closed(state: ConfirmationState, *, needed: bool = False) -> DomainError:
+    day = formats.date_format(last_day(state.deadline), "DATE_FORMAT")
+    if needed:
+        message = _(
+            "The time to confirm this place ended at midnight on %(day)s (Paris time), and "
+            "the places left are now offered to candidates on the waiting list."
+        )
+    else:
+        message = _("The time to confirm this place ended at midnight on %(day)s (Paris time).")
+    return ConfirmationWindowClosedError(
+        message % {"day": day}, details={"deadline": state.deadline.isoformat()}
+    )
 
 
 def decline_place(application: Application, *, by: User, reason: str = "") -> Application:
@@ -286,8 +359,30 @@ def decline_place(application: Application, *, by: User, reason: str = "") -> Ap
     return application
 
 
+def _release(locked: Application, deadline: dt.datetime, *, by: User | None, why: str) -> None:
+    transition(
+        locked, action="lapse", by=by, details={"deadline": deadline.isoformat(), "why": why}
+    )
+    send_place_released(
+        locked, event=f"application:{locked.pk}:lapsed", confirm_by=last_day(deadline)
+    )
+
+
+def release_overdue(application_id: int, *, why: str, now: dt.datetime) -> bool:
+    """Release one offer whose window is over, on its locked row; False if it moved on."""
+    locked = _locked(Application(pk=application_id))
+    if Status(locked.status) not in ADMITTED:
+        return False
+    deadline = confirmation_deadline(locked)
+    if now < deadline:
+        return False
+    _release(locked, deadline, by=None, why=why)
+    return True
+
+
 def lapse_overdue(now: dt.datetime | None = None) -> list[str]:
-    """Release the admitted places whose window has closed; returns their references.
+    """Release the offers whose window has closed, where the rulebook releases them at once;
+    returns their references.
 
     A periodic job: each file is decided again on its locked row, so a candidate confirming
     at the same moment wins or loses cleanly, and a second run finds nothing to do.
@@ -296,24 +391,42 @@ def lapse_overdue(now: dt.datetime | None = None) -> list[str]:
     lapsed: list[str] = []
     # Admitted files are few (a campaign's offers); each is decided in its own transaction.
     admitted = Application.objects.filter(status__in=list(ADMITTED)).order_by("pk")
-    for pk in list(admitted.values_list("pk", flat=True)):
+    for pk, programme_id in list(admitted.values_list("pk", "programme_id")):
         with transaction.atomic():
+            # The programme first, as every service that takes a place (see `places`).
+            lock_programme(programme_id)
             locked = _locked(Application(pk=pk))
-            if Status(locked.status) not in ADMITTED:
+            if policy_of(locked.campaign) != AfterWindow.RELEASE_AT_ONCE:
                 continue
-            deadline = confirmation_deadline(locked)
-            if moment < deadline:
-                continue
-            transition(
-                locked,
-                action="lapse",
-                by=None,
-                details={"deadline": deadline.isoformat()},
-            )
-            send_place_released(
-                locked, event=f"application:{locked.pk}:lapsed", confirm_by=last_day(deadline)
-            )
-            lapsed.append(locked.reference)
+            if release_overdue(pk, why="window_over", now=moment):
+                lapsed.append(locked.reference)
     if lapsed:
         logger.info("released %d places not confirmed in time", len(lapsed))
     return lapsed
+
+
+def release_place(
+    application: Application, *, by: User, now: dt.datetime | None = None
+) -> Application:
+    """The office releases a place not confirmed in time (kept by the rulebook until then)."""
+    moment = now or timezone.now()
+    if not can_act_on_programme(by, application.programme_id, RELEASERS):
+        raise NotAllowed(_("You may not release places of this programme."))
+    with transaction.atomic():
+        lock_programme(application.programme_id)
+        locked = _locked(application)
+        if Status(locked.status) not in ADMITTED:
+            raise NotAdmittedError(
+                _("This application has no offered place to release (status: %(status)s).")
+                % {"status": Status(locked.status).label}
+            )
+        deadline = confirmation_deadline(locked)
+        if moment < deadline:
+            raise PlaceNotOverdueError(
+                _("The candidate has until midnight on %(day)s (Paris time) to confirm.")
+                % {"day": formats.date_format(last_day(deadline), "DATE_FORMAT")},
+                details={"deadline": deadline.isoformat()},
+            )
+        _release(locked, deadline, by=by, why="released_by_staff")
+    application.refresh_from_db()
+    return application

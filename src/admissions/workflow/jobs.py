@@ -12,7 +12,7 @@ from admissions.core.scheduler import Job
 from admissions.documents.housekeeping import run_upkeep
 from admissions.notify import webhooks
 from admissions.notify.queue import deliver_due
-from admissions.workflow import reminders
+from admissions.workflow import conditions, reminders, waitlist
 from admissions.workflow.confirmation import lapse_overdue
 from admissions.workflow.declared_transfers import flag_unmatched, sweep_fee_awaited
 
@@ -22,6 +22,16 @@ QUARTER = dt.timedelta(minutes=15)
 def _lapse(now: dt.datetime) -> str:
     released = lapse_overdue(now)
     return f"places released: {', '.join(released) or 'none'}"
+
+
+def _conditions(now: dt.datetime) -> str:
+    lapsed = conditions.lapse_unmet_conditions(now)
+    return f"admissions on condition lapsed: {', '.join(lapsed) or 'none'}"
+
+
+def _waiting_list(now: dt.datetime) -> str:
+    called = waitlist.fill_all(now)
+    return f"called from the waiting list: {', '.join(called) or 'none'}"
 
 
 def _fee_awaited(now: dt.datetime) -> str:
@@ -73,6 +83,8 @@ def _webhooks(now: dt.datetime) -> str:
 
 JOBS = [
     Job("lapse_overdue_places", _lapse),
+    Job("unmet_conditions", _conditions),
+    Job("waiting_list", _waiting_list),
     Job("fee_awaited_files", _fee_awaited),
     Job("unmatched_declared_transfers", _unmatched_transfers, every=QUARTER),
     Job("deadline_reminders", _deadlines, every=QUARTER),

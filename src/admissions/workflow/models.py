@@ -76,3 +76,28 @@ class MessageReadMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.application_id} up to {self.last_message_id}"
+
+
+class VisaOutcome(models.TextChoices):
+    PENDING = "pending", _("Awaited")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class InternationalFile(models.Model):
+    """The steps of a non-EU admitted candidate towards the visa: the Campus France
+    "Études en France" number, the admission certificate given for the visa, the outcome."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="international"
+    )
+    campus_france_number = models.CharField(_("Études en France number"), max_length=40, blank=True)
+    certificate_issued_at = models.DateTimeField(null=True, blank=True)
+    visa_outcome = models.CharField(
+        max_length=10, choices=VisaOutcome.choices, default=VisaOutcome.PENDING
+    )
+    visa_decided_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.application_id} visa {self.visa_outcome}"

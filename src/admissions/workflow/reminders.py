@@ -46,7 +46,6 @@ from admissions.workflow.confirmation import (
 from admissions.workflow.status import funding_request
 
 DEADLINE_REMINDERS = (7, 1)  # days before the candidate's own deadline
-CONFIRMATION_REMINDERS = (5, 1)  # days before the end of the confirmation window
 INSTALMENT_REMINDERS = (7, 0)  # days before an instalment's due date (0: on the day)
 FUNDING_REMINDERS = (7, 1)  # days before the last day to ask for a regional funding
 REFUSED_REMINDER_AFTER = dt.timedelta(days=3)
@@ -142,7 +141,7 @@ def remind_refused_documents(now: dt.datetime | None = None) -> int:
 
 
 def remind_confirmations(now: dt.datetime | None = None) -> int:
-    """Admitted files whose time to confirm ends in 5 days, then in 1 day."""
+    """Admitted files whose time to confirm ends within the rulebook's `reminder_days`."""
     moment = now or timezone.now()
     first = _last_id()
     admitted = (
@@ -154,7 +153,8 @@ def remind_confirmations(now: dt.datetime | None = None) -> int:
         state = confirmation_state(application, now=moment)
         if state is None:
             continue
-        offset = _which(state.deadline - moment, CONFIRMATION_REMINDERS)
+        reminder_days = application.campaign.rules.confirmation.reminder_days
+        offset = _which(state.deadline - moment, reminder_days)
         if offset is None:
             continue
         unpaid = [

@@ -25,13 +25,16 @@ from admissions.documents.status import application_checklist, checklist_with_st
 from admissions.rules.deadlines import paris_date
 from admissions.rules.fees import FeeError, request_by
 from admissions.rules.vocabulary import FeeDue
+from admissions.workflow.conditions import Condition, condition_of
 from admissions.workflow.confirmation import (
     ConfirmationState,
     confirmation_deadline,
     confirmation_state,
 )
 from admissions.workflow.declared_transfers import Declaration, declaration
+from admissions.workflow.international import VisaSteps, steps_of
 from admissions.workflow.sent_back import AskedDocument, asked_documents
+from admissions.workflow.waitlist import position
 
 
 def _language() -> str:
@@ -101,6 +104,18 @@ class StatusSummary:
     declaration: Declaration | None = None
     # Funding to ask for by a date (a regional place, N weeks before the start).
     funding: FundingRequest | None = None
+    # On the waiting list: the jury's rank and the place in the line today.
+    waitlist: WaitingPlace | None = None
+    # Admitted on condition: the diploma to send, and by when.
+    condition: Condition | None = None
+    # A non-EU national's file after admission: the steps towards the visa.
+    visa: VisaSteps | None = None
+
+
+@dataclass(frozen=True)
+class WaitingPlace:
+    rank: int | None
+    position: int
 
 
 def _withdrawn_from(events: list[ApplicationEvent]) -> Status | None:
@@ -169,7 +184,26 @@ def status_summary(application: Application, *, now: dt.datetime | None = None) 
         registration=tuple(registration_items(application)) if status in REGISTERING else (),
         declaration=found,
         funding=funding_request(application, paris_date(moment)),
+        waitlist=_waiting_place(application),
+        condition=condition_of(application),
+        visa=steps_of(application) if _after_admission(status, events) else None,
     )
+
+
+def _after_admission(status: Status, events: list[ApplicationEvent]) -> bool:
+    """Admitted, or withdrawn by a refused visa: the file has visa steps to show."""
+    if status in REGISTERING:
+        return True
+    return status == Status.WITHDRAWN and any(
+        event.action == "application.release_visa_refused" for event in events
+    )
+
+
+def _waiting_place(application: Application) -> WaitingPlace | None:
+    line = position(application)
+    if line is None:
+        return None
+    return WaitingPlace(rank=application.waitlist_rank, position=line)
 
 
 def registration_items(application: Application) -> list[RegistrationItem]:
