@@ -18,7 +18,7 @@ from admissions.review import interviews
 from admissions.review.models import InterviewSlot
 from admissions.review.reminders import remind_interviews
 from admissions.rules.deadlines import PARIS
-from admissions.workflow.jobs import JOBS
+from admissions.workflow.jobs import DELIVERY, JOBS
 from tests.factories import programme_of, staff_member
 from tests.review.conftest import SubmittedFile, admissible, complete, officer_of
 
@@ -95,5 +95,7 @@ def test_the_reminder_goes_on_the_day_before_once_per_slot(
 
 
 def test_the_reminder_job_runs_with_the_others_before_the_delivery() -> None:
-    names = [job.name for job in with_registered(JOBS)]
+    names = [job.name for job in with_registered(JOBS, DELIVERY)]
     assert names.index("interview_reminders") < names.index("deliver_due_emails")
+    assert names.index("jury_publications") < names.index("waiting_list")
+    assert names[-2:] == ["deliver_due_emails", "deliver_due_webhooks"]

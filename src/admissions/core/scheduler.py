@@ -50,10 +50,11 @@ def register(job: Job) -> None:
     _REGISTERED[job.name] = job
 
 
-def with_registered(jobs: Sequence[Job]) -> list[Job]:
-    """`jobs` with the registered ones before the last (the emails' delivery, which sends
-    what the others queued)."""
-    return [*jobs[:-1], *_REGISTERED.values(), *jobs[-1:]]
+def with_registered(jobs: Sequence[Job], delivery: Sequence[Job]) -> list[Job]:
+    """The registered jobs first (a jury's publication offers places before the waiting
+    list is looked at), then `jobs`, then `delivery`, which sends what all the others
+    queued."""
+    return [*_REGISTERED.values(), *jobs, *delivery]
 
 
 @dataclass(frozen=True)

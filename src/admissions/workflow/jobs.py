@@ -93,7 +93,9 @@ JOBS = [
     Job("instalment_reminders", _instalments, every=QUARTER),
     Job("funding_reminders", _funding, every=QUARTER),
     Job("documents_upkeep", _upkeep),
-    # Last: what the jobs above queued goes out at once where tasks cannot be deferred.
+]
+# Last: what every job queued goes out at once where tasks cannot be deferred.
+DELIVERY = [
     Job("deliver_due_emails", _deliver),
     Job("deliver_due_webhooks", _webhooks),
 ]

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from admissions.core.scheduler import run_due, with_registered
-from admissions.workflow.jobs import JOBS
+from admissions.workflow.jobs import DELIVERY, JOBS
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         self.stdout.write("Stopped")
 
     def _run(self, *, force: bool) -> None:
-        for outcome in run_due(with_registered(JOBS), force=force):
+        for outcome in run_due(with_registered(JOBS, DELIVERY), force=force):
             if not outcome.ran:
                 continue
             mark = "FAILED " if outcome.failed else ""
