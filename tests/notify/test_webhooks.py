@@ -16,10 +16,15 @@ import pytest
 import time_machine
 
 from admissions.applications.history import transition
-from admissions.applications.lifecycle import MOVES
+from admissions.applications.lifecycle import MOVES, REGISTERING, Status
 from admissions.catalog.models import Campaign
 from admissions.notify import webhooks
-from admissions.notify.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from admissions.notify.models import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from admissions.people.models import Role, User
 from admissions.workflow.submission import submit
 from tests.factories import ready_application, staff_member
@@ -192,6 +197,25 @@ def test_the_moves_of_the_jury_and_of_confirmation_are_events(action: str, event
 
 def test_every_mapped_move_exists() -> None:
     assert set(webhooks.EVENT_OF_MOVE) <= set(MOVES)
+
+
+def test_every_move_that_gives_up_an_offered_or_confirmed_place_is_a_release() -> None:
+    released = {
+        action
+        for action, move in MOVES.items()
+        if move.sources & REGISTERING and move.target not in REGISTERING
+    }
+    assert "withdraw" in released
+    for action in released:
+        for status in MOVES[action].sources & REGISTERING:
+            assert webhooks.event_of(action, status) == WebhookEvent.PLACE_RELEASED, action
+    assert webhooks.event_of("withdraw", Status.SUBMITTED) is None
+
+
+def test_every_move_that_offers_a_place_is_a_decision() -> None:
+    for action, move in MOVES.items():
+        if move.target in REGISTERING and not move.sources & REGISTERING:
+            assert webhooks.EVENT_OF_MOVE.get(action) == WebhookEvent.DECISION_PUBLISHED, action
 
 
 def test_a_decision_published_through_transition_is_delivered(

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task, task_backends
 
+from admissions.applications.lifecycle import REGISTERING
 from admissions.applications.models import Application
 from admissions.core.errors import ValidationFailed
 from admissions.notify.delivery import delay_after
@@ -57,11 +58,24 @@ EVENT_OF_MOVE: dict[str, WebhookEvent] = {
     "publish_admitted_conditionally": WebhookEvent.DECISION_PUBLISHED,
     "publish_waitlisted": WebhookEvent.DECISION_PUBLISHED,
     "publish_not_admitted": WebhookEvent.DECISION_PUBLISHED,
+    # A call from the waiting list is the candidate's new decision.
+    "admit_from_waitlist": WebhookEvent.DECISION_PUBLISHED,
+    "admit_from_waitlist_conditionally": WebhookEvent.DECISION_PUBLISHED,
     "confirm": WebhookEvent.PLACE_CONFIRMED,
     "confirm_conditionally": WebhookEvent.PLACE_CONFIRMED,
     "decline": WebhookEvent.PLACE_RELEASED,
     "lapse": WebhookEvent.PLACE_RELEASED,
+    "lapse_condition": WebhookEvent.PLACE_RELEASED,
+    "release_visa_refused": WebhookEvent.PLACE_RELEASED,
 }
+
+
+def event_of(action: str, from_status: str) -> WebhookEvent | None:
+    """The event a move is to integrators; withdrawing gives up a place only from an
+    admitted or confirmed file."""
+    if action == "withdraw" and from_status in REGISTERING:
+        return WebhookEvent.PLACE_RELEASED
+    return EVENT_OF_MOVE.get(action)
 
 
 def new_secret() -> str:
@@ -91,7 +105,7 @@ def on_status_changed(
     sender: Any, *, application_id: int, action: str, from_status: str, to_status: str, **_: Any
 ) -> None:
     """Receiver of `applications.signals.status_changed` (connected in NotifyConfig.ready)."""
-    event = EVENT_OF_MOVE.get(action)
+    event = event_of(action, from_status)
     if event is None:
         return
     endpoints = [
