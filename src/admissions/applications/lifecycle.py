@@ -31,7 +31,8 @@ class Status(models.TextChoices):
     CONFIRMED = "confirmed", _("Place confirmed")
     CONFIRMED_CONDITIONALLY = "confirmed_conditionally", _("Place confirmed on condition")
     DECLINED = "declined", _("Place declined")
-    LAPSED = "lapsed", _("Place released (not confirmed in time)")
+    # Why (not confirmed in time, condition not met) is in the history, on the status page.
+    LAPSED = "lapsed", _("Place released")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
