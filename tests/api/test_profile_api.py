@@ -25,6 +25,7 @@ IDENTITY = {
     "given_names": "Amina",
     "family_name": "Diallo",
     "birth_date": "1996-03-14",
+    "birth_place": "Dakar (Sénégal)",
     "phone": "+221 77 000 00 00",
     "address": "12 rue de Lille, 59000 Lille",
 }

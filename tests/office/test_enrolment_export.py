@@ -67,6 +67,9 @@ def test_confirmed_candidates_with_their_enrolment_fields(nord: Campaign) -> Non
     assert [row["Application"] for row in rows] == [confirmed.reference, moroccan.reference]
     first, second = rows
     profile = CandidateProfile.objects.get(user=confirmed.candidate)
+    CandidateProfile.objects.filter(pk=profile.pk).update(birth_place="Roubaix (France)")
+    first = _csv(client)[0]
+    assert first["Place of birth"] == "Roubaix (France)"
     assert first["Family name"] == profile.family_name
     assert first["Date of birth"] == profile.birth_date.isoformat()
     assert first["Programme code"] == NORD_PROGRAMME

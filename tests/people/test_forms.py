@@ -43,6 +43,14 @@ def test_identity_accepts_a_plausible_candidate() -> None:
     form = identity()
     assert form.is_valid(), form.errors
     assert form.cleaned_data["birth_date"] == dt.date(1998, 4, 12)
+    assert form.cleaned_data["birth_place"] == ""
+
+
+def test_identity_keeps_the_place_of_birth_and_bounds_it() -> None:
+    form = identity(birth_place="Dakar (Sénégal)")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["birth_place"] == "Dakar (Sénégal)"
+    assert "birth_place" in errors(identity(birth_place="x" * 500))
 
 
 def test_identity_requires_names_and_birth_date() -> None:

@@ -35,6 +35,7 @@ class IdentityIn(Input):
     )
     family_name: str = Field(default="", max_length=NAME_MAX_LENGTH)
     birth_date: dt.date | None = None
+    birth_place: str = Field(default="", max_length=NAME_MAX_LENGTH, description="Town and country")
     phone: str = Field(
         default="",
         max_length=PHONE_MAX_LENGTH,
@@ -48,6 +49,7 @@ class IdentityOut(Schema):
     given_names: str
     family_name: str
     birth_date: dt.date | None
+    birth_place: str
     phone: str
     address: str
 

@@ -239,6 +239,7 @@ class CandidateOut(Schema):
     given_names: str
     family_name: str
     birth_date: dt.date | None
+    birth_place: str
     nationality: str
     residence_country: str
     phone: str
@@ -325,6 +326,7 @@ def whole_file_out(application: Application) -> WholeFileOut:
             given_names=profile.given_names if profile else "",
             family_name=profile.family_name if profile else "",
             birth_date=profile.birth_date if profile else None,
+            birth_place=profile.birth_place if profile else "",
             nationality=profile.nationality if profile else "",
             residence_country=profile.residence_country if profile else "",
             phone=profile.phone if profile else "",

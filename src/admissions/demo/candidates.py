@@ -262,6 +262,15 @@ def sample_jpeg() -> bytes:
     return out.getvalue()
 
 
+# Where the demonstration's candidates were born, by nationality: a town of that country.
+BIRTH_PLACES = {
+    "FR": "Lille (France)",
+    "MA": "Casablanca (Maroc)",
+    "IT": "Torino (Italia)",
+    "SN": "Dakar (Sénégal)",
+}
+
+
 def _profile(persona: Persona, user: User) -> None:
     profile, created = CandidateProfile.objects.get_or_create(user=user)
     if not created and profile.nationality:
@@ -269,6 +278,7 @@ def _profile(persona: Persona, user: User) -> None:
     profile.given_names = persona.given
     profile.family_name = persona.family
     profile.birth_date = persona.birth
+    profile.birth_place = BIRTH_PLACES.get(persona.nationality, "")
     profile.nationality = persona.nationality
     profile.residence_country = persona.residence
     if persona.nationality != "FR":

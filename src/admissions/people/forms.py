@@ -115,7 +115,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 class IdentityForm(ProfileForm):
     class Meta:
         model = CandidateProfile
-        fields = ["given_names", "family_name", "birth_date", "phone", "address"]
+        fields = ["given_names", "family_name", "birth_date", "birth_place", "phone", "address"]
         widgets = {
             "birth_date": DateInput(attrs={"autocomplete": "bday"}),
             "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
@@ -126,6 +126,7 @@ class IdentityForm(ProfileForm):
         help_texts = {
             "given_names": _("As written on your identity document."),
             "phone": _("With the country code if you live outside France, e.g. +216 …"),
+            "birth_place": _("Town and country, e.g. Dakar (Senegal)."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -46,6 +46,8 @@ class CandidateProfile(models.Model):
     given_names = models.CharField(_("given names"), max_length=NAME_MAX_LENGTH, blank=True)
     family_name = models.CharField(_("family name"), max_length=NAME_MAX_LENGTH, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # Asked by a student information system at enrolment, and printed on the visa certificate.
+    birth_place = models.CharField(_("place of birth"), max_length=NAME_MAX_LENGTH, blank=True)
     phone = models.CharField(_("phone"), max_length=PHONE_MAX_LENGTH, blank=True)
     nationality = models.CharField(_("nationality"), max_length=2, blank=True)
     residence_country = models.CharField(_("country of residence"), max_length=2, blank=True)

@@ -8,106 +8,379 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('catalog', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
-                ('preferred_language', models.CharField(choices=[('fr', 'Français'), ('en', 'English')], default='fr', max_length=8, verbose_name='preferred language')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="email address"),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("fr", "Français"), ("en", "English")],
+                        default="fr",
+                        max_length=8,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
             },
             managers=[
-                ('objects', admissions.people.models.UserManager()),
+                ("objects", admissions.people.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='CandidateProfile',
+            name="CandidateProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_names', models.CharField(blank=True, max_length=150, verbose_name='given names')),
-                ('family_name', models.CharField(blank=True, max_length=150, verbose_name='family name')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('nationality', models.CharField(blank=True, max_length=2, verbose_name='nationality')),
-                ('residence_country', models.CharField(blank=True, max_length=2, verbose_name='country of residence')),
-                ('address', models.TextField(blank=True, verbose_name='postal address')),
-                ('permit_kind', models.CharField(blank=True, choices=[('', 'No residence permit'), ('student', 'Student residence permit'), ('other', 'Other residence permit')], max_length=10, verbose_name='residence permit in France')),
-                ('permit_valid_until', models.DateField(blank=True, null=True, verbose_name='permit valid until')),
-                ('in_france_since', models.DateField(blank=True, null=True, verbose_name='living in France since')),
-                ('french_certificate', models.CharField(blank=True, choices=[('', 'None'), ('DELF', 'DELF'), ('DALF', 'DALF'), ('TCF', 'TCF'), ('TEF', 'TEF')], max_length=4, verbose_name='French certificate')),
-                ('french_level', models.CharField(blank=True, choices=[('', '-'), ('A1', 'A1'), ('A2', 'A2'), ('B1', 'B1'), ('B2', 'B2'), ('C1', 'C1'), ('C2', 'C2')], max_length=2, verbose_name='French level')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "given_names",
+                    models.CharField(blank=True, max_length=150, verbose_name="given names"),
+                ),
+                (
+                    "family_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="family name"),
+                ),
+                (
+                    "birth_date",
+                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "nationality",
+                    models.CharField(blank=True, max_length=2, verbose_name="nationality"),
+                ),
+                (
+                    "residence_country",
+                    models.CharField(blank=True, max_length=2, verbose_name="country of residence"),
+                ),
+                ("address", models.TextField(blank=True, verbose_name="postal address")),
+                (
+                    "permit_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "No residence permit"),
+                            ("student", "Student residence permit"),
+                            ("other", "Other residence permit"),
+                        ],
+                        max_length=10,
+                        verbose_name="residence permit in France",
+                    ),
+                ),
+                (
+                    "permit_valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="permit valid until"),
+                ),
+                (
+                    "in_france_since",
+                    models.DateField(blank=True, null=True, verbose_name="living in France since"),
+                ),
+                (
+                    "french_certificate",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("DELF", "DELF"),
+                            ("DALF", "DALF"),
+                            ("TCF", "TCF"),
+                            ("TEF", "TEF"),
+                        ],
+                        max_length=4,
+                        verbose_name="French certificate",
+                    ),
+                ),
+                (
+                    "french_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "-"),
+                            ("A1", "A1"),
+                            ("A2", "A2"),
+                            ("B1", "B1"),
+                            ("B2", "B2"),
+                            ("C1", "C1"),
+                            ("C2", "C2"),
+                        ],
+                        max_length=2,
+                        verbose_name="French level",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'candidate profile',
+                "verbose_name": "candidate profile",
             },
         ),
         migrations.CreateModel(
-            name='Education',
+            name="Education",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(2, 'Bac+2'), (3, 'Bac+3'), (4, 'Bac+4'), (5, 'Bac+5'), (6, 'Bac+6'), (7, 'Bac+7'), (8, 'Bac+8')], verbose_name='level')),
-                ('diploma_kind', models.CharField(choices=[('cti_engineering', 'cti_engineering'), ('master_m2', 'master_m2'), ('master_m1', 'master_m1'), ('management_school', 'management_school'), ('rncp_level_7', 'rncp_level_7'), ('licence', 'licence'), ('bachelor_other', 'bachelor_other'), ('foreign', 'foreign'), ('other', 'other')], max_length=30, verbose_name='kind of diploma')),
-                ('title', models.CharField(max_length=200, verbose_name='diploma title')),
-                ('school', models.CharField(blank=True, max_length=200, verbose_name='institution')),
-                ('country', models.CharField(max_length=2, verbose_name='country')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('status', models.CharField(choices=[('obtained', 'Obtained'), ('expected', 'Expected this year')], default='obtained', max_length=10, verbose_name='status')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='education', to='people.candidateprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (2, "Bac+2"),
+                            (3, "Bac+3"),
+                            (4, "Bac+4"),
+                            (5, "Bac+5"),
+                            (6, "Bac+6"),
+                            (7, "Bac+7"),
+                            (8, "Bac+8"),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "diploma_kind",
+                    models.CharField(
+                        choices=[
+                            ("cti_engineering", "cti_engineering"),
+                            ("master_m2", "master_m2"),
+                            ("master_m1", "master_m1"),
+                            ("management_school", "management_school"),
+                            ("rncp_level_7", "rncp_level_7"),
+                            ("licence", "licence"),
+                            ("bachelor_other", "bachelor_other"),
+                            ("foreign", "foreign"),
+                            ("other", "other"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind of diploma",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="diploma title")),
+                (
+                    "school",
+                    models.CharField(blank=True, max_length=200, verbose_name="institution"),
+                ),
+                ("country", models.CharField(max_length=2, verbose_name="country")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("obtained", "Obtained"), ("expected", "Expected this year")],
+                        default="obtained",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="education",
+                        to="people.candidateprofile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', '-level'],
+                "ordering": ["-year", "-level"],
             },
         ),
         migrations.CreateModel(
-            name='StaffRole',
+            name="StaffRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admissions_officer', 'Admissions officer'), ('pedagogical_lead', 'Pedagogical lead'), ('interviewer', 'Interviewer'), ('jury_member', 'Jury member'), ('jury_president', 'Jury president'), ('finance_officer', 'Finance officer'), ('institution_admin', 'Institution administrator'), ('platform_admin', 'Platform administrator')], max_length=30)),
-                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.institution')),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.programme')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admissions_officer", "Admissions officer"),
+                            ("pedagogical_lead", "Pedagogical lead"),
+                            ("interviewer", "Interviewer"),
+                            ("jury_member", "Jury member"),
+                            ("jury_president", "Jury president"),
+                            ("finance_officer", "Finance officer"),
+                            ("institution_admin", "Institution administrator"),
+                            ("platform_admin", "Platform administrator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.institution",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.programme",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'role', 'institution', 'programme'), name='staff_role_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "role", "institution", "programme"),
+                        name="staff_role_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WorkPeriod',
+            name="WorkPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('employer', models.CharField(max_length=200, verbose_name='employer')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='position')),
-                ('start', models.DateField(verbose_name='start')),
-                ('end', models.DateField(blank=True, help_text='Empty if ongoing.', null=True, verbose_name='end')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='work_periods', to='people.candidateprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("employer", models.CharField(max_length=200, verbose_name="employer")),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="position")),
+                ("start", models.DateField(verbose_name="start")),
+                (
+                    "end",
+                    models.DateField(
+                        blank=True, help_text="Empty if ongoing.", null=True, verbose_name="end"
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="work_periods",
+                        to="people.candidateprofile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='work_period_end_after_start')],
+                "ordering": ["-start"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                        ),
+                        name="work_period_end_after_start",
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='education',
-            name='diploma_kind',
-            field=models.CharField(choices=[('cti_engineering', 'Engineering diploma (CTI accredited)'), ('master_m2', 'University master, second year (M2)'), ('master_m1', 'University master, first year (M1) or maîtrise'), ('management_school', 'Business school diploma (grande école)'), ('rncp_level_7', 'Title registered at RNCP level 7'), ('licence', "Licence (bachelor's degree)"), ('bachelor_other', 'Other Bac+3 diploma (BUT, bachelor…)'), ('foreign', 'Foreign diploma'), ('other', 'Other diploma')], max_length=30, verbose_name='kind of diploma'),
+            model_name="education",
+            name="diploma_kind",
+            field=models.CharField(
+                choices=[
+                    ("cti_engineering", "Engineering diploma (CTI accredited)"),
+                    ("master_m2", "University master, second year (M2)"),
+                    ("master_m1", "University master, first year (M1) or maîtrise"),
+                    ("management_school", "Business school diploma (grande école)"),
+                    ("rncp_level_7", "Title registered at RNCP level 7"),
+                    ("licence", "Licence (bachelor's degree)"),
+                    ("bachelor_other", "Other Bac+3 diploma (BUT, bachelor…)"),
+                    ("foreign", "Foreign diploma"),
+                    ("other", "Other diploma"),
+                ],
+                max_length=30,
+                verbose_name="kind of diploma",
+            ),
         ),
     ]

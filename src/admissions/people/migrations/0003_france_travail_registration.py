@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_alter_education_diploma_kind'),
+        ("people", "0002_alter_education_diploma_kind"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidateprofile',
-            name='france_travail_registered',
-            field=models.BooleanField(default=False, verbose_name='registered with France Travail as a job seeker'),
+            model_name="candidateprofile",
+            name="france_travail_registered",
+            field=models.BooleanField(
+                default=False, verbose_name="registered with France Travail as a job seeker"
+            ),
         ),
     ]
