@@ -22,6 +22,7 @@ from admissions.core.errors import DomainError
 from admissions.documents.models import Document
 from admissions.jury import agenda, decisions, documents, publication, sessions
 from admissions.jury.access import JURY_ROLES, ORGANISERS, holds_role_at, is_organiser, seat_of
+from admissions.jury.decisions import diploma_in_progress
 from admissions.jury.models import AgendaItem, Conflict, Decision, Seat, SessionMember
 from admissions.jury.places import places_of
 from admissions.people.models import StaffRole, User
@@ -124,10 +125,22 @@ class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=gettext_lazy("Decision"))
     waitlist_rank = forms.IntegerField(label=gettext_lazy("Rank"), min_value=1, required=False)
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=2000)
+    diploma_obtained = forms.BooleanField(
+        label=gettext_lazy("The diploma in progress has been obtained since"), required=False
+    )
 
-    def __init__(self, choices: list[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        choices: list[tuple[str, str]],
+        *args: Any,
+        in_progress: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
+        if not in_progress:
+            # Only a file submitted with its diploma in progress asks the question.
+            del self.fields["diploma_obtained"]
 
 
 def decision_labels() -> dict[str, str]:
@@ -237,10 +250,12 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "form": DecisionForm(
                     choices,
                     prefix=f"f{application.pk}",
+                    in_progress=diploma_in_progress(application),
                     initial={
                         "outcome": decision.outcome if decision else "",
                         "waitlist_rank": decision.waitlist_rank if decision else None,
                         "reason": decision.reason if decision else "",
+                        "diploma_obtained": bool(decision and decision.diploma_obtained),
                     },
                 ),
             }
@@ -320,6 +335,7 @@ def decide(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
         [(str(d), labels[d]) for d in rules.jury.decisions],
         request.POST,
         prefix=f"f{application.pk}",
+        in_progress=diploma_in_progress(application),
     )
     if not form.is_valid():
         messages.error(request, _("%(file)s: check the decision.") % {"file": reference})
@@ -331,6 +347,7 @@ def decide(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"] or "",
             waitlist_rank=form.cleaned_data["waitlist_rank"],
+            diploma_obtained=bool(form.cleaned_data.get("diploma_obtained")),
             via="deliberation page",
         )
         messages.success(request, _("%(file)s: decision entered.") % {"file": reference})
