@@ -31,7 +31,7 @@ from admissions.jury.places import (
     is_derogatory,
     lock_programme,
 )
-from admissions.jury.sessions import in_conflict
+from admissions.jury.sessions import in_conflict, is_closed
 from admissions.people.models import User
 from admissions.rules.jury import (
     DIPLOMA_ALREADY_OBTAINED,
@@ -54,6 +54,11 @@ class QuorumError(DomainError):
 
 class FourEyesError(NotAllowed):
     code = "four_eyes"
+
+
+class SessionClosedError(DomainError):
+    code = "session_published"
+    http_status = 409
 
 
 class DiplomaConditionError(ValidationFailed):
@@ -106,11 +111,15 @@ def enter_decision(
     via: str = "service",
 ) -> Decision:
     _refuse_if_published(application, by=by, via=via, attempted=str(outcome))
-    item = AgendaItem.objects.select_related("session__campaign").filter(application=application)
-    agenda = item.first()
+    item = AgendaItem.objects.select_related("session__campaign", "session__publication")
+    agenda = item.filter(application=application).first()
     if agenda is None or application.status != Status.ON_AGENDA:
         raise ValidationFailed(_("This file is not on a jury's agenda."))
     session = agenda.session
+    if is_closed(session):
+        raise SessionClosedError(
+            _("This session's decisions are published: the file waits for the next session.")
+        )
     require_member(by, session, application)
     if in_conflict(application.pk, by.pk):
         raise ConflictOfInterestError(

@@ -23,6 +23,7 @@ from admissions.applications.models import Application
 from admissions.catalog.models import JurySession
 from admissions.core.errors import DomainError, ValidationFailed
 from admissions.jury.access import is_organiser, seat_of
+from admissions.jury.agenda import carry_over
 from admissions.jury.models import Decision, Publication, Seat
 from admissions.jury.places import ADMITTING, check_capacity, lock_programme
 from admissions.notify import decision_emails
@@ -106,7 +107,12 @@ def publish_session(session_id: int, *, now: dt.datetime | None = None) -> int:
         for programme in {d.application.programme for d in decisions if d.outcome in ADMITTING}:
             check_capacity(session.campaign, programme)
         Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(published_at=moment)
-        Publication.objects.filter(session=session, done_at__isnull=True).update(done_at=moment)
+        closed = Publication.objects.filter(session=session, done_at__isnull=True).update(
+            done_at=moment
+        )
+        if closed:
+            # What the session did not decide goes to the next one.
+            carry_over(session)
     return len(decisions)
 
 

@@ -93,10 +93,16 @@ def session_list(request: HttpRequest) -> HttpResponse:
         and not StaffRole.objects.filter(user=user, role__in=list(SEE)).exists()
     ):
         raise Http404
-    organised = [
+    organising = [
         campaign
         for campaign in Campaign.objects.select_related("institution").order_by("-opens_on")[:20]
-        if holds_role_at(user, campaign.institution_id, ORGANISERS) and campaign.rules.jury.rolling
+        if holds_role_at(user, campaign.institution_id, ORGANISERS)
+    ]
+    organised = [campaign for campaign in organising if campaign.rules.jury.rolling]
+    names = {campaign.pk: campaign for campaign in organising}
+    flagged = [
+        (names[found.campaign_id], found)
+        for found in agenda.waiting([campaign.pk for campaign in organising])
     ]
     form = SessionForm(request.POST or None)
     form.fields["campaign"].queryset = Campaign.objects.filter(pk__in=[c.pk for c in organised])  # type: ignore[attr-defined]
@@ -117,7 +123,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "office/jury/sessions.html",
-        {"sessions": rows, "form": form if organised else None},
+        {"sessions": rows, "form": form if organised else None, "flagged": flagged},
     )
 
 
