@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from admissions.applications.history import Planned, transition, transition_many
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.catalog.models import JurySession
+from admissions.catalog.models import JurySession, without_rulebooks
 from admissions.core.errors import DomainError, ValidationFailed
 from admissions.jury.access import is_organiser, seat_of
 from admissions.jury.agenda import carry_over
@@ -104,6 +104,7 @@ def publish_session(
                 "application__programme__site",
                 "validated_by",
             )
+            .defer(*without_rulebooks("application__programme__institution"))
             .order_by("pk")
         )
         for decision in decisions:

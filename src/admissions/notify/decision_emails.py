@@ -19,6 +19,7 @@ from admissions.applications.models import Application
 from admissions.notify.bulk import ToCandidate, to_candidates
 from admissions.notify.context import (
     day,
+    file_url,
     file_values,
     language_of,
     moment,
@@ -34,7 +35,9 @@ from admissions.rules.vocabulary import InterviewMode
 
 
 def _status_page(application: Application) -> dict[str, Value]:
-    return file_values(application, link=url("portal:application_status", application.reference))
+    return file_values(
+        application, link=file_url("portal:application_status", application.reference)
+    )
 
 
 # Review ---------------------------------------------------------------------------------

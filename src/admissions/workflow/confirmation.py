@@ -211,7 +211,7 @@ def charge_on_admission_many(application_ids: list[int]) -> int:
         Application.objects.select_related(
             "campaign", "programme__institution", "programme__site", "candidate"
         )
-        .defer(*without_rulebooks("campaign"))
+        .defer(*without_rulebooks("campaign", "programme__institution"))
         .filter(pk__in=application_ids, status__in=list(ADMITTED))
         .order_by("pk")
     )
