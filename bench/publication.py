@@ -165,15 +165,18 @@ def publish(session_id: int, *, one_by_one: bool) -> dict[str, Any]:
         with translation.override(language):
             reverse("portal:application_status", args=["ZZ-0000-000000"])
     counter = Counter()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(counter):
         published = publish_session(session_id, one_by_one=one_by_one)
     seconds = time.perf_counter() - started
+    # The machine may be shared: the process's own CPU time says what the work costs.
+    cpu_seconds = time.process_time() - cpu
     files = Application.objects.filter(agenda_item__session_id=session_id)
     emails = Notification.objects.filter(application__in=files).count()
     return {
         "published": published,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "queries": counter.queries,
         "emails": emails,
         "per_second": published / seconds if seconds else 0.0,
@@ -189,12 +192,14 @@ def render(args: argparse.Namespace, bulk: dict[str, Any], single: dict[str, Any
         f"{os.cpu_count()} cores, load average {load} when written, by "
         f"`bench/publication.py --decisions {args.decisions} --one-by-one {args.one_by_one}`.",
         "",
-        "| publication | decisions | seconds | decisions per second | queries | emails queued |",
-        "|---|---:|---:|---:|---:|---:|",
-        f"| in bulk | {bulk['published']} | {bulk['seconds']:.2f} | {bulk['per_second']:.0f} "
-        f"| {bulk['queries']} | {bulk['emails']} |",
+        "| publication | decisions | seconds | CPU seconds | decisions per second | queries "
+        "| emails queued |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| in bulk | {bulk['published']} | {bulk['seconds']:.2f} | {bulk['cpu_seconds']:.2f} "
+        f"| {bulk['per_second']:.0f} | {bulk['queries']} | {bulk['emails']} |",
         f"| file by file | {single['published']} | {single['seconds']:.2f} "
-        f"| {single['per_second']:.0f} | {single['queries']} | {single['emails']} |",
+        f"| {single['cpu_seconds']:.2f} | {single['per_second']:.0f} | {single['queries']} "
+        f"| {single['emails']} |",
         "",
         f"Target: 10,000 decisions in under 10 s; "
         f"{'met' if bulk['seconds'] < 10 * bulk['published'] / 10_000 else 'missed'} "

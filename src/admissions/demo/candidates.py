@@ -16,10 +16,10 @@ import pikepdf
 from django.utils import timezone
 from PIL import Image
 
-from admissions.applications.history import transition
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Programme
 from admissions.demo.accounts import demo_user, staff_email
+from admissions.demo.deliberation import decide_and_publish
 from admissions.documents.models import Document
 from admissions.documents.services import requirement_for, upload_document
 from admissions.documents.status import missing_requirements
@@ -247,17 +247,14 @@ def _to_stage(application: Application, persona: Persona, user: User) -> None:
     mark_fee_paid(application, by=_staff(campaign, "finance"), note="Démonstration")
     submit(application, by=user)
     officer, lead = _staff(campaign, "officer"), _staff(campaign, "lead")
-    later: list[tuple[str, User]] = []
     if persona.stage in ("admissible", "admitted"):
         _review(application, officer, lead)
     if persona.stage == "admissible":
         _invite_with_slots(application, officer, _staff(campaign, "interviewer"))
     if persona.stage == "admitted":
-        # Publishing the admission charges what confirming costs (applications.confirmation).
-        president = _staff(campaign, "president")
-        later += [("place_on_agenda", officer), ("publish_admitted", president)]
-    for action, actor in later:
-        transition(application, action=action, by=actor, details={"demo": True})
+        # A jury's session decides it, as any file; its publication emails the candidate
+        # and charges what confirming costs (workflow.confirmation).
+        decide_and_publish(application, outcome="admitted")
 
 
 def _review(application: Application, officer: User, lead: User) -> None:
