@@ -82,7 +82,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             Q(campaign__institution_id__in=institutions) | Q(members__user=user)
         )
     rows = list(
-        visible.select_related("campaign__institution")
+        visible.select_related("campaign__institution", "publication")
         .annotate(files=Count("agenda", distinct=True))
         .order_by("-campaign__opens_on", "month", "date", "pk")
         .distinct()[:200]
@@ -120,6 +120,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error.message))
     for row in rows:
         row.cutoff = sessions.cutoff_of(row)  # type: ignore[attr-defined]
+        row.closed = sessions.is_closed(row)  # type: ignore[attr-defined]
     return render(
         request,
         "office/jury/sessions.html",
