@@ -20,6 +20,7 @@ from django.utils.html import escape
 
 from admissions.applications.history import record_events
 from admissions.applications.models import Application, ApplicationEvent
+from admissions.catalog.models import Institution, Site
 from admissions.notify.context import footer_of, language_of
 from admissions.notify.kinds import Kind
 from admissions.notify.kinds import kind as kind_of
@@ -47,11 +48,14 @@ def _marker(index: int) -> str:
 
 
 def _shared(
-    kind: Kind, items: Sequence[ToCandidate], language: str, footer_args: tuple[object, object]
+    kind: Kind,
+    items: Sequence[ToCandidate],
+    language: str,
+    institution: Institution,
+    site: Site | None,
 ) -> list[Rendered]:
-    institution, site = footer_args
-    footer = footer_of(institution, site)  # type: ignore[arg-type]
-    wording = override_for(institution, kind, language)  # type: ignore[arg-type]
+    footer = footer_of(institution, site)
+    wording = override_for(institution, kind, language)
 
     def full(item: ToCandidate) -> Rendered:
         return render(kind, item.values, language=language, footer=footer, wording=wording)
@@ -122,7 +126,7 @@ def to_candidates(code: str, items: Sequence[ToCandidate]) -> list[Notification]
     for key, item in keyed:
         if key not in used:
             fresh.setdefault(key, item)
-    groups: dict[tuple[str, object, object], list[str]] = defaultdict(list)
+    groups: dict[tuple[str, Institution, Site | None], list[str]] = defaultdict(list)
     for key, item in fresh.items():
         programme = item.application.programme
         language = language_of(item.application.candidate)
@@ -131,7 +135,7 @@ def to_candidates(code: str, items: Sequence[ToCandidate]) -> list[Notification]
     for (language, institution, site), keys in groups.items():
         batch = [fresh[key] for key in keys]
         for key, item, rendered in zip(
-            keys, batch, _shared(kind, batch, language, (institution, site)), strict=True
+            keys, batch, _shared(kind, batch, language, institution, site), strict=True
         ):
             application = item.application
             rows.append(
@@ -143,7 +147,7 @@ def to_candidates(code: str, items: Sequence[ToCandidate]) -> list[Notification]
                     institution=institution,
                     recipient=application.candidate,
                     to_address=application.candidate.email,
-                    reply_to=institution.contact_email if institution is not None else "",
+                    reply_to=institution.contact_email,
                     language=language,
                     subject=rendered.subject,
                     text=rendered.text,
@@ -156,7 +160,7 @@ def to_candidates(code: str, items: Sequence[ToCandidate]) -> list[Notification]
     record_events(
         [
             ApplicationEvent(
-                application_id=row.application_id,
+                application_id=row.application_id or 0,
                 actor=None,
                 action="notification.queued",
                 details={
