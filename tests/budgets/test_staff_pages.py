@@ -42,7 +42,7 @@ def programme(world: World) -> int:
 
 
 def jury_session(world: World) -> int:
-    return JurySession.objects.filter(agenda__isnull=False).distinct().get().pk
+    return JurySession.objects.filter(agenda__application__status="on_agenda").distinct().get().pk
 
 
 def admitted_programme(world: World) -> int:

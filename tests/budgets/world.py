@@ -166,7 +166,7 @@ def _more_files(world: World) -> None:
 
 def _more_agenda(world: World) -> None:
     """More files on the demonstration jury's agenda, with decisions, reviews and conflicts."""
-    session = JurySession.objects.filter(agenda__isnull=False).distinct().get()
+    session = JurySession.objects.filter(agenda__application__status="on_agenda").distinct().get()
     juror = User.objects.get(email=f"juror@{NORD}.example")
     submitted = world.files["submitted"]
     for _ in range(MORE):

@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from admissions.people.models import Role, StaffRole, User
 from admissions.rulebooks import preset_path
 from admissions.rules.deadlines import PARIS
 from admissions.rules.vocabulary import ChargeKind
+from tests.jury.cleanup import remove_published_decisions
 
 
 def test_years_to_open_finds_the_window_over_today() -> None:
@@ -39,9 +41,16 @@ def _seed() -> None:
     call_command("seed_demo")
 
 
+@pytest.fixture
+def published_decisions_removed() -> Iterator[None]:
+    """The demonstration publishes a jury's decision: irrevocable, even for the cleaning."""
+    yield
+    remove_published_decisions()
+
+
 @pytest.mark.django_db(transaction=True)
 @time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=PARIS), tick=False)
-def test_seed_demo_builds_every_stage_once() -> None:
+def test_seed_demo_builds_every_stage_once(published_decisions_removed: None) -> None:
     _seed()
     counts = (User.objects.count(), Application.objects.count(), ApplicationEvent.objects.count())
     _seed()
@@ -75,7 +84,9 @@ def test_seed_demo_builds_every_stage_once() -> None:
     }
     # A jury session with its president, two members, three files and two decisions to
     # validate, so that the deliberation page shows something.
-    session = JurySession.objects.get(pk__in=AgendaItem.objects.values("session_id"))
+    session = JurySession.objects.get(
+        pk__in=AgendaItem.objects.filter(application__status=Status.ON_AGENDA).values("session_id")
+    )
     assert session.members.count() == 3
     assert AgendaItem.objects.filter(session=session).count() == 3
     assert Decision.objects.filter(session=session, validated_at__isnull=True).count() == 2
@@ -85,6 +96,20 @@ def test_seed_demo_builds_every_stage_once() -> None:
         )
     )
     assert ranks == {"theo.garnier@candidate.example": 1, "chloe.petit@candidate.example": 2}
+    # Hugo was admitted by the campaign's first session: placed on its agenda, decided by a
+    # member, validated by the president, published with his email; that session is closed.
+    hugo = Application.objects.get(candidate__email="hugo.lefebvre@candidate.example")
+    decision = Decision.objects.get(application=hugo)
+    assert decision.published_at is not None
+    assert decision.entered_by.email == "juror@imt-nord-europe.example"
+    assert decision.validated_by.email == "president@imt-nord-europe.example"
+    assert decision.session != session
+    assert AgendaItem.objects.get(application=hugo).session == decision.session
+    moves = list(
+        hugo.events.filter(action__startswith="application.").values_list("action", flat=True)
+    )
+    assert moves[-2:] == ["application.place_on_agenda", "application.publish_admitted"]
+    assert hugo.notifications.filter(kind="decision_admitted").exists()
     # Admitted, Hugo owes what confirming costs at IMT Nord Europe, charged once; the CVEC
     # is paid to the CROUS, not charged by the school.
     hugo = Application.objects.get(candidate__email="hugo.lefebvre@candidate.example")

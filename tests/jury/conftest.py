@@ -62,12 +62,16 @@ OnAgenda = Callable[..., Application]
 
 @pytest.fixture
 def on_agenda(submitted: Callable[[Campaign], Application], march: JurySession) -> OnAgenda:
-    def make(derogatory: bool = False) -> Application:
+    def make(derogatory: bool = False, in_progress: bool = False) -> Application:
         application = admissible(complete(submitted(march.campaign)))
+        eligibility = dict(application.eligibility)
         if derogatory:
-            Application.objects.filter(pk=application.pk).update(
-                eligibility={**application.eligibility, "route_kind": "derogatory"}
-            )
+            eligibility["route_kind"] = "derogatory"
+        if in_progress:
+            # As the eligibility recorded at submission says of a diploma still expected.
+            eligibility["conditional_admission"] = True
+        if eligibility != application.eligibility:
+            Application.objects.filter(pk=application.pk).update(eligibility=eligibility)
         agenda.place_ready_files()
         application.refresh_from_db()
         assert application.status == Status.ON_AGENDA

@@ -104,7 +104,7 @@ def test_capacity_is_enforced_when_decisions_are_entered(
     second = on_agenda()
     decisions.enter_decision(first, by=panel["a"], outcome="admitted")
     with pytest.raises(CapacityError):
-        decisions.enter_decision(second, by=panel["a"], outcome="admitted_conditionally")
+        decisions.enter_decision(second, by=panel["a"], outcome="admitted")
     decisions.enter_decision(
         second, by=panel["a"], outcome="waitlisted", waitlist_rank=1, reason="x"
     )

@@ -29,7 +29,7 @@ from tests.jury.conftest import OnAgenda
 def _decide_three(
     on_agenda: OnAgenda, panel: dict[str, User], march: JurySession
 ) -> list[Application]:
-    files = [on_agenda(), on_agenda(), on_agenda()]
+    files = [on_agenda(), on_agenda(in_progress=True), on_agenda()]
     decisions.enter_decision(files[0], by=panel["a"], outcome="admitted")
     decisions.enter_decision(files[1], by=panel["a"], outcome="admitted_conditionally")
     decisions.enter_decision(files[2], by=panel["b"], outcome="not_admitted", reason="Projet flou")

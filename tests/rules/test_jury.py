@@ -6,9 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from admissions.rules.jury import (
+    DIPLOMA_ALREADY_OBTAINED,
+    DIPLOMA_IN_PROGRESS,
+    NO_DIPLOMA_IN_PROGRESS,
     derogation_use,
     derogatory_allowed,
     derogatory_room,
+    diploma_mismatch,
     has_quorum,
     places_left,
     reason_missing,
@@ -164,3 +168,34 @@ def test_more_standard_admissions_never_shrink_the_room(
     use = derogation_use(percent, standard, derogatory)
     assert 0 <= use.allowed <= use.cohort
     assert use.within == (100 * derogatory <= percent * (standard + derogatory))
+
+
+@pytest.mark.parametrize(
+    ("decision", "in_progress", "stated", "expected"),
+    [
+        ("admitted_conditionally", True, False, None),
+        ("admitted_conditionally", False, False, NO_DIPLOMA_IN_PROGRESS),
+        ("admitted_conditionally", False, True, NO_DIPLOMA_IN_PROGRESS),
+        ("admitted_conditionally", True, True, DIPLOMA_ALREADY_OBTAINED),
+        ("admitted", False, False, None),
+        ("admitted", False, True, None),
+        ("admitted", True, False, DIPLOMA_IN_PROGRESS),
+        ("admitted", True, True, None),
+    ],
+)
+def test_an_admission_fits_the_diploma_of_the_file(
+    decision: str, in_progress: bool, stated: bool, expected: str | None
+) -> None:
+    assert (
+        diploma_mismatch(decision, diploma_in_progress=in_progress, stated_obtained=stated)
+        == expected
+    )
+
+
+@given(st.sampled_from(["waitlisted", "not_admitted"]), st.booleans(), st.booleans())
+def test_decisions_that_admit_nobody_fit_any_diploma(
+    decision: str, in_progress: bool, stated: bool
+) -> None:
+    assert (
+        diploma_mismatch(decision, diploma_in_progress=in_progress, stated_obtained=stated) is None
+    )

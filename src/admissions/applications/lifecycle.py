@@ -103,6 +103,8 @@ MOVES: dict[str, Move] = {
         _move("record_no_show", {S.INTERVIEW_SCHEDULED}, S.ADMISSIBLE),
         # Where an unfavourable opinion does not end the file, it still goes to the jury.
         _move("place_on_agenda", {S.ADMISSIBLE, S.NOT_ADMISSIBLE, S.INTERVIEWED}, S.ON_AGENDA),
+        # A session published without deciding the file: it goes to the next session.
+        _move("carry_over", {S.ON_AGENDA}, S.ON_AGENDA),
         _move("publish_admitted", {S.ON_AGENDA}, S.ADMITTED),
         _move("publish_admitted_conditionally", {S.ON_AGENDA}, S.ADMITTED_CONDITIONALLY),
         _move("publish_waitlisted", {S.ON_AGENDA}, S.WAITLISTED),

@@ -99,6 +99,8 @@ def _event_texts() -> dict[str, str]:
         "payment.issue_raised": _("Payment to be checked by the finance office"),
         "payment.issue_resolved": _("Payment checked by the finance office"),
         "application.place_on_agenda": _("File placed on the agenda of the admission jury"),
+        "application.carry_over": _("File moved to the next session of the admission jury"),
+        "jury.waiting_for_session": _("Jury: the file waits for the next session to be set"),
         "jury.conflict_declared": _("Jury: a member declared a conflict of interest"),
         "jury.decision_entered": _("Jury: decision entered"),
         "jury.decision_validated": _("Jury: decision validated by the president"),

@@ -21,6 +21,7 @@ from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Programme
 from admissions.demo.accounts import demo_user, staff_email
+from admissions.demo.deliberation import decide_and_publish
 from admissions.documents.models import Document
 from admissions.documents.services import requirement_for, upload_document
 from admissions.documents.status import missing_requirements
@@ -339,10 +340,14 @@ def _to_stage(application: Application, persona: Persona, user: User) -> None:
     submit(application, by=user)
     officer, lead = _staff(campaign, "officer"), _staff(campaign, "lead")
     later: list[tuple[str, User]] = []
-    if persona.stage in ("admissible", *AFTER_JURY):
+    if persona.stage in ("admissible", "admitted", *AFTER_JURY):
         _review(application, officer, lead)
     if persona.stage == "admissible":
         _invite_with_slots(application, officer, _staff(campaign, "interviewer"))
+    if persona.stage == "admitted":
+        # A jury's session decides it, as any file; its publication emails the candidate
+        # and charges what confirming costs (workflow.confirmation).
+        decide_and_publish(application, outcome="admitted")
     if persona.stage in AFTER_JURY:
         # Publishing the admission charges what confirming costs (workflow.confirmation).
         president = _staff(campaign, "president")
@@ -352,9 +357,9 @@ def _to_stage(application: Application, persona: Persona, user: User) -> None:
     _after_jury(application, persona, user)
 
 
-# The jury's publication each stage after the jury comes from.
+# The jury's publication each stage after the jury comes from (the admitted candidate's
+# decision goes through a session's pages, see `decide_and_publish`).
 AFTER_JURY = {
-    "admitted": "publish_admitted",
     "waitlisted": "publish_waitlisted",
     "conditional": "publish_admitted_conditionally",
     "confirmed": "publish_admitted",

@@ -1,6 +1,7 @@
 """A jury session of the demonstration: members seated, files on its agenda, decisions entered.
 
-IMT Nord Europe's first session of the demonstration campaign gets three reviewed files
+IMT Nord Europe's first open session of the demonstration campaign (the first one decided
+and published the admitted candidate's file, see `deliberation`) gets three reviewed files
 (the interview is optional there, so an admissible file is ready for the jury), its
 president, two members, and two decisions a member entered, waiting for the president.
 """
@@ -22,9 +23,8 @@ from admissions.demo.candidates import (
     _staff,
     _upload_everything,
 )
-from admissions.jury import agenda, decisions, sessions
-from admissions.jury.models import Seat, SessionMember
-from admissions.people.models import Role, StaffRole, User
+from admissions.demo.deliberation import SECOND_JUROR, seat_panel
+from admissions.jury import agenda, decisions
 from admissions.workflow.drafts import create_application
 from admissions.workflow.fees import mark_fee_paid
 from admissions.workflow.submission import submit
@@ -77,7 +77,6 @@ PERSONAS = [
         "on_agenda",
     ),
 ]
-SECOND_JUROR = "juror2"
 
 
 def _file(campaign: Campaign, persona: Persona) -> Application | None:
@@ -101,18 +100,6 @@ def _file(campaign: Campaign, persona: Persona) -> Application | None:
     return application
 
 
-def _second_juror(campaign: Campaign) -> User:
-    user = demo_user(
-        staff_email(SECOND_JUROR, campaign.institution),
-        given=str(Role.JURY_MEMBER.label),
-        family=f"{campaign.institution.short_name} 2",
-    )
-    StaffRole.objects.get_or_create(
-        user=user, role=Role.JURY_MEMBER, institution=campaign.institution
-    )
-    return user
-
-
 def create_jury_session(report: Callable[[str], None]) -> list[tuple[str, str]]:
     campaign = (
         Campaign.objects.filter(institution__slug=NORD, slug__endswith="-demo")
@@ -122,17 +109,8 @@ def create_jury_session(report: Callable[[str], None]) -> list[tuple[str, str]]:
     if campaign is None:
         report("no demonstration campaign for the jury session")
         return []
-    session = sessions.sessions_by_cutoff(campaign.pk)[0]
-    officer = _staff(campaign, "officer")
-    juror, second = _staff(campaign, "juror"), _second_juror(campaign)
-    seats = [
-        (_staff(campaign, "president"), Seat.PRESIDENT),
-        (juror, Seat.MEMBER),
-        (second, Seat.MEMBER),
-    ]
-    for user, seat in seats:
-        if not SessionMember.objects.filter(session=session, user=user).exists():
-            sessions.add_member(session, user=user, seat=seat, by=officer)
+    session = agenda.open_sessions(campaign.pk)[0]
+    _president, juror = seat_panel(session)
     files = [_file(campaign, persona) for persona in PERSONAS]
     agenda.place_ready_files()
     made = [Application.objects.get(pk=f.pk) for f in files if f is not None]

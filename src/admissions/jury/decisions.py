@@ -31,9 +31,15 @@ from admissions.jury.places import (
     is_derogatory,
     lock_programme,
 )
-from admissions.jury.sessions import in_conflict
+from admissions.jury.sessions import in_conflict, is_closed
 from admissions.people.models import User
-from admissions.rules.jury import has_quorum, reason_missing
+from admissions.rules.jury import (
+    DIPLOMA_ALREADY_OBTAINED,
+    NO_DIPLOMA_IN_PROGRESS,
+    diploma_mismatch,
+    has_quorum,
+    reason_missing,
+)
 from admissions.rules.vocabulary import JuryDecision
 
 
@@ -48,6 +54,37 @@ class QuorumError(DomainError):
 
 class FourEyesError(NotAllowed):
     code = "four_eyes"
+
+
+class SessionClosedError(DomainError):
+    code = "session_published"
+    http_status = 409
+
+
+class DiplomaConditionError(ValidationFailed):
+    code = "diploma_condition"
+
+
+def diploma_in_progress(application: Application) -> bool:
+    """What the eligibility recorded at submission says: admission on condition of the diploma."""
+    return bool((application.eligibility or {}).get("conditional_admission"))
+
+
+def _diploma_message(code: str) -> str:
+    if code == NO_DIPLOMA_IN_PROGRESS:
+        return _(
+            "Admission on condition is for a candidate whose entry diploma is still in "
+            "progress; this candidate's diploma was recorded as obtained when the file was "
+            "submitted: admit without condition."
+        )
+    if code == DIPLOMA_ALREADY_OBTAINED:
+        return _(
+            "You state that the diploma has been obtained: the admission is without condition."
+        )
+    return _(
+        "This candidate's entry diploma was in progress when the file was submitted: admit on "
+        "condition, or state that the diploma has been obtained since."
+    )
 
 
 @dataclass(frozen=True)
@@ -70,14 +107,19 @@ def enter_decision(
     outcome: JuryDecision | str,
     reason: str = "",
     waitlist_rank: int | None = None,
+    diploma_obtained: bool = False,
     via: str = "service",
 ) -> Decision:
     _refuse_if_published(application, by=by, via=via, attempted=str(outcome))
-    item = AgendaItem.objects.select_related("session__campaign").filter(application=application)
-    agenda = item.first()
+    item = AgendaItem.objects.select_related("session__campaign", "session__publication")
+    agenda = item.filter(application=application).first()
     if agenda is None or application.status != Status.ON_AGENDA:
         raise ValidationFailed(_("This file is not on a jury's agenda."))
     session = agenda.session
+    if is_closed(session):
+        raise SessionClosedError(
+            _("This session's decisions are published: the file waits for the next session.")
+        )
     require_member(by, session, application)
     if in_conflict(application.pk, by.pk):
         raise ConflictOfInterestError(
@@ -89,6 +131,13 @@ def enter_decision(
         raise ValidationFailed(_("This institution's jury does not give that decision."))
     if reason_missing(outcome, reason, [str(d) for d in rules.reasons_required_for]):
         raise ValidationFailed(_("The rules ask for a reason for this decision."))
+    in_progress = diploma_in_progress(application)
+    mismatch = diploma_mismatch(
+        outcome.value, diploma_in_progress=in_progress, stated_obtained=diploma_obtained
+    )
+    if mismatch is not None:
+        raise DiplomaConditionError(_diploma_message(mismatch), details={"reason": mismatch})
+    stated = True if in_progress and diploma_obtained and outcome in ADMITTING else None
     if outcome == JuryDecision.WAITLISTED:
         if waitlist_rank is None or waitlist_rank < 1:
             raise ValidationFailed(_("Give the file's rank on the waiting list (1 is first)."))
@@ -110,6 +159,7 @@ def enter_decision(
             "reason": reason.strip(),
             "waitlist_rank": waitlist_rank,
             "derogatory": is_derogatory(application),
+            "diploma_obtained": stated,
             "entered_by": by,
             "entered_at": now,
             "validated_by": None,
@@ -134,6 +184,7 @@ def enter_decision(
                 "reason": decision.reason,
                 "rank": waitlist_rank,
                 "replaces": previous_outcome(previous),
+                **({"diploma_obtained": True} if stated else {}),
             },
         )
     return decision

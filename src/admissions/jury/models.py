@@ -122,6 +122,10 @@ class Decision(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     # Whether the file came through a derogatory route, frozen from its eligibility.
     derogatory = models.BooleanField(default=False)
+    # For a file whose entry diploma was in progress at submission: True when the member
+    # stated it has been obtained since (an admission without condition); None otherwise.
+    # Nullable without a default, so that adding it keeps the table and its triggers.
+    diploma_obtained = models.BooleanField(null=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

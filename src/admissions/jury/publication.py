@@ -17,15 +17,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.applications.history import transition
+from admissions.applications.history import Planned, transition, transition_many
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.catalog.models import JurySession
+from admissions.catalog.models import JurySession, without_rulebooks
 from admissions.core.errors import DomainError, ValidationFailed
 from admissions.jury.access import is_organiser, seat_of
+from admissions.jury.agenda import carry_over
 from admissions.jury.models import Decision, Publication, Seat
 from admissions.jury.places import ADMITTING, check_capacity, lock_programme
 from admissions.notify import decision_emails
+from admissions.notify.bulk import ToCandidate
 from admissions.notify.context import language_of, speaking
 from admissions.people.models import User
 from admissions.rules.vocabulary import JuryDecision
@@ -77,8 +79,15 @@ def publish_due(now: dt.datetime | None = None) -> list[str]:
     return done
 
 
-def publish_session(session_id: int, *, now: dt.datetime | None = None) -> int:
-    """Publish what the session validated and did not publish yet; returns how many."""
+def publish_session(
+    session_id: int, *, now: dt.datetime | None = None, one_by_one: bool = False
+) -> int:
+    """Publish what the session validated and did not publish yet; returns how many.
+
+    The files move together (`transition_many`) and their emails are queued together
+    (`notify.bulk`); `one_by_one` moves and tells each file in turn, with the same result,
+    and is kept as the reference the bulk path is tested against.
+    """
     moment = now or timezone.now()
     with transaction.atomic():
         session = JurySession.objects.select_related("campaign").get(pk=session_id)
@@ -93,7 +102,9 @@ def publish_session(session_id: int, *, now: dt.datetime | None = None) -> int:
                 "application__candidate__profile",
                 "application__programme__institution",
                 "application__programme__site",
+                "validated_by",
             )
+            .defer(*without_rulebooks("application__programme__institution"))
             .order_by("pk")
         )
         for decision in decisions:
@@ -101,22 +112,80 @@ def publish_session(session_id: int, *, now: dt.datetime | None = None) -> int:
         admitting = {d.application.programme_id for d in decisions if d.outcome in ADMITTING}
         for programme_id in sorted(admitting):
             lock_programme(programme_id)
-        for decision in decisions:
-            _publish_one(decision)
+        if one_by_one:
+            for decision in decisions:
+                _publish_one(decision)
+        else:
+            _publish_all(decisions)
         for programme in {d.application.programme for d in decisions if d.outcome in ADMITTING}:
             check_capacity(session.campaign, programme)
         Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(published_at=moment)
-        Publication.objects.filter(session=session, done_at__isnull=True).update(done_at=moment)
+        closed = Publication.objects.filter(session=session, done_at__isnull=True).update(
+            done_at=moment
+        )
+        if closed:
+            # What the session did not decide goes to the next one.
+            carry_over(session)
     return len(decisions)
 
 
-def _publish_one(decision: Decision) -> None:
-    application: Application = decision.application
+def _details(decision: Decision) -> dict[str, object]:
     details: dict[str, object] = {"session": decision.session_id, "decision_id": decision.pk}
     if decision.reason:
         details["reason"] = decision.reason
     if decision.waitlist_rank is not None:
         details["rank"] = decision.waitlist_rank
+    return details
+
+
+def _condition(application: Application) -> str:
+    with speaking(language_of(application.candidate)):
+        return _("obtaining the diploma you are preparing, and sending it to us")
+
+
+def _email(decision: Decision) -> tuple[str, ToCandidate]:
+    """The decision's email, as `_publish_one` sends it."""
+    application = decision.application
+    outcome = JuryDecision(decision.outcome)
+    status = Status(outcome.value)
+    extra: dict[str, str] = {}
+    if outcome == JuryDecision.ADMITTED_CONDITIONALLY:
+        extra["condition"] = _condition(application)
+    elif outcome == JuryDecision.WAITLISTED:
+        extra["rank"] = str(decision.waitlist_rank or 0)
+    values = decision_emails.decision_values(application, status, **extra)
+    email = ToCandidate(
+        application=application, event=f"jury-decision-{decision.pk}", values=values
+    )
+    return decision_emails.DECISION_KINDS[status], email
+
+
+def _publish_all(decisions: list[Decision]) -> None:
+    ranked = [d for d in decisions if d.waitlist_rank is not None]
+    if ranked:
+        Application.objects.bulk_update(
+            [Application(pk=d.application_id, waitlist_rank=d.waitlist_rank) for d in ranked],
+            ["waitlist_rank"],
+            batch_size=1000,
+        )
+    transition_many(
+        [
+            Planned(
+                application_id=d.application_id,
+                action=f"publish_{d.outcome}",
+                by=d.validated_by,
+                details=_details(d),
+            )
+            for d in decisions
+        ]
+    )
+    decision_emails.send_many([_email(d) for d in decisions])
+
+
+def _publish_one(decision: Decision) -> None:
+    application: Application = decision.application
+    details = _details(decision)
+    if decision.waitlist_rank is not None:
         Application.objects.filter(pk=application.pk).update(waitlist_rank=decision.waitlist_rank)
     # `transition` reads the row again, dropping what was read with it: keep those.
     candidate, programme, campaign = (
@@ -140,10 +209,8 @@ def _publish_one(decision: Decision) -> None:
     if outcome == JuryDecision.ADMITTED:
         decision_emails.send_decision_admitted(application, event=event)
     elif outcome == JuryDecision.ADMITTED_CONDITIONALLY:
-        with speaking(language_of(application.candidate)):
-            condition = _("obtaining the diploma you are preparing, and sending it to us")
         decision_emails.send_decision_admitted_conditionally(
-            application, event=event, condition=condition
+            application, event=event, condition=_condition(application)
         )
     elif outcome == JuryDecision.WAITLISTED:
         decision_emails.send_decision_waitlisted(

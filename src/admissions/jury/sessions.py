@@ -23,8 +23,16 @@ def cutoff_of(session: JurySession) -> dt.date:
     return session_cutoff(month=session.month, date=session.date, files_cutoff=session.files_cutoff)
 
 
+def is_closed(session: JurySession) -> bool:
+    """Published: the session decides nothing more, and takes no file."""
+    publication = getattr(session, "publication", None)
+    return publication is not None and publication.done_at is not None
+
+
 def sessions_by_cutoff(campaign_id: int) -> list[JurySession]:
-    sessions = JurySession.objects.filter(campaign_id=campaign_id, is_active=True)
+    sessions = JurySession.objects.filter(campaign_id=campaign_id, is_active=True).select_related(
+        "publication"
+    )
     return sorted(sessions, key=lambda session: (cutoff_of(session), session.pk))
 
 

@@ -8,6 +8,7 @@ opinions are worded as the campaign's rulebook words them.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 
 from django.utils.functional import Promise
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.notify.bulk import ToCandidate, to_candidates
 from admissions.notify.context import (
     day,
+    file_url,
     file_values,
     language_of,
     moment,
@@ -32,7 +35,9 @@ from admissions.rules.vocabulary import InterviewMode
 
 
 def _status_page(application: Application) -> dict[str, Value]:
-    return file_values(application, link=url("portal:application_status", application.reference))
+    return file_values(
+        application, link=file_url("portal:application_status", application.reference)
+    )
 
 
 # Review ---------------------------------------------------------------------------------
@@ -143,14 +148,35 @@ def send_interview_reminder(
 # Jury -----------------------------------------------------------------------------------
 
 
-def _decision(
-    application: Application, code: str, status: Status, event: str, **extra: str
-) -> Notification:
+DECISION_KINDS = {
+    Status.ADMITTED: "decision_admitted",
+    Status.ADMITTED_CONDITIONALLY: "decision_admitted_conditionally",
+    Status.WAITLISTED: "decision_waitlisted",
+    Status.NOT_ADMITTED: "decision_not_admitted",
+}
+
+
+def decision_values(application: Application, status: Status, **extra: str) -> dict[str, Value]:
     wording = application.rules.jury.wording
     with speaking(language_of(application.candidate)):
         values = _status_page(application)
         values |= {"decision": str(status.label), "jury_wording": text(wording), **extra}
+    return values
+
+
+def _decision(
+    application: Application, code: str, status: Status, event: str, **extra: str
+) -> Notification:
+    values = decision_values(application, status, **extra)
     return to_candidate(code, application, event=event, values=values)
+
+
+def send_many(emails: Sequence[tuple[str, ToCandidate]]) -> list[Notification]:
+    """Queue many emails at once (a publication), each as its `send_*` function would."""
+    by_code: dict[str, list[ToCandidate]] = defaultdict(list)
+    for code, email in emails:
+        by_code[code].append(email)
+    return [row for code, items in by_code.items() for row in to_candidates(code, items)]
 
 
 def send_decision_admitted(application: Application, *, event: str) -> Notification:
@@ -200,6 +226,18 @@ def send_confirmation_opened(
     amounts: Sequence[tuple[Promise | str, int]],
 ) -> Notification:
     """A place is offered: the last day to confirm and the (label, cents) to pay first."""
+    email = confirmation_opened(application, event=event, confirm_by=confirm_by, amounts=amounts)
+    return to_candidate("confirmation_opened", application, event=event, values=email.values)
+
+
+def confirmation_opened(
+    application: Application,
+    *,
+    event: str,
+    confirm_by: dt.date,
+    amounts: Sequence[tuple[Promise | str, int]],
+) -> ToCandidate:
+    """The email of `send_confirmation_opened`, for `send_many`."""
     wording = application.rules.confirmation.wording
     with speaking(language_of(application.candidate)):
         values = _status_page(application)
@@ -208,7 +246,7 @@ def send_confirmation_opened(
             "amounts": _amounts(amounts),
             "confirmation_wording": text(wording),
         }
-    return to_candidate("confirmation_opened", application, event=event, values=values)
+    return ToCandidate(application=application, event=event, values=values)
 
 
 def send_confirmation_reminder(

@@ -55,3 +55,20 @@ def deliver_due(now: dt.datetime | None = None) -> int:
             logger.exception("could not schedule email %s; sending it now", pk)
             delivery.deliver(pk, now=moment)
     return len(due)
+
+
+# Emails queued in bulk are delivered by tasks of this many rows each.
+DELIVERY_BATCH = 100
+
+
+@task()
+def deliver_notifications(notification_ids: list[int]) -> str:
+    """Deliver a batch of emails queued together, each as `deliver_notification` would."""
+    outcomes = [deliver_notification.call(pk) for pk in notification_ids]
+    return f"{len(outcomes)} emails: {', '.join(sorted(set(outcomes)))}"
+
+
+def schedule_many(notification_ids: list[int]) -> None:
+    """Schedule emails queued in bulk: one task per batch instead of one per email."""
+    for start in range(0, len(notification_ids), DELIVERY_BATCH):
+        deliver_notifications.enqueue(notification_ids[start : start + DELIVERY_BATCH])

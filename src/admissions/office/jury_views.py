@@ -22,6 +22,7 @@ from admissions.core.errors import DomainError
 from admissions.documents.models import Document
 from admissions.jury import agenda, decisions, documents, publication, sessions
 from admissions.jury.access import JURY_ROLES, ORGANISERS, holds_role_at, is_organiser, seat_of
+from admissions.jury.decisions import diploma_in_progress
 from admissions.jury.models import AgendaItem, Conflict, Decision, Seat, SessionMember
 from admissions.jury.places import places_of
 from admissions.people.models import StaffRole, User
@@ -81,7 +82,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             Q(campaign__institution_id__in=institutions) | Q(members__user=user)
         )
     rows = list(
-        visible.select_related("campaign__institution")
+        visible.select_related("campaign__institution", "publication")
         .annotate(files=Count("agenda", distinct=True))
         .order_by("-campaign__opens_on", "month", "date", "pk")
         .distinct()[:200]
@@ -92,10 +93,16 @@ def session_list(request: HttpRequest) -> HttpResponse:
         and not StaffRole.objects.filter(user=user, role__in=list(SEE)).exists()
     ):
         raise Http404
-    organised = [
+    organising = [
         campaign
         for campaign in Campaign.objects.select_related("institution").order_by("-opens_on")[:20]
-        if holds_role_at(user, campaign.institution_id, ORGANISERS) and campaign.rules.jury.rolling
+        if holds_role_at(user, campaign.institution_id, ORGANISERS)
+    ]
+    organised = [campaign for campaign in organising if campaign.rules.jury.rolling]
+    names = {campaign.pk: campaign for campaign in organising}
+    flagged = [
+        (names[found.campaign_id], found)
+        for found in agenda.waiting([campaign.pk for campaign in organising])
     ]
     form = SessionForm(request.POST or None)
     form.fields["campaign"].queryset = Campaign.objects.filter(pk__in=[c.pk for c in organised])  # type: ignore[attr-defined]
@@ -113,10 +120,11 @@ def session_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error.message))
     for row in rows:
         row.cutoff = sessions.cutoff_of(row)  # type: ignore[attr-defined]
+        row.closed = sessions.is_closed(row)  # type: ignore[attr-defined]
     return render(
         request,
         "office/jury/sessions.html",
-        {"sessions": rows, "form": form if organised else None},
+        {"sessions": rows, "form": form if organised else None, "flagged": flagged},
     )
 
 
@@ -124,10 +132,22 @@ class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=gettext_lazy("Decision"))
     waitlist_rank = forms.IntegerField(label=gettext_lazy("Rank"), min_value=1, required=False)
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=2000)
+    diploma_obtained = forms.BooleanField(
+        label=gettext_lazy("The diploma in progress has been obtained since"), required=False
+    )
 
-    def __init__(self, choices: list[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        choices: list[tuple[str, str]],
+        *args: Any,
+        in_progress: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
+        if not in_progress:
+            # Only a file submitted with its diploma in progress asks the question.
+            del self.fields["diploma_obtained"]
 
 
 def decision_labels() -> dict[str, str]:
@@ -237,10 +257,12 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "form": DecisionForm(
                     choices,
                     prefix=f"f{application.pk}",
+                    in_progress=diploma_in_progress(application),
                     initial={
                         "outcome": decision.outcome if decision else "",
                         "waitlist_rank": decision.waitlist_rank if decision else None,
                         "reason": decision.reason if decision else "",
+                        "diploma_obtained": bool(decision and decision.diploma_obtained),
                     },
                 ),
             }
@@ -320,6 +342,7 @@ def decide(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
         [(str(d), labels[d]) for d in rules.jury.decisions],
         request.POST,
         prefix=f"f{application.pk}",
+        in_progress=diploma_in_progress(application),
     )
     if not form.is_valid():
         messages.error(request, _("%(file)s: check the decision.") % {"file": reference})
@@ -331,6 +354,7 @@ def decide(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"] or "",
             waitlist_rank=form.cleaned_data["waitlist_rank"],
+            diploma_obtained=bool(form.cleaned_data.get("diploma_obtained")),
             via="deliberation page",
         )
         messages.success(request, _("%(file)s: decision entered.") % {"file": reference})

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from admissions.applications.history import record_event
+from admissions.applications.history import record_event, record_events
 from admissions.applications.lifecycle import Status
-from admissions.applications.models import Application
+from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import without_rulebooks
 from admissions.people.models import User
 
@@ -38,3 +38,13 @@ def record(
 
 def is_withdrawn(application: Application) -> bool:
     return application.status == Status.WITHDRAWN
+
+
+def record_many(rows: list[tuple[int, str, dict[str, Any]]], *, by: User | None) -> None:
+    """Many files' history lines at once: (application id, action, details)."""
+    record_events(
+        [
+            ApplicationEvent(application_id=pk, actor=by, action=action, details=details)
+            for pk, action, details in rows
+        ]
+    )

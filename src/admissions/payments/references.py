@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from admissions.core.sequences import next_number
+from admissions.core.sequences import next_number, next_numbers
 from admissions.rules import creditor_reference
 
 COUNTER_KEY = "payments:creditor-reference"
@@ -16,3 +16,8 @@ def new_creditor_reference() -> str:
     that no other charge waits for.
     """
     return creditor_reference.make(f"{next_number(COUNTER_KEY):09d}")
+
+
+def new_creditor_references(count: int) -> list[str]:
+    """`count` creditor references at once, for charges made in bulk."""
+    return [creditor_reference.make(f"{n:09d}") for n in next_numbers(COUNTER_KEY, count)]

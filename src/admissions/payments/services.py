@@ -76,6 +76,38 @@ def charge_confirmation_amounts(
     return created
 
 
+def charge_confirmation_amounts_many(
+    applications: list[Application], *, by: User | None, due_on: dict[int, dt.date]
+) -> list[LedgerEntry]:
+    """`charge_confirmation_amounts` for many files at once (a jury's publication): the same
+    lines, each charged once, due on each file's day in `due_on`."""
+    ids = [application.pk for application in applications]
+    with transaction.atomic():
+        list(Application.objects.select_for_update(of=("self",)).filter(pk__in=ids).values("pk"))
+        charged: set[tuple[int, str, int]] = {
+            (pk, kind, instalment or 0)
+            for pk, kind, instalment in LedgerEntry.objects.filter(
+                application_id__in=ids, kind=EntryKind.CHARGE
+            ).values_list("application_id", "charge_kind", "instalment")
+        }
+        charges = []
+        for application in applications:
+            for kind, cents in amounts_to_confirm(application):
+                charge_kind, instalment = _ledger_line(kind)
+                if (application.pk, charge_kind.value, instalment or 0) in charged:
+                    continue
+                charges.append(
+                    ledger.Charge(
+                        application_id=application.pk,
+                        charge_kind=charge_kind,
+                        amount_cents=cents,
+                        instalment=instalment,
+                        due_on=due_on[application.pk],
+                    )
+                )
+        return ledger.charge_many(charges, by=by)
+
+
 def charge_tuition(
     application: Application,
     *,

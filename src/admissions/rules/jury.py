@@ -107,3 +107,30 @@ def derogatory_room(percent: int, standard: int, derogatory: int) -> int | None:
     if numerator <= 0:
         return 0
     return numerator // (100 - percent)
+
+
+# Why a decision does not fit the candidate's diploma (codes of `diploma_mismatch`).
+NO_DIPLOMA_IN_PROGRESS = "no_diploma_in_progress"
+DIPLOMA_IN_PROGRESS = "diploma_in_progress"
+DIPLOMA_ALREADY_OBTAINED = "diploma_already_obtained"
+
+
+def diploma_mismatch(
+    decision: str, *, diploma_in_progress: bool, stated_obtained: bool
+) -> str | None:
+    """Whether an admission fits the entry diploma the file was submitted with; None if so.
+
+    A candidate still studying may apply, but the diploma "devra toutefois être fourni pour
+    l'admission définitive" (IMT Nord Europe's notice): the admission on condition is for
+    a diploma still in progress at submission, and only then. Such a candidate is admitted
+    without condition only when the jury states the diploma has been obtained since; stating
+    it and admitting on condition at once says two things.
+    """
+    if decision == "admitted_conditionally":
+        if not diploma_in_progress:
+            return NO_DIPLOMA_IN_PROGRESS
+        if stated_obtained:
+            return DIPLOMA_ALREADY_OBTAINED
+    if decision == "admitted" and diploma_in_progress and not stated_obtained:
+        return DIPLOMA_IN_PROGRESS
+    return None

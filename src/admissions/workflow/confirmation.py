@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,13 +27,15 @@ from django.utils.translation import gettext as _
 from admissions.applications.errors import NotYourApplicationError
 from admissions.applications.history import transition
 from admissions.applications.lifecycle import MOVES, Status
-from admissions.applications.models import Application
-from admissions.applications.signals import status_changed
+from admissions.applications.models import Application, ApplicationEvent
+from admissions.applications.signals import Moved, status_changed, statuses_changed
 from admissions.catalog.models import without_rulebooks
 from admissions.core.errors import DomainError, NotAllowed
 from admissions.documents.status import application_checklist, checklist_with_states
 from admissions.notify.decision_emails import (
+    confirmation_opened,
     send_confirmation_opened,
+    send_many,
     send_place_confirmed,
     send_place_released,
 )
@@ -156,10 +159,13 @@ def admitted_at(application: Application) -> dt.datetime:
     return moment or application.status_changed_at
 
 
-def confirmation_deadline(application: Application) -> dt.datetime:
+def confirmation_deadline(
+    application: Application, *, offered_at: dt.datetime | None = None
+) -> dt.datetime:
     """The end of the N-th day after the offer, in Paris (`confirmation.window_days`)."""
     days = application.rules.confirmation.window_days
-    return window_end(admitted_at(application), days)
+    offered = admitted_at(application) if offered_at is None else offered_at
+    return window_end(offered, days)
 
 
 def last_day(deadline: dt.datetime) -> dt.date:
@@ -247,15 +253,71 @@ def charge_on_admission(application_id: int) -> int:
     return len(charged)
 
 
+def charge_on_admission_many(application_ids: list[int]) -> int:
+    """`charge_on_admission` for many files at once (a jury's publication): the same lines
+    and emails, in a number of queries that does not grow with the files."""
+    applications = list(
+        Application.objects.select_related(
+            "campaign", "programme__institution", "programme__site", "candidate"
+        )
+        .defer(*without_rulebooks("campaign", "programme__institution"))
+        .filter(pk__in=application_ids, status__in=list(ADMITTED))
+        .order_by("pk")
+    )
+    if not applications:
+        return 0
+    offered = dict(
+        ApplicationEvent.objects.filter(
+            application_id__in=[a.pk for a in applications], action__in=ADMITTING_ACTIONS
+        )
+        .values("application_id")
+        .annotate(last=Max("at"))
+        .values_list("application_id", "last")
+    )
+    moments = {a.pk: offered.get(a.pk) or a.status_changed_at for a in applications}
+    due = {a.pk: last_day(confirmation_deadline(a, offered_at=moments[a.pk])) for a in applications}
+    with transaction.atomic():
+        charged = services.charge_confirmation_amounts_many(applications, by=None, due_on=due)
+        send_many(
+            [
+                (
+                    "confirmation_opened",
+                    confirmation_opened(
+                        application,
+                        event=f"offer:{application.pk}:{moments[application.pk].isoformat()}",
+                        confirm_by=due[application.pk],
+                        amounts=[
+                            (CHARGE_LABELS[kind.value], cents)
+                            for kind, cents in services.amounts_to_confirm(application)
+                        ],
+                    ),
+                )
+                for application in applications
+            ]
+        )
+    return len(charged)
+
+
 def _charge_when_admitted(
     sender: Any, *, application_id: int, to_status: str, **kwargs: Any
 ) -> None:
+    if kwargs.get("in_bulk"):
+        return  # `_charge_many_when_admitted` did it for the whole batch
     if to_status in ADMITTED:
         charge_on_admission(application_id)
 
 
+def _charge_many_when_admitted(sender: Any, *, moves: list[Moved], **kwargs: Any) -> None:
+    admitted = [moved.application_id for moved in moves if moved.to_status in ADMITTED]
+    if admitted:
+        charge_on_admission_many(admitted)
+
+
 def connect() -> None:
     status_changed.connect(_charge_when_admitted, dispatch_uid="confirmation.charge_on_admission")
+    statuses_changed.connect(
+        _charge_many_when_admitted, dispatch_uid="confirmation.charge_on_admission_many"
+    )
 
 
 def _locked(application: Application) -> Application:
