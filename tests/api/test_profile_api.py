@@ -82,6 +82,7 @@ def test_an_empty_profile(me: Client, clock: Any) -> None:
         "given_names": "",
         "family_name": "",
         "birth_date": None,
+        "birth_place": "",
         "phone": "",
         "address": "",
     }
