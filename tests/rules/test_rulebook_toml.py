@@ -40,6 +40,11 @@ def _comparable(value: Any) -> Any:
     return value
 
 
+def test_a_key_ending_in_a_line_break_is_quoted() -> None:
+    # A bare-key pattern anchored with `$` lets "a\n" through, and the file would not load.
+    assert tomllib.loads(dumps({"a\n": 1, "b": {"c\n": True}})) == {"a\n": 1, "b": {"c\n": True}}
+
+
 @given(TABLES)
 def test_any_table_reads_back_the_same(table: dict[str, Any]) -> None:
     assert tomllib.loads(dumps(table)) == _comparable(table)

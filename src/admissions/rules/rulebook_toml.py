@@ -15,7 +15,7 @@ from typing import Any
 
 from admissions.rules.schema import Rulebook
 
-BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 HEADER = (
     "# Rulebook exported from the admissions platform: {name}, campaign {campaign}.\n"
     "# Loading it with load_rulebook gives the same catalogue; docs/rulebooks.md lists the keys.\n"
@@ -71,7 +71,7 @@ def _table(lines: list[str], path: list[str], table: dict[str, Any]) -> None:
 
 
 def _key(key: str) -> str:
-    return key if BARE_KEY.match(key) else _string(key)
+    return key if BARE_KEY.fullmatch(key) else _string(key)
 
 
 ESCAPES = {
