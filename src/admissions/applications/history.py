@@ -12,6 +12,7 @@ from django.utils import timezone
 from admissions.applications.lifecycle import MOVES, SUBMITTED_STATUSES, Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.signals import status_changed
+from admissions.applications.step_counts import moved
 from admissions.catalog.models import Campaign
 from admissions.core.errors import IllegalTransition
 from admissions.people.models import User
@@ -71,6 +72,7 @@ def transition(
             )
             fields += ["submitted_at", "rulebook_digest"]
         locked.save(update_fields=fields)
+        moved(locked.programme_id, current.value, move.target.value)
         record_event(
             locked,
             action=f"application.{action}",
