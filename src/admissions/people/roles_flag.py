@@ -29,6 +29,6 @@ def role_deleted(sender: type[StaffRole], instance: StaffRole, **kwargs: Any) ->
 
 def _tell_the_object(instance: StaffRole, holds: bool) -> None:
     # The user object the row was made with (often the caller's own) says the same.
-    user = USER_FIELD.get_cached_value(instance, None)  # type: ignore[union-attr]
+    user = USER_FIELD.get_cached_value(instance, None)
     if isinstance(user, User):
         user.holds_staff_role = holds
