@@ -38,6 +38,7 @@ print(json.dumps({
     "TASKS": s.TASKS["default"]["BACKEND"],
     "STORAGE": s.STORAGES["default"]["BACKEND"],
     "LOG_LEVEL": s.LOGGING["root"]["level"],
+    "SESSION_ENGINE": s.SESSION_ENGINE,
 }))
 """
 
@@ -206,6 +207,13 @@ def test_engines_are_chosen_by_the_environment(tmp_path: Path) -> None:
     assert loaded["STORAGE"] == "storages.backends.s3.S3Storage"
     assert loaded["LOG_LEVEL"] == "WARNING"
     assert loaded["DEBUG"] is True
+
+
+def test_sessions_are_read_from_the_cache_only_when_it_is_shared(tmp_path: Path) -> None:
+    # A cache per process would keep a logged-out session alive in the other processes.
+    assert settings_of(tmp_path)["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    shared = settings_of(tmp_path, CACHE_URL="redis://127.0.0.1:6379/1")
+    assert shared["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
 @pytest.mark.parametrize("url", ["", "postgres://admissions@db.example.org/admissions"])

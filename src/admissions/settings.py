@@ -342,6 +342,15 @@ STRIPE_SECRET_KEY = env.string("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env.string("STRIPE_WEBHOOK_SECRET", "")
 
 # Security --------------------------------------------------------------------------------
+# Sessions stay in the database; with a shared cache (Redis) they are read from it and
+# written to both, so a request reads no session row and a logout (the row and the cached
+# copy deleted) ends the session in every process. A cache kept per process cannot: a
+# session logged out or changed in one process would still be read from another's copy.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

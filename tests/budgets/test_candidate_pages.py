@@ -31,21 +31,21 @@ def first(related: str) -> Callable[[World], int]:
 
 PORTAL = [
     Page("home, visitor", "anonymous", url("portal:home"), 2),
-    Page("home, candidate", "submitted", url("portal:home"), 5),
-    Page("dashboard", "submitted", url("portal:dashboard"), 9),
-    Page("profile", "submitted", url("portal:profile"), 7),
-    Page("identity", "submitted", url("portal:profile_identity"), 4),
-    Page("residence", "submitted", url("portal:profile_residence"), 4),
-    Page("French level", "submitted", url("portal:profile_french"), 4),
-    Page("add a diploma", "submitted", url("portal:education_add"), 4),
-    Page("a diploma", "submitted", url("portal:education_edit", first("education")), 5),
-    Page("delete a diploma", "submitted", url("portal:education_delete", first("education")), 5),
-    Page("add a job", "submitted", url("portal:work_add"), 4),
-    Page("a job", "submitted", url("portal:work_edit", first("work_periods")), 5),
-    Page("delete a job", "submitted", url("portal:work_delete", first("work_periods")), 5),
+    Page("home, candidate", "submitted", url("portal:home"), 4),
+    Page("dashboard", "submitted", url("portal:dashboard"), 8),
+    Page("profile", "submitted", url("portal:profile"), 6),
+    Page("identity", "submitted", url("portal:profile_identity"), 3),
+    Page("residence", "submitted", url("portal:profile_residence"), 3),
+    Page("French level", "submitted", url("portal:profile_french"), 3),
+    Page("add a diploma", "submitted", url("portal:education_add"), 3),
+    Page("a diploma", "submitted", url("portal:education_edit", first("education")), 4),
+    Page("delete a diploma", "submitted", url("portal:education_delete", first("education")), 4),
+    Page("add a job", "submitted", url("portal:work_add"), 3),
+    Page("a job", "submitted", url("portal:work_edit", first("work_periods")), 4),
+    Page("delete a job", "submitted", url("portal:work_delete", first("work_periods")), 4),
     Page("self-check", "anonymous", url("portal:self_check"), 5),
-    Page("my applications", "draft", url("portal:applications"), 4),
-    Page("new application", "draft", url("portal:application_new"), 8),
+    Page("my applications", "draft", url("portal:applications"), 3),
+    Page("new application", "draft", url("portal:application_new"), 7),
     Page(
         "start an application",
         "account",
@@ -54,16 +54,14 @@ PORTAL = [
             lambda world: world.files["draft"].campaign_id,
             lambda world: world.files["draft"].programme_id,
         ),
-        7,
+        6,
     ),
-    Page("draft", "draft", url("portal:application", ref("draft")), 18),
-    Page("status, submitted", "submitted", url("portal:application_status", ref("submitted")), 9),
-    # The visa steps read the candidate's nationality; the pieces due to confirm are read
-    # with the confirmation's state.
-    Page("status, admitted", "admitted", url("portal:application_status", ref("admitted")), 22),
-    Page("status, withdrawn", "withdrawn", url("portal:application_status", ref("withdrawn")), 7),
-    Page("withdraw", "submitted", url("portal:application_withdraw", ref("submitted")), 4),
-    Page("decline", "admitted", url("portal:application_decline", ref("admitted")), 4),
+    Page("draft", "draft", url("portal:application", ref("draft")), 16),
+    Page("status, submitted", "submitted", url("portal:application_status", ref("submitted")), 7),
+    Page("status, admitted", "admitted", url("portal:application_status", ref("admitted")), 15),
+    Page("status, withdrawn", "withdrawn", url("portal:application_status", ref("withdrawn")), 6),
+    Page("withdraw", "submitted", url("portal:application_withdraw", ref("submitted")), 3),
+    Page("decline", "admitted", url("portal:application_decline", ref("admitted")), 3),
 ]
 
 
@@ -82,17 +80,17 @@ def line_of(stage: str) -> Callable[[World], str]:
 
 
 DOCUMENTS = [
-    Page("documents, draft", "draft", url("documents:list", ref("draft")), 11),
-    Page("documents, submitted", "submitted", url("documents:list", ref("submitted")), 11),
+    Page("documents, draft", "draft", url("documents:list", ref("draft")), 10),
+    Page("documents, submitted", "submitted", url("documents:list", ref("submitted")), 10),
     Page("a document's file", "submitted", url("documents:download", current_version), 3),
 ]
 
 PAYMENTS = [
     Page("cost simulator", "anonymous", url("payments:simulator"), 1),
-    Page("payments, draft", "draft", url("payments:overview", ref("draft")), 9),
-    Page("payments, submitted", "submitted", url("payments:overview", ref("submitted")), 9),
-    Page("payments, admitted", "admitted", url("payments:overview", ref("admitted")), 9),
-    Page("direct-debit mandate", "admitted", url("payments:mandate", ref("admitted")), 5),
+    Page("payments, draft", "draft", url("payments:overview", ref("draft")), 8),
+    Page("payments, submitted", "submitted", url("payments:overview", ref("submitted")), 8),
+    Page("payments, admitted", "admitted", url("payments:overview", ref("admitted")), 8),
+    Page("direct-debit mandate", "admitted", url("payments:mandate", ref("admitted")), 4),
     Page(
         "a receipt",
         "submitted",
@@ -109,7 +107,7 @@ PAYMENTS = [
         "bank transfer, fee",
         "draft",
         url("payments:transfer", ref("draft"), lambda world: "application_fee", lambda w: 0),
-        8,
+        7,
     ),
     Page(
         "bank transfer, fee, as PDF",
@@ -121,7 +119,7 @@ PAYMENTS = [
         "bank transfer, instalment",
         "admitted",
         url("payments:transfer", ref("admitted"), lambda world: "tuition", lambda w: 2),
-        6,
+        5,
     ),
 ]
 
@@ -131,7 +129,7 @@ CARD = [
         "card payment (demonstration provider)",
         "account",
         url("payments:demo_checkout", lambda world: world.rows["checkout"].session_id),
-        4,
+        3,
     ),
     Page(
         "back from a card payment",
@@ -142,7 +140,7 @@ CARD = [
             )
             + f"?session_id={world.rows['checkout'].session_id}"
         ),
-        6,
+        5,
     ),
 ]
 

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from admissions.applications import step_counts
 from admissions.applications.lifecycle import MOVES, SUBMITTED_STATUSES, Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.signals import Moved, status_changed, statuses_changed
@@ -119,6 +120,7 @@ def transition(
             )
             fields += ["submitted_at", "rulebook_digest"]
         locked.save(update_fields=fields)
+        step_counts.moved(locked.programme_id, current.value, move.target.value)
         record_event(
             locked,
             action=f"application.{action}",
@@ -177,9 +179,12 @@ def transition_many(planned: Sequence[Planned]) -> list[Moved]:
     if len(set(ids)) != len(ids):
         raise IllegalTransition("A file moves once in a batch", details={"action": "many"})
     with transaction.atomic():
-        current = dict(
-            Application.objects.select_for_update().filter(pk__in=ids).values_list("pk", "status")
-        )
+        rows = Application.objects.select_for_update().filter(pk__in=ids)
+        held = {
+            pk: (status, programme_id)
+            for pk, status, programme_id in rows.values_list("pk", "status", "programme_id")
+        }
+        current = {pk: status for pk, (status, _programme) in held.items()}
         for item in planned:
             status = current.get(item.application_id)
             move = moves[item.action]
@@ -217,6 +222,10 @@ def transition_many(planned: Sequence[Planned]) -> list[Moved]:
             for item in in_bulk
         ]
         record_events(events)
+        step_counts.moved_many(
+            (held[item.application_id][1], current[item.application_id], moves[item.action].target)
+            for item in in_bulk
+        )
         done = [
             Moved(
                 application_id=item.application_id,
@@ -244,17 +253,17 @@ def _tell(done: list[Moved], users: dict[int, User | None]) -> None:
     for receiver, error in statuses_changed.send_robust(sender=Application, moves=done):
         if isinstance(error, Exception):
             logger.error("receiver %s failed on a batch of moves", receiver, exc_info=error)
-    for moved in done:
+    for one in done:
         for receiver, error in status_changed.send_robust(
             sender=Application,
-            application_id=moved.application_id,
-            action=moved.action,
-            from_status=moved.from_status,
-            to_status=moved.to_status,
-            by=users[moved.application_id],
+            application_id=one.application_id,
+            action=one.action,
+            from_status=one.from_status,
+            to_status=one.to_status,
+            by=users[one.application_id],
             in_bulk=True,
         ):
             if isinstance(error, Exception):
                 logger.error(
-                    "receiver %s failed on file %s", receiver, moved.application_id, exc_info=error
+                    "receiver %s failed on file %s", receiver, one.application_id, exc_info=error
                 )

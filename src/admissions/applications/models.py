@@ -139,3 +139,24 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class StepCount(models.Model):
+    """How many files of a programme stand at a status, kept with each move.
+
+    Written by `history.transition` in the move's own transaction (never drafts, which staff
+    do not list); `manage.py rebuild_step_counts` counts them again from the files, for rows
+    written in bulk (imports, generated data) or after a change made by hand.
+    """
+
+    programme = models.ForeignKey("catalog.Programme", on_delete=models.CASCADE)
+    status = models.CharField(max_length=30, choices=Status.choices)
+    files = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "status"], name="one_count_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.status}: {self.files}"

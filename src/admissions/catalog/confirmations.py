@@ -32,7 +32,24 @@ class ValueToConfirm:
 
 
 def _current(campaign: Campaign, key: str) -> Any:
-    return values_at(campaign.rulebook, key)
+    values = campaign.to_confirm_values
+    return values[key] if key in values else values_at(campaign.rulebook, key)
+
+
+def pending_count(campaigns: list[Campaign]) -> int:
+    """How many `to_confirm` values of `campaigns` no administrator confirmed as they are now:
+    one query, whatever the number of campaigns (their rulebooks' JSON left unread)."""
+    wanted = [c for c in campaigns if c.to_confirm_values]
+    latest: dict[tuple[int, str], Any] = {}
+    rows = ConfirmedValue.objects.filter(campaign__in=[c.pk for c in wanted]).order_by("pk")
+    for campaign_id, key, value in rows.values_list("campaign_id", "key", "value"):
+        latest[(campaign_id, key)] = value
+    return sum(
+        1
+        for campaign in wanted
+        for key, value in campaign.to_confirm_values.items()
+        if (campaign.pk, key) not in latest or latest[(campaign.pk, key)] != value
+    )
 
 
 def confirmed_keys(campaign: Campaign) -> frozenset[str]:

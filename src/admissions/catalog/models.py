@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from admissions.catalog.parsed import parsed_rulebook
+from admissions.catalog.parsed import parsed_rulebook, values_to_confirm
 from admissions.rules import deadlines
 from admissions.rules.rulebook import data_digest
 from admissions.rules.schema import Rulebook
@@ -56,6 +56,11 @@ class HoldsRulebook(models.Model):
     @cached_property
     def rules(self) -> Rulebook:
         return parsed_rulebook(self.rulebook_digest, lambda: self.rulebook)
+
+    @cached_property
+    def to_confirm_values(self) -> dict[str, Any]:
+        """The value at each of the rules' `to_confirm` keys, without reading the JSON again."""
+        return values_to_confirm(self.rulebook_digest, lambda: self.rulebook)
 
 
 class BilingualName(models.Model):

@@ -42,7 +42,7 @@ from admissions.applications.queue import (
     read_filters,
 )
 from admissions.applications.waiting import campaign_targets, days_in_step, is_late
-from admissions.catalog.models import Campaign, Programme
+from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.core.errors import DomainError
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.people.models import Role, User
@@ -90,9 +90,10 @@ def scope_campaigns(user: User) -> list[Campaign]:
     """The campaigns of the reader's programmes: the filters' choices and the targets."""
     programmes = Programme.objects.filter(pk__in=allowed_programme_ids(user, FILE_ROLES))
     return list(
-        Campaign.objects.filter(institution__in=programmes.values("institution_id")).order_by(
-            "-opens_on", "pk"
-        )
+        # Their rules are read by digest (catalog/parsed.py), not from each row's JSON.
+        Campaign.objects.filter(institution__in=programmes.values("institution_id"))
+        .defer(*without_rulebooks(""))
+        .order_by("-opens_on", "pk")
     )
 
 

@@ -10,15 +10,17 @@ from django.utils import timezone
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.applications.queue import filtered, read_filters
-from admissions.applications.waiting import campaign_targets, days_in_step, lateness_by_step
+from admissions.applications.waiting import campaign_targets, days_in_step
+from admissions.catalog.confirmations import pending_count
+from admissions.catalog.models import without_rulebooks
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
-from admissions.office.confirm_views import campaign_values
+from admissions.office.confirm_views import staff_campaigns
+from admissions.office.home_figures import home_figures
 from admissions.office.queue_views import scope_campaigns
 from admissions.office.worklist import step_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
-from admissions.workflow.messages import unread_for_staff
 
 PAGE_SIZE = 50
 # The page says how many files up to this many, then "more than": counting all is not free.
@@ -56,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
         size=PAGE_SIZE,
         query=request.GET,
     )
-    overall, per_programme = step_counts(files)
+    overall, per_programme = step_counts(allowed_programme_ids(user, FILE_ROLES))
     # Waiting times against each campaign's target (the rulebook's `step_target_days`).
     targets = campaign_targets(scope_campaigns(user))
     now = timezone.now()
@@ -64,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
         (a, days_in_step(a.status_changed_at, now), targets.get(a.campaign_id))
         for a in waiting_on(user, roles, files, platform)
     ]
+    figures = home_figures(user, files, targets, now)
     context = {
         "page": page,
         "filters": filters,
@@ -75,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
             (p.name, [p.by_status.get(code, 0) for code in overall], p.total) for p in per_programme
         ],
         "waiting": waiting,
-        "lateness": lateness_by_step(files, targets, now),
+        "lateness": figures.lateness,
         "count": count_up_to(filtered(files, filters), COUNTED),
         "counted": COUNTED,
         "finance": platform or Role.FINANCE_OFFICER in roles,
@@ -88,9 +91,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "importer": platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
         "platform": platform,
         "roles": sorted(Role(role).label for role in roles),
-        "unread": sum(unread_for_staff(user).values()),
-        "emails_admin": editable_institutions(user).exists(),
+        "unread": figures.unread,
+        "emails_admin": platform
+        or (Role.INSTITUTION_ADMIN in roles and editable_institutions(user).exists()),
         "webhooks_admin": platform or Role.INSTITUTION_ADMIN in roles,
-        "to_confirm": sum(group.pending for group in campaign_values(user)),
+        # The values to confirm come from the parsed rules (catalog/parsed.py), not the JSON.
+        "to_confirm": pending_count(
+            list(staff_campaigns(user).defer(*without_rulebooks("", "institution")))
+        ),
     }
     return render(request, "office/home.html", context)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
 from admissions.applications.lifecycle import Status
-from admissions.applications.models import Application
+from admissions.applications.models import Application, StepCount
 from admissions.people.models import Role, User
 
 WAITING_SHOWN = 20
@@ -34,23 +35,22 @@ class ProgrammeCounts:
         return sum(self.by_status.values())
 
 
-def step_counts(files: QuerySet[Application]) -> tuple[dict[str, int], list[ProgrammeCounts]]:
-    """Counts per status, overall and per programme, in one grouped query."""
+def step_counts(programmes: QuerySet[Any]) -> tuple[dict[str, int], list[ProgrammeCounts]]:
+    """Counts per status, overall and per programme of `programmes` (a query of their ids),
+    read from the rows kept with each move (`StepCount`): as many rows as steps, however many
+    files."""
     overall: dict[str, int] = {}
-    programmes: dict[tuple[str, int], dict[str, int]] = {}
+    by_programme: dict[tuple[str, int], dict[str, int]] = {}
     english = (get_language() or "fr").startswith("en")
-    grouped = (
-        files.order_by()
-        .values("programme_id", "programme__name_fr", "programme__name_en", "status")
-        .annotate(n=Count("pk"))
-        .values_list("programme_id", "programme__name_fr", "programme__name_en", "status", "n")
+    rows = StepCount.objects.filter(programme_id__in=programmes, files__gt=0).values_list(
+        "programme_id", "programme__name_fr", "programme__name_en", "status", "files"
     )
-    for pk, french_name, english_name, status, number in grouped:
+    for pk, french_name, english_name, status, number in rows:
         name = english_name if english and english_name else french_name
         overall[status] = overall.get(status, 0) + number
-        programmes.setdefault((name, pk), {})[status] = number
+        by_programme.setdefault((name, pk), {})[status] = number
     ordered = {s.value: overall[s.value] for s in Status if s.value in overall}
-    return ordered, [ProgrammeCounts(pk, n, c) for (n, pk), c in sorted(programmes.items())]
+    return ordered, [ProgrammeCounts(pk, n, c) for (n, pk), c in sorted(by_programme.items())]
 
 
 def waiting_on(

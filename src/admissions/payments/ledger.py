@@ -18,6 +18,7 @@ from django.db.models import Case, IntegerField, Sum, Value, When
 from django.db.models import F as Field
 from django.utils.translation import gettext as _
 
+from admissions.applications.models import Application
 from admissions.notify.money_emails import send_payment_received
 from admissions.payments import history
 from admissions.payments.errors import LedgerError
@@ -216,18 +217,26 @@ def charge(
     instalment: int | None = None,
     note: str = "",
     due_on: dt.date | None = None,
+    held: Application | None = None,
+    creditor_reference: str = "",
 ) -> LedgerEntry:
-    """Charge the candidate; the charge gets its own RF creditor reference for transfers."""
+    """Charge the candidate; the charge gets its own RF creditor reference for transfers.
+
+    `held` is the file's row when the caller's transaction holds it already (it created or
+    locked it): it is not read and locked again, and a failure fails the caller's whole
+    transaction. `creditor_reference` is one the caller took before its first write (on
+    PostgreSQL a sequence is then found without a look-up, see core/sequences.py).
+    """
     _positive(amount_cents)
-    with transaction.atomic():
-        application = history.lock_application(application_id)
+    with transaction.atomic(savepoint=held is None):
+        application = held or history.lock_application(application_id)
         entry = LedgerEntry.objects.create(
             application_id=application_id,
             kind=EntryKind.CHARGE,
             charge_kind=charge_kind,
             amount_cents=amount_cents,
             reference=reference,
-            creditor_reference=new_creditor_reference(),
+            creditor_reference=creditor_reference or new_creditor_reference(),
             instalment=instalment,
             due_on=due_on,
             note=note,

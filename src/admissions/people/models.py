@@ -43,6 +43,9 @@ class User(AbstractUser):
         default="fr",
         choices=[("fr", "Français"), ("en", "English")],
     )
+    # Whether the person holds any staff role, kept by people/roles_flag.py when a role is
+    # saved or deleted: a candidate's pages then need no query for their roles.
+    holds_staff_role = models.BooleanField(default=False, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

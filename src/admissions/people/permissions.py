@@ -20,7 +20,8 @@ def staff_roles(user: User) -> frozenset[str]:
     A request loads its user afresh, so every permission check of one request shares one
     query, and the next request reads the roles again.
     """
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.holds_staff_role:
+        # Candidates: the flag kept with the roles (people/roles_flag.py) spares a query.
         return frozenset()
     roles: frozenset[str] | None = getattr(user, ROLES_READ, None)
     if roles is None:

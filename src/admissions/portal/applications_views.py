@@ -43,7 +43,7 @@ from admissions.workflow import (
     submission,
 )
 from admissions.workflow.catalogue import extensions_of
-from admissions.workflow.status import status_summary
+from admissions.workflow.status import StatusSummary, status_summary
 
 
 def _user(request: HttpRequest) -> User:
@@ -160,10 +160,15 @@ def _diploma_must_be_obtained(campaign: Campaign, programme: Programme) -> bool:
     return bool(routes) and not any(route.requires.in_progress_allowed for route in routes)
 
 
-def _fee_context(application: Application) -> dict[str, Any]:
+def _fee_context(application: Application, summary: StatusSummary | None = None) -> dict[str, Any]:
     rules = application.rules
     status, line = ledger.fee_status_and_line(application.pk)
-    declaration = declared_transfers.declaration(application)
+    # The status page's summary holds the declaration already.
+    declaration = (
+        summary.declaration
+        if summary is not None
+        else declared_transfers.declaration(application, fee=status)
+    )
     return {
         "fee_status": status,
         "fee_cents": drafts.application_fee_cents(application.campaign),
@@ -345,7 +350,7 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
                 if application.status == Status.DRAFT
                 else []
             ),
-            **_fee_context(application),
+            **_fee_context(application, summary),
         },
     )
 

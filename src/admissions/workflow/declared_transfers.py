@@ -73,10 +73,15 @@ def allowed_days(application: Application) -> int | None:
     return fee.declared_transfer_days
 
 
-def declaration(application: Application) -> Declaration | None:
-    """The file's latest declared transfer while its fee is not settled, else None."""
+def declaration(
+    application: Application, fee: ledger.FeeStatus | None = None
+) -> Declaration | None:
+    """The file's latest declared transfer while its fee is not settled, else None.
+
+    `fee` is the fee's status when the caller has read it already.
+    """
     days = allowed_days(application)
-    if days is None or ledger.fee_status(application.pk) in SETTLED:
+    if days is None or (fee or ledger.fee_status(application.pk)) in SETTLED:
         return None
     events = list(
         ApplicationEvent.objects.filter(

@@ -32,6 +32,7 @@ from admissions.notify.money_emails import send_transfer_awaited
 from admissions.payments import ledger
 from admissions.payments.instructions import bank_details
 from admissions.payments.models import CHARGE_LABELS, LedgerEntry
+from admissions.payments.references import new_creditor_reference
 from admissions.people.models import User
 from admissions.rules.money import to_cents
 from admissions.rules.vocabulary import ChargeKind, PaymentMethod
@@ -81,10 +82,15 @@ def create_application(
     _check_choices(campaign, programme, track, financing_mode)
     # No look for an existing file first: the unique constraint answers, and the look is
     # made only when it refuses. On PostgreSQL no other creation waits for this transaction.
+    fee = application_fee_cents(campaign)
     try:
         with transaction.atomic():
+            # Both numbers before the first write: on PostgreSQL a sequence seen by a
+            # transaction that wrote nothing yet is known for good (core/sequences.py).
+            reference = next_reference(campaign)
+            creditor_reference = new_creditor_reference() if fee > 0 else ""
             application = Application.objects.create(
-                reference=next_reference(campaign),
+                reference=reference,
                 candidate=candidate,
                 campaign=campaign,
                 programme=programme,
@@ -100,14 +106,16 @@ def create_application(
                 to_status=Status.DRAFT,
                 details={"track": track, "financing_mode": financing_mode},
             )
-            fee = application_fee_cents(campaign)
             if fee > 0:
+                # The row just created is this transaction's: not read and locked again.
                 charge = ledger.charge(
                     application.pk,
                     charge_kind=ChargeKind.APPLICATION_FEE,
                     amount_cents=fee,
                     by=None,
                     reference=application.reference,
+                    held=application,
+                    creditor_reference=creditor_reference,
                 )
                 _tell_transfer_awaited(application, charge)
     except IntegrityError:

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import IO
 
 from django.db import transaction
@@ -36,6 +37,7 @@ from admissions.people.permissions import allowed_programme_ids
 from admissions.rules.schema import DocumentRequirement, Text
 from admissions.rules.vocabulary import DocumentFormat
 from admissions.workflow.models import Message, MessageAttachment, MessageReadMark
+from admissions.workflow.signals import messages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +225,13 @@ def mark_read(application: Application, user: User, *, up_to: Message | None = N
         MessageReadMark.objects.filter(pk=mark.pk, last_message_id__lt=last).update(
             last_message_id=last, read_at=timezone.now()
         )
+    elif not created:
+        return
+    # A message posted marks its author's read up to it: this is sent for both.
+    transaction.on_commit(
+        partial(messages_changed.send, sender=Message, application_id=application.pk),
+        robust=True,
+    )
 
 
 def unread_by_candidate(application: Application) -> int:
