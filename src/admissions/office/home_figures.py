@@ -18,8 +18,8 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from admissions.applications.models import Application
-from admissions.core import versions
 from admissions.applications.waiting import StepLateness, lateness_by_step
+from admissions.core import versions
 from admissions.people.models import User
 from admissions.workflow.messages import unread_for_staff
 
