@@ -58,7 +58,9 @@ PORTAL = [
     ),
     Page("draft", "draft", url("portal:application", ref("draft")), 16),
     Page("status, submitted", "submitted", url("portal:application_status", ref("submitted")), 7),
-    Page("status, admitted", "admitted", url("portal:application_status", ref("admitted")), 15),
+    # The visa steps read the candidate's nationality; the pieces due to confirm are read
+    # with the confirmation's state.
+    Page("status, admitted", "admitted", url("portal:application_status", ref("admitted")), 20),
     Page("status, withdrawn", "withdrawn", url("portal:application_status", ref("withdrawn")), 6),
     Page("withdraw", "submitted", url("portal:application_withdraw", ref("submitted")), 3),
     Page("decline", "admitted", url("portal:application_decline", ref("admitted")), 3),
