@@ -17,7 +17,7 @@ from admissions.applications import step_counts
 from admissions.applications.lifecycle import MOVES, SUBMITTED_STATUSES, Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.signals import Moved, status_changed, statuses_changed
-from admissions.catalog.models import Campaign
+from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import IllegalTransition
 from admissions.people.models import User
 
@@ -100,7 +100,13 @@ def transition(
     move = MOVES.get(action)
     if move is None:
         raise IllegalTransition(f"Unknown action {action!r}")
+    programme_id = application.programme_id or (
+        Application.objects.values_list("programme_id", flat=True).get(pk=application.pk)
+    )
     with transaction.atomic():
+        # The programme's row before the file's, as the moves of places take them, so that
+        # the programme's step counts are written in that same order (no deadlock).
+        list(Programme.objects.select_for_update(no_key=True).filter(pk=programme_id).values("pk"))
         locked = Application.objects.select_for_update().get(pk=application.pk)
         current = Status(locked.status)
         if current not in move.sources:
@@ -179,6 +185,13 @@ def transition_many(planned: Sequence[Planned]) -> list[Moved]:
     if len(set(ids)) != len(ids):
         raise IllegalTransition("A file moves once in a batch", details={"action": "many"})
     with transaction.atomic():
+        programmes = Application.objects.filter(pk__in=ids).values("programme_id")
+        list(
+            Programme.objects.select_for_update(no_key=True)
+            .filter(pk__in=programmes)
+            .order_by("pk")
+            .values("pk")
+        )
         rows = Application.objects.select_for_update().filter(pk__in=ids)
         held = {
             pk: (status, programme_id)

@@ -404,6 +404,8 @@ def _window_closed(state: ConfirmationState, *, needed: bool = False) -> DomainE
 def decline_place(application: Application, *, by: User, reason: str = "") -> Application:
     """Give up the offered place (or the place on the waiting list); declining twice is one."""
     with transaction.atomic():
+        # The programme's row first, as every move of a place: then the file's.
+        lock_programme(application.programme_id)
         locked = _locked(application)
         _own(locked, by)
         status = Status(locked.status)
