@@ -9,7 +9,9 @@ UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 MANAGE := $(PY) -m admissions.manage
 # Seconds a single test may take before it is reported as hung.
 PYTEST_TIMEOUT ?= 300
-PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
+# Test processes run side by side (pytest-xdist); each starts its own services and database.
+PYTEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: run test install install-dev lint typecheck pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
 
 from admissions.review.models import Interview
 
@@ -16,12 +16,15 @@ def invitation_ics(interview: Interview, *, now: dt.datetime | None = None) -> b
     slot = interview.slot
     if slot is None:
         raise ValueError("an interview without a slot has no invitation")
+    # icalendar (with its time-zone tables) loads with the first invitation, not in every
+    # web worker at start-up (docs/operations.md).
+    ical = importlib.import_module("icalendar")
     application = interview.application
-    calendar = Calendar()
+    calendar = ical.Calendar()
     calendar.add("prodid", "-//Admissions//Interviews//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "REQUEST")
-    event = Event()
+    event = ical.Event()
     domain = getattr(settings, "ADMISSIONS_CALENDAR_DOMAIN", "admissions.invalid")
     event.add("uid", f"interview-{application.reference}@{domain}")
     event.add("dtstamp", (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC))
@@ -35,16 +38,16 @@ def invitation_ics(interview: Interview, *, now: dt.datetime | None = None) -> b
         _("Admission interview: %(programme)s") % {"programme": application.programme.name},
     )
     if slot.video_link:
-        event.add("location", vText(slot.video_link))
+        event.add("location", ical.vText(slot.video_link))
         event.add("url", slot.video_link)
     event.add("description", _("Application %(ref)s") % {"ref": application.reference})
     if slot.interviewer.email:
-        organizer = vCalAddress(f"mailto:{slot.interviewer.email}")
+        organizer = ical.vCalAddress(f"mailto:{slot.interviewer.email}")
         event.add("organizer", organizer)
     if application.candidate.email:
-        attendee = vCalAddress(f"mailto:{application.candidate.email}")
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee = ical.vCalAddress(f"mailto:{application.candidate.email}")
+        attendee.params["role"] = ical.vText("REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
-    ical: bytes = calendar.to_ical()
-    return ical
+    encoded: bytes = calendar.to_ical()
+    return encoded
