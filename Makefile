@@ -11,7 +11,7 @@ MANAGE := $(PY) -m admissions.manage
 PYTEST_TIMEOUT ?= 300
 PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
 
-.PHONY: run test install install-dev lint typecheck audit pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench
+.PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench
 
 $(TOOLS)/bin/uv:
 	@mkdir -p var
@@ -91,6 +91,16 @@ $(BENCH_VENV)/.installed: requirements/main.txt pyproject.toml | $(UV)
 # Load on the served application, SQLite then PostgreSQL; writes bench/RESULTS.md (needs wrk).
 bench: install-dev $(BENCH_VENV)/.installed
 	$(PY) bench/load.py --server-venv $(BENCH_VENV) $(BENCH_ARGS)
+
+# The database and the documents in one archive, and back (docs/operations.md#backups).
+# make backup [BACKUP=path/or/folder]; make restore BACKUP=archive.tar [FORCE=1]
+backup: install
+	$(MANAGE) backup $(if $(BACKUP),--output $(BACKUP))
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Name the archive: make restore BACKUP=var/backups/admissions-<time>.tar"; exit 2; }
+	$(MANAGE) restore $(if $(FORCE),--force) $(BACKUP)
+	$(MANAGE) migrate --no-input -v0
 
 format:
 	$(VENV)/bin/ruff check --fix .
