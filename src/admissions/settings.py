@@ -233,9 +233,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Requests one token, user or address may make to the API in a minute (0: no limit).
 API_RATE_PER_MINUTE = env.integer("API_RATE_PER_MINUTE", 600, minimum=0)
-# Requests carrying files one person (or address) may send in an hour, pages and API alike
-# (0: no limit).
-UPLOADS_PER_HOUR = env.integer("UPLOADS_PER_HOUR", 60, minimum=0)
+# Multipart requests (uploads, and messages, whose form takes attachments) one person or
+# address may send in an hour, pages and API alike (0: no limit).
+UPLOADS_PER_HOUR = env.integer("UPLOADS_PER_HOUR", 120, minimum=0)
 # Hours an Idempotency-Key keeps its first answer.
 API_IDEMPOTENCY_HOURS = env.integer("API_IDEMPOTENCY_HOURS", 24, minimum=1)
 FILE_UPLOAD_PERMISSIONS = 0o600

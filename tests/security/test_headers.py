@@ -82,6 +82,10 @@ def _check(url: str, response: object) -> tuple[list[str], list[str]]:
         problems.append(f"{url}: X-Frame-Options {headers.get('X-Frame-Options')}")
     if headers.get("Referrer-Policy") != "same-origin":
         problems.append(f"{url}: Referrer-Policy {headers.get('Referrer-Policy')}")
+    if headers.get("Cross-Origin-Opener-Policy") != "same-origin":
+        problems.append(
+            f"{url}: Cross-Origin-Opener-Policy {headers.get('Cross-Origin-Opener-Policy')}"
+        )
     if not headers.get("Content-Type", "").startswith("text/html"):
         return problems, []
     page = _Inline()

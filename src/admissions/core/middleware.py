@@ -127,11 +127,12 @@ UPLOAD_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class UploadRateLimitMiddleware:
-    """At most UPLOADS_PER_HOUR requests carrying files per person (or client address) in an
-    hour, on every page and API operation that takes files: each is scanned, parsed and
+    """At most UPLOADS_PER_HOUR multipart requests per person (or client address) in an
+    hour, on every page and API operation that takes files: each file is scanned, parsed and
     stored, the costliest request a visitor can make. Judged from the headers, before the
-    body is read; needs the signed-in user (after AuthenticationMiddleware and the API's
-    token)."""
+    body is read (the upload views cut an over-size file while it arrives, which reading it
+    here would defeat), so a message, whose form takes attachments, counts too. Needs the
+    signed-in user: after AuthenticationMiddleware and the API's token."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
