@@ -28,6 +28,7 @@ import time_machine
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from admissions.catalog.models import Institution, JurySession, Programme
 from admissions.documents.models import DocumentVersion
@@ -430,4 +431,47 @@ def test_the_admin_site_sends_everyone_but_platform_administrators_to_its_log_in
             response = client.get(url)
             if response.status_code != 302 or not response["Location"].startswith("/admin/login/"):
                 problems.append(f"{user}: {url} answered {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+CSRF_REFUSED = "This form could not be sent"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_form_refuses_a_post_without_its_csrf_token() -> None:
+    """CSRF everywhere: a POST from the object's own people, signed in by their session but
+    without the form's token, is refused with the form-expired page (or the URL takes no
+    POST at all). The API's session callers are held to it too; its tokens are no cookie."""
+    world = build()
+    insiders = [world.people["submitted"], world.people["platform"]]
+    problems = []
+    with translation.override("en"):
+        urls = {
+            route: url_of(route, world)
+            for route in routes()
+            if route.name not in NOT_SCOPED and not route.name.startswith(ADMIN)
+        }
+    for route, url in urls.items():
+        if route.api:
+            continue
+        answers_seen = []
+        for user in insiders:
+            client = Client(enforce_csrf_checks=True)
+            client.force_login(user)
+            response = client.post(url)
+            answers_seen.append(response.status_code)
+            if response.status_code == 405 or (
+                response.status_code == 403 and CSRF_REFUSED in response.content.decode()
+            ):
+                break
+        else:
+            problems.append(f"{route.label} {url} answered {answers_seen}")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.people["submitted"])
+    withdraw = client.post(
+        reverse("api:withdraw_application", args=[world.files["submitted"].reference]),
+        {},
+        content_type="application/json",
+    )
+    assert withdraw.status_code == 403, withdraw.content
     assert not problems, "\n".join(problems)
