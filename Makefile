@@ -13,7 +13,7 @@ PYTEST_TIMEOUT ?= 300
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-.PHONY: run test install install-dev lint typecheck pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench
+.PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench
 
 $(TOOLS)/bin/uv:
 	@mkdir -p var
@@ -61,6 +61,15 @@ lint:
 typecheck:
 	$(VENV)/bin/mypy src
 
+# Known vulnerabilities of the runtime dependencies, from PyPI's advisory data (the OSV
+# database). A dependency with a published advisory fails the target; one PyPI does not
+# know (a private package) is listed as not audited.
+AUDIT_REQUIREMENTS ?= requirements/main.txt
+
+audit: install-dev
+	$(VENV)/bin/pip-audit --disable-pip --no-deps --vulnerability-service pypi \
+		--progress-spinner off --desc on -r $(AUDIT_REQUIREMENTS) $(AUDIT_ARGS)
+
 pytest-sqlite:
 	$(PYTEST)
 
@@ -69,7 +78,7 @@ pytest-postgres:
 
 pytest: pytest-sqlite pytest-postgres
 
-test: install-dev lint typecheck pytest-sqlite pytest-postgres
+test: install-dev lint typecheck audit pytest-sqlite pytest-postgres
 
 # The server of `make bench` runs from an environment with the runtime dependencies only,
 # as production installs them; the bench itself runs from the development one.
@@ -84,6 +93,16 @@ $(BENCH_VENV)/.installed: requirements/main.txt pyproject.toml | $(UV)
 # Load on the served application, SQLite then PostgreSQL; writes bench/RESULTS.md (needs wrk).
 bench: install-dev $(BENCH_VENV)/.installed
 	$(PY) bench/load.py --server-venv $(BENCH_VENV) $(BENCH_ARGS)
+
+# The database and the documents in one archive, and back (docs/operations.md#backups).
+# make backup [BACKUP=path/or/folder]; make restore BACKUP=archive.tar [FORCE=1]
+backup: install
+	$(MANAGE) backup $(if $(BACKUP),--output $(BACKUP))
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Name the archive: make restore BACKUP=var/backups/admissions-<time>.tar"; exit 2; }
+	$(MANAGE) restore $(if $(FORCE),--force) $(BACKUP)
+	$(MANAGE) migrate --no-input -v0
 
 format:
 	$(VENV)/bin/ruff check --fix .

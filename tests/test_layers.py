@@ -21,7 +21,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / "admissions"
 # Lowest first. Each package belongs to exactly one layer.
 LAYERS: list[set[str]] = [
     {"rules", "rulebooks"},  # pure policy and the presets it reads
-    {"core"},  # errors, counters, middleware, tasks, health: no domain
+    {"core"},  # errors, counters, middleware, tasks, health, backups: no domain
     {"catalog", "people"},  # what a school offers; who takes part
     {"applications"},  # the file's core: Application, life cycle, transition, history
     {"notify"},  # the outbox: what every part of a file enqueues in its own transaction

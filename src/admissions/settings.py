@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one, so that every answer carries them, the API's errors included.
+    "admissions.core.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,11 +74,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "admissions.api.middleware.ApiMiddleware",
+    "admissions.core.middleware.UploadRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "admissions.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "admissions.urls"
@@ -172,9 +174,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Admissions] "
 # people/adapters.py finds it behind the trusted proxies below.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.string("LOGIN_FAILED_RATE", "20/5m/ip,5/5m/key"),
+    "login": "30/m/ip",
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
+    "reauthenticate": "10/m/user",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
@@ -228,6 +233,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Requests one token, user or address may make to the API in a minute (0: no limit).
 API_RATE_PER_MINUTE = env.integer("API_RATE_PER_MINUTE", 600, minimum=0)
+# Multipart requests (uploads, and messages, whose form takes attachments) one person or
+# address may send in an hour, pages and API alike (0: no limit).
+UPLOADS_PER_HOUR = env.integer("UPLOADS_PER_HOUR", 120, minimum=0)
 # Hours an Idempotency-Key keeps its first answer.
 API_IDEMPOTENCY_HOURS = env.integer("API_IDEMPOTENCY_HOURS", 24, minimum=1)
 FILE_UPLOAD_PERMISSIONS = 0o600
@@ -355,6 +363,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# Forms carry the token; no script reads it from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -362,6 +375,10 @@ X_FRAME_OPTIONS = "DENY"
 TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES", [])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+# A plain-HTTP request reaching the application in production is sent to HTTPS (the proxy
+# should already do it); the load balancer's probe of /healthz may stay on HTTP.
+SECURE_SSL_REDIRECT = PRODUCTION
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {
     "version": 1,

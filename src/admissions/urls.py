@@ -30,3 +30,5 @@ urlpatterns += i18n_patterns(
 )
 # Never Django's bare "Bad Request (400)": a page in the reader's language, or JSON.
 handler400 = core_views.bad_request
+# allauth's limits (sign-up, password reset, log-in) answer with this one too.
+handler429 = core_views.too_many_requests

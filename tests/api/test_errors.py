@@ -76,7 +76,8 @@ def test_too_many_requests_is_a_json_429(db: None, settings: object) -> None:
         client.get("/api/v1/nowhere")
     answer = client.get("/api/v1/nowhere")
     _is_error(answer, 429, "throttled")
-    assert answer["Retry-After"] == "60"
+    # The seconds left in the minute that counted them.
+    assert 1 <= int(answer["Retry-After"]) <= 60
 
 
 @override_settings(ROOT_URLCONF="tests.api.test_errors")

@@ -84,8 +84,13 @@ def test_the_staff_view_records_and_refuses(
     url = reverse("portal:application_mark_fee_paid", args=[application.reference])
 
     client.force_login(candidate)
-    assert client.post(url, {"note": "moi"}).status_code == 403
+    assert client.post(url, {"note": "moi"}).status_code == 404
+    assert client.post(url, {"note": "x" * 501}).status_code == 404
     assert client.get(url).status_code == 405
+
+    interviewer = staff_member(Role.INTERVIEWER, institution=nord.institution)
+    client.force_login(interviewer)
+    assert client.post(url, {"note": "moi"}).status_code == 403
 
     officer = staff_member(Role.FINANCE_OFFICER, institution=nord.institution)
     client.force_login(officer)

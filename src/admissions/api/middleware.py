@@ -17,13 +17,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.api import idempotency
 from admissions.api.errors import error_body
+from admissions.core import ratelimit
 from admissions.core.clientaddress import client_address
 from admissions.people.tokens import find_token
 
@@ -50,18 +49,12 @@ def _holds_nul(request: HttpRequest) -> bool:
     return request.content_type == "application/json" and b"\\u0000" in request.body
 
 
-def _throttled(request: HttpRequest, who: str) -> bool:
+def _throttled(who: str) -> int | None:
+    """Seconds to wait when `who` made too many requests this minute, else None."""
     limit = int(getattr(settings, "API_RATE_PER_MINUTE", 0))
     if limit <= 0:
-        return False
-    minute = timezone.now().strftime("%Y%m%d%H%M")
-    key = f"api-rate:{who}:{minute}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        count = 1
-    return count > limit
+        return None
+    return ratelimit.hit("api", who, limit=limit, seconds=60)
 
 
 class ApiMiddleware:
@@ -101,9 +94,10 @@ class ApiMiddleware:
             who = f"user:{user.pk}"
         else:
             who = f"address:{client_address(request)}"
-        if _throttled(request, who):
+        wait = _throttled(who)
+        if wait is not None:
             response = refusal(429, "throttled", _("Too many requests: wait a minute."))
-            response["Retry-After"] = "60"
+            response["Retry-After"] = str(wait)
             return response
         length = _declared_length(request)
         if length is None:

@@ -1,4 +1,5 @@
-"""Middleware of the whole site: a strict Content-Security-Policy, the API's language."""
+"""Middleware of the whole site: a strict Content-Security-Policy, the API's language, a
+limit on uploads."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from admissions.core import ratelimit
+from admissions.core.views import too_many_requests
 
 POLICY = "; ".join(
     [
@@ -117,3 +121,30 @@ class ApiLanguageMiddleware:
     def _activate(request: HttpRequest, language: str) -> None:
         translation.activate(language)
         request.LANGUAGE_CODE = language
+
+
+UPLOAD_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class UploadRateLimitMiddleware:
+    """At most UPLOADS_PER_HOUR multipart requests per person (or client address) in an
+    hour, on every page and API operation that takes files: each file is scanned, parsed and
+    stored, the costliest request a visitor can make. Judged from the headers, before the
+    body is read (the upload views cut an over-size file while it arrives, which reading it
+    here would defeat), so a message, whose form takes attachments, counts too. Needs the
+    signed-in user: after AuthenticationMiddleware and the API's token."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = int(getattr(settings, "UPLOADS_PER_HOUR", 0))
+        if (
+            limit > 0
+            and request.method in UPLOAD_METHODS
+            and request.content_type == "multipart/form-data"
+        ):
+            wait = ratelimit.hit("uploads", ratelimit.who(request), limit=limit, seconds=3600)
+            if wait is not None:
+                return too_many_requests(request, retry_after=wait)
+        return self.get_response(request)

@@ -6,6 +6,9 @@ from django.views.decorators.http import require_safe
 
 from admissions.core.health import run_checks
 
+# Where a 429 answers with the API's JSON error: the API, and pages' scripts that ask for JSON.
+JSON_PREFIX = "/api/"
+
 
 @never_cache
 @require_safe
@@ -26,3 +29,18 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         body = {"code": "bad_request", "message": message, "details": None}
         return JsonResponse(body, status=400)
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def too_many_requests(
+    request: HttpRequest, exception: Exception | None = None, *, retry_after: int = 60
+) -> HttpResponse:
+    """Too many attempts (log-in, sign-up, password reset, uploads): wait, in the reader's
+    language; the API's JSON error under /api/ and for scripts that accept only JSON."""
+    message = _("Too many attempts in a short time. Wait a few minutes, then try again.")
+    if request.path.startswith(JSON_PREFIX) or request.headers.get("Accept") == "application/json":
+        body = {"code": "throttled", "message": message, "details": {"retry_after": retry_after}}
+        response: HttpResponse = JsonResponse(body, status=429)
+    else:
+        response = render(request, "429.html", {"message": message}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

@@ -29,6 +29,7 @@ from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.core.errors import DomainError, NotAllowed
 from admissions.payments import ledger
 from admissions.people.models import User
+from admissions.people.permissions import can_act_on_programme
 from admissions.portal import autosave, file_links
 from admissions.portal.forms_applications import ChoicesForm, DraftForm, FeePaidForm, WithdrawForm
 from admissions.portal.forms_confirmation import DeclineForm
@@ -479,10 +480,13 @@ def _deadline_context(due_by: dt.datetime | None) -> dict[str, Any]:
 def application_mark_fee_paid(request: HttpRequest, reference: str) -> HttpResponse:
     """Staff record a fee paid outside the platform, until the payments pages take it over.
 
-    Who may do it is decided by the service (staff assigned to the programme); anyone else
-    gets a 403 and nothing is recorded.
+    Who may do it is decided by the service (staff assigned to the programme); staff of the
+    programme without that role get a 403 and nothing is recorded. Anyone else, candidates
+    included, gets the 404 of a file that does not exist, before the form is read.
     """
     application = get_object_or_404(Application, reference=reference)
+    if not can_act_on_programme(_user(request), application.programme_id):
+        raise Http404
     form = FeePaidForm(request.POST)
     if not form.is_valid():
         errors = " ".join(str(error) for error in form.errors.get("note", []))

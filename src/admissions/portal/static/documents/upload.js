@@ -105,6 +105,12 @@
         go(answer.redirect);
         return;
       }
+      // Too many uploads in an hour: the server's own words, in the reader's language.
+      if (request.status === 429 && answer && answer.message) {
+        failed(form, progress, button, "data-failed");
+        showError(form, answer.message);
+        return;
+      }
       // Anything else (a session that expired, a server error): say so, keep the form.
       failed(form, progress, button, "data-failed");
     });
