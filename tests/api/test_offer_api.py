@@ -100,9 +100,7 @@ def test_nobody_else_reaches_the_offer(admitted: Application, client: Client) ->
     other = as_(eligible_candidate())
     assert other.get(offer).status_code == 404
     assert other.post(confirm).status_code == 404
-    officer = as_(
-        staff_member(Role.ADMISSIONS_OFFICER, institution=admitted.campaign.institution)
-    )
+    officer = as_(staff_member(Role.ADMISSIONS_OFFICER, institution=admitted.campaign.institution))
     assert officer.get(offer).status_code == 404
     assert officer.post(confirm).status_code == 404
     admitted.refresh_from_db()
