@@ -204,7 +204,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "derogatory": eligibility.get("route_kind") == "derogatory",
                 "experience": _years(eligibility.get("experience_years", "")),
                 "conditional": eligibility.get("conditional_admission", False),
-                "documents": item.documents,
+                "documents": item.documents,  # type: ignore[attr-defined]
                 "accepted": accepted.get(application.pk, 0),
                 "review": review,
                 "review_average": _average(review.scores) if review else "—",
