@@ -62,7 +62,7 @@ class ConfirmationOut(Schema):
     missing: list[MissingOut] = Field(description="documents to send before confirming")
 
 
-class WaitingOut(Schema):
+class MyWaitingPlaceOut(Schema):
     position: int = Field(description="the place in line today")
     rank: int | None = Field(description="the rank the jury gave")
 
@@ -84,7 +84,7 @@ class OfferOut(Schema):
     next_action_text: str
     due_by: dt.datetime | None
     confirmation: ConfirmationOut | None
-    waiting_list: WaitingOut | None
+    waiting_list: MyWaitingPlaceOut | None
     condition: ConditionOut | None
     may_decline: bool = Field(description="a place offered, or a seat on the waiting list")
 
@@ -129,7 +129,9 @@ def offer_out(application: Application) -> OfferOut:
         )
         if state
         else None,
-        waiting_list=WaitingOut(position=waiting.position, rank=waiting.rank) if waiting else None,
+        waiting_list=MyWaitingPlaceOut(position=waiting.position, rank=waiting.rank)
+        if waiting
+        else None,
         condition=ConditionOut(
             document_code=condition.document_code,
             document_label=condition.document_label,

@@ -102,7 +102,7 @@ class CountsOut(Schema):
     waiting: int
 
 
-class OfferOut(Schema):
+class RunningOfferOut(Schema):
     reference: str
     candidate: str
     status: str
@@ -111,7 +111,7 @@ class OfferOut(Schema):
     overdue: bool
 
 
-class WaitingOut(Schema):
+class WaitingLineOut(Schema):
     position: int = Field(description="the place in line (1 is called first)")
     reference: str
     candidate: str
@@ -136,8 +136,8 @@ class ProgrammePlacesDetailOut(Schema):
     policy: str = Field(description="what becomes of a place not confirmed in time")
     can_release: bool
     counts: CountsOut
-    offers: list[OfferOut]
-    waiting_list: list[WaitingOut]
+    offers: list[RunningOfferOut]
+    waiting_list: list[WaitingLineOut]
     movements: list[MovementOut]
 
 
@@ -189,7 +189,7 @@ def read_places(
             waiting=counts.waiting,
         ),
         offers=[
-            OfferOut(
+            RunningOfferOut(
                 reference=offer.reference,
                 candidate=_name(offered[offer.application_id].candidate),
                 status=offered[offer.application_id].status,
@@ -201,7 +201,7 @@ def read_places(
             if offer.application_id in offered
         ],
         waiting_list=[
-            WaitingOut(
+            WaitingLineOut(
                 position=position,
                 reference=application.reference,
                 candidate=_name(application.candidate),
@@ -246,7 +246,7 @@ def release(request: HttpRequest, reference: str) -> WholeFileOut:
     return whole_file_out(staff_application(request, reference))
 
 
-class DiplomaIn(Input):
+class ObtainedDiplomaIn(Input):
     decision: Literal["ask", "accept"] = Field(
         description="ask for the obtained diploma, or accept the one the candidate sent"
     )
@@ -257,7 +257,7 @@ class DiplomaIn(Input):
     response={200: WholeFileOut, **ERRORS},
     summary="Ask for the obtained diploma of an admission on condition, or accept it",
 )
-def diploma(request: HttpRequest, reference: str, payload: DiplomaIn) -> WholeFileOut:
+def diploma(request: HttpRequest, reference: str, payload: ObtainedDiplomaIn) -> WholeFileOut:
     application = staff_application(request, reference)
     user = caller(request)
     if payload.decision == "accept":

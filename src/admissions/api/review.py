@@ -87,7 +87,7 @@ def give_to_reviewer(request: HttpRequest, reference: str, payload: ReviewerIn) 
 # Interview slots -----------------------------------------------------------------------------
 
 
-class SlotOut(Schema):
+class PublishedSlotOut(Schema):
     id: int
     starts_at: dt.datetime
     duration_minutes: int
@@ -127,9 +127,9 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.email
 
 
-def slot_out(slot: InterviewSlot) -> SlotOut:
+def published_slot_out(slot: InterviewSlot) -> PublishedSlotOut:
     interview = getattr(slot, "interview", None)
-    return SlotOut(
+    return PublishedSlotOut(
         id=slot.pk,
         starts_at=slot.starts_at,
         duration_minutes=slot.duration_minutes,
@@ -142,25 +142,27 @@ def slot_out(slot: InterviewSlot) -> SlotOut:
 
 @router.get(
     "/interviews/{programme_id}/slots",
-    response={200: list[SlotOut], **ERRORS},
+    response={200: list[PublishedSlotOut], **ERRORS},
     summary="A programme's interview slots to come",
 )
-def list_slots(request: HttpRequest, programme_id: int) -> list[SlotOut]:
+def list_slots(request: HttpRequest, programme_id: int) -> list[PublishedSlotOut]:
     programme = _programme(request, programme_id)
     upcoming = (
         InterviewSlot.objects.filter(programme=programme, starts_at__gte=timezone.now())
         .select_related("interviewer", "interview__application")
         .order_by("starts_at", "pk")[:500]
     )
-    return [slot_out(slot) for slot in upcoming]
+    return [published_slot_out(slot) for slot in upcoming]
 
 
 @router.post(
     "/interviews/{programme_id}/slots",
-    response={201: SlotOut, **ERRORS},
+    response={201: PublishedSlotOut, **ERRORS},
     summary="Publish an interview slot candidates of the programme may book",
 )
-def publish_slot(request: HttpRequest, programme_id: int, payload: SlotIn) -> Answer[SlotOut]:
+def publish_slot(
+    request: HttpRequest, programme_id: int, payload: SlotIn
+) -> Answer[PublishedSlotOut]:
     programme = _programme(request, programme_id)
     interviewer = User.objects.filter(pk=payload.interviewer_id, is_active=True).first()
     if interviewer is None:
@@ -176,4 +178,4 @@ def publish_slot(request: HttpRequest, programme_id: int, payload: SlotIn) -> An
         duration_minutes=payload.duration_minutes,
         video_link=payload.video_link,
     )
-    return Answer(201, slot_out(slot))
+    return Answer(201, published_slot_out(slot))
