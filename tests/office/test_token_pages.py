@@ -68,7 +68,7 @@ def test_a_token_made_with_a_current_code_shown_once_and_revoked(nord: Campaign)
         },
     )
     assert made.status_code == 200
-    text = re.search(r'value="(adm_[^"]+)"', made.content.decode()).group(1)  # type: ignore[union-attr]
+    text = re.search(r'id="new-token-text"[^>]*>(adm_[^<]+)<', made.content.decode()).group(1)  # type: ignore[union-attr]
     token = ApiToken.objects.get(user=officer)
     assert (token.can_write, token.institution_id) == (True, nord.institution.pk)
     listed = client.get(url).content.decode()
