@@ -324,7 +324,7 @@ def agenda_page(session: JurySession, *, after: int, size: int) -> tuple[list[Ag
     """The session's agenda in the order files were placed, `size` items after the item
     `after` (0: from the start), with each file's decision and what the jury reads of it;
     and whether more follow."""
-    items = list(
+    items: list[AgendaItem] = list(
         AgendaItem.objects.filter(session=session, pk__gt=after)
         .select_related(
             "application__candidate__profile",
