@@ -231,3 +231,25 @@ def test_outside_the_scope_nothing_is_seen(
     assert march.pk not in {row["id"] for row in bs_sessions}
     assert client.get("/api/v1/staff/jury/sessions").status_code == 401
     assert not Decision.objects.exists()
+
+
+def test_the_office_sets_a_session_of_a_rolling_jury(nord: Campaign, officer: User) -> None:
+    bs: Campaign = load_preset("imt-bs")  # its jury is rolling
+    bs_officer = staff_member(Role.ADMISSIONS_OFFICER, institution=bs.institution)
+    url = "/api/v1/staff/jury/sessions"
+    body = {"campaign_id": bs.pk, "date": "2024-04-10", "files_cutoff": "2024-04-03"}
+    created = as_(bs_officer).post(url, body, JSON)
+    assert created.status_code == 201, created.content
+    assert created.json()["files_cutoff"] == "2024-04-03"
+    assert created.json()["id"] in {row["id"] for row in as_(bs_officer).get(url).json()}
+    twice = as_(bs_officer).post(url, body, JSON)
+    assert twice.status_code == 422
+    backwards = as_(bs_officer).post(url, {**body, "files_cutoff": "2024-04-11"}, JSON)
+    assert backwards.status_code == 422
+    listed = as_(bs_officer).post(url, {**body, "campaign_id": nord.pk}, JSON)
+    assert listed.status_code == 404  # another institution's campaign
+    fixed = staff_member(Role.ADMISSIONS_OFFICER, institution=nord.institution)
+    refused = as_(fixed).post(
+        url, {"campaign_id": nord.pk, "date": "2024-04-10", "files_cutoff": "2024-04-03"}, JSON
+    )
+    assert refused.status_code == 422  # its jury sits at the sessions its rules list

@@ -28,7 +28,13 @@ from admissions.api.schemas import ErrorOut, Input
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, JurySession, Programme, without_rulebooks
 from admissions.jury import agenda, decisions, documents, publication, sessions
-from admissions.jury.access import is_organiser, readable_session, visible_sessions
+from admissions.jury.access import (
+    ORGANISERS,
+    holds_role_at,
+    is_organiser,
+    readable_session,
+    visible_sessions,
+)
 from admissions.jury.decisions import diploma_in_progress
 from admissions.jury.models import AgendaItem, Conflict, Decision, Seat, SessionMember
 from admissions.jury.places import places_of
@@ -136,7 +142,11 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Answer[SessionOu
     user = caller(request)
     campaign = Campaign.objects.select_related("institution").filter(pk=payload.campaign_id).first()
     bound = token_institution(request)
-    if campaign is None or (bound is not None and campaign.institution_id != bound):
+    if (
+        campaign is None
+        or (bound is not None and campaign.institution_id != bound)
+        or not holds_role_at(user, campaign.institution_id, ORGANISERS)
+    ):
         raise Http404
     created = sessions.create_session(
         campaign, by=user, date=payload.date, files_cutoff=payload.files_cutoff
