@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import time_machine
 
+from admissions.catalog.models import JurySession
 from tests.budgets.pages import Page, check_budgets
 from tests.budgets.world import NORD, NOW, World, build
 
@@ -133,7 +134,50 @@ ENDPOINTS = [
         21,  # the reviewer given the file is one more read
     ),
     Page("webhook endpoints", f"admin@{NORD}", at("/webhooks"), 4),
+    # The status page's summary: the steps, history, confirmation, waiting list, condition.
+    Page(
+        "my offer",
+        "admitted",
+        at(lambda w: f"/applications/{w.files['admitted'].reference}/offer"),
+        17,
+    ),
+    Page("jury sessions", f"officer@{NORD}", at("/staff/jury/sessions"), 5),
+    Page(
+        "a jury session",
+        f"president@{NORD}",
+        at(lambda w: f"/staff/jury/sessions/{jury_session(w)}"),
+        13,
+    ),
+    Page(
+        "a jury's agenda",
+        f"president@{NORD}",
+        at(lambda w: f"/staff/jury/sessions/{jury_session(w)}/agenda"),
+        6,
+    ),
+    Page("places", f"officer@{NORD}", at("/staff/places"), 6),
+    Page(
+        "a programme's places",
+        f"officer@{NORD}",
+        at(
+            lambda w: (
+                f"/staff/places/{w.files['admitted'].programme_id}/"
+                f"{w.files['admitted'].campaign_id}"
+            )
+        ),
+        13,
+    ),
+    Page(
+        "interview slots",
+        f"officer@{NORD}",
+        at(lambda w: f"/staff/interviews/{w.files['submitted'].programme_id}/slots"),
+        5,
+    ),
 ]
+
+
+def jury_session(world: World) -> int:
+    found = JurySession.objects.filter(agenda__application__status="on_agenda").distinct().get()
+    return int(found.pk)
 
 
 @time_machine.travel(NOW, tick=False)

@@ -33,6 +33,7 @@ PORTAL = [
     Page("home, visitor", "anonymous", url("portal:home"), 2),
     Page("home, candidate", "submitted", url("portal:home"), 4),
     Page("dashboard", "submitted", url("portal:dashboard"), 8),
+    Page("my API tokens", "submitted", url("portal:tokens"), 3),
     Page("profile", "submitted", url("portal:profile"), 6),
     Page("identity", "submitted", url("portal:profile_identity"), 3),
     Page("residence", "submitted", url("portal:profile_residence"), 3),

@@ -84,6 +84,8 @@ OFFICE = [
         "a jury's deliberation, president", PRESIDENT, url("office:jury_session", jury_session), 20
     ),
     Page("webhooks", f"admin@{NORD}", url("office:webhooks"), 7),
+    # The tokens, the institutions to tie one to, the authenticator: each read once.
+    Page("my API tokens", OFFICER, url("office:tokens"), 5),
     Page(
         "a webhook's deliveries",
         f"admin@{NORD}",

@@ -388,4 +388,12 @@ def _integrations(world: World, *, count: int) -> None:
         ApiToken.objects.create(
             user=world.people["submitted"], name=f"token {number}", key_id=key_id, digest=digest
         )
+        _text, key_id, digest = new_secret()
+        ApiToken.objects.create(
+            user=world.people[f"officer@{NORD}"],
+            name=f"staff token {number}",
+            key_id=key_id,
+            digest=digest,
+            institution=world.campaigns[NORD].institution,
+        )
         post_message(submitted, by=submitted.candidate, body=f"Question {number}")

@@ -14,7 +14,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from admissions.applications.queue import filtered, read_filters
-from admissions.office.queue_views import scoped_files
+from admissions.applications.staff_files import scoped_files
 from admissions.people.models import Role
 from tests.factories import IN_NORD_CAMPAIGN, load_preset, staff_member
 

@@ -21,13 +21,14 @@ from admissions.api.auth import caller, token_institution, user_auth
 from admissions.api.schemas import ErrorOut, Input
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.applications.queue import filtered, read_filters
+from admissions.applications.queue import read_filters
+from admissions.applications.staff_files import exported_files
 from admissions.core.errors import ValidationFailed
 from admissions.core.keyset import keyset_page
 from admissions.documents.access import is_staff_on
 from admissions.documents.models import Document
 from admissions.people.models import User
-from admissions.people.permissions import allowed_programme_ids, is_staff_member
+from admissions.people.permissions import is_staff_member
 from admissions.review import admissibility, completeness, interviews, notes
 from admissions.review.completeness import RejectionReason
 from admissions.review.file_data import whole_file
@@ -49,7 +50,7 @@ PAGE_SIZE = 50
 # The list ---------------------------------------------------------------------------------
 
 
-class QueueQuery(Schema):
+class FilterQuery(Schema):
     """The filters of the office's list (unknown or malformed values are ignored, as there)."""
 
     status: str = Field(default="", max_length=40)
@@ -57,6 +58,16 @@ class QueueQuery(Schema):
     campaign: str = Field(default="", max_length=20, description="campaign id")
     q: str = Field(default="", max_length=100, description="reference, email or name start")
     waiting: str = Field(default="", max_length=20, description="in this status for N days")
+    route: str = Field(default="", max_length=60, description="entry route (slug)")
+    nationality: str = Field(default="", max_length=10, description="eu or non_eu")
+    abroad: str = Field(default="", max_length=5, description="diploma from abroad: yes or no")
+    financing: str = Field(default="", max_length=60, description="financing mode (slug)")
+    track: str = Field(default="", max_length=20)
+    assigned: str = Field(default="", max_length=5, description="me: the files given to me")
+    late: str = Field(default="", max_length=5, description="1: over the step's target")
+
+
+class QueueQuery(FilterQuery):
     after: str = Field(default="", max_length=80, description="cursor: the page after")
     before: str = Field(default="", max_length=80, description="cursor: the page before")
     last: str = Field(default="", max_length=5, description="any value: the oldest page")
@@ -122,14 +133,9 @@ def _link(request: HttpRequest, query: str) -> str:
 )
 def list_files(request: HttpRequest, query: Query[QueueQuery]) -> QueuePageOut:
     user = _staff(request)
-    files = Application.objects.filter(programme_id__in=allowed_programme_ids(user)).exclude(
-        status=Status.DRAFT
-    )
-    bound = token_institution(request)
-    if bound is not None:
-        files = files.filter(programme__institution_id=bound)
+    files = exported_files(user, request.GET, institution_id=token_institution(request))
     page = keyset_page(
-        filtered(files, read_filters(request.GET)).select_related("candidate", "programme"),
+        files.select_related("candidate", "programme"),
         field="submitted_at",
         size=PAGE_SIZE,
         query=request.GET,

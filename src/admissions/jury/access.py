@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from admissions.applications.models import Application
@@ -60,3 +60,33 @@ def require_president(user: User, session: JurySession) -> SessionMember:
     if seat is None or seat.seat != Seat.PRESIDENT:
         raise NotAllowed(_("Only the president of this jury session may do this."))
     return seat
+
+
+# Who sees jury sessions: their members, and the office that organises them.
+SEE = (*JURY_ROLES, *ORGANISERS)
+
+
+def visible_sessions(user: User) -> QuerySet[JurySession] | None:
+    """The active sessions `user` sits on or organises; None if they see no session at all."""
+    sessions = JurySession.objects.filter(is_active=True)
+    if has_platform_role(user):
+        return sessions
+    roles = StaffRole.objects.filter(user=user, role__in=list(SEE))
+    if not roles.exists() and not SessionMember.objects.filter(user=user).exists():
+        return None
+    return sessions.filter(
+        Q(campaign__institution_id__in=roles.values_list("institution_id", flat=True))
+        | Q(members__user=user)
+    ).distinct()
+
+
+def readable_session(user: User, pk: int) -> JurySession | None:
+    """The session, if `user` sits on it or organises its institution's juries."""
+    session = (
+        JurySession.objects.select_related("campaign__institution")
+        .filter(pk=pk, is_active=True)
+        .first()
+    )
+    if session is None or (seat_of(user, session) is None and not is_organiser(user, session)):
+        return None
+    return session

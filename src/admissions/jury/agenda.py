@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from admissions.applications.history import record_event, transition
@@ -318,3 +318,29 @@ def _ready_past_the_sessions(campaign_ids: list[int]) -> dict[int, list[str]]:
         if is_ready(application, interview_pending=application.pk in pending):
             found[application.campaign_id].append(application.reference)
     return found
+
+
+def agenda_page(session: JurySession, *, after: int, size: int) -> tuple[list[AgendaItem], bool]:
+    """The session's agenda in the order files were placed, `size` items after the item
+    `after` (0: from the start), with each file's decision and what the jury reads of it;
+    and whether more follow."""
+    items: list[AgendaItem] = list(
+        AgendaItem.objects.filter(session=session, pk__gt=after)
+        .select_related(
+            "application__candidate__profile",
+            "application__programme",
+            "application__admissibility_review",
+            "application__interview",
+            "application__jury_decision__entered_by__profile",
+            "application__jury_decision__validated_by__profile",
+        )
+        .annotate(
+            documents=Count(
+                "application__documents",
+                filter=Q(application__documents__translation_of__isnull=True),
+                distinct=True,
+            ),
+        )
+        .order_by("pk")[: size + 1]
+    )
+    return items[:size], len(items) > size

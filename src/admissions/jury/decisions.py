@@ -114,7 +114,7 @@ def enter_decision(
     item = AgendaItem.objects.select_related("session__campaign", "session__publication")
     agenda = item.filter(application=application).first()
     if agenda is None or application.status != Status.ON_AGENDA:
-        raise ValidationFailed(_("This file is not on a jury's agenda."))
+        raise ValidationFailed(_("This file is not on a jury's agenda."), code="not_on_agenda")
     session = agenda.session
     if is_closed(session):
         raise SessionClosedError(
@@ -128,9 +128,13 @@ def enter_decision(
     rules = session.campaign.rules.jury
     outcome = JuryDecision(outcome)
     if outcome not in rules.decisions:
-        raise ValidationFailed(_("This institution's jury does not give that decision."))
+        raise ValidationFailed(
+            _("This institution's jury does not give that decision."), code="decision_not_given"
+        )
     if reason_missing(outcome, reason, [str(d) for d in rules.reasons_required_for]):
-        raise ValidationFailed(_("The rules ask for a reason for this decision."))
+        raise ValidationFailed(
+            _("The rules ask for a reason for this decision."), code="reason_required"
+        )
     in_progress = diploma_in_progress(application)
     mismatch = diploma_mismatch(
         outcome.value, diploma_in_progress=in_progress, stated_obtained=diploma_obtained
@@ -140,7 +144,9 @@ def enter_decision(
     stated = True if in_progress and diploma_obtained and outcome in ADMITTING else None
     if outcome == JuryDecision.WAITLISTED:
         if waitlist_rank is None or waitlist_rank < 1:
-            raise ValidationFailed(_("Give the file's rank on the waiting list (1 is first)."))
+            raise ValidationFailed(
+                _("Give the file's rank on the waiting list (1 is first)."), code="rank_required"
+            )
     else:
         waitlist_rank = None
     now = timezone.now()
@@ -150,7 +156,8 @@ def enter_decision(
         if waitlist_rank is not None and _rank_taken(application, waitlist_rank):
             raise ValidationFailed(
                 _("Rank %(rank)d is already given on this programme's waiting list.")
-                % {"rank": waitlist_rank}
+                % {"rank": waitlist_rank},
+                code="rank_taken",
             )
         previous = Decision.objects.filter(application=application).first()
         fields = {

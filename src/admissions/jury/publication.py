@@ -21,7 +21,7 @@ from admissions.applications.history import Planned, transition, transition_many
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import JurySession, without_rulebooks
-from admissions.core.errors import DomainError, ValidationFailed
+from admissions.core.errors import DomainError, NotAllowed, ValidationFailed
 from admissions.jury.access import is_organiser, seat_of
 from admissions.jury.agenda import carry_over
 from admissions.jury.models import Decision, Publication, Seat
@@ -45,13 +45,13 @@ def schedule_publication(
 ) -> Publication:
     """Publish the validated decisions at `at`, or at once when `at` is None or past."""
     if not _may_publish(by, session):
-        raise DomainError(
-            _("Only the president or the admissions office publishes."), code="not_allowed"
-        )
+        raise NotAllowed(_("Only the president or the admissions office publishes."))
     if not Decision.objects.filter(
         session=session, validated_at__isnull=False, published_at__isnull=True
     ).exists():
-        raise ValidationFailed(_("No validated decision waits to be published."))
+        raise ValidationFailed(
+            _("No validated decision waits to be published."), code="nothing_to_publish"
+        )
     moment = at or timezone.now()
     with transaction.atomic():
         publication, _created = Publication.objects.update_or_create(

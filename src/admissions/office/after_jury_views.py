@@ -17,9 +17,6 @@ from django.views.decorators.http import require_POST
 
 from admissions.applications.models import Application
 from admissions.core.errors import DomainError
-from admissions.documents.lifecycle import REVIEWABLE
-from admissions.documents.models import Document
-from admissions.documents.review import accept_document, reject_document, request_document
 from admissions.office.file_views import staff_application
 from admissions.people.models import User
 from admissions.rules.deadlines import paris_date
@@ -52,21 +49,18 @@ def diploma(request: HttpRequest, reference: str) -> HttpResponse:
     """Ask for the obtained diploma (rejecting the copy on file), or accept the one sent."""
     user = _user(request)
     application = staff_application(user, reference)
-    code = conditions.document_code(application)
-    document = Document.objects.filter(
-        application=application, requirement_code=code, translation_of__isnull=True
-    ).first()
-    if request.POST.get("decision") == "accept" and document is not None:
-        accepted = document
-        _run(request, _("The diploma is accepted."), lambda: accept_document(accepted, by=user))
-        return _back(application)
-    reason = _("Send the diploma you obtained: your admission is on condition of it.")
-    asked = _("The obtained diploma is asked for.")
-    if document is not None and document.state in REVIEWABLE:
-        held = document
-        _run(request, asked, lambda: reject_document(held, by=user, reason=reason))
+    if request.POST.get("decision") == "accept":
+        _run(
+            request,
+            _("The diploma is accepted."),
+            lambda: conditions.accept_diploma(application, by=user),
+        )
     else:
-        _run(request, asked, lambda: request_document(application, code, by=user, reason=reason))
+        _run(
+            request,
+            _("The obtained diploma is asked for."),
+            lambda: conditions.ask_for_diploma(application, by=user),
+        )
     return _back(application)
 
 

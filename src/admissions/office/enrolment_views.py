@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from admissions.people.models import Role, User
+from admissions.people.models import User
 from admissions.people.permissions import allowed_programme_ids
 from admissions.workflow import enrolment
 
-EXPORTERS = (Role.ADMISSIONS_OFFICER, Role.FINANCE_OFFICER, Role.INSTITUTION_ADMIN)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORTERS = enrolment.EXPORTERS
 
 
 @login_required
@@ -37,7 +36,8 @@ def export(request: HttpRequest, extension: str) -> StreamingHttpResponse:
         )
     else:
         response = StreamingHttpResponse(
-            enrolment.chunks(enrolment.xlsx_file(files, language)), content_type=XLSX
+            enrolment.chunks(enrolment.xlsx_file(files, language)),
+            content_type=enrolment.XLSX,
         )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="enrolment-{stamp}.{extension}"'

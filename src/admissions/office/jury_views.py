@@ -21,17 +21,22 @@ from admissions.catalog.models import Campaign, JurySession, Programme
 from admissions.core.errors import DomainError
 from admissions.documents.models import Document
 from admissions.jury import agenda, decisions, documents, publication, sessions
-from admissions.jury.access import JURY_ROLES, ORGANISERS, holds_role_at, is_organiser, seat_of
+from admissions.jury.access import (
+    JURY_ROLES,
+    ORGANISERS,
+    holds_role_at,
+    is_organiser,
+    readable_session,
+    visible_sessions,
+)
 from admissions.jury.decisions import diploma_in_progress
-from admissions.jury.models import AgendaItem, Conflict, Decision, Seat, SessionMember
+from admissions.jury.models import Conflict, Decision, Seat, SessionMember
 from admissions.jury.places import places_of
 from admissions.people.models import StaffRole, User
-from admissions.people.permissions import has_platform_role
 from admissions.rules.deadlines import PARIS
 from admissions.rules.vocabulary import JuryDecision
 
 PAGE = 50
-SEE = (*JURY_ROLES, *ORGANISERS)
 
 
 def _user(request: HttpRequest) -> User:
@@ -41,20 +46,10 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _institutions(user: User) -> Any:
-    if has_platform_role(user):
-        return None
-    return StaffRole.objects.filter(user=user, role__in=list(SEE)).values_list(
-        "institution_id", flat=True
-    )
-
-
 def _session(user: User, pk: int) -> JurySession:
     """The session, if the user sits on it or organises its institution's juries; else 404."""
-    session = get_object_or_404(
-        JurySession.objects.select_related("campaign__institution"), pk=pk, is_active=True
-    )
-    if seat_of(user, session) is None and not is_organiser(user, session):
+    session = readable_session(user, pk)
+    if session is None:
         raise Http404
     return session
 
@@ -75,24 +70,14 @@ class SessionForm(forms.Form):
 @login_required
 def session_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    institutions = _institutions(user)
-    visible = JurySession.objects.filter(is_active=True)
-    if institutions is not None:
-        visible = visible.filter(
-            Q(campaign__institution_id__in=institutions) | Q(members__user=user)
-        )
+    visible = visible_sessions(user)
+    if visible is None:
+        raise Http404
     rows = list(
         visible.select_related("campaign__institution", "publication")
         .annotate(files=Count("agenda", distinct=True))
-        .order_by("-campaign__opens_on", "month", "date", "pk")
-        .distinct()[:200]
+        .order_by("-campaign__opens_on", "month", "date", "pk")[:200]
     )
-    if (
-        not rows
-        and institutions is not None
-        and not StaffRole.objects.filter(user=user, role__in=list(SEE)).exists()
-    ):
-        raise Http404
     organising = [
         campaign
         for campaign in Campaign.objects.select_related("institution").order_by("-opens_on")[:20]
@@ -159,29 +144,6 @@ def decision_labels() -> dict[str, str]:
     }
 
 
-def _rows(session: JurySession, after: int) -> tuple[list[Any], bool]:
-    items = list(
-        AgendaItem.objects.filter(session=session, pk__gt=after)
-        .select_related(
-            "application__candidate__profile",
-            "application__programme",
-            "application__admissibility_review",
-            "application__interview",
-            "application__jury_decision__entered_by__profile",
-            "application__jury_decision__validated_by__profile",
-        )
-        .annotate(
-            documents=Count(
-                "application__documents",
-                filter=Q(application__documents__translation_of__isnull=True),
-                distinct=True,
-            ),
-        )
-        .order_by("pk")[: PAGE + 1]
-    )
-    return items[:PAGE], len(items) > PAGE
-
-
 def _years(value: str) -> str:
     try:
         return f"{float(value):.1f}"
@@ -206,7 +168,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
     rules = campaign.rules
     language = "en" if (get_language() or "fr").startswith("en") else "fr"
     after = int(request.GET.get("after", "0") or 0)
-    items, more = _rows(session, after)
+    items, more = agenda.agenda_page(session, after=after, size=PAGE)
     members = list(SessionMember.objects.filter(session=session).select_related("user__profile"))
     mine = next((m for m in members if m.user_id == user.pk), None)
     conflicts = set(
@@ -242,7 +204,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "derogatory": eligibility.get("route_kind") == "derogatory",
                 "experience": _years(eligibility.get("experience_years", "")),
                 "conditional": eligibility.get("conditional_admission", False),
-                "documents": item.documents,
+                "documents": item.documents,  # type: ignore[attr-defined]
                 "accepted": accepted.get(application.pk, 0),
                 "review": review,
                 "review_average": _average(review.scores) if review else "—",

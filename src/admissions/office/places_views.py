@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,27 +19,12 @@ from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.core.errors import DomainError
 from admissions.office.enrolment_views import EXPORTERS
-from admissions.people.models import Role, User
+from admissions.people.models import User
 from admissions.people.permissions import allowed_programme_ids, can_act_on_programme
 from admissions.rules.vocabulary import AfterWindow
 from admissions.workflow import confirmation, places, waitlist
 
-# Who sees a programme's places and waiting list.
-PLACES_ROLES = (
-    Role.ADMISSIONS_OFFICER,
-    Role.INSTITUTION_ADMIN,
-    Role.JURY_PRESIDENT,
-    Role.JURY_MEMBER,
-    Role.PEDAGOGICAL_LEAD,
-    Role.FINANCE_OFFICER,
-)
-AFTER_DECISION = [
-    Status.ADMITTED,
-    Status.ADMITTED_CONDITIONALLY,
-    Status.WAITLISTED,
-    Status.CONFIRMED,
-    Status.CONFIRMED_CONDITIONALLY,
-]
+PLACES_ROLES = places.PLACES_ROLES
 
 
 def _user(request: HttpRequest) -> User:
@@ -63,19 +47,7 @@ class ProgrammeRow:
 def places_index(request: HttpRequest) -> HttpResponse:
     """Each programme and campaign in scope with files past the jury, and their counts."""
     user = _user(request)
-    counted = list(
-        Application.objects.filter(
-            programme_id__in=allowed_programme_ids(user, PLACES_ROLES),
-            status__in=AFTER_DECISION,
-        )
-        .values("programme_id", "campaign_id")
-        .annotate(
-            confirmed=Count("pk", filter=Q(status__in=list(places.HOLDING))),
-            offered=Count("pk", filter=Q(status__in=list(places.OFFERED))),
-            waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
-        )
-        .order_by("programme_id", "-campaign_id")
-    )
+    counted = places.counts_by_programme(allowed_programme_ids(user, PLACES_ROLES))
     if not counted and not allowed_programme_ids(user, PLACES_ROLES).exists():
         raise Http404
     programmes = Programme.objects.in_bulk({row["programme_id"] for row in counted})

@@ -7,10 +7,6 @@ elsewhere, even forged, answers 404 and nothing is done.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from typing import IO
-
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -35,17 +31,24 @@ from admissions.applications.queue import (
     EXPORT_HEADER,
     ORDERS,
     PAGE_SIZES,
-    Filters,
     csv_rows,
     export_rows,
     filtered,
     read_filters,
 )
+from admissions.applications.staff_files import (
+    FILE_ROLES,
+    XLSX,
+    exported_files,
+    scope_campaigns,
+    scoped_files,
+    xlsx_file,
+)
 from admissions.applications.waiting import campaign_targets, days_in_step, is_late
-from admissions.catalog.models import Campaign, Programme, without_rulebooks
+from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import DomainError
 from admissions.core.keyset import count_up_to, keyset_page
-from admissions.people.models import Role, User
+from admissions.people.models import User
 from admissions.people.permissions import (
     allowed_programme_ids,
     can_act_on_programme,
@@ -59,15 +62,6 @@ from admissions.workflow import messages
 COUNTED = 1000
 # At most one page of the largest size is acted on at once.
 BULK_MAX = max(PAGE_SIZES)
-FILE_ROLES = (
-    Role.ADMISSIONS_OFFICER,
-    Role.PEDAGOGICAL_LEAD,
-    Role.INTERVIEWER,
-    Role.JURY_MEMBER,
-    Role.JURY_PRESIDENT,
-    Role.INSTITUTION_ADMIN,
-    Role.FINANCE_OFFICER,
-)
 
 
 def _staff(request: HttpRequest) -> User:
@@ -77,24 +71,6 @@ def _staff(request: HttpRequest) -> User:
     if not staff_roles(user) and not has_platform_role(user):
         raise Http404
     return user
-
-
-def scoped_files(user: User) -> QuerySet[Application]:
-    """The submitted files of the reader's programmes (a draft withdrawn was never sent)."""
-    return Application.objects.filter(
-        programme_id__in=allowed_programme_ids(user, FILE_ROLES), submitted_at__isnull=False
-    ).exclude(status=Status.DRAFT)
-
-
-def scope_campaigns(user: User) -> list[Campaign]:
-    """The campaigns of the reader's programmes: the filters' choices and the targets."""
-    programmes = Programme.objects.filter(pk__in=allowed_programme_ids(user, FILE_ROLES))
-    return list(
-        # Their rules are read by digest (catalog/parsed.py), not from each row's JSON.
-        Campaign.objects.filter(institution__in=programmes.values("institution_id"))
-        .defer(*without_rulebooks(""))
-        .order_by("-opens_on", "pk")
-    )
 
 
 def _choices(campaigns: list[Campaign], language: str) -> dict[str, list[tuple[str, str]]]:
@@ -286,47 +262,24 @@ def bulk(request: HttpRequest) -> HttpResponse:
     return _back_to_queue(request)
 
 
-def _exported(request: HttpRequest) -> tuple[QuerySet[Application], Filters]:
-    user = _staff(request)
-    filters = read_filters(request.GET)
-    targets = campaign_targets(scope_campaigns(user)) if filters.late else {}
-    return filtered(scoped_files(user), filters, reader_id=user.pk, targets=targets), filters
+def _exported(request: HttpRequest) -> QuerySet[Application]:
+    return exported_files(_staff(request), request.GET)
 
 
 @login_required
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed."""
-    files, _filters = _exported(request)
+    files = _exported(request)
     rows = csv_rows(files, [str(h) for h in EXPORT_HEADER])
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="files.csv"'
     return response
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_file(rows: Iterator[list[object]], header: list[str]) -> IO[bytes]:
-    """The workbook written row by row to a temporary file (openpyxl's write-only mode
-    keeps no row in memory), ready to be streamed from its start."""
-    # Loaded on first export only: the workers' memory at start-up stays small.
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="files")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response
-    workbook.save(spool)
-    spool.seek(0)
-    return spool
-
-
 @login_required
 @require_GET
 def export_xlsx(request: HttpRequest) -> FileResponse:
-    files, _filters = _exported(request)
+    files = _exported(request)
     spool = xlsx_file(export_rows(files), [str(h) for h in EXPORT_HEADER])
     return FileResponse(spool, as_attachment=True, filename="files.xlsx", content_type=XLSX)

@@ -13,6 +13,7 @@ from admissions.office import (
     places_views,
     queue_views,
     slot_views,
+    tokens_views,
     views,
     webhook_views,
 )
@@ -103,6 +104,8 @@ urlpatterns = [
         catalogue_views.edit,
         name="catalogue_edit_item",
     ),
+    path("tokens/", tokens_views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens_views.revoke, name="token_revoke"),
     path("webhooks/", webhook_views.endpoints, name="webhooks"),
     path("webhooks/<int:pk>/", webhook_views.deliveries, name="webhook_deliveries"),
     path("webhooks/<int:pk>/disable/", webhook_views.disable, name="webhook_disable"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.applications.queue import filtered, read_filters
+from admissions.applications.staff_files import scope_campaigns
 from admissions.applications.waiting import campaign_targets, days_in_step
 from admissions.catalog.confirmations import pending_count
 from admissions.catalog.models import without_rulebooks
@@ -17,7 +18,6 @@ from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
 from admissions.office.confirm_views import staff_campaigns
 from admissions.office.home_figures import home_figures
-from admissions.office.queue_views import scope_campaigns
 from admissions.office.worklist import step_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles

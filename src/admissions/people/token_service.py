@@ -9,10 +9,11 @@ from __future__ import annotations
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.catalog.models import Institution
+from admissions.catalog.models import Institution, without_rulebooks
 from admissions.core.errors import DomainError, NotAllowed
 from admissions.people.models import ApiToken, StaffRole, User
 from admissions.people.permissions import has_platform_role, is_staff_member
@@ -24,6 +25,19 @@ MAX_LIVE_TOKENS = 20
 class SecondFactorRequired(DomainError):  # noqa: N818 - named for the client's case
     code = "second_factor_required"
     http_status = 403
+
+
+def has_second_factor(user: User) -> bool:
+    """Whether `user` has set an authenticator app up (the staff's condition for a token)."""
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
+
+
+def token_institutions(user: User) -> QuerySet[Institution]:
+    """The institutions `user` may tie a token to: those they hold a role in."""
+    institutions = Institution.objects.defer(*without_rulebooks("")).order_by("name")
+    if has_platform_role(user):
+        return institutions
+    return institutions.filter(pk__in=StaffRole.objects.filter(user=user).values("institution_id"))
 
 
 def check_second_factor(user: User, code: str) -> None:

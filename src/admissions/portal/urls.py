@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from admissions.portal import profile_views, programme_views, views
+from admissions.portal import profile_views, programme_views, tokens_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -31,5 +31,7 @@ urlpatterns = [
     path("me/profile/work/add/", profile_views.work_add, name="work_add"),
     path("me/profile/work/<int:pk>/", profile_views.work_edit, name="work_edit"),
     path("me/profile/work/<int:pk>/delete/", profile_views.work_delete, name="work_delete"),
+    path("me/tokens/", tokens_views.tokens, name="tokens"),
+    path("me/tokens/<int:pk>/revoke/", tokens_views.revoke, name="token_revoke"),
     path("", include("admissions.portal.urls_applications")),
 ]

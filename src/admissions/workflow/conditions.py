@@ -25,8 +25,9 @@ from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import without_rulebooks
 from admissions.core.errors import DomainError, NotAllowed
-from admissions.documents.lifecycle import DocumentState
+from admissions.documents.lifecycle import REVIEWABLE, DocumentState
 from admissions.documents.models import Document
+from admissions.documents.review import accept_document, reject_document, request_document
 from admissions.notify.decision_emails import send_condition_lapsed, send_condition_lifted
 from admissions.people.models import Role, User
 from admissions.people.permissions import can_act_on_programme
@@ -114,6 +115,37 @@ def _accepted_since_offer(application: Application, code: str) -> bool:
     if offer is not None:
         accepted = accepted.filter(id__gt=offer)
     return accepted.exists()
+
+
+def _diploma_on_file(application: Application) -> Document | None:
+    return Document.objects.filter(
+        application=application,
+        requirement_code=document_code(application),
+        translation_of__isnull=True,
+    ).first()
+
+
+def ask_for_diploma(application: Application, *, by: User) -> Document:
+    """Ask the candidate for the obtained diploma: the copy on file is sent back (it was the
+    diploma in progress), or the piece is asked for where the file holds none to review."""
+    reason = _("Send the diploma you obtained: your admission is on condition of it.")
+    document = _diploma_on_file(application)
+    if document is not None and document.state in REVIEWABLE:
+        return reject_document(document, by=by, reason=reason)
+    return request_document(application, document_code(application), by=by, reason=reason)
+
+
+class NoDiplomaError(DomainError):
+    code = "no_diploma"
+    http_status = 409
+
+
+def accept_diploma(application: Application, *, by: User) -> Document:
+    """Accept the obtained diploma the candidate sent (the condition is lifted apart)."""
+    document = _diploma_on_file(application)
+    if document is None:
+        raise NoDiplomaError(_("The file holds no diploma to accept."))
+    return accept_document(document, by=by)
 
 
 def lift_condition(application: Application, *, by: User) -> Application:

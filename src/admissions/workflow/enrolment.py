@@ -23,6 +23,7 @@ from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign
 from admissions.documents.models import Document
+from admissions.people.models import Role
 from admissions.people.profile import Education
 from admissions.rules.vocabulary import DocumentCondition
 from admissions.workflow.models import InternationalFile
@@ -64,6 +65,11 @@ COLUMNS = [
     ("campus_france_number", _("Études en France number")),
     ("visa", _("Visa")),
 ]
+
+
+# Who exports the confirmed candidates of their programmes.
+EXPORTERS = (Role.ADMISSIONS_OFFICER, Role.FINANCE_OFFICER, Role.INSTITUTION_ADMIN)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe(value: Any) -> Any:

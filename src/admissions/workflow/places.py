@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import ngettext
 
@@ -24,6 +25,7 @@ from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import DomainError
+from admissions.people.models import Role
 from admissions.rules.places import Places, window_end
 from admissions.rules.vocabulary import AfterWindow
 
@@ -38,6 +40,41 @@ ADMITTING_ACTIONS = (
     "application.admit_from_waitlist",
     "application.admit_from_waitlist_conditionally",
 )
+
+
+# Who sees a programme's places and waiting list.
+PLACES_ROLES = (
+    Role.ADMISSIONS_OFFICER,
+    Role.INSTITUTION_ADMIN,
+    Role.JURY_PRESIDENT,
+    Role.JURY_MEMBER,
+    Role.PEDAGOGICAL_LEAD,
+    Role.FINANCE_OFFICER,
+)
+# The statuses of files past the jury that the places' pages count.
+AFTER_DECISION = (
+    Status.ADMITTED,
+    Status.ADMITTED_CONDITIONALLY,
+    Status.WAITLISTED,
+    Status.CONFIRMED,
+    Status.CONFIRMED_CONDITIONALLY,
+)
+
+
+def counts_by_programme(programme_ids: QuerySet[Programme, Any]) -> list[dict[str, Any]]:
+    """Each programme and campaign with files past the jury: its places confirmed, offered,
+    and its waiting list's length; one query, by programme then newest campaign first."""
+    files = Application.objects.filter(programme_id__in=programme_ids, status__in=AFTER_DECISION)
+    rows = (
+        files.values("programme_id", "campaign_id")
+        .annotate(
+            confirmed=Count("pk", filter=Q(status__in=list(HOLDING))),
+            offered=Count("pk", filter=Q(status__in=list(OFFERED))),
+            waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
+        )
+        .order_by("programme_id", "-campaign_id")
+    )
+    return [dict(row) for row in rows]
 
 
 class ProgrammeFullError(DomainError):

@@ -1,0 +1,80 @@
+"""The files a staff member's list reaches, and the list exported: shared by the office's
+list (office/queue_views.py) and the API's (api/exports.py), so that both read and export
+the same files with the same filters."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from typing import IO
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application
+from admissions.applications.queue import filtered, read_filters
+from admissions.applications.waiting import campaign_targets
+from admissions.catalog.models import Campaign, Programme, without_rulebooks
+from admissions.people.models import Role, User
+from admissions.people.permissions import allowed_programme_ids
+
+# The roles that read the list of files.
+FILE_ROLES = (
+    Role.ADMISSIONS_OFFICER,
+    Role.PEDAGOGICAL_LEAD,
+    Role.INTERVIEWER,
+    Role.JURY_MEMBER,
+    Role.JURY_PRESIDENT,
+    Role.INSTITUTION_ADMIN,
+    Role.FINANCE_OFFICER,
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def scoped_files(user: User) -> QuerySet[Application]:
+    """The submitted files of the reader's programmes (a draft withdrawn was never sent)."""
+    return Application.objects.filter(
+        programme_id__in=allowed_programme_ids(user, FILE_ROLES), submitted_at__isnull=False
+    ).exclude(status=Status.DRAFT)
+
+
+def scope_campaigns(user: User) -> list[Campaign]:
+    """The campaigns of the reader's programmes: the filters' choices and the targets."""
+    programmes = Programme.objects.filter(pk__in=allowed_programme_ids(user, FILE_ROLES))
+    return list(
+        # Their rules are read by digest (catalog/parsed.py), not from each row's JSON.
+        Campaign.objects.filter(institution__in=programmes.values("institution_id"))
+        .defer(*without_rulebooks(""))
+        .order_by("-opens_on", "pk")
+    )
+
+
+def exported_files(
+    user: User, query: QueryDict, *, institution_id: int | None = None
+) -> QuerySet[Application]:
+    """The reader's files through the list's filters (`query`), as the export writes them;
+    only one institution's where `institution_id` is given (a token tied to it)."""
+    filters = read_filters(query)
+    targets = campaign_targets(scope_campaigns(user)) if filters.late else {}
+    files = scoped_files(user)
+    if institution_id is not None:
+        files = files.filter(programme__institution_id=institution_id)
+    return filtered(files, filters, reader_id=user.pk, targets=targets)
+
+
+def xlsx_file(rows: Iterator[list[object]], header: list[str]) -> IO[bytes]:
+    """The workbook written row by row to a temporary file (openpyxl's write-only mode
+    keeps no row in memory), ready to be streamed from its start."""
+    # Loaded on first export only: the workers' memory at start-up stays small.
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="files")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response
+    workbook.save(spool)
+    spool.seek(0)
+    return spool

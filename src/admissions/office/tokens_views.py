@@ -1,0 +1,66 @@
+"""A staff member's personal API tokens: listed, made with a code of their authenticator app
+(shown once), revoked, through the services of the API's token endpoints
+(people.token_service). Without an authenticator, the page says how to set one up."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from admissions.catalog.models import without_rulebooks
+from admissions.people import token_service
+from admissions.people.models import User
+from admissions.people.permissions import is_staff_member
+from admissions.people.token_forms import TokenForm
+from admissions.people.tokens import owned
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not is_staff_member(user):
+        raise Http404
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    institutions = token_service.token_institutions(user)
+    form = TokenForm(request.POST or None, institutions=institutions, staff=True)
+    created = None
+    status = 200
+    if request.method == "POST":
+        created = form.make(user) if form.is_valid() else None
+        if created is None:
+            status = 422
+        else:
+            form = TokenForm(institutions=institutions, staff=True)
+    rows = owned(user).select_related("institution").defer(*without_rulebooks("institution"))
+    response = render(
+        request,
+        "office/tokens.html",
+        {
+            "tokens": list(rows),
+            "form": form,
+            "created": created,
+            "second_factor": token_service.has_second_factor(user),
+        },
+        status=status,
+    )
+    if created is not None:
+        response["Cache-Control"] = "no-store"  # the token is shown this once
+    return response
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(owned(_staff(request)), pk=pk)
+    token_service.revoke_token(token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("office:tokens")
