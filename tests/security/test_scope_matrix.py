@@ -184,6 +184,7 @@ BY_PARAM: dict[str, Callable[[World], str]] = {
     "programme_id": lambda world: str(world.files["submitted"].programme_id),
     "charge": lambda world: "application_fee",
     "instalment": lambda world: "0",
+    "session_id": lambda world: str(_session(world).pk),
     "member_id": lambda world: str(SessionMember.objects.filter(session=_session(world))[0].pk),
     "delivery_id": lambda world: str(
         WebhookDelivery.objects.filter(endpoint=world.rows["endpoint"])[0].pk
@@ -219,6 +220,8 @@ BY_ROUTE: dict[str, dict[str, Callable[[World], str]]] = {
         "section": lambda world: "programme",
         "key": lambda world: world.files["submitted"].programme.slug,
     },
+    "portal:token_revoke": {"pk": lambda world: BY_PARAM["token_id"](world)},
+    "office:token_revoke": {"pk": lambda world: BY_PARAM["token_id"](world)},
     "office:outbox_detail": {"pk": _outbox},
     "office:outbox_html": {"pk": _outbox},
     "office:outbox_resend": {"pk": _outbox},
@@ -283,6 +286,16 @@ BODIES: dict[str, dict[str, object]] = {
     },
     "api:put_work": {"employer": "Entreprise", "start": "2020-01-01"},
     "api:update_application": {"cover_letter": "Changed"},
+    "api:add_member": {"user_id": 1},
+    "api:ask_document": {"reason": "Unreadable"},
+    "api:declare_conflict": {"reason": "A relative"},
+    "api:diploma": {"decision": "ask"},
+    "api:enter_decision": {"outcome": "admitted"},
+    "api:give_to_reviewer": {"reviewer_id": 1},
+    "api:place_on_agenda": {"reference": "NE-2027-000001"},
+    "api:publish_slot": {"starts_at": "2027-03-01T10:00:00", "interviewer_id": 1},
+    "api:set_presence": {"present": True},
+    "api:visa": {"outcome": "granted"},
 }
 
 
