@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from admissions.office import (
+    access_log_views,
     after_jury_views,
     catalogue_views,
     confirm_views,
@@ -104,6 +105,8 @@ urlpatterns = [
         name="catalogue_edit_item",
     ),
     path("webhooks/", webhook_views.endpoints, name="webhooks"),
+    path("access-log/", access_log_views.institutions, name="access_logs"),
+    path("access-log/<slug:slug>/", access_log_views.access_log, name="access_log"),
     path("webhooks/<int:pk>/", webhook_views.deliveries, name="webhook_deliveries"),
     path("webhooks/<int:pk>/disable/", webhook_views.disable, name="webhook_disable"),
     path(
