@@ -95,8 +95,10 @@ OFFICE = [
     Page(
         "who read which document, one reader and one file",
         ADMIN,
-        lambda w: reverse("office:access_log", args=[NORD])
-        + f"?staff={w.people[OFFICER].pk}&file={w.files['submitted'].reference}&last=1",
+        lambda w: (
+            reverse("office:access_log", args=[NORD])
+            + f"?staff={w.people[OFFICER].pk}&file={w.files['submitted'].reference}&last=1"
+        ),
         8,
     ),
     Page("places and waiting lists", OFFICER, url("office:places_index"), 7),

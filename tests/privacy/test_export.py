@@ -90,7 +90,8 @@ def test_the_zip_holds_every_piece_of_the_candidate_and_nothing_of_another(
     assert file["messages"][0]["body"].startswith("Bonjour Camille")
     assert file["messages"][0]["attachments"][0]["in_zip"] == message_file
     kinds = [line["kind"] for line in file["ledger"]]
-    assert "charge" in kinds and "payment" in kinds
+    assert "charge" in kinds
+    assert "payment" in kinds
     cv = next(d for d in file["documents"] if d["requirement"] == "cv" and not d["translation"])
     assert [v["sha256"] for v in cv["versions"]] == [
         hashlib.sha256(first_cv).hexdigest(),

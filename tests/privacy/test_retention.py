@@ -55,9 +55,7 @@ def test_files_go_at_the_end_of_their_period_and_the_statistics_stay(
 ) -> None:
     upload("cv", corpus.pdf())  # a draft never sent
     admitted = decided(campaign, NORD_PROGRAMME, "publish_admitted")
-    other = Programme.objects.filter(institution=campaign.institution).exclude(
-        slug=NORD_PROGRAMME
-    )
+    other = Programme.objects.filter(institution=campaign.institution).exclude(slug=NORD_PROGRAMME)
     refused = decided(campaign, other.order_by("pk")[0].slug, "publish_not_admitted")
     before = statistics()
 

@@ -20,7 +20,9 @@ def attachment(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def serve_version(request: HttpRequest, public_id: Any, *, inline: bool = False) -> HttpResponseBase:
+def serve_version(
+    request: HttpRequest, public_id: Any, *, inline: bool = False
+) -> HttpResponseBase:
     """One version's file as an attachment, for its candidate or staff of its programme.
 
     `inline` lets a page show it (a sandboxed frame, an image); the headers stay the same, so

@@ -111,9 +111,7 @@ def access_log(request: HttpRequest, slug: str) -> HttpResponse:
     institution = _institution(request, slug)
     filters = {key: request.GET[key] for key in ("staff", "file") if key in request.GET}
     form = FilterForm(institution, filters or None)
-    page = keyset_page(
-        _rows(institution, form), field="at", size=PAGE_SIZE, query=request.GET
-    )
+    page = keyset_page(_rows(institution, form), field="at", size=PAGE_SIZE, query=request.GET)
     context = {"institution": institution, "form": form, "page": page}
     status = 422 if filters and not form.is_valid() else 200
     return render(request, "office/access_log.html", context, status=status)

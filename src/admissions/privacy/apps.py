@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +11,6 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # The job list (`workflow.jobs`) sits in a layer that may not import this package.
-        import datetime as dt
-
         from admissions.core.scheduler import Job, register
         from admissions.privacy import retention
 

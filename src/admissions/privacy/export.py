@@ -235,7 +235,10 @@ def write_export(user: User, out: IO[bytes]) -> list[str]:
             info = zipfile.ZipInfo(name)
             info.compress_type = zipfile.ZIP_STORED  # PDF and JPEG are compressed already
             info.external_attr = 0o600 << 16
-            with storage.open_file(key) as source, archive.open(info, "w", force_zip64=True) as target:
+            with (
+                storage.open_file(key) as source,
+                archive.open(info, "w", force_zip64=True) as target,
+            ):
                 shutil.copyfileobj(source, target, CHUNK)
             names.append(name)
     return names

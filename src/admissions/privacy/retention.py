@@ -145,4 +145,3 @@ def apply_retention(now: dt.datetime | None = None) -> Summary:
 
 def run_job(now: dt.datetime) -> str:
     return str(apply_retention(now))
-
