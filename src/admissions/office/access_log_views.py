@@ -78,6 +78,8 @@ def _rows(institution: Institution, form: FilterForm) -> QuerySet[DocumentAccess
     rows = DocumentAccess.objects.filter(institution=institution).select_related(
         "user", "user__profile"
     )
+    if not form.is_bound:
+        return rows
     if not form.is_valid():
         return rows.none()
     if form.cleaned_data.get("staff"):
