@@ -87,7 +87,7 @@ def test_the_administrator_reads_the_log_filtered_by_reader_and_file(
     text = one.content.decode()
     assert officer.email in text.split("<tbody>")[1]
     assert interviewer.email not in text.split("<tbody>")[1]
-    wrong = client.get(url, {"file": "NOPE-1"})
+    wrong = client.get(url, {"file": "NOPE-1"}, HTTP_ACCEPT_LANGUAGE="fr")
     assert wrong.status_code == 422
     assert "Aucun dossier de cet établissement ne porte cette référence." in wrong.content.decode()
     wrong = client.get("/en" + url, {"file": "NOPE-1"})

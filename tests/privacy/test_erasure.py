@@ -154,7 +154,7 @@ def test_the_page_asks_for_confirmation_then_signs_out_and_says_what_was_done(
     client.force_login(candidate)
     page = client.get(reverse("privacy:my_data"))
     assert application.reference in page.content.decode()
-    refused = client.post(reverse("privacy:erase"), {})
+    refused = client.post(reverse("privacy:erase"), {}, HTTP_ACCEPT_LANGUAGE="fr")
     assert refused.status_code == 422
     assert "Cochez la case pour confirmer" in refused.content.decode()
     assert Document.objects.filter(application=application).exists()  # nothing erased

@@ -26,6 +26,7 @@ from django.utils import timezone
 from admissions.applications.history import record_event
 from admissions.applications.lifecycle import REGISTERING, WITHDRAWABLE
 from admissions.applications.models import Application, ApplicationEvent
+from admissions.catalog.models import without_rulebooks
 from admissions.documents import storage
 from admissions.documents.models import Document, DocumentVersion, QuarantinedFile
 from admissions.notify.models import Notification
@@ -264,9 +265,13 @@ class Outcome:
 
 
 def _files(user: User) -> list[Application]:
+    """The candidate's files with their last ledger entry's time (`last_entry_at`), in a
+    number of queries that does not grow with the files."""
     return list(
         Application.objects.filter(candidate=user)
         .select_related("campaign__institution", "programme")
+        .defer(*without_rulebooks("campaign", "campaign__institution"))
+        .annotate(last_entry_at=Max("ledger_entries__created_at"))
         .order_by("created_at", "pk")
     )
 
@@ -299,8 +304,13 @@ def plan(user: User, *, today: dt.date) -> list[Decision]:
     decisions = []
     for application in _files(user):
         retention = retention_of(application)
-        has_money = LedgerEntry.objects.filter(application=application).exists()
-        accounts = accounts_until(application, retention) if retention and has_money else None
+        last_entry_at: dt.datetime | None = getattr(application, "last_entry_at", None)
+        has_money = last_entry_at is not None
+        accounts = (
+            accounting_until(retention, last_entry_on=paris_date(last_entry_at))
+            if retention is not None and last_entry_at is not None
+            else None
+        )
         if is_admitted(application):
             until = personal_until(application, retention) if retention else None
             if until is None or until >= today:

@@ -20,7 +20,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from admissions.applications.models import Application
-from admissions.catalog.models import Institution
+from admissions.catalog.models import Institution, without_rulebooks
 from admissions.documents.accesslog import purge_older_than
 from admissions.people.models import User
 from admissions.privacy.erasure import (
@@ -67,6 +67,7 @@ def _files(institution: Institution, retention: Retention, today: dt.date) -> in
             erasure__isnull=True,
         )
         .select_related("campaign")
+        .defer(*without_rulebooks("campaign"))
         .order_by("pk")
     )
     erased = 0
@@ -86,6 +87,7 @@ def _accounting(institution: Institution, retention: Retention, today: dt.date) 
             erasure__accounting_erased_at__isnull=True,
         )
         .select_related("campaign")
+        .defer(*without_rulebooks("campaign"))
         .order_by("pk")
     )
     done = 0
