@@ -13,6 +13,7 @@ from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, Programme
 from admissions.documents.models import Document, DocumentVersion
+from admissions.notify.models import Notification
 from admissions.payments.models import LedgerEntry
 from admissions.people.models import User
 from admissions.people.profile import CandidateProfile
@@ -70,6 +71,7 @@ def test_a_file_not_admitted_is_erased_at_once_and_the_account_with_it(
     assert len(kept_keys) == 4
     assert kept_keys <= stored_files(media)
     programme_id, campaign_id = application.programme_id, application.campaign_id
+    old_email = candidate.email
     with TestCase.captureOnCommitCallbacks(execute=True):
         outcome = request_erasure(candidate)
     assert outcome.erased == [application.reference]
@@ -96,6 +98,11 @@ def test_a_file_not_admitted_is_erased_at_once_and_the_account_with_it(
     )
     assert "privacy.erasure_requested" in actions
     assert "privacy.erased" in actions
+
+    # No email about the file is left to send, nor any naming the old address.
+    assert not Notification.objects.filter(application=application, status="queued").exists()
+    assert not Notification.objects.filter(to_address=old_email).exists()
+    assert Notification.objects.filter(application=application).exists()
 
     candidate.refresh_from_db()
     assert candidate.email == erased_email(candidate.pk)

@@ -29,7 +29,8 @@ from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import without_rulebooks
 from admissions.documents import storage
 from admissions.documents.models import Document, DocumentVersion, QuarantinedFile
-from admissions.notify.models import Notification
+from admissions.notify.models import Audience, Notification
+from admissions.notify.models import Status as NotificationStatus
 from admissions.payments.models import FinanceDocument, LedgerEntry, Mandate, RefundRequest
 from admissions.people.models import User
 from admissions.people.profile import CandidateProfile
@@ -43,6 +44,7 @@ from admissions.workflow.drafts import withdraw
 from admissions.workflow.models import InternationalFile, Message, MessageAttachment
 
 ERASED_DOMAIN = "erased.invalid"
+NOT_SENT = "not sent: the personal data of the file was erased"
 # Keys of history details that hold words someone wrote about the person.
 FREE_TEXT_KEYS = frozenset({"reason", "note", "text", "body", "comment", "subject"})
 
@@ -120,14 +122,15 @@ def _erase_texts(application: Application) -> None:
     AdmissibilityReview.objects.filter(application=application).update(comment="")
     Interview.objects.filter(application=application).update(comment="")
     InternationalFile.objects.filter(application=application).update(campus_france_number="")
-    Notification.objects.filter(application=application).update(
-        to_address=erased_email(application.candidate_id),
-        reply_to="",
-        subject="",
-        text="",
-        html="",
-        calendar="",
+    emails = Notification.objects.filter(application=application)
+    # What is still queued would go out empty: it is not sent.
+    emails.filter(status=NotificationStatus.QUEUED).update(
+        status=NotificationStatus.FAILED, last_error=NOT_SENT
     )
+    emails.exclude(audience=Audience.STAFF).update(
+        to_address=erased_email(application.candidate_id)
+    )
+    emails.update(reply_to="", subject="", text="", html="", calendar="")
     events = list(ApplicationEvent.objects.filter(application=application))
     changed = []
     for event in events:
@@ -210,9 +213,11 @@ def erase_account(user: User, *, cause: Cause) -> bool:
         locked.last_name = ""
         locked.save(update_fields=["email", "first_name", "last_name"])
         _forget_addresses(locked)
-        Notification.objects.filter(recipient=locked).update(
-            to_address=locked.email, subject="", text="", html="", calendar=""
+        emails = Notification.objects.filter(recipient=locked)
+        emails.filter(status=NotificationStatus.QUEUED).update(
+            status=NotificationStatus.FAILED, last_error=NOT_SENT
         )
+        emails.update(to_address=locked.email, subject="", text="", html="", calendar="")
         ErasedAccount.objects.create(user=locked, cause=cause)
     return True
 
