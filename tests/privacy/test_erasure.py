@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 import time_machine
 from django.test import Client, TestCase
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.urls import reverse
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, Programme
+from admissions.core.errors import NotAllowed
 from admissions.documents.models import Document, DocumentVersion
 from admissions.notify.models import Notification
 from admissions.payments.models import LedgerEntry
@@ -186,3 +188,14 @@ def test_the_page_speaks_french(client: Client, candidate: User) -> None:
     notice = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Politique de confidentialité" in notice.content.decode()
     assert "CNIL" in notice.content.decode()
+
+
+def test_a_staff_account_is_not_erased_by_its_holder(client: Client, officer: User) -> None:
+    with pytest.raises(NotAllowed):
+        request_erasure(officer)
+    client.force_login(officer)
+    answer = client.post(reverse("privacy:erase"), {"understood": "on"})
+    assert answer.status_code == 422
+    officer.refresh_from_db()
+    assert officer.is_active
+    assert not ErasedAccount.objects.filter(user=officer).exists()

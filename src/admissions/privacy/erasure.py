@@ -22,11 +22,13 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from admissions.applications.history import record_event
 from admissions.applications.lifecycle import REGISTERING, WITHDRAWABLE
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import without_rulebooks
+from admissions.core.errors import NotAllowed
 from admissions.documents import storage
 from admissions.documents.models import Document, DocumentVersion, QuarantinedFile
 from admissions.notify.models import Audience, Notification
@@ -289,6 +291,11 @@ def request_erasure(user: User, *, now: dt.datetime | None = None) -> Outcome:
     them; the accounting records of every file stay for theirs. The request is recorded in
     every file's history, and the account is closed at once whatever is kept.
     """
+    if user.holds_staff_role or user.is_superuser:
+        raise NotAllowed(
+            _("A staff account is closed by the institution's administrator."),
+            code="staff_account",
+        )
     with transaction.atomic():
         return _request_erasure(user, today=paris_date(now or timezone.now()))
 
