@@ -26,7 +26,7 @@ OUTCOME_KEY = "privacy_erasure_outcome"
 
 class ErasureForm(forms.Form):
     understood = forms.BooleanField(
-        label=_("I understand that my account will be closed and that this cannot be undone."),
+        label=_("I understand that my account will be closed and that this cannot be undone"),
         error_messages={"required": _("Tick the box to confirm that you want your data erased.")},
     )
 
