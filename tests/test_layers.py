@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"notify"},  # the outbox: what every part of a file enqueues in its own transaction
     {"documents", "payments"},  # parts of a file
     {"workflow", "review", "jury"},  # moves across parts
+    {"privacy"},  # personal data: export, erasure, retention, across every part
     {"portal", "office", "api"},  # screens, by audience
     {"demo"},  # demonstration data, made through the screens' services
 ]

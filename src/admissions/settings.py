@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "admissions.review",
     "admissions.jury",
     "admissions.notify",
+    "admissions.privacy",
     "admissions.portal",
     "admissions.office",
     "admissions.api",

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("documents/", include(DOCUMENTS)),
     path("payments/", include("admissions.portal.payments_urls")),
+    path("privacy/", include("admissions.portal.privacy_urls")),
     path("office/", include("admissions.office.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

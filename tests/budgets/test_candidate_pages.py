@@ -65,6 +65,11 @@ PORTAL = [
     Page("status, withdrawn", "withdrawn", url("portal:application_status", ref("withdrawn")), 6),
     Page("withdraw", "submitted", url("portal:application_withdraw", ref("submitted")), 3),
     Page("decline", "admitted", url("portal:application_decline", ref("admitted")), 3),
+    # The institutions, their rules read once per process.
+    Page("privacy notice", "anonymous", url("privacy:notice"), 1),
+    # The files with their last ledger entry in one query, whatever their number.
+    Page("my data, files in progress", "draft", url("privacy:my_data"), 3),
+    Page("my data, admitted", "admitted", url("privacy:my_data"), 3),
 ]
 
 

@@ -92,6 +92,17 @@ OFFICE = [
         url("office:webhook_deliveries", row("endpoint")),
         6,
     ),
+    # The institution, the staff to filter by, the page of reads with their readers.
+    Page("who read which document", ADMIN, lambda w: reverse("office:access_log", args=[NORD]), 7),
+    Page(
+        "who read which document, one reader and one file",
+        ADMIN,
+        lambda w: (
+            reverse("office:access_log", args=[NORD])
+            + f"?staff={w.people[OFFICER].pk}&file={w.files['submitted'].reference}&last=1"
+        ),
+        8,
+    ),
     Page("places and waiting lists", OFFICER, url("office:places_index"), 7),
     Page(
         "a programme's places",
@@ -100,7 +111,8 @@ OFFICE = [
         13,
     ),
     Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
-    Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),
+    # And one insert logging the staff's download of every document in it.
+    Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 12),
     Page("import into a file", OFFICER, url("documents:import", submitted), 6),
     Page("open a file from a ZIP", OFFICER, url("documents:import_new"), 7),
 ]

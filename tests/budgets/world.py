@@ -27,7 +27,7 @@ from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, JurySession, Programme
 from admissions.demo.candidates import sample_pdf
-from admissions.documents.models import Document
+from admissions.documents.models import AccessKind, Document, DocumentAccess
 from admissions.documents.services import upload_document
 from admissions.jury.models import AgendaItem, Conflict, Decision, SessionMember
 from admissions.notify.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -98,6 +98,7 @@ def build() -> World:
     _card_payment_started(world)
     _finance_rows(world, count=1)
     _integrations(world, count=1)
+    _document_reads(world, count=1)
     return world
 
 
@@ -133,6 +134,7 @@ def grow(world: World) -> None:
     _more_debits(world)
     _finance_rows(world, count=MORE)
     _integrations(world, count=MORE)
+    _document_reads(world, count=MORE)
 
 
 def _more_files(world: World) -> None:
@@ -397,3 +399,23 @@ def _integrations(world: World, *, count: int) -> None:
             institution=world.campaigns[NORD].institution,
         )
         post_message(submitted, by=submitted.candidate, body=f"Question {number}")
+
+
+def _document_reads(world: World, *, count: int) -> None:
+    """Views and downloads of documents by staff, for the administrator's access log."""
+    submitted = world.files["submitted"]
+    readers = [world.people[f"officer@{NORD}"], world.people[f"lead@{NORD}"]]
+    DocumentAccess.objects.bulk_create(
+        DocumentAccess(
+            user=reader,
+            institution_id=submitted.programme.institution_id,
+            application=submitted,
+            reference=submitted.reference,
+            requirement_code="cv",
+            version_number=1,
+            kind=AccessKind.VIEW,
+            ip_address="127.0.0.1",
+        )
+        for reader in readers
+        for _ in range(count)
+    )

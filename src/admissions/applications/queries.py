@@ -137,6 +137,11 @@ EVENT_TEXTS: dict[str, Promise] = {
     "notification.failed": gettext_lazy("Email not delivered"),
     "notification.bounced": gettext_lazy("Email refused by the mail server"),
     "notification.resent": gettext_lazy("Email sent again"),
+    "privacy.erasure_requested": gettext_lazy(
+        "The candidate asked for their personal data to be erased"
+    ),
+    "privacy.erased": gettext_lazy("Personal data of the file erased"),
+    "privacy.accounting_erased": gettext_lazy("Accounting records of the file made anonymous"),
 }
 
 

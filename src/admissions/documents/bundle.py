@@ -16,13 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from admissions.applications.models import Application
 from admissions.documents import storage
-from admissions.documents.models import Document, DocumentVersion
+from admissions.documents.accesslog import record_access
+from admissions.documents.models import AccessKind, Document, DocumentVersion
 from admissions.documents.status import ChecklistRow, application_checklist, checklist_with_states
 
 SUMMARY_NAME = "summary.pdf"
@@ -138,10 +140,16 @@ def write_bundle(
     return entries
 
 
-def bundle_file(application: Application) -> IO[bytes]:
-    """The ZIP in a temporary file (in memory up to 8 MB), rewound, for a response to stream."""
+def bundle_file(application: Application, request: HttpRequest | None = None) -> IO[bytes]:
+    """The ZIP in a temporary file (in memory up to 8 MB), rewound, for a response to stream.
+
+    With the `request` that asks for it, staff's download of each document is logged.
+    """
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed on
-    write_bundle(application, spool)
+    entries = write_bundle(application, spool)
+    if request is not None:
+        read = [(entry.version, entry.requirement_code, entry.translation) for entry in entries]
+        record_access(request, application=application, read=read, kind=AccessKind.BUNDLE)
     spool.seek(0)
     return spool
 

@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from admissions.documents.lifecycle import DocumentState
@@ -172,3 +173,54 @@ class QuarantinedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_filename} ({self.signature})"
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    DOWNLOAD = "download", _("Downloaded")
+    BUNDLE = "bundle", _("Downloaded in the file's ZIP")
+
+
+class DocumentAccess(models.Model):
+    """One view or download of a candidate's document by someone other than the candidate.
+
+    Written by the views that hand the file out (`documents.serving`), read by the
+    institution's administrators; the names of the file and document are copied so that the
+    row still says what was read once the document is erased. Kept for the institution's
+    `privacy.retention.access_log_months`.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "catalog.Institution", on_delete=models.CASCADE, related_name="+"
+    )
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reference = models.CharField(max_length=40)
+    requirement_code = models.CharField(max_length=60)
+    version_number = models.PositiveIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=AccessKind.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The administrator's log, newest first, whole or for one staff member or file.
+            models.Index(fields=["institution", "-at", "-id"], name="document_access_order"),
+            models.Index(fields=["institution", "user", "-at", "-id"], name="document_access_user"),
+            models.Index(
+                fields=["institution", "application", "-at", "-id"], name="document_access_file"
+            ),
+        ]
+        ordering = ["-at", "-id"]
+        verbose_name = _("document access")
+        verbose_name_plural = _("document accesses")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.reference}/{self.requirement_code}"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 
 from admissions.documents import access, storage
-from admissions.documents.models import DocumentVersion
+from admissions.documents.accesslog import record_access
+from admissions.documents.models import AccessKind, DocumentVersion
 from admissions.people.models import User
 
 
@@ -19,14 +20,17 @@ def attachment(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def serve_version(user: User, public_id: Any, *, inline: bool = False) -> HttpResponseBase:
+def serve_version(
+    request: HttpRequest, public_id: Any, *, inline: bool = False
+) -> HttpResponseBase:
     """One version's file as an attachment, for its candidate or staff of its programme.
 
     `inline` lets a page show it (a sandboxed frame, an image); the headers stay the same, so
-    the file still runs nothing and reaches nothing.
+    the file still runs nothing and reaches nothing. Staff's reads are logged (accesslog).
     """
+    user: User = request.user  # type: ignore[assignment]
     version = (
-        DocumentVersion.objects.select_related("document", "document__application")
+        DocumentVersion.objects.select_related("document", "document__application__programme")
         .filter(public_id=public_id)
         .first()
     )
@@ -36,6 +40,12 @@ def serve_version(user: User, public_id: Any, *, inline: bool = False) -> HttpRe
     application = document.application
     if not access.can_read(user, application):
         raise Http404
+    record_access(
+        request,
+        application=application,
+        read=[(version, document.requirement_code, document.is_translation)],
+        kind=AccessKind.VIEW if inline else AccessKind.DOWNLOAD,
+    )
     suffix = "-translation" if document.is_translation else ""
     filename = (
         f"{application.reference}-{document.requirement_code}{suffix}"

@@ -94,7 +94,7 @@ def file_page(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def preview(request: HttpRequest, public_id: str) -> HttpResponseBase:
     """A version shown inside the file page; the same checks as a download."""
-    return serve_version(_user(request), public_id, inline=True)
+    return serve_version(request, public_id, inline=True)
 
 
 def _document(application: Application, code: str, translation: bool) -> Document:

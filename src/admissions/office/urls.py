@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from admissions.office import (
+    access_log_views,
     after_jury_views,
     catalogue_views,
     confirm_views,
@@ -107,6 +108,8 @@ urlpatterns = [
     path("tokens/", tokens_views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens_views.revoke, name="token_revoke"),
     path("webhooks/", webhook_views.endpoints, name="webhooks"),
+    path("access-log/", access_log_views.institutions, name="access_logs"),
+    path("access-log/<slug:slug>/", access_log_views.access_log, name="access_log"),
     path("webhooks/<int:pk>/", webhook_views.deliveries, name="webhook_deliveries"),
     path("webhooks/<int:pk>/disable/", webhook_views.disable, name="webhook_disable"),
     path(

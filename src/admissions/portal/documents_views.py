@@ -417,7 +417,7 @@ def language(request: HttpRequest, reference: str, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def download(request: HttpRequest, public_id: str) -> HttpResponseBase:
-    return serve_version(_user(request), public_id)
+    return serve_version(request, public_id)
 
 
 @login_required
@@ -425,7 +425,7 @@ def download(request: HttpRequest, public_id: str) -> HttpResponseBase:
 def bundle(request: HttpRequest, reference: str) -> HttpResponseBase:
     application = access.readable_application(_user(request), reference)
     response = FileResponse(
-        bundle_file(application),
+        bundle_file(application, request),
         as_attachment=True,
         filename=bundle_filename(application),
         content_type="application/zip",

@@ -94,6 +94,34 @@ class Institution(Strict):
     timezone: Literal["Europe/Paris"] = "Europe/Paris"
 
 
+class Retention(Strict):
+    """How long personal data is kept, per kind of file (see docs/privacy.md)."""
+
+    # Files never admitted (drafts, withdrawn, not admitted, places declined or released):
+    # months after the end of their campaign or their last change, whichever is later.
+    not_admitted_months: StrictInt = Field(ge=1, le=120)
+    # Admitted candidates' files: years after the end of their campaign.
+    admitted_years: StrictInt = Field(ge=1, le=100)
+    # Accounting records of a file (payments, refunds, receipts, invoices): years after the
+    # last entry. A file with money on it is kept at least this long.
+    accounting_years: StrictInt = Field(ge=1, le=30)
+    # The log of staff's views and downloads of documents: months after each entry.
+    access_log_months: StrictInt = Field(ge=1, le=60)
+
+
+class Privacy(Strict):
+    """The institution's data protection figures, printed in the privacy notice."""
+
+    controller: str = Field(min_length=1)  # the legal entity responsible for the data
+    controller_address: str = Field(min_length=1)
+    dpo_email: str = Field(pattern=EMAIL)  # the data protection officer's address
+    retention: Retention
+    # Who else receives the data besides the institution's own staff (funders, CROUS...).
+    recipients: Text
+    # An institution's own additions to the notice, shown after the standard text.
+    notice: Text | None = None
+
+
 class Housing(Strict):
     monthly_min: Amount
     monthly_max: Amount
@@ -576,6 +604,8 @@ class Rulebook(Strict):
     international: International = International()
     steps: list[StatusStep] = Field(min_length=2)
     bank_account: BankAccount | None = None
+    # None: no retention periods set, so the retention job leaves the institution's files.
+    privacy: Privacy | None = None
     common_mistakes: list[Text] = Field(default_factory=list)
     to_confirm: list[ToConfirm] = Field(default_factory=list)
 
