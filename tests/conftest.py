@@ -30,7 +30,7 @@ pytest_plugins = [
     "tests.services.clamd",
     "tests.services.smtp",
     "tests.services.s3",
-    "tests.e2e.shots",
+    "tests.e2e.plugin",
 ]
 
 DATABASE_ENGINES = ("sqlite", "postgres")

@@ -21,7 +21,7 @@ def show(page: Any) -> str:
 def submit(page: Any, form: str = "main form") -> None:
     """Click the form's submit button and wait for the next page."""
     with page.expect_navigation():
-        page.locator(f"{form} button[type=submit]").last.click()
+        page.locator(f"{form} button:not([type=button])").last.click()
 
 
 def sign_up(journey: Journey, page: Any, email: str, *, language: str = "en") -> None:
