@@ -26,8 +26,8 @@ from pytest_django.live_server_helper import LiveServer
 from admissions.catalog.models import Campaign
 from admissions.people.models import Role, StaffRole, User
 from tests.e2e.plugin import shots_folder
-from tests.jury.cleanup import remove_published_decisions
 from tests.factories import IN_BS_CAMPAIGN, UserFactory, load_preset
+from tests.jury.cleanup import remove_published_decisions
 from tests.services.base import require_binary
 from tests.services.smtp import SmtpServer
 
@@ -124,7 +124,9 @@ class Journey:
             self.taken.append(target)
         page.set_viewport_size(DESKTOP)
 
-    def log_in(self, page: Any, email: str, password: str = PASSWORD, *, language: str = "en") -> None:
+    def log_in(
+        self, page: Any, email: str, password: str = PASSWORD, *, language: str = "en"
+    ) -> None:
         prefix = "" if language == "fr" else f"/{language}"
         page.goto(self.at(f"{prefix}/accounts/login/"))
         page.fill("input[name=login]", email)

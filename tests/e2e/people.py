@@ -114,6 +114,8 @@ def upload(page: Any, code: str, file: Path) -> None:
     # The page's script sends the file with a progress bar, then reloads the page.
     page.click(f"#doc-{code} button[type=submit]")
     card = page.locator(f"#doc-{code}")
-    card.get_by_text(file.name).or_(card.locator(".message.error, [data-upload-error]")).first.wait_for()
+    card.get_by_text(file.name).or_(
+        card.locator(".message.error, [data-upload-error]")
+    ).first.wait_for()
     page.wait_for_load_state()
     assert file.name in card.inner_text(), card.inner_text()

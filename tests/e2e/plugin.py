@@ -44,7 +44,9 @@ def shots_folder(config: pytest.Config) -> Path:
     return base / "e2e-shots"
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
     folder = shots_folder(config)
     if folder.is_dir() and any(folder.iterdir()):
         terminalreporter.write_line(f"end-to-end screenshots: {folder}")

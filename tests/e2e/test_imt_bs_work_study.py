@@ -11,7 +11,6 @@ import pytest
 import time_machine
 
 from admissions.applications.models import Application
-
 from admissions.catalog.models import Campaign
 from admissions.people.models import Role
 from admissions.rules.deadlines import PARIS
@@ -23,10 +22,10 @@ from tests.e2e.people import (
     fill_identity,
     fill_residence,
     pay_by_card,
-    upload,
     show,
     sign_up,
     submit,
+    upload,
     upload_every_document,
 )
 from tests.factories import PROFESSIONAL_PROJECT
@@ -57,7 +56,6 @@ def test_work_study_at_imt_bs(
     candidate.fill("input[name=experience_years]", "4")
     submit(candidate)
     journey.shot(candidate, "eligibility")
-
 
     sign_up(journey, candidate, CANDIDATE)
 
@@ -187,7 +185,6 @@ def test_work_study_at_imt_bs(
         submit(office, "form:has(input[name=reference])")
     journey.shot(office, "jury-session")
     session_url = office.url.split("#")[0].split("?")[0]
-
 
     # A member enters the decision, the president validates and publishes it.
     juror = journey.person()
