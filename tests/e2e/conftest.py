@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from axe_playwright_python.sync_playwright import Axe
 from allauth.account.models import EmailAddress
 from django.db import connections
 from pytest_django.fixtures import Settings
@@ -36,6 +37,7 @@ PHONE = {"width": 390, "height": 844}
 PASSWORD = "correct horse battery"
 # Chromium waits this long for a page or an element before the journey fails.
 WAIT_MS = 15_000
+AXE = Axe()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -99,6 +101,8 @@ class Journey:
     inbox: SmtpServer
     pages: list[Any] = field(default_factory=list)
     taken: list[Path] = field(default_factory=list)
+    # Serious and critical failures axe-core found, one line each, checked at the end.
+    violations: list[str] = field(default_factory=list)
 
     def person(self, language: str = "en") -> Any:
         context = self.browser.new_context(viewport=DESKTOP, locale=language)
@@ -123,6 +127,26 @@ class Journey:
             page.screenshot(path=str(target), full_page=True)
             self.taken.append(target)
         page.set_viewport_size(DESKTOP)
+        self.check_accessibility(page)
+
+    def check_accessibility(self, page: Any) -> None:
+        """axe-core on the page, and on the same page in French when it is in English."""
+        self._axe(page)
+        path = page.url.removeprefix(self.url)
+        if path.startswith("/en/"):
+            french = page.context.new_page()
+            french.goto(self.at(path.removeprefix("/en")))
+            self._axe(french)
+            french.close()
+
+    def _axe(self, page: Any) -> None:
+        results = AXE.run(page)
+        for violation in results.response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [" ".join(node["target"]) for node in violation["nodes"]][:3]
+                self.violations.append(
+                    f"{page.url}: {violation['id']} ({violation['impact']}) {targets}"
+                )
 
     def log_in(
         self, page: Any, email: str, password: str = PASSWORD, *, language: str = "en"
@@ -174,6 +198,7 @@ def journey(
     # A journey publishes decisions, which the database keeps for good.
     remove_published_decisions()
     assert not errors, errors
+    assert not made.violations, "\n".join(dict.fromkeys(made.violations))
 
 
 def staff(

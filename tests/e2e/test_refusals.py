@@ -45,6 +45,11 @@ def test_a_profile_no_route_accepts_is_told_why(
     journey.shot(visitor, "not-eligible")
     result = visitor.inner_text("main")
     assert "Not eligible" in result, show(visitor)
+    # The accessibility statement is one link away, from every page's footer.
+    with visitor.expect_navigation():
+        visitor.click("footer >> text=Accessibility: not compliant")
+    journey.shot(visitor, "accessibility-statement")
+    assert visitor.locator("h2", has_text="Ways of appeal").count() == 1
 
 
 def test_a_word_file_is_refused_where_a_pdf_is_asked(
