@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 import time_machine
-from axe_playwright_python.sync_playwright import Axe
 from allauth.account.models import EmailAddress
+from axe_playwright_python.sync_playwright import Axe
 from django.db import connections
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
