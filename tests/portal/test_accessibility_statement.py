@@ -4,11 +4,21 @@ page's footer."""
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    # A page read in English leaves English active in this thread for the tests after it.
+    with translation.override(translation.get_language()):
+        yield
+
 
 SECTIONS = {
     "fr": (
