@@ -13,6 +13,16 @@ FORMS = """() => Array.from(document.querySelectorAll('main form')).map(f => f.a
  (e.value || '').slice(0, 30)).join(', ')).join('\\n')"""
 
 
+# A mark on the page's window, gone once the browser loaded the next page.
+MARK = "window.__before = true"
+
+
+def reloaded(page: Any) -> None:
+    """Wait until the page marked with MARK was replaced by a new one, loaded."""
+    page.wait_for_function("() => window.__before === undefined")
+    page.wait_for_load_state()
+
+
 def show(page: Any) -> str:
     """What a page holds, for the message of a failed step."""
     return f"{page.url}\n{page.inner_text('main')[:3000]}\n{page.evaluate(FORMS)}"
@@ -112,10 +122,8 @@ def upload(page: Any, code: str, file: Path) -> None:
         if box.count():
             box.fill(value)
     # The page's script sends the file with a progress bar, then reloads the page.
+    page.evaluate(MARK)
     page.click(f"#doc-{code} button[type=submit]")
+    reloaded(page)
     card = page.locator(f"#doc-{code}")
-    card.get_by_text(file.name).or_(
-        card.locator(".message.error, [data-upload-error]")
-    ).first.wait_for()
-    page.wait_for_load_state()
     assert file.name in card.inner_text(), card.inner_text()

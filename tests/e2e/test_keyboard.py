@@ -12,6 +12,7 @@ import pytest
 from admissions.catalog.models import Campaign
 from tests.documents import corpus
 from tests.e2e.conftest import PASSWORD, Journey, verify
+from tests.e2e.people import MARK, reloaded
 from tests.factories import (
     COVER_LETTER,
     PROFESSIONAL_PROJECT,
@@ -83,9 +84,10 @@ def test_a_candidate_applies_with_the_keyboard_alone(
                 tab_to(page, f"#doc-{code} input[name={name}]")
                 page.keyboard.type(value)
         tab_to(page, f"#doc-{code} button[type=submit]")
+        page.evaluate(MARK)
         page.keyboard.press("Enter")
+        reloaded(page)
         page.locator(f"#doc-{code}").get_by_text(file.name).first.wait_for()
-        page.wait_for_load_state()
     assert awaited(page) == []
 
     tab_to(page, f"a[href$='/applications/{application.reference}/']")
