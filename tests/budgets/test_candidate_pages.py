@@ -45,6 +45,7 @@ PORTAL = [
     Page("a job", "submitted", url("portal:work_edit", first("work_periods")), 4),
     Page("delete a job", "submitted", url("portal:work_delete", first("work_periods")), 4),
     Page("self-check", "anonymous", url("portal:self_check"), 5),
+    Page("accessibility statement", "anonymous", url("portal:accessibility"), 1),
     Page("my applications", "draft", url("portal:applications"), 3),
     Page("new application", "draft", url("portal:application_new"), 7),
     Page(

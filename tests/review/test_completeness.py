@@ -9,10 +9,21 @@ from admissions.applications.models import ApplicationEvent
 from admissions.catalog.models import Campaign
 from admissions.core.errors import IllegalTransition, NotAllowed, ValidationFailed
 from admissions.documents.lifecycle import DocumentState
+from admissions.documents.models import Document
 from admissions.people.models import Role
 from admissions.review import completeness, signals
 from admissions.review.completeness import RejectionReason
-from tests.factories import draft, eligible_candidate, pay_fee, staff_member
+from admissions.workflow.submission import submit
+from tests.factories import (
+    COVER_LETTER,
+    PROFESSIONAL_PROJECT,
+    accept_all_documents,
+    draft,
+    eligible_candidate,
+    pay_fee,
+    programme_of,
+    staff_member,
+)
 from tests.review.conftest import SubmittedFile, documents_of, officer_of
 
 
@@ -148,3 +159,28 @@ def test_an_officer_of_another_school_does_not_check(
     application = submitted(nord)
     with pytest.raises(NotAllowed):
         completeness.mark_complete(application, by=officer_of(bs))
+
+
+def test_an_optional_document_not_sent_does_not_hold_the_file_back(bs: Campaign) -> None:
+    candidate = eligible_candidate()
+    application = draft(
+        candidate,
+        bs,
+        programme_of(bs, "ms-transformation-digitale"),
+        track="work_study",
+        financing_mode="opco",
+        cover_letter=COVER_LETTER,
+        professional_project=PROFESSIONAL_PROJECT,
+    )
+    accept_all_documents(application)
+    pay_fee(application)
+    # "Optional further documents": the candidate sends none.
+    Document.objects.filter(
+        application=application, requirement_code="documents-complementaires"
+    ).delete()
+    submit(application, by=candidate)
+    officer = officer_of(bs)
+    for document in documents_of(application):
+        completeness.accept(document, by=officer)
+    application.refresh_from_db()
+    assert application.status == Status.COMPLETE

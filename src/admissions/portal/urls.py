@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.dashboard, name="dashboard"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("programmes/", programme_views.programme_list, name="programmes"),
     path(
         "programmes/<slug:institution>/forms/<slug:code>/",

@@ -27,6 +27,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"offers": open_offer(timezone.now())})
 
 
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement, in the RGAA's format."""
+    return render(request, "portal/accessibility.html")
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user

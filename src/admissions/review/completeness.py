@@ -79,8 +79,12 @@ def _checkable(application: Application, by: User) -> Application:
 def missing_for_completeness(application: Application) -> list[str]:
     """Codes of the required documents (and translations) not yet accepted by the office."""
     items = [i for i in application_checklist(application) if i.provided_by == "candidate"]
+    # An optional document the candidate did not send never holds the file back.
+    optional = {item.code for item in items if item.optional}
     missing = []
     for row in checklist_with_states(application, items):
+        if row.code in optional and row.document is None:
+            continue
         accepted = row.document is not None and row.state == DocumentState.ACCEPTED_BY_STAFF
         translated = row.translation is None or (
             row.translation.state == DocumentState.ACCEPTED_BY_STAFF

@@ -1,0 +1,129 @@
+"""What the journeys' people do in their browser, step by step, as they would by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.documents import corpus
+from tests.e2e.conftest import PASSWORD, Journey
+
+FORMS = """() => Array.from(document.querySelectorAll('main form')).map(f => f.action + ' :: ' +
+ Array.from(f.elements).map(e => e.tagName + '[' + e.name + ']=' + (e.type || '') + ':' +
+ (e.value || '').slice(0, 30)).join(', ')).join('\\n')"""
+
+
+# A mark on the page's window, gone once the browser loaded the next page.
+MARK = "window.__before = true"
+
+
+def reloaded(page: Any) -> None:
+    """Wait until the page marked with MARK was replaced by a new one, loaded."""
+    page.wait_for_function("() => window.__before === undefined")
+    page.wait_for_load_state()
+
+
+def show(page: Any) -> str:
+    """What a page holds, for the message of a failed step."""
+    return f"{page.url}\n{page.inner_text('main')[:3000]}\n{page.evaluate(FORMS)}"
+
+
+def submit(page: Any, form: str = "main form") -> None:
+    """Click the form's submit button and wait for the next page."""
+    with page.expect_navigation():
+        page.locator(f"{form} button:not([type=button])").last.click()
+
+
+def sign_up(journey: Journey, page: Any, email: str, *, language: str = "en") -> None:
+    """Create an account and follow the link of the verification email."""
+    prefix = "" if language == "fr" else f"/{language}"
+    page.goto(journey.at(f"{prefix}/accounts/signup/"))
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    submit(page)
+    journey.shot(page, "verification-sent")
+    link = journey.link_in(journey.last_email_to(email), "/accounts/confirm-email/")
+    page.goto(link)
+    if page.locator("main form button[type=submit]").count():
+        submit(page)
+
+
+def fill_identity(page: Any, journey: Journey, *, given: str, family: str) -> None:
+    page.goto(journey.at("/en/me/profile/identity/"))
+    page.fill("input[name=given_names]", given)
+    page.fill("input[name=family_name]", family)
+    page.fill("input[name=birth_date]", "1994-03-08")
+    page.fill("input[name=birth_place]", "Lille (France)")
+    page.fill("input[name=phone]", "+33 6 12 34 56 78")
+    page.fill("textarea[name=address]", "12 rue Nationale, 59000 Lille")
+    submit(page)
+
+
+def fill_residence(page: Any, journey: Journey, *, nationality: str = "FR") -> None:
+    page.goto(journey.at("/en/me/profile/residence/"))
+    page.select_option("select[name=nationality]", nationality)
+    page.select_option("select[name=residence_country]", "FR")
+    submit(page)
+
+
+def add_education(
+    page: Any, journey: Journey, *, level: str, kind: str, title: str, year: str = "2019"
+) -> None:
+    page.goto(journey.at("/en/me/profile/education/add/"))
+    page.select_option("select[name=level]", level)
+    page.select_option("select[name=diploma_kind]", kind)
+    page.fill("input[name=title]", title)
+    page.fill("input[name=school]", "Université de Lille")
+    page.select_option("select[name=country]", "FR")
+    page.fill("input[name=year]", year)
+    page.check("input[name=status][value=obtained]")
+    submit(page)
+
+
+def add_work(page: Any, journey: Journey, *, start: str, employer: str = "Decathlon") -> None:
+    page.goto(journey.at("/en/me/profile/work/add/"))
+    page.fill("input[name=employer]", employer)
+    page.fill("input[name=position]", "Chargée de projet")
+    page.fill("input[name=start]", start)
+    submit(page)
+
+
+def upload_every_document(page: Any, folder: Path) -> list[str]:
+    """Send a file for every document the checklist still awaits (optional ones aside)."""
+    sent = []
+    awaited = page.locator(
+        "li.document.state-missing:has(form.upload):not(:has(.badge:text-is('optional')))"
+    )
+    codes = [card.get_attribute("id").removeprefix("doc-") for card in awaited.all()]
+    for code in codes:
+        name = "photo.jpg" if code == "photo" else f"{code}.pdf"
+        file = folder / name
+        file.write_bytes(corpus.jpeg() if code == "photo" else corpus.pdf(text=code))
+        upload(page, code, file)
+        sent.append(code)
+    return sent
+
+
+def pay_by_card(page: Any, journey: Journey, row: str) -> None:
+    """Pay one line of the payments page through the configured card provider."""
+    line = page.locator("tr", has_text=row)
+    with page.expect_navigation():
+        line.locator("button", has_text="Pay by card").click()
+    journey.shot(page, "card-checkout")
+    submit(page)
+
+
+def upload(page: Any, code: str, file: Path) -> None:
+    """One document of the checklist, sent by its form on the documents page."""
+    page.set_input_files(f"#doc-{code} input[type=file]", str(file))
+    for field, value in (("valid_until", "2031-05-31"), ("number", "24AB12345")):
+        box = page.locator(f"#doc-{code} input[name={field}]")
+        if box.count():
+            box.fill(value)
+    # The page's script sends the file with a progress bar, then reloads the page.
+    page.evaluate(MARK)
+    page.click(f"#doc-{code} button[type=submit]")
+    reloaded(page)
+    card = page.locator(f"#doc-{code}")
+    assert file.name in card.inner_text(), card.inner_text()
