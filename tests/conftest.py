@@ -195,3 +195,15 @@ def _cache_emptied() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    # A test that activates a language (a page's request, an email sent in English) leaves
+    # it active in its thread: each test starts in the site's own language, as a new request
+    # does, so that `reverse` gives the same addresses whatever ran before.
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
