@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 
 from admissions.applications.funnel import (
     BIT,
@@ -36,6 +36,7 @@ from admissions.applications.models import (
     StepDuration,
     WaitlistMove,
 )
+from admissions.core.kept_counts import add_up
 
 # (campaign, programme, step, dimension, value)
 FunnelKey = tuple[int, int, str, str, str]
@@ -127,27 +128,6 @@ def count_move(
         totals.waitlist[(*where, from_status, to_status)] += 1
 
 
-def _add_up(model: type[models.Model], keys: tuple[str, ...], counts: dict[tuple, int]) -> None:  # type: ignore[type-arg]
-    """Add `counts` to the rows of `model` keyed by `keys`, making the rows missing: one
-    statement. Rows in key order, so that two writers meet them in the same order."""
-    rows = sorted((key, n) for key, n in counts.items() if n)
-    if not rows:
-        return
-    ops = connection.ops
-    table = ops.quote_name(model._meta.db_table)
-    columns = [ops.quote_name(model._meta.get_field(name).column) for name in keys]
-    files = ops.quote_name("files")
-    marks = ", ".join(["(" + ", ".join(["%s"] * (len(keys) + 1)) + ")"] * len(rows))
-    names = ", ".join(columns)
-    sql = (
-        f"INSERT INTO {table} ({names}, {files}) VALUES {marks} "  # noqa: S608 - names, not input
-        f"ON CONFLICT ({names}) DO UPDATE SET {files} = {table}.{files} + excluded.{files}"
-    )
-    params = [value for key, n in rows for value in (*key, n)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 FUNNEL_KEYS = ("campaign", "programme", "step", "dimension", "value")
 DURATION_KEYS = ("campaign", "programme", "step", "bucket")
 WAITLIST_KEYS = ("campaign", "programme", "from_status", "to_status")
@@ -155,9 +135,9 @@ WAITLIST_KEYS = ("campaign", "programme", "from_status", "to_status")
 
 def write(totals: Totals) -> None:
     funnel, durations, waitlist = totals.as_dicts()
-    _add_up(FunnelCount, FUNNEL_KEYS, funnel)
-    _add_up(StepDuration, DURATION_KEYS, durations)
-    _add_up(WaitlistMove, WAITLIST_KEYS, waitlist)
+    add_up(FunnelCount, FUNNEL_KEYS, {key: (n,) for key, n in funnel.items()})
+    add_up(StepDuration, DURATION_KEYS, {key: (n,) for key, n in durations.items()})
+    add_up(WaitlistMove, WAITLIST_KEYS, {key: (n,) for key, n in waitlist.items()})
 
 
 def created(application: Application) -> None:
