@@ -123,7 +123,8 @@ def whole_days(start: dt.datetime, end: dt.datetime) -> int:
     return max(0, math.floor((end - start).total_seconds() / 86400))
 
 
-# Day by day for two weeks, then by the week to three months, then wider to a year.
+# Day by day for two weeks (0 to 13 days), then by the week to three months, then wider
+# to a year.
 BUCKET_STARTS: tuple[int, ...] = (
     *range(15),
     21,
