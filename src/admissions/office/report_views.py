@@ -93,9 +93,7 @@ def _selection(
     campaign or a programme outside the reader's scope answers 404. Returns the campaign,
     the programmes chosen and those the reader could choose."""
     user = _staff(request)
-    campaign = (
-        Campaign.objects.filter(pk=campaign_id).select_related("institution").first()
-    )
+    campaign = Campaign.objects.filter(pk=campaign_id).select_related("institution").first()
     if campaign is None:
         raise Http404
     in_scope = [
@@ -139,8 +137,7 @@ def _charts(report: Report, language: str) -> dict[str, object]:
             )
             or _("No file yet."),
             rows=[
-                charts.Row(row.label, (row.files[0], row.files[admitted]))
-                for row in breakdown.rows
+                charts.Row(row.label, (row.files[0], row.files[admitted])) for row in breakdown.rows
             ],
             series=[str(first.label), str(BROKEN_DOWN[admitted].label)],
         )
@@ -213,9 +210,7 @@ def report(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "chosen": {p.pk for p in chosen},
         "in_scope": in_scope,
         "steps": [str(step.label) for step in BROKEN_DOWN],
-        "durations": [
-            (row, span_text(row.median), span_text(row.p90)) for row in data.durations
-        ],
+        "durations": [(row, span_text(row.median), span_text(row.p90)) for row in data.durations],
         "fee_total": data.fee_total,
         "query": f"?{query}" if query else "",
         **_charts(data, language),
