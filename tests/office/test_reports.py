@@ -9,6 +9,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 import time_machine
@@ -19,7 +20,7 @@ from openpyxl import load_workbook
 
 from admissions.applications.history import transition
 from admissions.applications.models import Application
-from admissions.catalog.models import Campaign
+from admissions.catalog.models import Campaign, Programme
 from admissions.payments import ledger
 from admissions.payments.models import Method
 from admissions.people.models import Role, User
@@ -63,8 +64,18 @@ def _moves(application: Application, *actions: str) -> None:
         transition(application, action=action, by=None)
 
 
+@dataclass(frozen=True)
+class World:
+    campaign: Campaign
+    cyber: Programme
+    energy: Programme
+    files: list[Application]
+    fee: int
+    officer: User
+
+
 @pytest.fixture
-def world(db: None) -> Iterator[dict[str, object]]:
+def world(db: None) -> Iterator[World]:
     """Four files of the cybersecurity programme, one of the energy programme, over 26 days."""
     with time_machine.travel(IN_NORD_CAMPAIGN, tick=False) as clock:
         campaign = load_preset("imt-nord-europe")
@@ -112,14 +123,14 @@ def world(db: None) -> Iterator[dict[str, object]]:
         ledger.write_off(
             files[1].pk, charge_kind=ChargeKind.APPLICATION_FEE, amount_cents=fee, by=None
         )
-        yield {
-            "campaign": campaign,
-            "cyber": cyber,
-            "energy": energy,
-            "files": files,
-            "fee": fee,
-            "officer": staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution),
-        }
+        yield World(
+            campaign=campaign,
+            cyber=cyber,
+            energy=energy,
+            files=files,
+            fee=fee,
+            officer=staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution),
+        )
 
 
 def _client(user: User) -> Client:
@@ -139,12 +150,12 @@ def _table(html: str, caption: str) -> list[list[str]]:
     return rows
 
 
-def test_the_numbers_of_a_known_campaign(world: dict[str, object]) -> None:
-    campaign, cyber = world["campaign"], world["cyber"]
+def test_the_numbers_of_a_known_campaign(world: World) -> None:
+    campaign, cyber = world.campaign, world.cyber
     assert isinstance(campaign, Campaign)
-    page = _client(world["officer"]).get(  # type: ignore[arg-type]
+    page = _client(world.officer).get(
         english("office:report", campaign.pk),
-        {"programme": cyber.pk},  # type: ignore[attr-defined]
+        {"programme": cyber.pk},
     )
     assert page.status_code == 200
     html = page.content.decode()
@@ -179,8 +190,9 @@ def test_the_numbers_of_a_known_campaign(world: dict[str, object]) -> None:
     assert ["Put on the waiting list", "1"] in waitlist
     assert ["Offered a place on condition", "1"] in waitlist
     assert ["Still waiting", "0"] in waitlist
-    fee = world["fee"]
-    assert isinstance(fee, int) and fee > 0
+    fee = world.fee
+    assert isinstance(fee, int)
+    assert fee > 0
     fees = _table(html, "Fees charged, collected and outstanding")
     total = fees[-1]
     assert total[0] == "All charges"
@@ -198,18 +210,18 @@ def test_the_numbers_of_a_known_campaign(world: dict[str, object]) -> None:
     ]
 
 
-def test_the_whole_campaign_counts_every_programme_in_scope(world: dict[str, object]) -> None:
-    campaign = world["campaign"]
-    page = _client(world["officer"]).get(english("office:report", campaign.pk))  # type: ignore[arg-type, attr-defined]
+def test_the_whole_campaign_counts_every_programme_in_scope(world: World) -> None:
+    campaign = world.campaign
+    page = _client(world.officer).get(english("office:report", campaign.pk))
     funnel = _table(page.content.decode(), "Files that reached each step")
     assert funnel[1] == ["Drafts", "5", "–"]
     assert funnel[2] == ["Submitted", "4", "100.0 %"]
 
 
-def test_the_charts_are_well_formed_svg_and_nothing_inline(world: dict[str, object]) -> None:
-    campaign = world["campaign"]
-    client = _client(world["officer"])  # type: ignore[arg-type]
-    for url in (english("office:report", campaign.pk), french("office:report", campaign.pk)):  # type: ignore[attr-defined]
+def test_the_charts_are_well_formed_svg_and_nothing_inline(world: World) -> None:
+    campaign = world.campaign
+    client = _client(world.officer)
+    for url in (english("office:report", campaign.pk), french("office:report", campaign.pk)):
         page = client.get(url)
         html = page.content.decode()
         assert "script-src 'self'" in page["Content-Security-Policy"]
@@ -220,11 +232,14 @@ def test_the_charts_are_well_formed_svg_and_nothing_inline(world: dict[str, obje
             assert svg.get("role") == "img"
             ns = "{http://www.w3.org/2000/svg}"
             title, desc = svg.find(f"{ns}title"), svg.find(f"{ns}desc")
-            assert title is not None and title.text
-            assert desc is not None and desc.text
+            assert title is not None
+            assert title.text
+            assert desc is not None
+            assert desc.text
             assert svg.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
             assert svg.findall(f"{ns}rect")
-        assert " style=" not in html and "<style" not in html
+        assert " style=" not in html
+        assert "<style" not in html
         assert not re.search(r"<script(?![^>]*\bsrc=)", html)
         assert re.search(r"\son[a-z]+=", html) is None
     french_page = client.get(french("office:report", campaign.pk)).content.decode()
@@ -232,59 +247,60 @@ def test_the_charts_are_well_formed_svg_and_nothing_inline(world: dict[str, obje
     assert "Admis" in french_page
 
 
-def test_people_outside_the_scope_get_404(world: dict[str, object]) -> None:
-    campaign, cyber, energy = world["campaign"], world["cyber"], world["energy"]
+def test_people_outside_the_scope_get_404(world: World) -> None:
+    campaign, cyber, energy = world.campaign, world.cyber, world.energy
     bs = load_preset("imt-bs")
-    url = english("office:report", campaign.pk)  # type: ignore[attr-defined]
+    url = english("office:report", campaign.pk)
     other_school = staff_member(Role.ADMISSIONS_OFFICER, institution=bs.institution)
-    candidate = world["files"][0].candidate  # type: ignore[index]
+    candidate = world.files[0].candidate
     for user in (other_school, candidate):
         client = _client(user)
         assert client.get(url).status_code == 404
-        assert client.get(english("office:report_export", campaign.pk, "csv")).status_code == 404  # type: ignore[attr-defined]
-        assert client.get(english("office:report_files", campaign.pk, "xlsx")).status_code == 404  # type: ignore[attr-defined]
+        assert client.get(english("office:report_export", campaign.pk, "csv")).status_code == 404
+        assert client.get(english("office:report_files", campaign.pk, "xlsx")).status_code == 404
     assert _client(candidate).get(english("office:reports")).status_code == 404
     assert Client().get(url).status_code == 302  # to the login page
     # A role on one programme: that programme's report, and no other's.
-    lead = staff_member(Role.PEDAGOGICAL_LEAD, programme=energy)  # type: ignore[arg-type]
+    lead = staff_member(Role.PEDAGOGICAL_LEAD, programme=energy)
     client = _client(lead)
     page = client.get(url)
     assert page.status_code == 200
     assert _table(page.content.decode(), "Files that reached each step")[1] == ["Drafts", "1", "–"]
-    assert client.get(url, {"programme": cyber.pk}).status_code == 404  # type: ignore[attr-defined]
+    assert client.get(url, {"programme": cyber.pk}).status_code == 404
     assert client.get(url, {"programme": "x"}).status_code == 404
-    assert client.get(english("office:report_files", campaign.pk, "pdf")).status_code == 404  # type: ignore[attr-defined]
+    assert client.get(english("office:report_files", campaign.pk, "pdf")).status_code == 404
     index = client.get(english("office:reports")).content.decode()
-    assert str(energy.name) in index and str(cyber.name) not in index  # type: ignore[attr-defined]
+    assert str(energy.name) in index
+    assert str(cyber.name) not in index
 
 
-def test_the_exports_of_the_report_and_of_its_files(world: dict[str, object]) -> None:
-    campaign, cyber = world["campaign"], world["cyber"]
-    client = _client(world["officer"])  # type: ignore[arg-type]
-    query = {"programme": cyber.pk}  # type: ignore[attr-defined]
-    response = client.get(english("office:report_export", campaign.pk, "csv"), query)  # type: ignore[attr-defined]
-    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
+def test_the_exports_of_the_report_and_of_its_files(world: World) -> None:
+    campaign, cyber = world.campaign, world.cyber
+    client = _client(world.officer)
+    query = {"programme": cyber.pk}
+    response = client.get(english("office:report_export", campaign.pk, "csv"), query)
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert lines[0] == ["Section", "Row", "Column", "Value"]
     assert ["Funnel", "Enrolled", "Files", "1"] in lines
     assert ["Days spent in each step", "Admissible", "90th percentile", "14 to 20 days"] in lines
-    response = client.get(english("office:report_export", campaign.pk, "xlsx"), query)  # type: ignore[attr-defined]
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active  # type: ignore[attr-defined]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]  # type: ignore[union-attr]
+    response = client.get(english("office:report_export", campaign.pk, "xlsx"), query)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert ["Funnel", "Submitted", "Files", 3] in rows
-    response = client.get(english("office:report_files", campaign.pk, "csv"), query)  # type: ignore[attr-defined]
-    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
+    response = client.get(english("office:report_files", campaign.pk, "csv"), query)
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     references = {line[0] for line in lines[1:]}
-    files = world["files"]
-    assert references == {f.reference for f in files[:3]}  # type: ignore[index]
-    response = client.get(english("office:report_files", campaign.pk, "xlsx"), query)  # type: ignore[attr-defined]
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active  # type: ignore[attr-defined]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]  # type: ignore[union-attr]
-    assert {row[0] for row in rows[1:]} == {f.reference for f in files[:3]}  # type: ignore[index]
+    files = world.files
+    assert references == {f.reference for f in files[:3]}
+    response = client.get(english("office:report_files", campaign.pk, "xlsx"), query)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert {row[0] for row in rows[1:]} == {f.reference for f in files[:3]}
 
 
-def test_the_back_office_links_to_the_reports(world: dict[str, object]) -> None:
-    client = _client(world["officer"])  # type: ignore[arg-type]
+def test_the_back_office_links_to_the_reports(world: World) -> None:
+    client = _client(world.officer)
     home = client.get(english("office:home")).content.decode()
     assert english("office:reports") in home
     index = client.get(english("office:reports")).content.decode()
-    assert english("office:report", world["campaign"].pk) in index  # type: ignore[attr-defined]
+    assert english("office:report", world.campaign.pk) in index
