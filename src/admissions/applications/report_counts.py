@@ -15,8 +15,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 
 from admissions.applications.funnel import (
     BIT,
@@ -220,11 +221,11 @@ def recount(*, programme_ids: Iterable[int] | None = None) -> tuple[Totals, dict
 def kept() -> Totals:
     totals = Totals()
     for *key, n in FunnelCount.objects.values_list(*FUNNEL_KEYS, "files"):
-        totals.funnel[tuple(key)] += n  # type: ignore[index]
+        totals.funnel[tuple(key)] += n
     for *key, n in StepDuration.objects.values_list(*DURATION_KEYS, "files"):
-        totals.durations[tuple(key)] += n  # type: ignore[index]
+        totals.durations[tuple(key)] += n
     for *key, n in WaitlistMove.objects.values_list(*WAITLIST_KEYS, "files"):
-        totals.waitlist[tuple(key)] += n  # type: ignore[index]
+        totals.waitlist[tuple(key)] += n
     return totals
 
 
@@ -240,24 +241,32 @@ def rebuild() -> int:
         FunnelCount.objects.all().delete()
         StepDuration.objects.all().delete()
         WaitlistMove.objects.all().delete()
-        made = 0
-        for model, keys, counts in (
-            (FunnelCount, FUNNEL_KEYS, funnel),
-            (StepDuration, DURATION_KEYS, durations),
-            (WaitlistMove, WAITLIST_KEYS, waitlist),
-        ):
-            rows = [_row(model, keys, key, n) for key, n in counts.items()]
-            made += len(model.objects.bulk_create(rows, batch_size=1000))
+        made = len(
+            FunnelCount.objects.bulk_create(
+                [FunnelCount(**_fields(FUNNEL_KEYS, k), files=n) for k, n in funnel.items()],
+                batch_size=1000,
+            )
+        )
+        made += len(
+            StepDuration.objects.bulk_create(
+                [StepDuration(**_fields(DURATION_KEYS, k), files=n) for k, n in durations.items()],
+                batch_size=1000,
+            )
+        )
+        made += len(
+            WaitlistMove.objects.bulk_create(
+                [WaitlistMove(**_fields(WAITLIST_KEYS, k), files=n) for k, n in waitlist.items()],
+                batch_size=1000,
+            )
+        )
         _write_reached(reached)
     return made
 
 
-def _row(
-    model: type[models.Model], keys: tuple[str, ...], key: tuple[object, ...], n: int
-) -> models.Model:
-    """A counter's row from its key (the foreign keys given as ids)."""
+def _fields(keys: tuple[str, ...], key: tuple[object, ...]) -> dict[str, Any]:
+    """A counter's fields from its key (the foreign keys given as ids)."""
     names = [f"{name}_id" if name in ("campaign", "programme") else name for name in keys]
-    return model(**dict(zip(names, key, strict=True)), files=n)
+    return dict(zip(names, key, strict=True))
 
 
 def _write_reached(reached: dict[int, Reached]) -> None:

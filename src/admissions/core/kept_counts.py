@@ -8,6 +8,7 @@ its count. Rows are written in key order, so that two writers meet them in the s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import connection, models
 
@@ -15,7 +16,7 @@ from django.db import connection, models
 def add_up(
     model: type[models.Model],
     keys: Sequence[str],
-    counts: Mapping[tuple[object, ...], Sequence[int]],
+    counts: Mapping[Any, Sequence[int]],
     values: Sequence[str] = ("files",),
 ) -> None:
     """Add each of `counts` (one number per field of `values`) to the row of `model` whose
@@ -25,8 +26,8 @@ def add_up(
         return
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
-    key_columns = [ops.quote_name(model._meta.get_field(name).column) for name in keys]  # type: ignore[union-attr]
-    value_columns = [ops.quote_name(model._meta.get_field(name).column) for name in values]  # type: ignore[union-attr]
+    key_columns = [ops.quote_name(_column(model, name)) for name in keys]
+    value_columns = [ops.quote_name(_column(model, name)) for name in values]
     width = len(keys) + len(values)
     marks = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
     names = ", ".join(key_columns)
@@ -38,3 +39,10 @@ def add_up(
     params = [value for key, numbers in rows for value in (*key, *numbers)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    column = getattr(model._meta.get_field(name), "column", None)
+    if not isinstance(column, str):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return column

@@ -257,10 +257,11 @@ def report_rows(report: Report) -> list[list[object]]:
     """The report as one value a line (section, row, column, value): amounts in euros."""
     rows: list[list[object]] = []
     funnel = _("Funnel")
-    for step in report.funnel:
-        rows.append([funnel, step.label, _("Files"), step.files])
-        if step.share is not None:
-            rows.append([funnel, step.label, _("Share of the submitted files (%)"), step.share])
+    for reached in report.funnel:
+        rows.append([funnel, reached.label, _("Files"), reached.files])
+        if reached.share is not None:
+            share = _("Share of the submitted files (%)")
+            rows.append([funnel, reached.label, share, reached.share])
     for breakdown in report.breakdowns:
         for row in breakdown.rows:
             for step, files in zip(BROKEN_DOWN, row.files, strict=True):
