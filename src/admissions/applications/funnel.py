@@ -21,20 +21,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from admissions.applications.lifecycle import Status
 
 
 class Step(models.TextChoices):
-    DRAFTS = "drafts", _("Drafts")
-    SUBMITTED = "submitted", _("Submitted")
-    COMPLETE = "complete", _("Complete")
-    ADMISSIBLE = "admissible", _("Admissible")
-    INTERVIEWED = "interviewed", _("Interviewed")
-    ADMITTED = "admitted", _("Admitted")
-    CONFIRMED = "confirmed", _("Place confirmed")
-    ENROLLED = "enrolled", _("Enrolled")
+    # Files in the plural, unlike the statuses' labels (one application each).
+    DRAFTS = "drafts", pgettext_lazy("funnel step", "Drafts")
+    SUBMITTED = "submitted", pgettext_lazy("funnel step", "Submitted")
+    COMPLETE = "complete", pgettext_lazy("funnel step", "Complete")
+    ADMISSIBLE = "admissible", pgettext_lazy("funnel step", "Admissible")
+    INTERVIEWED = "interviewed", pgettext_lazy("funnel step", "Interviewed")
+    ADMITTED = "admitted", pgettext_lazy("funnel step", "Admitted")
+    CONFIRMED = "confirmed", pgettext_lazy("funnel step", "Place confirmed")
+    ENROLLED = "enrolled", pgettext_lazy("funnel step", "Enrolled")
 
 
 STEPS: tuple[Step, ...] = tuple(Step)

@@ -15,15 +15,16 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
-LABEL_WIDTH = 200
-VALUE_ROOM = 130  # right of the longest bar, for its figure
+# Small enough that a phone shows the text at a readable size once the chart is scaled down.
+WIDTH = 480
+LABEL_WIDTH = 180
+VALUE_ROOM = 100  # right of the longest bar, for its figure
 BAR = 18
 GAP = 6
 ROW_GAP = 14
 TOP = 8
 LEGEND = 24
-LABEL_CHARS = 30
+LABEL_CHARS = 20
 
 _ids = itertools.count(1)
 
@@ -71,7 +72,7 @@ def bar_chart(
                 f'<rect class="bar series-{index}" x="{x}" y="{TOP}" width="12" height="12"/>'
                 f'<text class="legend" x="{x + 16}" y="{TOP + 11}">{escape(name)}</text>'
             )
-            x += 24 + 8 * len(name)
+            x += 24 + 8 * len(name)  # about a character's width at the legend's size
     y = top
     for row in rows:
         label_y = y + group / 2 + 5

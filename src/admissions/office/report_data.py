@@ -57,6 +57,11 @@ class BreakdownRow:
     label: str
     files: tuple[int, ...]  # per step of BROKEN_DOWN
 
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        """Each step's label with its number (the label heads the cell on a narrow screen)."""
+        return [(str(step.label), n) for step, n in zip(BROKEN_DOWN, self.files, strict=True)]
+
 
 @dataclass(frozen=True)
 class Breakdown:
