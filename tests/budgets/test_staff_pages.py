@@ -205,3 +205,35 @@ def test_catalogue_pages_cost_the_same_with_more_changes_recorded() -> None:
     )
     after = {page.label: page.load(world) for page in CATALOGUE}
     assert after == before
+
+
+def with_programme(name: str, extension: str | None = None) -> Callable[[World], str]:
+    """A report's address for the submitted file's campaign and programme."""
+
+    def address(world: World) -> str:
+        application = world.files["submitted"]
+        args: list[object] = [application.campaign_id]
+        if extension:
+            args.append(extension)
+        return reverse(name, args=args) + f"?programme={application.programme_id}"
+
+    return address
+
+
+# The kept totals only (office/report_data.py): the session, the user and their roles, the
+# programmes in scope, the campaign, then one query each for the funnel, the days per step,
+# the waiting list and the fees. The files' export reads its rows in chunks of
+# `queue.EXPORT_CHUNK`: one query for the few rows of the budget's world.
+REPORTS = [
+    Page("reports", OFFICER, url("office:reports"), 5),
+    Page("a campaign's report", OFFICER, url("office:report", campaign), 9),
+    Page("a report of one programme", OFFICER, with_programme("office:report"), 9),
+    Page("a report as CSV", OFFICER, with_programme("office:report_export", "csv"), 9),
+    Page("a report as XLSX", OFFICER, with_programme("office:report_export", "xlsx"), 9),
+    Page("a report's files as XLSX", OFFICER, with_programme("office:report_files", "xlsx"), 6),
+]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_report_pages() -> None:
+    check_budgets(build(), REPORTS)

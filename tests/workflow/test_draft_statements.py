@@ -37,13 +37,16 @@ def test_the_creation_reads_no_row_it_wrote_and_charges_the_fee() -> None:
     statements = [q["sql"] for q in captured.captured_queries]
     assert not [s for s in statements if s.startswith('SELECT "applications_application"')]
     assert not [s for s in statements if "FOR UPDATE" in s]
-    # The file, its event, the fee's charge and its event: one INSERT each.
+    # The file, the report's count of drafts, its event, the fee's charge, its event and the
+    # fee's kept total: one INSERT each (the counts add to their row when it exists).
     inserts = [s for s in statements if s.startswith("INSERT")]
-    assert [s.split('"')[1] for s in inserts][:4] == [
+    assert [s.split('"')[1] for s in inserts][:6] == [
         "applications_application",
+        "applications_funnelcount",
         "applications_applicationevent",
         "payments_ledgerentry",
         "applications_applicationevent",
+        "payments_feetotal",
     ]
     charge = LedgerEntry.objects.get(application=application, kind=EntryKind.CHARGE)
     assert charge.creditor_reference.startswith("RF")

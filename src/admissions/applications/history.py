@@ -10,10 +10,11 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Subquery
+from django.db.models import F, Subquery
 from django.utils import timezone
 
-from admissions.applications import step_counts
+from admissions.applications import report_counts, step_counts
+from admissions.applications.funnel import advance
 from admissions.applications.lifecycle import MOVES, SUBMITTED_STATUSES, Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.signals import Moved, status_changed, statuses_changed
@@ -118,6 +119,10 @@ def transition(
         locked.status = move.target
         locked.status_changed_at = now
         fields = ["status", "status_changed_at", "updated_at"]
+        reached = advance(locked.steps_reached, locked.step_reached_at, move.target.value, now)
+        if reached.reached:
+            locked.steps_reached, locked.step_reached_at = reached.mask, reached.since
+            fields += ["steps_reached", "step_reached_at"]
         if move.target in SUBMITTED_STATUSES and locked.submitted_at is None:
             locked.submitted_at = now
             # The file keeps the rules of this moment (Application.rules), read in this UPDATE.
@@ -127,6 +132,7 @@ def transition(
             fields += ["submitted_at", "rulebook_digest"]
         locked.save(update_fields=fields)
         step_counts.moved(locked.programme_id, current.value, move.target.value)
+        report_counts.moved(locked, current.value, move.target.value, reached)
         record_event(
             locked,
             action=f"application.{action}",
@@ -197,6 +203,13 @@ def transition_many(planned: Sequence[Planned]) -> list[Moved]:
             pk: (status, programme_id)
             for pk, status, programme_id in rows.values_list("pk", "status", "programme_id")
         }
+        # What the report counts: the steps each file reached, and its breakdown's columns.
+        steps = {
+            pk: (mask, since, report_counts.keys_from_values(tuple(columns)))
+            for pk, mask, since, *columns in rows.values_list(
+                "pk", "steps_reached", "step_reached_at", *report_counts.KEY_COLUMNS
+            )
+        }
         current = {pk: status for pk, (status, _programme) in held.items()}
         for item in planned:
             status = current.get(item.application_id)
@@ -210,14 +223,38 @@ def transition_many(planned: Sequence[Planned]) -> list[Moved]:
         now = timezone.now()
         one_by_one = [i for i in planned if moves[i.action].target in SUBMITTED_STATUSES]
         in_bulk = [i for i in planned if moves[i.action].target not in SUBMITTED_STATUSES]
-        by_target: dict[tuple[Status, frozenset[Status]], list[int]] = defaultdict(list)
+        advances = {
+            item.application_id: advance(
+                steps[item.application_id][0],
+                steps[item.application_id][1],
+                moves[item.action].target.value,
+                now,
+            )
+            for item in in_bulk
+        }
+        # One UPDATE per target status, and per change of the steps reached (at most two
+        # kinds: a step reached beyond the furthest, or not).
+        by_target: dict[tuple[Status, frozenset[Status], int, bool], list[int]] = defaultdict(list)
         for item in in_bulk:
             move = moves[item.action]
-            by_target[(move.target, move.sources)].append(item.application_id)
-        for (target, sources), group in by_target.items():
+            step = advances[item.application_id]
+            bits = step.mask & ~steps[item.application_id][0]
+            by_target[(move.target, move.sources, bits, step.left is not None)].append(
+                item.application_id
+            )
+        for (target, sources, bits, further), group in by_target.items():
+            values: dict[str, Any] = {
+                "status": target.value,
+                "status_changed_at": now,
+                "updated_at": now,
+            }
+            if bits:
+                values["steps_reached"] = F("steps_reached").bitor(bits)
+            if further:
+                values["step_reached_at"] = now
             updated = Application.objects.filter(
                 pk__in=group, status__in=[s.value for s in sources]
-            ).update(status=target.value, status_changed_at=now, updated_at=now)
+            ).update(**values)
             if updated != len(group):
                 raise IllegalTransition(
                     f"{len(group) - updated} files changed status while they were moved",
@@ -237,6 +274,15 @@ def transition_many(planned: Sequence[Planned]) -> list[Moved]:
         record_events(events)
         step_counts.moved_many(
             (held[item.application_id][1], current[item.application_id], moves[item.action].target)
+            for item in in_bulk
+        )
+        report_counts.moved_many(
+            (
+                steps[item.application_id][2],
+                current[item.application_id],
+                moves[item.action].target.value,
+                advances[item.application_id],
+            )
             for item in in_bulk
         )
         done = [

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from admissions.applications.funnel import FIRST_MASK
 from admissions.applications.lifecycle import Status
 from admissions.catalog.models import RulebookVersion
 from admissions.catalog.parsed import parsed_rulebook
@@ -59,6 +61,10 @@ class Application(models.Model):
     lives_abroad = models.BooleanField(_("lives abroad"), null=True, blank=True)
     # "family name given names", lower case: the queue's order by name.
     sort_name = models.CharField(max_length=300, blank=True)
+    # The funnel's steps the file reached (bits of `funnel.BIT`) and when it reached the
+    # furthest: kept by `history.transition` for the report's counts (applications/funnel.py).
+    steps_reached = models.PositiveIntegerField(default=FIRST_MASK)
+    step_reached_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -160,3 +166,72 @@ class StepCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme_id} {self.status}: {self.files}"
+
+
+class FunnelCount(models.Model):
+    """How many files of a campaign's programme reached a step of the funnel, in all
+    (`dimension` empty) or with one value of a breakdown (`funnel.DIMENSIONS`).
+
+    Kept with each move by `report_counts` in the move's transaction; `manage.py
+    rebuild_report_counts` counts them again from the history.
+    """
+
+    campaign = models.ForeignKey("catalog.Campaign", on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey("catalog.Programme", on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=20)
+    dimension = models.CharField(max_length=20, blank=True)
+    value = models.CharField(max_length=60, blank=True)
+    files = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "programme", "step", "dimension", "value"],
+                name="one_funnel_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.programme_id} {self.step} {self.dimension}={self.value}"
+
+
+class StepDuration(models.Model):
+    """How many files of a campaign's programme spent a bucket of days in a step before
+    reaching a further one (`funnel.BUCKET_STARTS`)."""
+
+    campaign = models.ForeignKey("catalog.Campaign", on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey("catalog.Programme", on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=20)
+    bucket = models.PositiveSmallIntegerField()
+    files = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "programme", "step", "bucket"], name="one_duration_bucket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.programme_id} {self.step} #{self.bucket}"
+
+
+class WaitlistMove(models.Model):
+    """How many files of a campaign's programme made one move onto or off the waiting list."""
+
+    campaign = models.ForeignKey("catalog.Campaign", on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey("catalog.Programme", on_delete=models.CASCADE, related_name="+")
+    from_status = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=30)
+    files = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "programme", "from_status", "to_status"],
+                name="one_waitlist_move",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.programme_id} {self.from_status}>{self.to_status}"

@@ -13,6 +13,7 @@ from admissions.office import (
     outbox_views,
     places_views,
     queue_views,
+    report_views,
     slot_views,
     tokens_views,
     views,
@@ -63,6 +64,18 @@ urlpatterns = [
         name="jury_conflict",
     ),
     path("places/", places_views.places_index, name="places_index"),
+    path("reports/", report_views.reports_index, name="reports"),
+    path("reports/<int:campaign_id>/", report_views.report, name="report"),
+    path(
+        "reports/<int:campaign_id>/report.<str:extension>",
+        report_views.report_export,
+        name="report_export",
+    ),
+    path(
+        "reports/<int:campaign_id>/files.<str:extension>",
+        report_views.files_export,
+        name="report_files",
+    ),
     path("enrolment.csv", enrolment_views.export, {"extension": "csv"}, name="enrolment_csv"),
     path("enrolment.xlsx", enrolment_views.export, {"extension": "xlsx"}, name="enrolment_xlsx"),
     path(

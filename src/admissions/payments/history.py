@@ -12,16 +12,24 @@ from typing import Any
 from admissions.applications.history import record_event, record_events
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.catalog.models import without_rulebooks
+from admissions.catalog.models import Programme, without_rulebooks
 from admissions.people.models import User
 
 
 def lock_application(application_id: int) -> Application:
     """The application row, locked until the transaction ends (serialises money moves).
 
-    Only that row: its programme and campaign are read, not held, so that moves on files of
-    one campaign do not wait for each other.
+    The programme's row is taken first, as `applications.history.transition` takes it before
+    the file's: the fee totals (`fee_totals`) are written after the entry, and a transaction
+    that writes entries for several files then meets no other in the opposite order. The
+    programme is held "for no key update": it does not stop reads, nor rows that refer to it.
+    The campaign is read, not held.
     """
+    list(
+        Programme.objects.select_for_update(no_key=True)
+        .filter(pk__in=Application.objects.filter(pk=application_id).values("programme_id"))
+        .values("pk")
+    )
     return (
         Application.objects.select_for_update(of=("self",))
         .select_related("programme", "campaign")

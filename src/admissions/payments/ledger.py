@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from admissions.applications.models import Application
 from admissions.notify.money_emails import send_payment_received
-from admissions.payments import history
+from admissions.payments import fee_totals, history
 from admissions.payments.errors import LedgerError
 from admissions.payments.models import (
     CHARGE_LABELS,
@@ -245,6 +245,7 @@ def charge(
         details = _details(entry)
         details["creditor_reference"] = entry.creditor_reference
         history.record(application, action="payment.charged", by=by, details=details)
+        fee_totals.entered_on(application, entry)
     return entry
 
 
@@ -286,6 +287,7 @@ def charge_many(charges: list[Charge], *, by: User | None) -> list[LedgerEntry]:
             ],
             batch_size=1000,
         )
+        fee_totals.entered(entries, fee_totals.places_of({e.application_id for e in entries}))
         history.record_many(
             [
                 (
@@ -347,6 +349,7 @@ def record_payment(
             details = _details(entry)
             details["receipt"] = receipt.display_number
             history.record(application, action="payment.received", by=by, details=details)
+            fee_totals.entered_on(application, entry)
             send_payment_received(
                 application,
                 event=f"entry:{entry.pk}",
@@ -405,6 +408,7 @@ def record_refund(
             created_by=by,
         )
         history.record(application, action="payment.refunded", by=by, details=_details(entry))
+        fee_totals.entered_on(application, entry)
     return entry
 
 
@@ -477,6 +481,7 @@ def write_off(
             created_by=by,
         )
         history.record(application, action="payment.written_off", by=by, details=_details(entry))
+        fee_totals.entered_on(application, entry)
     return entry
 
 
@@ -508,6 +513,7 @@ def reverse_payment(payment: LedgerEntry, *, by: User | None, note: str) -> Ledg
         details = _details(entry)
         details["reverses"] = payment.pk
         history.record(application, action="payment.reversed", by=by, details=details)
+        fee_totals.entered_on(application, entry)
     return entry
 
 

@@ -528,3 +528,29 @@ class FinanceDocument(models.Model):
     def display_number(self) -> str:
         prefix = DOCUMENT_PREFIX[DocumentKind(self.kind)]
         return f"{prefix}-{self.number:06d}"
+
+
+class FeeTotal(models.Model):
+    """The sum of one kind of ledger entry for one charge, over a campaign's programme.
+
+    Kept by `fee_totals.entered` in the transaction that writes the entries, so a report of
+    fees collected and outstanding reads a few rows per programme; `manage.py
+    rebuild_fee_totals` sums the ledger again.
+    """
+
+    campaign = models.ForeignKey("catalog.Campaign", on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey("catalog.Programme", on_delete=models.CASCADE, related_name="+")
+    charge_kind = models.CharField(max_length=40, choices=CHARGE_KINDS)
+    kind = models.CharField(max_length=12, choices=EntryKind.choices)
+    cents = models.BigIntegerField(default=0)
+    entries = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "programme", "charge_kind", "kind"], name="one_fee_total"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.programme_id} {self.charge_kind} {self.kind}"

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from admissions.applications.models import Application
+from admissions.catalog.models import Programme
 from admissions.payments import history, ledger
 from admissions.payments.models import EntryKind, LedgerEntry
 from admissions.people.models import User
@@ -83,6 +84,13 @@ def charge_confirmation_amounts_many(
     lines, each charged once, due on each file's day in `due_on`."""
     ids = [application.pk for application in applications]
     with transaction.atomic():
+        # The programmes' rows before the files', as every move and money move takes them.
+        list(
+            Programme.objects.select_for_update(no_key=True)
+            .filter(pk__in=Application.objects.filter(pk__in=ids).values("programme_id"))
+            .order_by("pk")
+            .values("pk")
+        )
         list(Application.objects.select_for_update(of=("self",)).filter(pk__in=ids).values("pk"))
         charged: set[tuple[int, str, int]] = {
             (pk, kind, instalment or 0)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from admissions.applications import report_counts
 from admissions.applications.choices import financing_modes_for, offers, tracks_of
 from admissions.applications.errors import (
     ApplicationLockedError,
@@ -99,6 +100,7 @@ def create_application(
                 cover_letter=cover_letter,
                 professional_project=professional_project,
             )
+            report_counts.created(application)
             record_event(
                 application,
                 action="application.created",

@@ -1,0 +1,48 @@
+"""Counters kept as rows: add to many rows in one statement, making the rows missing.
+
+`INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n` on SQLite and PostgreSQL:
+two writers adding to one row at once wait for each other on that row, and neither loses
+its count. Rows are written in key order, so that two writers meet them in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+
+def add_up(
+    model: type[models.Model],
+    keys: Sequence[str],
+    counts: Mapping[Any, Sequence[int]],
+    values: Sequence[str] = ("files",),
+) -> None:
+    """Add each of `counts` (one number per field of `values`) to the row of `model` whose
+    `keys` fields hold the key. Foreign keys are named as fields, given as ids."""
+    rows = sorted((key, numbers) for key, numbers in counts.items() if any(numbers))
+    if not rows:
+        return
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    key_columns = [ops.quote_name(_column(model, name)) for name in keys]
+    value_columns = [ops.quote_name(_column(model, name)) for name in values]
+    width = len(keys) + len(values)
+    marks = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
+    names = ", ".join(key_columns)
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in value_columns)
+    sql = (
+        f"INSERT INTO {table} ({names}, {', '.join(value_columns)}) VALUES {marks} "  # noqa: S608 - names, not input
+        f"ON CONFLICT ({names}) DO UPDATE SET {sets}"
+    )
+    params = [value for key, numbers in rows for value in (*key, *numbers)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    column = getattr(model._meta.get_field(name), "column", None)
+    if not isinstance(column, str):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return column

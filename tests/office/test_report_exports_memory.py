@@ -1,0 +1,108 @@
+"""The files behind a report export in constant memory: the peak of 15,000 rows is that of
+5,000, as CSV (streamed) and XLSX (written row by row to a temporary file), and the
+workbook opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import tracemalloc
+from typing import IO
+
+import pytest
+import time_machine
+from django.contrib.auth.hashers import make_password
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+
+from admissions.applications.models import Application
+from admissions.catalog.models import Campaign, Programme
+from admissions.people.models import Role, User
+from tests.factories import IN_NORD_CAMPAIGN, load_preset, programme_of, staff_member
+
+pytestmark = pytest.mark.django_db
+# More than two chunks of the export (EXPORT_CHUNK rows) each: a chunk is read while the
+# previous one is still held, so one or two chunks peak lower than any longer list.
+SMALL, LARGE = 5_000, 15_000
+
+
+def _files(campaign: Campaign, programme: Programme, count: int, prefix: str) -> None:
+    """Submitted files written in bulk: the shape of the export, not the services' work."""
+    password = make_password(None)
+    User.objects.bulk_create(
+        [User(email=f"{prefix}{i}@bench.invalid", password=password) for i in range(count)],
+        batch_size=2000,
+    )
+    ids = list(
+        User.objects.filter(email__startswith=prefix).order_by("pk").values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    Application.objects.bulk_create(
+        [
+            Application(
+                reference=f"{prefix.upper()}-{i:06d}",
+                candidate_id=pk,
+                campaign=campaign,
+                programme=programme,
+                track="full_time",
+                financing_mode="personnel",
+                status="complete",
+                submitted_at=now - dt.timedelta(minutes=i),
+                entry_route="ingenieur-cti",
+                eu_national=True,
+                lives_abroad=False,
+                sort_name=f"name {i}",
+            )
+            for i, pk in enumerate(ids)
+        ],
+        batch_size=2000,
+    )
+
+
+def _peak(client: Client, url: str, keep: IO[bytes] | None) -> int:
+    """The highest memory traced while the answer is read through, block by block."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        response = client.get(url)
+        assert response.status_code == 200
+        for block in response.streaming_content:  # type: ignore[attr-defined]
+            if keep is not None:
+                keep.write(block)
+        response.close()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_the_files_export_in_the_same_memory_whatever_their_number() -> None:
+    campaign = load_preset("imt-nord-europe")
+    small = programme_of(campaign, "ms-cybersecurite")
+    large = programme_of(campaign, "ms-transition-energetique")
+    _files(campaign, small, SMALL, "small")
+    _files(campaign, large, LARGE, "large")
+    client = Client()
+    client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
+
+    def url(extension: str, programme: Programme) -> str:
+        with translation.override("en"):
+            path = reverse("office:report_files", args=[campaign.pk, extension])
+        return f"{path}?programme={programme.pk}"
+
+    for extension in ("csv", "xlsx"):
+        _peak(client, url(extension, small), None)  # warm: templates, imports, caches
+        few = _peak(client, url(extension, small), None)
+        with tempfile.TemporaryFile() as kept:  # on disk, not in the memory measured
+            many = _peak(client, url(extension, large), kept)
+            # Three times the rows, not three times the memory: at most a fifth more.
+            assert many < few * 1.2 + 256 * 1024, (extension, few, many)
+            kept.seek(0)
+            if extension == "xlsx":
+                sheet = load_workbook(kept, read_only=True).active
+                rows = sum(1 for _row in sheet.iter_rows(values_only=True))  # type: ignore[union-attr]
+                assert rows == LARGE + 1
+            else:
+                assert kept.read().decode("utf-8-sig").count("\n") == LARGE + 1
