@@ -29,9 +29,9 @@ from admissions.applications.funnel import Step
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.applications.queue import EXPORT_HEADER, csv_rows, export_rows
+from admissions.applications.staff_files import XLSX, xlsx_file
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.office import charts
-from admissions.office.queue_views import XLSX, xlsx_file
 from admissions.office.report_data import (
     BROKEN_DOWN,
     REPORT_HEADER,
