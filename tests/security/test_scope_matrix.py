@@ -201,6 +201,7 @@ BY_PARAM: dict[str, Callable[[World], str]] = {
     "language": lambda world: "fr",
     "slug": lambda world: NORD,
     "section": lambda world: "fees",
+    "extension": lambda world: "csv",
 }
 # ... unless the URL's own entry says otherwise.
 BY_ROUTE: dict[str, dict[str, Callable[[World], str]]] = {
