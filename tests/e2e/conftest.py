@@ -103,6 +103,9 @@ class Journey:
     taken: list[Path] = field(default_factory=list)
     # Serious and critical failures axe-core found, one line each, checked at the end.
     violations: list[str] = field(default_factory=list)
+    # Every page each person's browser showed, checked by axe-core at the end.
+    visited: list[tuple[Any, str]] = field(default_factory=list)
+    checked: set[str] = field(default_factory=set)
 
     def person(self, language: str = "en") -> Any:
         context = self.browser.new_context(viewport=DESKTOP, locale=language)
@@ -110,6 +113,10 @@ class Journey:
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.on(
+            "framenavigated",
+            lambda frame: frame == page.main_frame and self.visited.append((context, frame.url)),
+        )
         self.pages.append(page)
         return page
 
@@ -131,6 +138,7 @@ class Journey:
 
     def check_accessibility(self, page: Any) -> None:
         """axe-core on the page, and on the same page in French when it is in English."""
+        self.checked.add(page_key(page.url.removeprefix(self.url)))
         self._axe(page)
         path = page.url.removeprefix(self.url)
         if path.startswith("/en/"):
@@ -138,6 +146,21 @@ class Journey:
             french.goto(self.at(path.removeprefix("/en")))
             self._axe(french)
             french.close()
+
+    def check_every_page_visited(self) -> None:
+        """axe-core, in both languages, on each page the journey showed and no screenshot
+        checked: the page again as its person sees it now, once per kind of page."""
+        for context, url in self.visited:
+            path = url.removeprefix(self.url)
+            key = page_key(path)
+            if not url.startswith(self.url) or key in self.checked:
+                continue
+            self.checked.add(key)
+            tab = context.new_page()
+            answer = tab.goto(url)
+            if answer is not None and "text/html" in answer.headers.get("content-type", ""):
+                self.check_accessibility(tab)
+            tab.close()
 
     def _axe(self, page: Any) -> None:
         results = AXE.run(page)
@@ -192,6 +215,7 @@ def journey(
         inbox=smtp_inbox,
     )
     yield made
+    made.check_every_page_visited()
     errors = [error for page in made.pages for error in page.errors]
     for page in made.pages:
         page.context.close()
@@ -199,6 +223,12 @@ def journey(
     remove_published_decisions()
     assert not errors, errors
     assert not made.violations, "\n".join(dict.fromkeys(made.violations))
+
+
+def page_key(path: str) -> str:
+    """A page's kind: its path in either language, files and numbers taken out."""
+    path = path.split("#")[0].split("?")[0].removeprefix("/en/").removeprefix("/")
+    return "/" + "/".join("*" if re.search(r"\d", part) else part for part in path.split("/"))
 
 
 def staff(
