@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign
@@ -441,7 +442,7 @@ def test_a_refund_sent_by_the_school_is_not_taken_for_a_return(
 
 def test_a_statement_without_entries_says_so(nord_campaign: Campaign, nord_finance: User) -> None:
     data = bank_sample("oca-camt053-no-ntry.xml", everywhere={"NL77ABNA0574908765": NORD_IBAN})
-    with pytest.raises(StatementRefused) as refused:
+    with translation.override("en"), pytest.raises(StatementRefused) as refused:
         _import(nord_campaign, data, nord_finance)
     assert refused.value.code == "no_entries"
     assert "no entries" in refused.value.message
@@ -453,7 +454,7 @@ def test_an_absurd_amount_is_refused_clearly(
     nord_campaign: Campaign, nord_finance: User, amount: str
 ) -> None:
     data = statement("matched.xml").replace(b">60.00<", f">{amount}<".encode())
-    with pytest.raises(StatementRefused) as refused:
+    with translation.override("en"), pytest.raises(StatementRefused) as refused:
         _import(nord_campaign, data, nord_finance)
     assert refused.value.code == "bad_amount"
     assert "cannot be read" in refused.value.message
