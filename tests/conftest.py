@@ -51,12 +51,40 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+# Fixtures through which a test reaches the database, directly, through another fixture or
+# through a server it starts on the run's engine.
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_setup",
+        "live_server",
+        "database_engine",
+        "postgres_server",
+    }
+)
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return bool(_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def _left_out(item: pytest.Item, database: str) -> bool:
     """Tests of row locks are not run on SQLite: the PostgreSQL run of `make test` runs them.
-    The browser journeys run once, in the SQLite run: the pages they drive are the same."""
-    left_out = "e2e" if config.getoption("--database") == "postgres" else "postgres_only"
-    kept = [item for item in items if item.get_closest_marker(left_out) is None]
-    deselected = [item for item in items if item.get_closest_marker(left_out)]
+    The PostgreSQL run leaves out what does not depend on the engine, run once in the SQLite
+    run: the browser journeys (the pages they drive are the same) and every test that never
+    reaches the database (rules, parsers, services without data)."""
+    if database == "postgres":
+        return item.get_closest_marker("e2e") is not None or not _uses_database(item)
+    return item.get_closest_marker("postgres_only") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    database = config.getoption("--database")
+    kept = [item for item in items if not _left_out(item, database)]
+    deselected = [item for item in items if _left_out(item, database)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
