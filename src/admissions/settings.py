@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "allauth.account",
     # Staff confirm sensitive acts (an API token) with a TOTP second factor.
     "allauth.mfa",
+    # Staff log in through their institution's SAML 2 identity provider (people/sso.py).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
     "django_tasks",
     "django_tasks_db",
     "admissions.core",
@@ -159,6 +162,12 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 # Account emails go through the outbox like every other email (notify/accounts.py).
 ACCOUNT_ADAPTER = "admissions.notify.accounts.AccountAdapter"
+# Single sign-on for staff: the identity providers are set per institution in the database;
+# the platform's own SAML key and certificate are read from these files
+# (docs/operations.md#single-sign-on-for-staff).
+SOCIALACCOUNT_ADAPTER = "admissions.people.sso.SocialAccountAdapter"
+SAML_SP_KEY_FILE = env.string("SAML_SP_KEY_FILE", "")
+SAML_SP_CERTIFICATE_FILE = env.string("SAML_SP_CERTIFICATE_FILE", "")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
