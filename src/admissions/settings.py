@@ -163,11 +163,12 @@ LOGIN_REDIRECT_URL = "portal:dashboard"
 # Account emails go through the outbox like every other email (notify/accounts.py).
 ACCOUNT_ADAPTER = "admissions.notify.accounts.AccountAdapter"
 # Single sign-on for staff: the identity providers are set per institution in the database;
-# the platform's own SAML key and certificate are read from these files
-# (docs/operations.md#single-sign-on-for-staff).
+# the platform's own SAML key and certificate (PEM) come from the environment, usually
+# ADMISSIONS_SAML_SP_KEY_FILE and ADMISSIONS_SAML_SP_CERTIFICATE_FILE
+# (docs/operations.md#single-sign-on-for-staff). Without them, no institution is offered.
 SOCIALACCOUNT_ADAPTER = "admissions.people.sso.SocialAccountAdapter"
-SAML_SP_KEY_FILE = env.string("SAML_SP_KEY_FILE", "")
-SAML_SP_CERTIFICATE_FILE = env.string("SAML_SP_CERTIFICATE_FILE", "")
+SAML_SP_KEY = env.string("SAML_SP_KEY", "")
+SAML_SP_CERTIFICATE = env.string("SAML_SP_CERTIFICATE", "")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

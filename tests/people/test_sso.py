@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -80,14 +79,11 @@ def school(
     idp_keys: KeyPair,
     sp_keys: KeyPair,
     settings: SettingsWrapper,
-    tmp_path: Path,
 ) -> School:
     cache.clear()
     settings.ALLOWED_HOSTS = [HOST]
-    (tmp_path / "sp.key").write_text(sp_keys.key_pem)
-    (tmp_path / "sp.crt").write_text(sp_keys.certificate_pem)
-    settings.SAML_SP_KEY_FILE = str(tmp_path / "sp.key")
-    settings.SAML_SP_CERTIFICATE_FILE = str(tmp_path / "sp.crt")
+    settings.SAML_SP_KEY = sp_keys.key_pem
+    settings.SAML_SP_CERTIFICATE = sp_keys.certificate_pem
     nord = load_preset(NORD)
     other = load_preset("imt-bs")
     provider = IdentityProvider.objects.create(
@@ -406,7 +402,7 @@ def test_the_log_in_page_offers_the_institutions_way_in(client: Client, school: 
 def test_without_the_platform_keys_no_institution_is_offered(
     client: Client, school: School, settings: SettingsWrapper
 ) -> None:
-    settings.SAML_SP_KEY_FILE = ""
+    settings.SAML_SP_KEY = ""
     login = client.get("/en/accounts/login/").content.decode()
     assert "Staff: log in through your institution" not in login
     assert client.get(f"/accounts/saml/{NORD}/metadata/").status_code == 404

@@ -8,7 +8,6 @@ rule of the institution's role mapping is refused, never given a candidate accou
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -48,10 +47,9 @@ REFUSALS = {
 
 def service_provider_keys() -> tuple[str, str] | None:
     """The platform's SAML private key and certificate (PEM), or None when not set."""
-    key_file, certificate_file = settings.SAML_SP_KEY_FILE, settings.SAML_SP_CERTIFICATE_FILE
-    if not key_file or not certificate_file:
+    if not settings.SAML_SP_KEY or not settings.SAML_SP_CERTIFICATE:
         return None
-    return Path(key_file).read_text(), Path(certificate_file).read_text()
+    return settings.SAML_SP_KEY, settings.SAML_SP_CERTIFICATE
 
 
 def app_settings(provider: IdentityProvider, keys: tuple[str, str]) -> dict[str, Any]:

@@ -12,6 +12,6 @@ register = template.Library()
 
 @register.simple_tag
 def institution_log_in_offered() -> bool:
-    if not settings.SAML_SP_KEY_FILE or not settings.SAML_SP_CERTIFICATE_FILE:
+    if not settings.SAML_SP_KEY or not settings.SAML_SP_CERTIFICATE:
         return False
     return IdentityProvider.objects.filter(enabled=True).exists()
