@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from admissions.catalog.models import Institution, Programme
 from admissions.people.identity_providers import IdentityProvider, normalise_certificate
-from admissions.people.models import Role
+from admissions.people.models import Role, User
 from tests.factories import load_preset
 from tests.people import saml_idp
 
@@ -131,3 +132,46 @@ def test_a_certificate_is_kept_as_pem_whatever_its_form() -> None:
         normalise_certificate("not a certificate")
     with pytest.raises(ValueError, match=r"not an X\.509 certificate"):
         normalise_certificate("aGVsbG8=")
+
+
+def test_the_platform_administrator_sets_an_idp_in_the_admin() -> None:
+    load_preset("imt-nord-europe")
+    load_preset("imt-bs")
+    nord = Institution.objects.get(slug="imt-nord-europe")
+    elsewhere = Programme.objects.filter(institution__slug="imt-bs").first()
+    assert elsewhere is not None
+    admin = User.objects.create_superuser("root@example.org", "a long enough password")
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/en/admin/people/identityprovider/add/").status_code == 200
+    certificate = saml_idp.key_pair("idp").certificate_pem
+    form = {
+        "institution": nord.pk,
+        "label": "",
+        "entity_id": "https://idp.imt-nord-europe.fr/idp/shibboleth",
+        "sso_url": "https://idp.imt-nord-europe.fr/sso",
+        "slo_url": "",
+        "x509cert": "".join(certificate.strip().splitlines()[1:-1]),
+        "enabled": "on",
+        "rules-TOTAL_FORMS": "1",
+        "rules-INITIAL_FORMS": "0",
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+        "rules-0-attribute": "eduPersonAffiliation",
+        "rules-0-value": "staff",
+        "rules-0-role": Role.ADMISSIONS_OFFICER,
+        "rules-0-programme": elsewhere.pk,
+    }
+    refused = client.post("/en/admin/people/identityprovider/add/", form)
+    assert refused.status_code == 200
+    assert "This programme belongs to another institution." in refused.content.decode()
+    form["rules-0-programme"] = ""
+    form["x509cert"] = "not a certificate"
+    refused = client.post("/en/admin/people/identityprovider/add/", form)
+    assert "This is not an X.509 certificate" in refused.content.decode()
+    form["x509cert"] = "".join(certificate.strip().splitlines()[1:-1])
+    assert client.post("/en/admin/people/identityprovider/add/", form).status_code == 302
+    provider = IdentityProvider.objects.get(institution=nord)
+    assert provider.x509cert == normalise_certificate(certificate)
+    assert provider.rules.get().role == Role.ADMISSIONS_OFFICER
+    assert client.get("/en/admin/people/ssorolechange/").status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from admissions.people.identity_providers import IdentityProvider, RoleMappingRule, SsoRoleChange
@@ -17,6 +18,7 @@ class RoleMappingRuleInline(admin.TabularInline[RoleMappingRule, IdentityProvide
 
 @admin.register(IdentityProvider)
 class IdentityProviderAdmin(admin.ModelAdmin[IdentityProvider]):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("institution", "entity_id", "enabled", "updated_at")
     list_filter = ("enabled",)
     inlines = (RoleMappingRuleInline,)
