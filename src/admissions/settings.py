@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "allauth.account",
     # Staff confirm sensitive acts (an API token) with a TOTP second factor.
     "allauth.mfa",
+    # Staff log in through their institution's SAML 2 identity provider (people/sso.py).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
     "django_tasks",
     "django_tasks_db",
     "admissions.core",
@@ -159,6 +162,13 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 # Account emails go through the outbox like every other email (notify/accounts.py).
 ACCOUNT_ADAPTER = "admissions.notify.accounts.AccountAdapter"
+# Single sign-on for staff: the identity providers are set per institution in the database;
+# the platform's own SAML key and certificate (PEM) come from the environment, usually
+# ADMISSIONS_SAML_SP_KEY_FILE and ADMISSIONS_SAML_SP_CERTIFICATE_FILE
+# (docs/operations.md#single-sign-on-for-staff). Without them, no institution is offered.
+SOCIALACCOUNT_ADAPTER = "admissions.people.sso.SocialAccountAdapter"
+SAML_SP_KEY = env.string("SAML_SP_KEY", "")
+SAML_SP_CERTIFICATE = env.string("SAML_SP_CERTIFICATE", "")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

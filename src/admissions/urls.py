@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from admissions.core import views as core_views
 from admissions.office import documents_urls as office_documents
+from admissions.people import sso_views
 from admissions.portal import documents_urls as portal_documents
 from admissions.portal import views as portal_views
 
@@ -18,10 +19,17 @@ urlpatterns = [
     path("api/v1/", include("admissions.api.urls")),
     # Provider callbacks carry no language prefix.
     path("hooks/payments/", include("admissions.payments.hook_urls")),
+    # SAML's addresses (metadata, assertion consumer) are registered with the identity
+    # providers: the same in every language, so without the language prefix.
+    path("accounts/", include("allauth.socialaccount.providers.saml.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("admissions.portal.urls")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/institution/", sso_views.choose_institution, name="account_sso"),
+    # allauth's pages but its providers' (the SAML ones above).
+    path("accounts/", include("allauth.account.urls")),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
+    path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
     path("documents/", include(DOCUMENTS)),
     path("payments/", include("admissions.portal.payments_urls")),
     path("privacy/", include("admissions.portal.privacy_urls")),

@@ -69,16 +69,18 @@ class Route:
 
 
 def _walk(
-    resolver: URLResolver, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str, URLPattern]]:
+    resolver: URLResolver, prefix: str = "", namespace: str = "", outer: tuple[str, ...] = ()
+) -> Iterator[tuple[str, str, URLPattern, tuple[str, ...]]]:
+    """Each URL pattern, with the parameters the patterns that include it take."""
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             inner = namespace
             if entry.namespace:
                 inner = f"{namespace}{entry.namespace}:"
-            yield from _walk(entry, prefix + str(entry.pattern), inner)
+            params = outer + tuple(entry.pattern.regex.groupindex)
+            yield from _walk(entry, prefix + str(entry.pattern), inner, params)
         else:
-            yield prefix + str(entry.pattern), namespace, entry
+            yield prefix + str(entry.pattern), namespace, entry, outer
 
 
 def _api_methods(entry: URLPattern) -> tuple[str, ...]:
@@ -101,8 +103,8 @@ def _api_methods(entry: URLPattern) -> tuple[str, ...]:
 def routes() -> list[Route]:
     """Every named URL pattern that takes a parameter, once per name."""
     found: dict[str, Route] = {}
-    for pattern, namespace, entry in _walk(get_resolver()):
-        params = tuple(entry.pattern.regex.groupindex)
+    for pattern, namespace, entry, outer in _walk(get_resolver()):
+        params = outer + tuple(entry.pattern.regex.groupindex)
         if not params or not entry.name:
             continue
         name = namespace + entry.name
@@ -122,6 +124,13 @@ NOT_SCOPED = {
     "account_confirm_email": "a secret key sent by email, not an object id",
     "account_reset_password_from_key": "a secret key sent by email, not an object id",
     "portal:application_start": "an open programme: anyone signed in may apply to it",
+    # An institution's SAML addresses, known to its identity provider: public by design,
+    # the answers they take are checked by the identity provider's signature.
+    "saml_acs": "an institution's SAML assertion consumer",
+    "saml_finish_acs": "an institution's SAML assertion consumer",
+    "saml_login": "the way to an institution's identity provider",
+    "saml_metadata": "an institution's public SAML metadata",
+    "saml_sls": "an institution's SAML single logout",
 }
 # Django's admin site: only platform administrators reach it (tested separately below).
 ADMIN = "admin:"

@@ -36,3 +36,11 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             return reverse("office:home")
         url: str = super().get_login_redirect_url(request)
         return url
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        # An account made at a first log-in through an institution is a staff member's.
+        user = request.user
+        if isinstance(user, User) and is_staff_member(user):
+            return reverse("office:home")
+        url: str = super().get_signup_redirect_url(request)
+        return url

@@ -114,6 +114,11 @@ class StaffRole(models.Model):
         return f"{self.user} {self.role}"
 
 
+from admissions.people.identity_providers import (  # noqa: E402
+    IdentityProvider,
+    RoleMappingRule,
+    SsoRoleChange,
+)
 from admissions.people.profile import (  # noqa: E402  (models of the app, kept in their module)
     CandidateProfile,
     Education,
@@ -121,4 +126,15 @@ from admissions.people.profile import (  # noqa: E402  (models of the app, kept 
 )
 from admissions.people.tokens import ApiToken  # noqa: E402
 
-__all__ = ["ApiToken", "CandidateProfile", "Education", "Role", "StaffRole", "User", "WorkPeriod"]
+__all__ = [
+    "ApiToken",
+    "CandidateProfile",
+    "Education",
+    "IdentityProvider",
+    "Role",
+    "RoleMappingRule",
+    "SsoRoleChange",
+    "StaffRole",
+    "User",
+    "WorkPeriod",
+]
