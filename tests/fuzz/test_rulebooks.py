@@ -133,15 +133,23 @@ def check_refusal(refusal: RulebookError, path: Path_, old: Any) -> None:
         assert match, f"a problem that names no key: {problem!r}"
         named.append(match["path"])
     changed = key_path(*path)
-    # The changed key, a table holding it, a key of the same section, or a key elsewhere
-    # that referred to what was changed, by its code.
-    assert any(
-        changed.startswith(name) or name.startswith(changed) or _top(name) == _top(changed)
-        for name in named
-    ) or any(f'"{code}"' in problem for code in _names_in(old) for problem in refusal.problems), (
-        changed,
-        refusal.problems,
-    )
+    # The changed key, a table holding it, a key of the same section, a key elsewhere that
+    # referred to what was changed by its code, or one that needs the changed key and names
+    # it ("needs a [language] table").
+    problems = refusal.problems
+    assert (
+        any(
+            changed.startswith(name) or name.startswith(changed) or _top(name) == _top(changed)
+            for name in named
+        )
+        or any(f'"{code}"' in problem for code in _names_in(old) for problem in problems)
+        or any(
+            re.search(rf"\b{re.escape(key)}\b", problem)
+            for key in path
+            if isinstance(key, str)
+            for problem in problems
+        )
+    ), (changed, problems)
 
 
 @settings(max_examples=300, deadline=None)
