@@ -13,7 +13,7 @@ PYTEST_TIMEOUT ?= 300
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-.PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench
+.PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench fuzz
 
 $(TOOLS)/bin/uv:
 	@mkdir -p var
@@ -93,6 +93,15 @@ $(BENCH_VENV)/.installed: requirements/main.txt pyproject.toml | $(UV)
 # Load on the served application, SQLite then PostgreSQL; writes bench/RESULTS.md (needs wrk).
 bench: install-dev $(BENCH_VENV)/.installed
 	$(PY) bench/load.py --server-venv $(BENCH_VENV) $(BENCH_ARGS)
+
+# Coverage-guided fuzzing of the document intake, the PDF scan and the bank-statement
+# reader (bench/fuzz/README.md): make fuzz [FUZZ_SECONDS=600] [FUZZ_CORPUS="dir ..."];
+# findings and the growing corpus are kept in var/fuzz/.
+FUZZ_SECONDS ?= 600
+FUZZ_CORPUS ?=
+
+fuzz: install-dev
+	$(PY) bench/fuzz/run.py --seconds $(FUZZ_SECONDS) $(foreach dir,$(FUZZ_CORPUS),--corpus $(dir))
 
 # The database and the documents in one archive, and back (docs/operations.md#backups).
 # make backup [BACKUP=path/or/folder]; make restore BACKUP=archive.tar [FORCE=1]

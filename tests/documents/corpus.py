@@ -382,6 +382,15 @@ def zip_slip() -> bytes:
     return zip_of({"../../etc/cron.d/cv.pdf": pdf(), "cv.pdf": pdf()})
 
 
+def future_version_zip() -> bytes:
+    """A member whose central-directory entry asks for ZIP version 23.6, which Python's
+    zipfile refuses with NotImplementedError while opening the archive (found by fuzzing)."""
+    data = bytearray(zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"}))
+    at = data.index(b"PK\x01\x02")
+    data[at + 6 : at + 8] = (236).to_bytes(2, "little")  # version needed to extract
+    return bytes(data)
+
+
 def nested_zip() -> bytes:
     return zip_of({"cv.pdf": pdf(), "diplome.pdf": zip_of({"inner.pdf": pdf()})})
 
@@ -525,6 +534,7 @@ ARCHIVES: tuple[ArchiveSample, ...] = (
     ArchiveSample("PNG inside", lambda: zip_of({"photo.jpg": png()}), RefusalCode.WRONG_TYPE),
     ArchiveSample("unknown name", lambda: zip_of({"resume.pdf": pdf()}), "unknown_document"),
     ArchiveSample("not a ZIP", pdf, "not_a_zip"),
+    ArchiveSample("member of a future ZIP version", future_version_zip, "not_a_zip"),
     ArchiveSample("empty archive", lambda: zip_of({}), "empty_archive"),
     ArchiveSample(
         "broken PDF inside", lambda: zip_of({"cv.pdf": garbage_pdf()}), RefusalCode.PDF_UNREADABLE

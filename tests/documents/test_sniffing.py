@@ -16,6 +16,7 @@ from tests.documents import corpus
         (corpus.png(), FileKind.PNG),
         (corpus.docx(), FileKind.DOCX),
         (corpus.zip_of({"a.txt": b"hello"}), FileKind.ZIP),
+        (corpus.future_version_zip(), FileKind.ZIP),  # zipfile cannot open it: still a ZIP
         (corpus.image("GIF", 10, 10), FileKind.GIF),
         (corpus.image("WEBP", 10, 10), FileKind.WEBP),
         (corpus.image("TIFF", 10, 10), FileKind.TIFF),

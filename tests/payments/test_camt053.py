@@ -76,6 +76,10 @@ def test_declarations_are_refused_before_anything_is_read(name: str) -> None:
         (b"", "not_xml"),
         (b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.053.001.02'/>", "no_statement"),
         (b" " * (camt053.MAX_BYTES + 1), "too_large"),
+        # Found by fuzzing: a declared encoding expat cannot read raised ValueError or LookupError.
+        (b'<?xml version="1.0" encoding="UTF-7"?>\n<Document/>', "not_xml"),
+        (b'<?xml version="1.0" encoding="UTF-16"?><Document/>', "not_xml"),
+        (b'<?xml version="1.0" encoding="no-such-encoding"?><Document/>', "not_xml"),
     ],
 )
 def test_files_that_are_not_statements(data: bytes, code: str) -> None:

@@ -164,7 +164,8 @@ def _zip_kind(head: bytes, stream: IO[bytes]) -> FileKind:
     try:
         with zipfile.ZipFile(stream) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    # NotImplementedError: a member needing a newer ZIP version than Python reads.
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return FileKind.ZIP
     finally:
         stream.seek(0)

@@ -111,7 +111,8 @@ def import_zip(
     day = today or timezone.localdate()
     try:
         opened = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    # NotImplementedError: a member needing a newer ZIP version than Python reads.
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         report.refuse("", "not_a_zip", _("This file is not a readable ZIP archive."))
         return report
     with opened:

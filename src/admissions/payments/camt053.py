@@ -147,6 +147,9 @@ def parse(data: bytes) -> Statement:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (DefusedXmlException, ParseError) as error:
         raise CamtError("not_xml", str(error)) from None
+    except (ValueError, LookupError) as error:
+        # The declared encoding: one expat cannot read (UTF-7, UTF-16), or no encoding at all.
+        raise CamtError("not_xml", str(error)) from None
     namespace = _namespace(root)
     if root.tag != f"{{{namespace}}}Document" or not _NAMESPACE.fullmatch(namespace):
         raise CamtError("not_camt053", (namespace or root.tag)[:100])

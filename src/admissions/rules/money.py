@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# No fee comes near it; past it, cents would no longer fit the 64-bit columns they are
+# stored in, and Decimal's 28 digits could no longer hold the amount to the cent.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 class AmountError(ValueError):
@@ -35,6 +38,8 @@ def parse_amount(value: object) -> Decimal:
         raise AmountError(f'expected an amount in EUR, got "{value}"')
     if amount < 0:
         raise AmountError(f"expected a positive amount in EUR, got {value!r}")
+    if amount >= MAX_AMOUNT:
+        raise AmountError(f"expected an amount below {MAX_AMOUNT:,} EUR, got {value!r}")
     if amount != amount.quantize(CENT):
         raise AmountError(f"expected at most two decimals (cents), got {value!r}")
     return amount.quantize(CENT)
