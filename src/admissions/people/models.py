@@ -114,6 +114,8 @@ class StaffRole(models.Model):
         return f"{self.user} {self.role}"
 
 
+from admissions.people.bank_rights import BankDetailsChange, BankDetailsPermission  # noqa: E402
+from admissions.people.logins import LoginEvent, LoginMethod  # noqa: E402
 from admissions.people.profile import (  # noqa: E402  (models of the app, kept in their module)
     CandidateProfile,
     Education,
@@ -121,4 +123,16 @@ from admissions.people.profile import (  # noqa: E402  (models of the app, kept 
 )
 from admissions.people.tokens import ApiToken  # noqa: E402
 
-__all__ = ["ApiToken", "CandidateProfile", "Education", "Role", "StaffRole", "User", "WorkPeriod"]
+__all__ = [
+    "ApiToken",
+    "BankDetailsChange",
+    "BankDetailsPermission",
+    "CandidateProfile",
+    "Education",
+    "LoginEvent",
+    "LoginMethod",
+    "Role",
+    "StaffRole",
+    "User",
+    "WorkPeriod",
+]
