@@ -66,7 +66,7 @@ def test_the_staff_api_refuses_a_session_without_the_second_factor(
 ) -> None:
     log_in(client, officer.email)
     response = client.get("/api/v1/applications")
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json()["code"] == "second_factor_required"
 
 
@@ -115,6 +115,8 @@ def test_a_session_opened_without_the_second_factor_is_asked_for_it(
     assert client.get("/en/office/").status_code == 200
 
 
+# allauth tells of a new authenticator once its transaction commits, inside the request.
+@pytest.mark.django_db(transaction=True)
 def test_setting_up_totp_counts_as_passing_it(client: Client, officer: User) -> None:
     log_in(client, officer.email)
     page = client.get("/en/accounts/2fa/totp/activate/")

@@ -79,7 +79,8 @@ class SecondFactorMiddleware:
                     ),
                     "details": None,
                 },
-                status=403,
+                # The sign-in is not complete: the answer any operation may give for it.
+                status=401,
             )
         wanted = urlencode({"next": request.get_full_path()})
         if found is Standing.ENROL:
