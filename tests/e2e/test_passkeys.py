@@ -65,7 +65,9 @@ def test_staff_set_a_passkey_up_and_log_in_with_it(
     journey.shot(page, "add-key")
     with page.expect_navigation():
         page.click("#mfa_webauthn_add")
-    key = Authenticator.objects.get(user=officer, type=Authenticator.Type.WEBAUTHN)
+    keys = Authenticator.objects.filter(user=officer, type=Authenticator.Type.WEBAUTHN)
+    assert keys.count() == 1, show(page)
+    key = keys.get()
     assert key.wrap().name == "Laptop key"
     credentials = session.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
     assert len(credentials["credentials"]) == 1
