@@ -116,6 +116,9 @@ def pytest_configure(config: pytest.Config) -> None:
         CLAMD_ADDRESS="",
         PRODUCTION=False,
         MODE="development",
+        # Most tests sign staff in with `force_login`, which passes no second factor: the
+        # policy is on in the tests of the second factor themselves (tests/people).
+        STAFF_SECOND_FACTOR_REQUIRED=False,
     )
     override.enable()
     config.stash[_TEST_OVERRIDE] = (override, media_root)

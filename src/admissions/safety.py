@@ -16,6 +16,7 @@ def check_production(
     clamd_address: str,
     email_backend: str,
     site_url: str,
+    staff_second_factor: bool = True,
 ) -> None:
     """Raise ImproperlyConfigured listing every unsafe production value at once."""
     problems: list[str] = []
@@ -35,5 +36,7 @@ def check_production(
         problems.append("ADMISSIONS_EMAIL_URL must point to a real mail server in production")
     if not site_url.startswith("https://"):
         problems.append("ADMISSIONS_SITE_URL must be an https:// address in production")
+    if not staff_second_factor:
+        problems.append("ADMISSIONS_STAFF_SECOND_FACTOR_REQUIRED must stay on in production")
     if problems:
         raise ImproperlyConfigured("Unsafe production settings: " + "; ".join(problems))

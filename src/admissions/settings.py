@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After the user and the API token are known: ends idle sessions, then keeps staff
+    # without a second factor out of staff pages.
+    "admissions.people.middleware.SessionExpiryMiddleware",
+    "admissions.people.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "admissions.urls"
@@ -169,7 +173,26 @@ ACCOUNT_ADAPTER = "admissions.notify.accounts.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "admissions.people.sso.SocialAccountAdapter"
 SAML_SP_KEY = env.string("SAML_SP_KEY", "")
 SAML_SP_CERTIFICATE = env.string("SAML_SP_CERTIFICATE", "")
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff must use a second factor (people/second_factor.py): an authenticator app (TOTP) or
+# a security key / passkey (WebAuthn); recovery codes stand in for either.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Off only for a local demonstration or the test suite: production refuses it off.
+STAFF_SECOND_FACTOR_REQUIRED = env.boolean("STAFF_SECOND_FACTOR_REQUIRED", default=True)
+# A log-in through the institution's identity provider (single sign-on) counts as the second
+# factor when that provider enforces one itself.
+STAFF_SSO_SATISFIES_SECOND_FACTOR = env.boolean("STAFF_SSO_SATISFIES_SECOND_FACTOR", default=True)
+# Sessions end after this long without a request, and staff sessions in any case this long
+# after the log-in (people/session_expiry.py).
+STAFF_SESSION_IDLE_MINUTES = env.integer("STAFF_SESSION_IDLE_MINUTES", 30, minimum=1)
+STAFF_SESSION_MAX_HOURS = env.integer("STAFF_SESSION_MAX_HOURS", 10, minimum=1)
+CANDIDATE_SESSION_IDLE_MINUTES = env.integer(
+    "CANDIDATE_SESSION_IDLE_MINUTES", 7 * 24 * 60, minimum=1
+)
+# Log-ins recorded (people/logins.py) are kept this many days.
+LOGIN_LOG_DAYS = env.integer("LOGIN_LOG_DAYS", 180, minimum=1)
+# The cookie that names a browser for the new-device alert, kept this many days.
+DEVICE_COOKIE_DAYS = env.integer("DEVICE_COOKIE_DAYS", 400, minimum=1)
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -414,4 +437,5 @@ if PRODUCTION:
         clamd_address=CLAMD_ADDRESS,
         email_backend=str(globals()["EMAIL_BACKEND"]),
         site_url=SITE_URL,
+        staff_second_factor=STAFF_SECOND_FACTOR_REQUIRED,
     )

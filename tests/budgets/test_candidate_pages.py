@@ -34,6 +34,7 @@ PORTAL = [
     Page("home, candidate", "submitted", url("portal:home"), 4),
     Page("dashboard", "submitted", url("portal:dashboard"), 8),
     Page("my API tokens", "submitted", url("portal:tokens"), 3),
+    Page("my log-ins", "submitted", url("portal:logins"), 20),
     Page("profile", "submitted", url("portal:profile"), 6),
     Page("identity", "submitted", url("portal:profile_identity"), 3),
     Page("residence", "submitted", url("portal:profile_residence"), 3),

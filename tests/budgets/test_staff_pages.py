@@ -103,6 +103,10 @@ OFFICE = [
         ),
         8,
     ),
+    # The institution, the page of log-ins with their people.
+    Page("staff log-ins", ADMIN, lambda w: reverse("office:login_log", args=[NORD]), 20),
+    # The institution with its rules, the reader's permission, the changes with their authors.
+    Page("bank details", ADMIN, lambda w: reverse("office:bank_details", args=[NORD]), 20),
     Page("places and waiting lists", OFFICER, url("office:places_index"), 7),
     Page(
         "a programme's places",

@@ -39,6 +39,8 @@ from admissions.payments.models import (
     PaymentIssue,
     RefundRequest,
 )
+from admissions.people.bank_rights import BankDetailsChange
+from admissions.people.logins import LoginEvent
 from admissions.people.models import ApiToken, CandidateProfile, Education, User, WorkPeriod
 from admissions.people.tokens import new_secret
 from admissions.rules.deadlines import PARIS, paris_date
@@ -133,6 +135,7 @@ def grow(world: World) -> None:
     _more_money(world)
     _more_debits(world)
     _finance_rows(world, count=MORE)
+    _more_logins(world)
     _integrations(world, count=MORE)
     _document_reads(world, count=MORE)
 
@@ -419,3 +422,33 @@ def _document_reads(world: World, *, count: int) -> None:
         for reader in readers
         for _ in range(count)
     )
+
+
+def _more_logins(world: World) -> None:
+    """Log-ins of everyone, refused ones too, and changes of the school's bank details."""
+    now = timezone.now()
+    institution = world.campaigns[NORD].institution
+    for user in User.objects.order_by("pk"):
+        for number in range(MORE):
+            LoginEvent.objects.create(
+                user=user,
+                at=now - dt.timedelta(hours=number + 1),
+                succeeded=number != 0,
+                method="mfa",
+                ip="203.0.113.7",
+                user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+                device=f"device-{number}",
+            )
+    for number in range(MORE):
+        BankDetailsChange.objects.create(
+            institution=institution,
+            by=User.objects.order_by("pk").first(),
+            at=now - dt.timedelta(days=number + 1),
+            old_iban="FR76 •••• 3444",
+            new_iban="FR76 •••• 0189",
+            old_bic="TRPUFRP1",
+            new_bic="AGRIFRPP",
+            old_holder="IMT",
+            new_holder="IMT",
+            confirmed_by="totp",
+        )

@@ -108,7 +108,10 @@ def install(api: NinjaAPI) -> None:
 # operation, so that a client, and the contract tests, know them.
 ANY_OPERATION = {
     "400": "The request could not be read (a malformed header or body).",
-    "401": "The bearer token is unknown or revoked, or a sign-in is needed.",
+    "401": (
+        "The bearer token is unknown or revoked, or a sign-in is needed (for staff, a sign-in "
+        "with their second factor)."
+    ),
     "413": "The body is larger than the limit, judged from its declared length.",
     "429": "Too many requests in a minute; retry after the Retry-After header's seconds.",
     "500": "A failure on the server's side.",

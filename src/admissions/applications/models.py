@@ -11,7 +11,7 @@ from admissions.applications.funnel import FIRST_MASK
 from admissions.applications.lifecycle import Status
 from admissions.catalog.models import RulebookVersion
 from admissions.catalog.parsed import parsed_rulebook
-from admissions.rules.schema import Rulebook
+from admissions.rules.schema import BankAccount, Rulebook
 from admissions.rules.vocabulary import Track
 
 QUEUE_INDEXES: dict[str, list[str]] = {
@@ -118,6 +118,13 @@ class Application(models.Model):
             return campaign.rules
         kept = RulebookVersion.objects.values_list("data", flat=True)
         return parsed_rulebook(digest, lambda: kept.get(digest=digest))
+
+    @property
+    def bank_account(self) -> BankAccount | None:
+        """Where the file's money goes: the institution's account as it is now (its campaign's
+        current rules), not the one of the version the file was submitted under, so that a
+        changed account (workflow/bank_details.py) reaches every file at once."""
+        return self.campaign.rules.bank_account
 
 
 class ApplicationEvent(models.Model):

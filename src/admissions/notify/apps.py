@@ -7,6 +7,10 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         from admissions.applications.signals import status_changed
-        from admissions.notify import webhooks
+        from admissions.notify import account_alerts, webhooks
+        from admissions.people.signals import new_device_login
 
         status_changed.connect(webhooks.on_status_changed, dispatch_uid="notify.webhooks")
+        new_device_login.connect(
+            account_alerts.on_new_device_login, dispatch_uid="notify.new_device_login"
+        )

@@ -17,6 +17,7 @@ from admissions.catalog.models import Programme
 from admissions.core.errors import DomainError
 from admissions.jury.irrevocable import DecisionPublishedError, refuse_published
 from admissions.jury.models import Decision
+from admissions.people.bank_rights import BankDetailsPermission
 from admissions.people.models import User
 from admissions.people.permissions import programme_filter
 from admissions.workflow.fees import mark_fee_paid
@@ -158,3 +159,20 @@ class DecisionAdmin(admin.ModelAdmin[Decision]):
     ) -> HttpResponse:
         self._refuse_post(request, object_id, "admin delete")
         return super().delete_view(request, object_id, extra_context)
+
+
+@admin.register(BankDetailsPermission)
+class BankDetailsPermissionAdmin(admin.ModelAdmin[BankDetailsPermission]):
+    """Granted by name: being an institution's administrator is not enough to change where
+    its candidates' money goes."""
+
+    list_display = ("user", "institution", "granted_at", "granted_by")
+    fields = ("user", "institution")
+    raw_id_fields = ("user",)
+
+    def save_model(
+        self, request: HttpRequest, obj: BankDetailsPermission, form: object, change: bool
+    ) -> None:
+        if not change and isinstance(request.user, User):
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from admissions.payments.errors import InvalidBankDetails
-from admissions.rules.schema import Rulebook
+from admissions.rules.schema import BankAccount
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,9 @@ class BankDetails:
     bank_address: str
 
 
-def bank_details(rules: Rulebook) -> BankDetails | None:
+def bank_details(account: BankAccount | None) -> BankDetails | None:
     """The institution's account, checked again here (national key included) because a
     wrong digit on this page sends a candidate's money astray."""
-    account = rules.bank_account
     if account is None:
         return None
     # schwifty loads its bank registries (about 13 MiB) when imported: only where an

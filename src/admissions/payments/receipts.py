@@ -44,7 +44,7 @@ def _content(entry: LedgerEntry, application: Application) -> dict[str, Any]:
     campaign = application.campaign
     rules = application.rules
     candidate = application.candidate
-    bank = rules.bank_account
+    bank = application.bank_account
     return {
         "institution": {
             "name": rules.institution.name,

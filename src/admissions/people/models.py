@@ -114,11 +114,13 @@ class StaffRole(models.Model):
         return f"{self.user} {self.role}"
 
 
+from admissions.people.bank_rights import BankDetailsChange, BankDetailsPermission  # noqa: E402
 from admissions.people.identity_providers import (  # noqa: E402
     IdentityProvider,
     RoleMappingRule,
     SsoRoleChange,
 )
+from admissions.people.logins import LoginEvent, LoginMethod  # noqa: E402
 from admissions.people.profile import (  # noqa: E402  (models of the app, kept in their module)
     CandidateProfile,
     Education,
@@ -128,9 +130,13 @@ from admissions.people.tokens import ApiToken  # noqa: E402
 
 __all__ = [
     "ApiToken",
+    "BankDetailsChange",
+    "BankDetailsPermission",
     "CandidateProfile",
     "Education",
     "IdentityProvider",
+    "LoginEvent",
+    "LoginMethod",
     "Role",
     "RoleMappingRule",
     "SsoRoleChange",

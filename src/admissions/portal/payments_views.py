@@ -279,7 +279,7 @@ def _csp_with_form_action(origin: str) -> str:
 
 def _safe_bank_details(request: HttpRequest, application: Application) -> BankDetails | None:
     try:
-        return bank_details(application.rules)
+        return bank_details(application.bank_account)
     except DomainError as error:
         messages.error(request, error.message)
         return None
@@ -301,9 +301,7 @@ def transfer(request: HttpRequest, reference: str, charge: str, instalment: int)
             "application": application,
             "line": line,
             "bank": bank,
-            "bank_phone": application.rules.bank_account.phone
-            if application.rules.bank_account
-            else "",
+            "bank_phone": application.bank_account.phone if application.bank_account else "",
             "declaration": declaration,
             "declarable": is_fee
             and declaration is None

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from admissions.portal import profile_views, programme_views, tokens_views, views
+from admissions.portal import logins_views, profile_views, programme_views, tokens_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -33,6 +33,7 @@ urlpatterns = [
     path("me/profile/work/<int:pk>/", profile_views.work_edit, name="work_edit"),
     path("me/profile/work/<int:pk>/delete/", profile_views.work_delete, name="work_delete"),
     path("me/tokens/", tokens_views.tokens, name="tokens"),
+    path("me/logins/", logins_views.logins, name="logins"),
     path("me/tokens/<int:pk>/revoke/", tokens_views.revoke, name="token_revoke"),
     path("", include("admissions.portal.urls_applications")),
 ]

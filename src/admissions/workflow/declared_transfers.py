@@ -196,7 +196,7 @@ def flag_unmatched(now: dt.datetime | None = None) -> list[str]:
 def _tell_unmatched(application: Application, declared: Declaration, *, event: str) -> None:
     """The candidate checks what they typed; the finance officers look for the money."""
     try:
-        bank = bank_details(application.rules)
+        bank = bank_details(application.bank_account)
     except DomainError:
         bank = None  # the payments page says the school must be contacted
     send_transfer_unmatched(

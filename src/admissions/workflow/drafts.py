@@ -140,7 +140,7 @@ def _tell_transfer_awaited(application: Application, charge: LedgerEntry) -> Non
     if PaymentMethod.CARD in rules.fees.application.methods:
         return
     try:
-        bank = bank_details(rules)
+        bank = bank_details(application.bank_account)
     except DomainError:
         bank = None  # the payments page says the school must be contacted
     if bank is None or not charge.creditor_reference:
