@@ -131,6 +131,8 @@ NOT_SCOPED = {
     "saml_login": "the way to an institution's identity provider",
     "saml_metadata": "an institution's public SAML metadata",
     "saml_sls": "an institution's SAML single logout",
+    "mfa_edit_webauthn": "a security key's page: only its owner's keys (test_own_keys.py)",
+    "mfa_remove_webauthn": "a security key's page: only its owner's keys (test_own_keys.py)",
 }
 # Django's admin site: only platform administrators reach it (tested separately below).
 ADMIN = "admin:"
