@@ -16,6 +16,7 @@ def check_production(
     clamd_address: str,
     email_backend: str,
     site_url: str,
+    fault_points: list[str] | None = None,
 ) -> None:
     """Raise ImproperlyConfigured listing every unsafe production value at once."""
     problems: list[str] = []
@@ -35,5 +36,7 @@ def check_production(
         problems.append("ADMISSIONS_EMAIL_URL must point to a real mail server in production")
     if not site_url.startswith("https://"):
         problems.append("ADMISSIONS_SITE_URL must be an https:// address in production")
+    if fault_points:
+        problems.append("ADMISSIONS_FAULT_POINTS is for crash tests only, never production")
     if problems:
         raise ImproperlyConfigured("Unsafe production settings: " + "; ".join(problems))

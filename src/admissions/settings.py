@@ -404,4 +404,5 @@ if PRODUCTION:
         clamd_address=CLAMD_ADDRESS,
         email_backend=str(globals()["EMAIL_BACKEND"]),
         site_url=SITE_URL,
+        fault_points=env.listing("FAULT_POINTS", []),
     )
