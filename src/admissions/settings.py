@@ -239,6 +239,8 @@ API_RATE_PER_MINUTE = env.integer("API_RATE_PER_MINUTE", 600, minimum=0)
 UPLOADS_PER_HOUR = env.integer("UPLOADS_PER_HOUR", 120, minimum=0)
 # Hours an Idempotency-Key keeps its first answer.
 API_IDEMPOTENCY_HOURS = env.integer("API_IDEMPOTENCY_HOURS", 24, minimum=1)
+# A key still "running" this long after its first request came was left by a dead process.
+API_IDEMPOTENCY_ABANDONED_SECONDS = env.integer("API_IDEMPOTENCY_ABANDONED_SECONDS", 300, minimum=1)
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Email -----------------------------------------------------------------------------------
