@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "admissions.api.middleware.ApiMiddleware",
     "admissions.core.middleware.UploadRateLimitMiddleware",
+    "admissions.core.middleware.OutageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
