@@ -86,7 +86,14 @@ class Site:
         self.starts += 1
         log = self.var_dir / f"serve-{self.starts}.log"
         arguments = ["serve", "--host", LOOPBACK, "--port", str(self.port)]
-        self.process = start_manage(self.environment, log, *arguments, "--worker-interval", "0.2")
+        # Only the server holds at the fault points; the commands that build and read the
+        # data pass them.
+        armed = {
+            **self.environment,
+            "ADMISSIONS_FAULT_POINTS": ",".join(POINTS),
+            "ADMISSIONS_FAULT_DIR": str(self.var_dir / "faults"),
+        }
+        self.process = start_manage(armed, log, *arguments, "--worker-interval", "0.2")
         wait_until(self._answers, timeout=90, what="serve", process=self.process, log=log)
 
     def _answers(self) -> bool:
@@ -200,8 +207,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
         STRIPE_SECRET_KEY=SECRET_KEY,
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
         API_IDEMPOTENCY_ABANDONED_SECONDS=str(ABANDONED_SECONDS),
-        FAULT_POINTS=",".join(POINTS),
-        FAULT_DIR=str(var_dir / "faults"),
     )
     # The children read the test data builders too.
     env["PYTHONPATH"] = f"{SOURCE_DIR}:{REPO_ROOT}"
