@@ -269,6 +269,9 @@ def state(references: list[str], session_id: int | None = None) -> None:
             "publications_done": Publication.objects.filter(
                 session_id=session_id, done_at__isnull=False
             ).count(),
+            "publications_due": Publication.objects.filter(
+                session_id=session_id, done_at__isnull=True
+            ).count(),
         }
     with transaction.atomic():
         fees = fee_totals.kept() == fee_totals.recount()

@@ -384,6 +384,7 @@ def test_a_server_killed_in_the_middle_of_each_write_loses_nothing(site: Site) -
     site.killed_during("publication.before_commit", "POST", publish, token=president, body=b"{}")
     after = site.state()
     assert after["session"]["published"] == 0
+    assert after["session"]["publications_due"] == 1  # the periodic job would publish it
     for reference in data["on_agenda"]:
         assert after["files"][reference]["status"] == "on_agenda"
         assert after["files"][reference]["events"] == before["files"][reference]["events"]
