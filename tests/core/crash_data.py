@@ -32,7 +32,7 @@ from admissions.payments import fee_totals, ledger
 from admissions.payments.models import CardCheckout, LedgerEntry, Method
 from admissions.people.models import User
 from admissions.people.tokens import ApiToken, new_secret
-from admissions.rules.vocabulary import DocumentFormat
+from admissions.rules.vocabulary import ChargeKind, DocumentFormat
 from admissions.workflow import checks
 from admissions.workflow.confirmation import confirmation_state
 from tests import factories
@@ -75,6 +75,13 @@ def _upload(application: Application, code: str, by: User) -> None:
     )
 
 
+def _line(kind: str) -> dict[str, Any]:
+    """The ledger's line of what confirming costs: the first instalment is the tuition's."""
+    if kind == ChargeKind.TUITION_FIRST_INSTALMENT:
+        return {"charge_kind": ChargeKind.TUITION, "instalment": 1}
+    return {"charge_kind": ChargeKind(kind), "instalment": None}
+
+
 def prepare() -> None:
     """A complete draft with its documents stored, an admission whose deposit is due, and a
     jury session with files on its agenda; the kept totals counted from the raw rows."""
@@ -110,7 +117,7 @@ def prepare() -> None:
     for amount in unpaid[1:]:
         ledger.record_payment(
             admitted.pk,
-            charge_kind=amount.charge_kind,  # type: ignore[arg-type]
+            **_line(amount.charge_kind),
             amount_cents=amount.outstanding_cents,
             method=Method.CARD,
             by=None,
@@ -119,7 +126,7 @@ def prepare() -> None:
     deposit = unpaid[0]
     checkout = CardCheckout.objects.create(
         application=admitted,
-        charge_kind=deposit.charge_kind,
+        **_line(deposit.charge_kind),
         amount_cents=deposit.outstanding_cents,
         provider="stripe",
         session_id="cs_test_crash_deposit",

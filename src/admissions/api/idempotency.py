@@ -8,9 +8,10 @@ running a second one waits for nothing and is told so (409 `idempotency_in_progr
 belong to a user and are forgotten after `API_IDEMPOTENCY_HOURS`. A server error is not
 kept: it may be retried. A first request that never answered (its process was killed) left
 its key "running": after `API_IDEMPOTENCY_ABANDONED_SECONDS` a retry takes the key over and
-runs, once; its write was rolled back with the process, or, when the process died after
-the commit, the services' own idempotency (a file already submitted, a payment id already
-recorded) makes the second run change nothing.
+runs, once. The killed request's write was rolled back with its process; should the process
+have died between the write's commit and keeping the answer, the write runs a second time,
+and the services' own guards (a file already submitted, a place already confirmed, a payment
+id already recorded) make that change nothing, or enter the same decision again.
 
 Uploads (multipart) are outside this: their body is judged by their operation before it is
 read, and a retried upload only adds a version the candidate can see.
