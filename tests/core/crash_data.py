@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from admissions.applications import report_counts, step_counts
@@ -230,8 +230,11 @@ def state(references: list[str], session_id: int | None = None) -> None:
     for application in Application.objects.filter(reference__in=references):
         files[application.reference] = {
             "status": application.status,
+            # The outbox's deliveries, which the server's worker makes whenever it runs,
+            # are left out: what a request wrote is the rest.
             "events": list(
                 ApplicationEvent.objects.filter(application=application)
+                .exclude(Q(action__startswith="notification.") & ~Q(action="notification.queued"))
                 .order_by("pk")
                 .values_list("action", flat=True)
             ),
