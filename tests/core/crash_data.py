@@ -144,8 +144,9 @@ def prepare() -> None:
     on_agenda = list(
         Application.objects.filter(campaign=campaign, status=Status.ON_AGENDA).order_by("pk")
     )
-    assert len(on_agenda) >= 2, on_agenda
-    for application in on_agenda[1:]:
+    undecided = [a for a in on_agenda if not Decision.objects.filter(application=a).exists()]
+    assert undecided, on_agenda
+    for application in undecided[1:]:
         decisions.enter_decision(application, by=juror, outcome="admitted", via="crash test")
     _rebuild_totals()
     _print(
@@ -157,7 +158,7 @@ def prepare() -> None:
             "checkout": checkout.session_id,
             "deposit_cents": checkout.amount_cents,
             "session": session.pk,
-            "last_on_agenda": on_agenda[0].reference,
+            "last_on_agenda": undecided[0].reference,
             "on_agenda": [a.reference for a in on_agenda],
             "juror_token": _token(juror),
             "president_token": _token(seats[Seat.PRESIDENT]),
