@@ -126,6 +126,7 @@ def test_safe_production_environment_loads(tmp_path: Path) -> None:
         ({"EMAIL_URL": "console://"}, "ADMISSIONS_EMAIL_URL"),
         ({"EMAIL_URL": "locmem://"}, "ADMISSIONS_EMAIL_URL"),
         ({"SITE_URL": "http://admissions.example.org"}, "ADMISSIONS_SITE_URL"),
+        ({"FAULT_POINTS": "submission.before_commit"}, "ADMISSIONS_FAULT_POINTS"),
     ],
 )
 def test_production_refuses_unsafe_values(

@@ -17,6 +17,7 @@ def check_production(
     email_backend: str,
     site_url: str,
     staff_second_factor: bool = True,
+    fault_points: list[str] | None = None,
 ) -> None:
     """Raise ImproperlyConfigured listing every unsafe production value at once."""
     problems: list[str] = []
@@ -38,5 +39,7 @@ def check_production(
         problems.append("ADMISSIONS_SITE_URL must be an https:// address in production")
     if not staff_second_factor:
         problems.append("ADMISSIONS_STAFF_SECOND_FACTOR_REQUIRED must stay on in production")
+    if fault_points:
+        problems.append("ADMISSIONS_FAULT_POINTS is for crash tests only, never production")
     if problems:
         raise ImproperlyConfigured("Unsafe production settings: " + "; ".join(problems))

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "admissions.api.middleware.ApiMiddleware",
     "admissions.core.middleware.UploadRateLimitMiddleware",
+    "admissions.core.middleware.OutageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -272,6 +273,8 @@ API_RATE_PER_MINUTE = env.integer("API_RATE_PER_MINUTE", 600, minimum=0)
 UPLOADS_PER_HOUR = env.integer("UPLOADS_PER_HOUR", 120, minimum=0)
 # Hours an Idempotency-Key keeps its first answer.
 API_IDEMPOTENCY_HOURS = env.integer("API_IDEMPOTENCY_HOURS", 24, minimum=1)
+# A key still "running" this long after its first request came was left by a dead process.
+API_IDEMPOTENCY_ABANDONED_SECONDS = env.integer("API_IDEMPOTENCY_ABANDONED_SECONDS", 300, minimum=1)
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Email -----------------------------------------------------------------------------------
@@ -438,4 +441,5 @@ if PRODUCTION:
         email_backend=str(globals()["EMAIL_BACKEND"]),
         site_url=SITE_URL,
         staff_second_factor=STAFF_SECOND_FACTOR_REQUIRED,
+        fault_points=env.listing("FAULT_POINTS", []),
     )

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.utils import timezone
 
+from admissions.api.idempotency import fingerprint
 from admissions.api.models import IdempotentAnswer
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign
@@ -85,3 +87,33 @@ def test_a_key_too_long_is_refused(api: Client, nord: Campaign) -> None:
     answer = _post(api, _body(nord), "k" * 300)
     assert answer.status_code == 422
     assert answer.json()["code"] == "idempotency_key_invalid"
+
+
+def test_a_key_left_running_by_a_killed_process_is_taken_over_once(
+    api: Client, candidate: User, nord: Campaign, clock: time_machine.Coordinates
+) -> None:
+    """The first request's process died before it answered: its key stays "running" (its
+    write rolled back with it) until it is old enough to be abandoned, then runs once."""
+    IdempotentAnswer.objects.create(
+        user=candidate,
+        key="killed",
+        fingerprint=_fingerprint_of(_body(nord)),
+        created_at=timezone.now(),
+    )
+    assert _post(api, _body(nord), "killed").json()["code"] == "idempotency_in_progress"
+    clock.shift(dt.timedelta(seconds=301))
+    retried = _post(api, _body(nord), "killed")
+    assert retried.status_code == 201
+    assert "Idempotent-Replayed" not in retried
+    replayed = _post(api, _body(nord), "killed")
+    assert replayed.status_code == 201
+    assert replayed["Idempotent-Replayed"] == "true"
+    assert Application.objects.filter(candidate=candidate).count() == 1
+    assert IdempotentAnswer.objects.filter(key="killed").count() == 1
+
+
+def _fingerprint_of(body: dict[str, object]) -> str:
+    """The fingerprint a first request with `body` left."""
+    return fingerprint(
+        RequestFactory().post("/api/v1/applications", body, content_type="application/json")
+    )

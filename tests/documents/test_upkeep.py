@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 from django.core.management import call_command
@@ -58,3 +59,24 @@ def test_the_admin_shows_documents_without_serving_files(
     assert result.version.sha256 in html
     assert result.version.file.name not in html  # no link to the storage key
     assert client.get("/admin/documents/quarantinedfile/").status_code == 200
+
+
+def test_files_no_row_names_are_swept_after_a_day(
+    upload: Upload, media: Path, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    """What a process killed between storing a file and committing its row leaves behind."""
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = upload("cv", corpus.pdf())
+    assert kept.version is not None
+    for folder in ("documents", "quarantine"):
+        (media / folder).mkdir(exist_ok=True)
+        (media / folder / "left-by-a-killed-process").write_bytes(b"%PDF-1.4 half")
+    now = timezone.now()  # the test's travelled clock: every file is written "now"
+    for path in [*(media / "documents").iterdir(), *(media / "quarantine").iterdir()]:
+        os.utime(path, (now.timestamp(), now.timestamp()))
+    assert housekeeping.purge_orphans(now) == 0  # perhaps an upload still under way
+    assert housekeeping.purge_orphans(now + dt.timedelta(days=2)) == 2
+    assert stored(media, "documents") == [kept.version.file.name]
+    assert stored(media, "quarantine") == []
+    # The file a row names stays, however old.
+    assert housekeeping.purge_orphans(now + dt.timedelta(days=400)) == 0

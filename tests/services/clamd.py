@@ -16,7 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.services.base import LOOPBACK, require_binary, start_on_free_port, stop_process
+from tests.services.base import (
+    LOOPBACK,
+    require_binary,
+    start_on_free_port,
+    stop_process,
+    wait_until,
+)
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 EICAR_SIGNATURE = "Eicar-Test-Signature"
@@ -50,43 +56,57 @@ class Clamd:
     unix_address: str
 
 
-@pytest.fixture(scope="session")
-def clamd_daemon() -> Iterator[Clamd]:
-    """One clamd listening on a loopback TCP port and on a unix socket."""
+def _config(root: Path, port: int) -> Path:
+    config = root / f"clamd-{port}.conf"
+    config.write_text(
+        "\n".join(
+            [
+                f"DatabaseDirectory {root / 'db'}",
+                f"TCPSocket {port}",
+                f"TCPAddr {LOOPBACK}",
+                f"LocalSocket {root / f'clamd-{port}.ctl'}",
+                "Foreground yes",
+                f"LogFile {root / 'clamd.log'}",
+                f"StreamMaxLength {STREAM_MAX_BYTES // 1024 // 1024}M",
+                "MaxThreads 4",
+                "",
+            ]
+        ),
+        encoding="ascii",
+    )
+    return config
+
+
+def _prepared_root() -> tuple[Path, str]:
+    """A folder with clamd's one-signature database; the path of clamd."""
     binary = require_binary("clamd", package="clamav-daemon")
     sigtool = require_binary("sigtool", package="clamav")
     root = Path(tempfile.mkdtemp(prefix="admissions-clamd-"))
-    database = root / "db"
-    log = root / "clamd.log"
+    (root / "db").mkdir()
+    _signature_database(root / "db", sigtool)
+    return root, binary
 
-    def start(port: int) -> subprocess.Popen[bytes]:
-        config = root / f"clamd-{port}.conf"
-        config.write_text(
-            "\n".join(
-                [
-                    f"DatabaseDirectory {database}",
-                    f"TCPSocket {port}",
-                    f"TCPAddr {LOOPBACK}",
-                    f"LocalSocket {root / f'clamd-{port}.ctl'}",
-                    "Foreground yes",
-                    f"LogFile {log}",
-                    f"StreamMaxLength {STREAM_MAX_BYTES // 1024 // 1024}M",
-                    "MaxThreads 4",
-                    "",
-                ]
-            ),
-            encoding="ascii",
-        )
-        return subprocess.Popen(
-            [binary, "--config-file", str(config)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
 
+def _start(binary: str, root: Path, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [binary, "--config-file", str(_config(root, port))],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="session")
+def clamd_daemon() -> Iterator[Clamd]:
+    """One clamd listening on a loopback TCP port and on a unix socket."""
+    root, binary = _prepared_root()
     try:
-        database.mkdir()
-        _signature_database(database, sigtool)
-        process, port = start_on_free_port(start, _pong, what="clamd", timeout=60, log=log)
+        process, port = start_on_free_port(
+            lambda port: _start(binary, root, port),
+            _pong,
+            what="clamd",
+            timeout=60,
+            log=root / "clamd.log",
+        )
         try:
             yield Clamd(
                 tcp_address=f"tcp://{LOOPBACK}:{port}",
@@ -95,6 +115,49 @@ def clamd_daemon() -> Iterator[Clamd]:
         finally:
             stop_process(process)
     finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@dataclass
+class RestartableClamd:
+    """A clamd of the test's own, that it stops and starts again on the same port."""
+
+    binary: str
+    root: Path
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"tcp://{LOOPBACK}:{self.port}"
+
+    def start(self) -> None:
+        self.process = _start(self.binary, self.root, self.port)
+        wait_until(
+            lambda: _pong(self.port),
+            timeout=60,
+            what="clamd",
+            process=self.process,
+            log=self.root / "clamd.log",
+        )
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+            self.process = None
+
+
+@pytest.fixture
+def restartable_clamd() -> Iterator[RestartableClamd]:
+    root, binary = _prepared_root()
+    process, port = start_on_free_port(
+        lambda port: _start(binary, root, port), _pong, what="clamd", timeout=60
+    )
+    daemon = RestartableClamd(binary=binary, root=root, port=port, process=process)
+    try:
+        yield daemon
+    finally:
+        daemon.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 

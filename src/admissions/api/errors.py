@@ -115,6 +115,8 @@ ANY_OPERATION = {
     "413": "The body is larger than the limit, judged from its declared length.",
     "429": "Too many requests in a minute; retry after the Retry-After header's seconds.",
     "500": "A failure on the server's side.",
+    "503": "Document storage does not answer for a moment: nothing was saved; retry after "
+    "the Retry-After header's seconds.",
 }
 ANY_WRITE = {
     "403": "The CSRF check failed, the token may only read, or the role does not allow it.",

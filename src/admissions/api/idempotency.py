@@ -6,7 +6,12 @@ answers what the first request answered, without running it again; the same key 
 another request is refused (422 `idempotency_key_reused`), and while the first is still
 running a second one waits for nothing and is told so (409 `idempotency_in_progress`). Keys
 belong to a user and are forgotten after `API_IDEMPOTENCY_HOURS`. A server error is not
-kept: it may be retried.
+kept: it may be retried. A first request that never answered (its process was killed) left
+its key "running": after `API_IDEMPOTENCY_ABANDONED_SECONDS` a retry takes the key over and
+runs, once. The killed request's write was rolled back with its process; should the process
+have died between the write's commit and keeping the answer, the write runs a second time,
+and the services' own guards (a file already submitted, a place already confirmed, a payment
+id already recorded) make that change nothing, or enter the same decision again.
 
 Uploads (multipart) are outside this: their body is judged by their operation before it is
 read, and a retried upload only adds a version the candidate can see.
@@ -55,6 +60,21 @@ def _replay(kept: IdempotentAnswer) -> HttpResponse:
     return response
 
 
+def _abandoned_after() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "API_IDEMPOTENCY_ABANDONED_SECONDS", 300)))
+
+
+def _taken_over(earlier: IdempotentAnswer, now: dt.datetime) -> bool:
+    """Take over a key whose first request has run too long to be alive; one retry wins."""
+    if earlier.created_at > now - _abandoned_after():
+        return False
+    taken = IdempotentAnswer.objects.filter(
+        pk=earlier.pk, status__isnull=True, created_at=earlier.created_at
+    ).update(created_at=now)
+    earlier.created_at = now
+    return taken == 1
+
+
 def handle(request: HttpRequest, run: Callable[[HttpRequest], HttpResponse]) -> HttpResponse:
     """Run the write `request` once for its key; `run` is the rest of the request's way."""
     key = request.headers.get(HEADER, "").strip()
@@ -84,13 +104,15 @@ def handle(request: HttpRequest, run: Callable[[HttpRequest], HttpResponse]) -> 
                 "idempotency_key_reused",
                 _("This Idempotency-Key was used for another request: use a new key."),
             )
-        if earlier.status is None:
+        if earlier.status is None and not _taken_over(earlier, now):
             return _json(
                 409,
                 "idempotency_in_progress",
                 _("The first request with this Idempotency-Key is still running."),
             )
-        return _replay(earlier)
+        if earlier.status is not None:
+            return _replay(earlier)
+        kept = earlier
     try:
         response = run(request)
     except BaseException:

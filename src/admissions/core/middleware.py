@@ -1,8 +1,9 @@
 """Middleware of the whole site: a strict Content-Security-Policy, the API's language, a
-limit on uploads."""
+limit on uploads, a page to try again in a moment when object storage is down."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,10 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from admissions.core import ratelimit
-from admissions.core.views import too_many_requests
+from admissions.core.outages import is_storage_outage
+from admissions.core.views import storage_unavailable, too_many_requests
+
+logger = logging.getLogger(__name__)
 
 POLICY = "; ".join(
     [
@@ -148,3 +152,21 @@ class UploadRateLimitMiddleware:
             if wait is not None:
                 return too_many_requests(request, retry_after=wait)
         return self.get_response(request)
+
+
+class OutageMiddleware:
+    """A service the platform leans on did not answer (object storage): a page in the
+    reader's language saying to try again in a moment, or the API's JSON error, not a server
+    error. The request's transaction was rolled back with the error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_storage_outage(exception):
+            return None
+        logger.warning("document storage unavailable: %s", exception)
+        return storage_unavailable(request)

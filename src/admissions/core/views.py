@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from admissions.core.health import run_checks
+from admissions.core.outages import RETRY_AFTER_SECONDS
 
 # Where a 429 answers with the API's JSON error: the API, and pages' scripts that ask for JSON.
 JSON_PREFIX = "/api/"
@@ -29,6 +30,21 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         body = {"code": "bad_request", "message": message, "details": None}
         return JsonResponse(body, status=400)
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def storage_unavailable(request: HttpRequest) -> HttpResponse:
+    """Document storage does not answer: try again in a moment, nothing saved is lost."""
+    message = _(
+        "The storage of documents does not answer for a moment. What you saved before is "
+        "safe; what you just sent was not saved. Try again in a minute."
+    )
+    if request.path.startswith(JSON_PREFIX) or request.headers.get("Accept") == "application/json":
+        body = {"code": "storage_unavailable", "message": message, "details": None}
+        response: HttpResponse = JsonResponse(body, status=503)
+    else:
+        response = render(request, "503.html", {"message": message}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def too_many_requests(

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.applications.models import Application, ApplicationEvent
+from admissions.core import faults
 from admissions.documents import access, history, storage
 from admissions.documents.errors import (
     DocumentLockedError,
@@ -369,6 +370,7 @@ def _commit_version(
             if not translation:
                 sync_translation(locked, requirement, document, by)
             transaction.on_commit(lambda: storage.delete_quietly(incoming))
+            faults.point("upload.before_commit")
     except BaseException:
         storage.delete_quietly(incoming, *written)
         raise

@@ -20,6 +20,7 @@ from admissions.applications.history import record_event
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import JurySession
+from admissions.core import faults
 from admissions.core.errors import DomainError, NotAllowed, ValidationFailed
 from admissions.jury.access import require_member, require_president
 from admissions.jury.irrevocable import refuse_published
@@ -194,6 +195,7 @@ def enter_decision(
                 **({"diploma_obtained": True} if stated else {}),
             },
         )
+        faults.point("decision.before_commit")
     return decision
 
 

@@ -21,6 +21,7 @@ from admissions.applications.history import Planned, transition, transition_many
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import JurySession, without_rulebooks
+from admissions.core import faults
 from admissions.core.errors import DomainError, NotAllowed, ValidationFailed
 from admissions.jury.access import is_organiser, seat_of
 from admissions.jury.agenda import carry_over
@@ -117,6 +118,7 @@ def publish_session(
                 _publish_one(decision)
         else:
             _publish_all(decisions)
+        faults.point("publication.before_commit")
         for programme in {d.application.programme for d in decisions if d.outcome in ADMITTING}:
             check_capacity(session.campaign, programme)
         Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(published_at=moment)

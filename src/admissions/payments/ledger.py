@@ -19,6 +19,7 @@ from django.db.models import F as Field
 from django.utils.translation import gettext as _
 
 from admissions.applications.models import Application
+from admissions.core import faults
 from admissions.notify.money_emails import send_payment_received
 from admissions.payments import fee_totals, history
 from admissions.payments.errors import LedgerError
@@ -357,6 +358,7 @@ def record_payment(
                 charge=charge_label(entry.charge_kind, entry.instalment),
                 receipt_number=receipt.display_number,
             )
+            faults.point("payment.before_commit")
             transaction.on_commit(
                 lambda: payment_recorded.send(
                     sender=LedgerEntry, entry=entry, application_id=application_id

@@ -30,6 +30,7 @@ from admissions.applications.lifecycle import MOVES, Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.signals import Moved, status_changed, statuses_changed
 from admissions.catalog.models import without_rulebooks
+from admissions.core import faults
 from admissions.core.errors import DomainError, NotAllowed
 from admissions.documents.status import application_checklist, checklist_with_states
 from admissions.notify.decision_emails import (
@@ -383,6 +384,7 @@ def confirm_place(
         details = None if state.is_open else {"after_window": True}
         transition(locked, action=state.confirm_action, by=by, details=details)
         send_place_confirmed(locked, event=f"application:{locked.pk}:confirmed")
+        faults.point("confirmation.before_commit")
     application.refresh_from_db()
     return application
 

@@ -49,7 +49,8 @@ def _upkeep(now: dt.datetime) -> str:
     rescanned = ", ".join(f"{status}: {count}" for status, count in upkeep.rescanned.items())
     return (
         f"documents rescanned ({rescanned or 'none'}); abandoned uploads deleted: "
-        f"{upkeep.incoming_deleted}; quarantined files deleted: {upkeep.quarantine_deleted}"
+        f"{upkeep.incoming_deleted}; quarantined files deleted: {upkeep.quarantine_deleted}; "
+        f"files no row names deleted: {upkeep.orphans_deleted}"
     )
 
 

@@ -18,6 +18,7 @@ from admissions.applications.history import transition
 from admissions.applications.lifecycle import SUBMITTED_STATUSES, Status
 from admissions.applications.models import Application
 from admissions.applications.queue_facts import queue_facts
+from admissions.core import faults
 from admissions.documents.status import application_checklist, checklist_with_states
 from admissions.notify.file_emails import SentDocument, send_submission_receipt
 from admissions.payments import ledger
@@ -76,6 +77,7 @@ def submit(application: Application, *, by: User, now: dt.datetime | None = None
         send_submission_receipt(
             locked, event=f"application:{locked.pk}:submitted", documents=documents_sent(locked)
         )
+        faults.point("submission.before_commit")
     application.refresh_from_db()
     return application
 

@@ -18,5 +18,6 @@ class Command(BaseCommand):
         rescanned = ", ".join(f"{status}: {count}" for status, count in upkeep.rescanned.items())
         self.stdout.write(
             f"rescanned ({rescanned or 'none'}); abandoned uploads deleted: "
-            f"{upkeep.incoming_deleted}; quarantined files deleted: {upkeep.quarantine_deleted}"
+            f"{upkeep.incoming_deleted}; quarantined files deleted: {upkeep.quarantine_deleted}; "
+            f"files no row names deleted: {upkeep.orphans_deleted}"
         )
