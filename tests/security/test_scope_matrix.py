@@ -202,6 +202,7 @@ BY_PARAM: dict[str, Callable[[World], str]] = {
     "slug": lambda world: NORD,
     "section": lambda world: "fees",
     "extension": lambda world: "csv",
+    "email_id": _outbox,
 }
 # ... unless the URL's own entry says otherwise.
 BY_ROUTE: dict[str, dict[str, Callable[[World], str]]] = {
@@ -297,6 +298,8 @@ BODIES: dict[str, dict[str, object]] = {
     "api:publish_slot": {"starts_at": "2027-03-01T10:00:00", "interviewer_id": 1},
     "api:set_presence": {"present": True},
     "api:visa": {"outcome": "granted"},
+    "api:campus_france": {"number": "FR24-012345"},
+    "api:document_language": {"foreign_language": True},
 }
 
 
