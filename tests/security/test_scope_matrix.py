@@ -203,6 +203,8 @@ BY_PARAM: dict[str, Callable[[World], str]] = {
     "section": lambda world: "fees",
     "extension": lambda world: "csv",
     "email_id": _outbox,
+    "refund_id": _first(RefundRequest),
+    "issue_id": _first(PaymentIssue),
 }
 # ... unless the URL's own entry says otherwise.
 BY_ROUTE: dict[str, dict[str, Callable[[World], str]]] = {
@@ -300,6 +302,8 @@ BODIES: dict[str, dict[str, object]] = {
     "api:visa": {"outcome": "granted"},
     "api:campus_france": {"number": "FR24-012345"},
     "api:document_language": {"foreign_language": True},
+    "api:decide_refund": {"decision": "approve"},
+    "api:resolve_issue": {"status": "kept"},
 }
 
 
