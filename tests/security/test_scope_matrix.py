@@ -304,6 +304,7 @@ BODIES: dict[str, dict[str, object]] = {
     "api:document_language": {"foreign_language": True},
     "api:decide_refund": {"decision": "approve"},
     "api:resolve_issue": {"status": "kept"},
+    "api:confirm_rulebook_value": {"key": "campaign.opens_on"},
 }
 
 
