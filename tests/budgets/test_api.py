@@ -154,6 +154,19 @@ ENDPOINTS = [
         at(lambda w: f"/staff/jury/sessions/{jury_session(w)}/agenda"),
         6,
     ),
+    Page(
+        "a campaign's report",
+        f"officer@{NORD}",
+        at(lambda w: f"/staff/reports/{w.files['submitted'].campaign_id}"),
+        9,
+    ),
+    Page(
+        "the values to confirm",
+        f"admin@{NORD}",
+        at(lambda w: f"/staff/campaigns/{w.files['submitted'].campaign_id}/to-confirm"),
+        6,
+    ),
+    Page("what an erasure would do", "submitted", at("/me/data"), 3),
     Page("places", f"officer@{NORD}", at("/staff/places"), 6),
     Page(
         "a programme's places",

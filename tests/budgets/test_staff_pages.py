@@ -224,7 +224,7 @@ def with_programme(name: str, extension: str | None = None) -> Callable[[World],
     return address
 
 
-# The kept totals only (office/report_data.py): the session, the user and their roles, the
+# The kept totals only (workflow/report.py): the session, the user and their roles, the
 # programmes in scope, the campaign, then one query each for the funnel, the days per step,
 # the waiting list and the fees. The files' export reads its rows in chunks of
 # `queue.EXPORT_CHUNK`: one query for the few rows of the budget's world.

@@ -14,6 +14,7 @@ from admissions.documents.models import Document, DocumentVersion
 from admissions.people.models import ApiToken, User
 from admissions.people.tokens import new_secret
 from tests.documents import corpus
+from tests.documents.conftest import Upload
 
 BASE = "/api/v1/documents"
 
@@ -292,3 +293,41 @@ def test_a_token_upload_is_judged_unread(
             **{"wsgi.input": UnreadableBody(), "CONTENT_LENGTH": str(length)},
         )
         assert answer.json()["code"] == code
+
+
+def test_a_documents_language_as_on_its_page(
+    api: Client,
+    application: Application,
+    upload: Upload,
+    other_candidate: User,
+    foreign_officer: User,
+) -> None:
+    """The language switch of the documents page: a foreign language asks for a translation,
+    through the same service; the file's own people only (404 to others)."""
+    upload("cv", corpus.pdf())
+    url = f"/api/v1/documents/{application.reference}/cv/language"
+    answer = api.put(url, {"foreign_language": True}, content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["foreign_language"] is True
+    assert Document.objects.filter(translation_of__requirement_code="cv").count() == 1
+    back = api.put(url, {"foreign_language": False}, content_type="application/json")
+    assert back.json()["foreign_language"] is False
+    assert not Document.objects.filter(translation_of__isnull=False).exists()
+    wrong = api.put(url, {"foreign_language": "maybe"}, content_type="application/json")
+    assert wrong.status_code == 422
+    assert wrong.json()["details"][0]["field"] == "foreign_language"
+    missing = f"/api/v1/documents/{application.reference}/no-such-document/language"
+    assert (
+        api.put(missing, {"foreign_language": True}, content_type="application/json").status_code
+        == 404
+    )
+    for outsider in (other_candidate, foreign_officer):
+        client = Client()
+        client.force_login(outsider)
+        refused = client.put(url, {"foreign_language": True}, content_type="application/json")
+        assert refused.status_code == 404
+    assert (
+        Client().put(url, {"foreign_language": True}, content_type="application/json").status_code
+        == 401
+    )
+    assert not Document.objects.filter(translation_of__isnull=False).exists()

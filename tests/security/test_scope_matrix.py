@@ -213,6 +213,9 @@ BY_PARAM: dict[str, Callable[[World], str]] = {
     "slug": lambda world: NORD,
     "section": lambda world: "fees",
     "extension": lambda world: "csv",
+    "email_id": _outbox,
+    "refund_id": _first(RefundRequest),
+    "issue_id": _first(PaymentIssue),
 }
 # ... unless the URL's own entry says otherwise.
 BY_ROUTE: dict[str, dict[str, Callable[[World], str]]] = {
@@ -308,6 +311,11 @@ BODIES: dict[str, dict[str, object]] = {
     "api:publish_slot": {"starts_at": "2027-03-01T10:00:00", "interviewer_id": 1},
     "api:set_presence": {"present": True},
     "api:visa": {"outcome": "granted"},
+    "api:campus_france": {"number": "FR24-012345"},
+    "api:document_language": {"foreign_language": True},
+    "api:decide_refund": {"decision": "approve"},
+    "api:resolve_issue": {"status": "kept"},
+    "api:confirm_rulebook_value": {"key": "campaign.opens_on"},
 }
 
 

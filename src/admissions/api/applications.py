@@ -29,7 +29,7 @@ from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.payments import ledger
 from admissions.people.models import User
-from admissions.workflow import checks, drafts, submission
+from admissions.workflow import checks, declared_transfers, drafts, submission
 
 router = Router(tags=["applications"], auth=user_auth)
 
@@ -155,3 +155,14 @@ def withdraw_application(
     reason = payload.reason if payload is not None else ""
     application = drafts.withdraw(queries.own_application(user, reference), by=user, reason=reason)
     return application_out(application)
+
+
+@router.post(
+    "/{reference}/fee-transfer-made",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Say the application fee's transfer is made (where the school takes it), to submit",
+)
+def declare_transfer(request: HttpRequest, reference: str) -> ApplicationOut:
+    user = _user(request)
+    declared_transfers.declare_transfer(queries.own_application(user, reference), by=user)
+    return application_out(queries.own_application(user, reference))

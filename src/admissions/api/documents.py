@@ -20,13 +20,13 @@ from typing import IO, Any, cast
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from admissions.api.auth import user_auth
 from admissions.api.errors import error_body
-from admissions.api.schemas import ErrorOut
+from admissions.api.schemas import ErrorOut, Input
 from admissions.core.errors import DomainError
 from admissions.documents import access, services
 from admissions.documents.errors import UnknownRequirementError
@@ -351,3 +351,27 @@ def delete_document(request: HttpRequest, reference: str, code: str) -> Status[N
         raise Http404
     services.delete_document(document, by=_user(request))
     return Status(204, None)
+
+
+class LanguageIn(Input):
+    foreign_language: bool = Field(
+        description="written in a foreign language: a translation is then asked for"
+    )
+
+
+@router.put(
+    "/{reference}/{code}/language",
+    response={200: DocumentOut, **ERRORS},
+    summary="Say whether a document is in a foreign language (which asks for its translation)",
+)
+def document_language(
+    request: HttpRequest, reference: str, code: str, payload: LanguageIn
+) -> DocumentOut:
+    application = access.readable_application(_user(request), reference)
+    document = services.find_document(application, code)
+    if document is None:
+        raise Http404
+    changed = services.set_foreign_language(
+        document, foreign=payload.foreign_language, by=_user(request)
+    )
+    return cast(DocumentOut, document_out(changed))

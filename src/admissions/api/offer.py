@@ -20,7 +20,7 @@ from admissions.api.schemas import ErrorOut, Input
 from admissions.applications import queries
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.workflow import confirmation
+from admissions.workflow import confirmation, international
 from admissions.workflow.status import status_summary
 
 router = Router(tags=["applications"], auth=user_auth)
@@ -174,5 +174,22 @@ def decline(request: HttpRequest, reference: str, payload: DeclineIn) -> OfferOu
     user = caller(request)
     confirmation.decline_place(
         queries.own_application(user, reference), by=user, reason=payload.reason
+    )
+    return offer_out(queries.own_application(user, reference))
+
+
+class CampusFranceIn(Input):
+    number: str = Field(max_length=40, description="the number of the Études en France file")
+
+
+@router.put(
+    "/{reference}/campus-france",
+    response={200: OfferOut, **ERRORS},
+    summary="Record the number of my Études en France file (visa steps)",
+)
+def campus_france(request: HttpRequest, reference: str, payload: CampusFranceIn) -> OfferOut:
+    user = caller(request)
+    international.record_campus_france_number(
+        queries.own_application(user, reference), by=user, number=payload.number
     )
     return offer_out(queries.own_application(user, reference))

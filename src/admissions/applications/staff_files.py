@@ -5,15 +5,15 @@ the same files with the same filters."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.applications.queue import filtered, read_filters
+from admissions.applications.queue import PAGE_SIZES, filtered, read_filters
 from admissions.applications.waiting import campaign_targets
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.people.models import Role, User
@@ -29,6 +29,8 @@ FILE_ROLES = (
     Role.INSTITUTION_ADMIN,
     Role.FINANCE_OFFICER,
 )
+# At most one page of the list's largest size is acted on at once.
+BULK_MAX = max(PAGE_SIZES)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -37,6 +39,32 @@ def scoped_files(user: User) -> QuerySet[Application]:
     return Application.objects.filter(
         programme_id__in=allowed_programme_ids(user, FILE_ROLES), submitted_at__isnull=False
     ).exclude(status=Status.DRAFT)
+
+
+def chosen_files(
+    user: User,
+    *,
+    ids: Iterable[int] = (),
+    references: Iterable[str] = (),
+    institution_id: int | None = None,
+) -> list[Application] | None:
+    """The files ticked for a bulk action (by id or by reference), or None when there are
+    more than BULK_MAX or a single one is not the reader's (or outside `institution_id`,
+    when given)."""
+    wanted_ids, wanted_references = set(ids), set(references)
+    if len(wanted_ids) + len(wanted_references) > BULK_MAX:
+        return None
+    files = scoped_files(user).filter(Q(pk__in=wanted_ids) | Q(reference__in=wanted_references))
+    if institution_id is not None:
+        files = files.filter(programme__institution_id=institution_id)
+    chosen = list(
+        files.select_related("candidate", "candidate__profile", "programme").order_by("reference")
+    )
+    found_ids = {a.pk for a in chosen}
+    found_references = {a.reference for a in chosen}
+    if wanted_ids - found_ids or wanted_references - found_references:
+        return None
+    return chosen
 
 
 def scope_campaigns(user: User) -> list[Campaign]:

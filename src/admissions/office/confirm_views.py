@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from admissions.catalog.confirmations import ValueToConfirm, confirm_value, values_to_confirm
 from admissions.catalog.models import Campaign
-from admissions.people.models import Role, StaffRole, User
-from admissions.people.permissions import has_platform_role, is_staff_member
+from admissions.people.models import User
+from admissions.people.permissions import is_staff_member
+from admissions.workflow.confirmations import can_confirm, staff_campaigns
 
 
 @dataclass(frozen=True)
@@ -31,25 +31,6 @@ class CampaignValues:
     @property
     def pending(self) -> int:
         return sum(1 for value in self.values if value.confirmed is None)
-
-
-def staff_campaigns(user: User) -> QuerySet[Campaign]:
-    """The campaigns of the institutions `user` works for, newest first."""
-    campaigns = Campaign.objects.select_related("institution").order_by("-opens_on", "-pk")
-    if has_platform_role(user):
-        return campaigns
-    institutions = StaffRole.objects.filter(user=user).values("institution_id")
-    return campaigns.filter(institution_id__in=institutions)
-
-
-def can_confirm(user: User, campaign: Campaign) -> bool:
-    """An institution administrator of the campaign's school, or a platform administrator."""
-    return (
-        has_platform_role(user)
-        or StaffRole.objects.filter(
-            user=user, role=Role.INSTITUTION_ADMIN, institution_id=campaign.institution_id
-        ).exists()
-    )
 
 
 def campaign_values(user: User) -> list[CampaignValues]:

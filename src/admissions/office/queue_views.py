@@ -39,6 +39,7 @@ from admissions.applications.queue import (
 from admissions.applications.staff_files import (
     FILE_ROLES,
     XLSX,
+    chosen_files,
     exported_files,
     scope_campaigns,
     scoped_files,
@@ -51,17 +52,20 @@ from admissions.core.keyset import count_up_to, keyset_page
 from admissions.people.models import User
 from admissions.people.permissions import (
     allowed_programme_ids,
-    can_act_on_programme,
     has_platform_role,
     staff_roles,
 )
-from admissions.review.assignments import ASSIGNERS, assign_reviewer, possible_reviewers
+from admissions.review.assignments import (
+    ASSIGNERS,
+    assign_reviewer,
+    may_assign,
+    possible_reviewers,
+    reviewer_for,
+)
 from admissions.workflow import messages
 
 # The page says how many files up to this many, then "more than": counting all is not free.
 COUNTED = 1000
-# At most one page of the largest size is acted on at once.
-BULK_MAX = max(PAGE_SIZES)
 
 
 def _staff(request: HttpRequest) -> User:
@@ -147,15 +151,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _selected(request: HttpRequest, user: User) -> list[Application]:
     """The files ticked, all of them the reader's; a single one that is not: 404."""
     ids = {int(v) for v in request.POST.getlist("file") if v.isdigit() and len(v) < 12}
-    if len(ids) > BULK_MAX:
-        raise Http404
-    chosen = list(
-        scoped_files(user)
-        .filter(pk__in=ids)
-        .select_related("candidate", "candidate__profile", "programme")
-        .order_by("reference")
-    )
-    if len(chosen) != len(ids):
+    chosen = chosen_files(user, ids=ids)
+    if chosen is None:
         raise Http404
     return chosen
 
@@ -183,25 +180,17 @@ def bulk(request: HttpRequest) -> HttpResponse:
     body = request.POST.get("body", "").strip()
     if action == "assign":
         reviewer_id = request.POST.get("reviewer", "")
-        reviewer = (
-            possible_reviewers(user).filter(pk=int(reviewer_id)).first()
-            if reviewer_id.isdigit()
-            else None
-        )
+        reviewer = reviewer_for(user, int(reviewer_id)) if reviewer_id.isdigit() else None
         if reviewer is None:
             flash.error(request, _("Choose the reviewer from the list."))
             return _back_to_queue(request)
-        if not all(can_act_on_programme(user, a.programme_id, ASSIGNERS) for a in chosen):
+        if not may_assign(user, chosen):
             raise Http404
     elif action == "message":
-        if not body:
-            flash.error(request, _("Write the message first."))
-            return _back_to_queue(request)
-        if len(body) > messages.MAX_BODY:
-            flash.error(
-                request,
-                _("A message holds at most %(count)d characters.") % {"count": messages.MAX_BODY},
-            )
+        try:
+            body = messages.checked_body(body, empty=_("Write the message first."))
+        except DomainError as error:
+            flash.error(request, str(error.message))
             return _back_to_queue(request)
     else:
         raise Http404
@@ -241,15 +230,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
             ),
         )
         return _back_to_queue(request)
-    sent = 0
-    refused: list[str] = []
-    for application in chosen:
-        try:
-            messages.post_message(application, by=user, body=body)
-        except DomainError:
-            refused.append(application.reference)
-        else:
-            sent += 1
+    try:
+        outcome = messages.post_to_many(chosen, by=user, body=body)
+    except DomainError as error:
+        flash.error(request, str(error.message))
+        return _back_to_queue(request)
+    sent, refused = len(outcome.sent), outcome.refused
     flash.success(
         request,
         ngettext("%(count)d message sent.", "%(count)d messages sent.", sent) % {"count": sent},

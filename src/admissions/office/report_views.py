@@ -3,7 +3,7 @@ spent per step, the waiting lists and the fees, with their charts; and their exp
 
 A staff member sees the campaigns of the institutions where they hold a role, and of each
 only the programmes they hold a role on: a campaign or programme outside that answers 404.
-Every figure comes from the kept totals (`report_data`), never from a count of the files.
+Every figure comes from the kept totals (`workflow.report`), never from a count of the files.
 """
 
 from __future__ import annotations
@@ -32,17 +32,19 @@ from admissions.applications.queue import EXPORT_HEADER, csv_rows, export_rows
 from admissions.applications.staff_files import XLSX, xlsx_file
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.office import charts
-from admissions.office.report_data import (
+from admissions.people.models import User
+from admissions.people.permissions import has_platform_role, staff_roles
+from admissions.rules.money import format_eur
+from admissions.workflow.report import (
     BROKEN_DOWN,
     REPORT_HEADER,
     Report,
     build_report,
+    programmes_in_scope,
     report_rows,
+    select,
     span_text,
 )
-from admissions.people.models import User
-from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
-from admissions.rules.money import format_eur
 
 
 def _staff(request: HttpRequest) -> User:
@@ -58,21 +60,12 @@ def _language() -> str:
     return "en" if (get_language() or "fr").startswith("en") else "fr"
 
 
-def _programmes_in_scope(user: User) -> list[Programme]:
-    """The programmes the reader holds any role on, with their sites."""
-    return list(
-        Programme.objects.filter(pk__in=allowed_programme_ids(user))
-        .select_related("site")
-        .order_by("name_fr", "pk")
-    )
-
-
 @login_required
 @require_GET
 def reports_index(request: HttpRequest) -> HttpResponse:
     """Each campaign in scope, with its programmes to choose from."""
     user = _staff(request)
-    programmes = _programmes_in_scope(user)
+    programmes = programmes_in_scope(user)
     institutions = {p.institution_id for p in programmes}
     campaigns = list(
         Campaign.objects.filter(institution_id__in=institutions)
@@ -90,28 +83,12 @@ def reports_index(request: HttpRequest) -> HttpResponse:
 def _selection(
     request: HttpRequest, campaign_id: int
 ) -> tuple[Campaign, list[Programme], list[Programme]]:
-    """The campaign and the programmes asked for (all those in scope when none is): a
-    campaign or a programme outside the reader's scope answers 404. Returns the campaign,
-    the programmes chosen and those the reader could choose."""
-    user = _staff(request)
-    campaign = Campaign.objects.filter(pk=campaign_id).select_related("institution").first()
-    if campaign is None:
+    """The campaign, the programmes chosen and those the reader could choose: a campaign or
+    a programme outside the reader's scope answers 404."""
+    found = select(_staff(request), campaign_id, request.GET.getlist("programme"))
+    if found is None:
         raise Http404
-    in_scope = [
-        p for p in _programmes_in_scope(user) if p.institution_id == campaign.institution_id
-    ]
-    if not in_scope:
-        raise Http404
-    asked = request.GET.getlist("programme")
-    if not asked:
-        return campaign, in_scope, in_scope
-    if not all(value.isdigit() and len(value) < 12 for value in asked):
-        raise Http404
-    wanted = {int(value) for value in asked}
-    chosen = [p for p in in_scope if p.pk in wanted]
-    if len(chosen) != len(wanted):
-        raise Http404
-    return campaign, chosen, in_scope
+    return found.campaign, found.chosen, found.in_scope
 
 
 def _charts(report: Report, language: str) -> dict[str, object]:

@@ -16,11 +16,11 @@ from admissions.catalog.confirmations import pending_count
 from admissions.catalog.models import without_rulebooks
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
-from admissions.office.confirm_views import staff_campaigns
 from admissions.office.home_figures import home_figures
 from admissions.office.worklist import step_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
+from admissions.workflow.confirmations import staff_campaigns
 
 PAGE_SIZE = 50
 # The page says how many files up to this many, then "more than": counting all is not free.

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from admissions.applications.models import Application
 from admissions.catalog.models import Institution
+from admissions.payments.models import (
+    EntryKind,
+    LedgerEntry,
+    PaymentIssue,
+    RefundRequest,
+)
 from admissions.people.models import Role, StaffRole, User
 from admissions.people.permissions import (
     allowed_programme_ids,
@@ -58,3 +64,26 @@ def can_handle_money(user: User, application: Application) -> bool:
 
 def can_request_refund(user: User, application: Application) -> bool:
     return can_act_on_programme(user, application.programme_id, REFUND_REQUESTERS)
+
+
+def payment_issues(user: User) -> QuerySet[PaymentIssue]:
+    """The payment issues of the institutions and programmes `user` handles money for."""
+    return PaymentIssue.objects.filter(
+        Q(institution__in=finance_institutions(user))
+        | Q(application__programme_id__in=finance_programme_ids(user))
+    )
+
+
+def refund_requests(user: User) -> QuerySet[RefundRequest]:
+    """The refund requests of the programmes `user` handles money for."""
+    return RefundRequest.objects.filter(application__programme_id__in=finance_programme_ids(user))
+
+
+def charge_by_reference(user: User, reference: str) -> LedgerEntry | None:
+    """The charge of `user`'s programmes bearing this creditor reference (spaces and case as
+    typed)."""
+    return LedgerEntry.objects.filter(
+        kind=EntryKind.CHARGE,
+        creditor_reference=reference.replace(" ", "").upper(),
+        application__programme_id__in=finance_programme_ids(user),
+    ).first()

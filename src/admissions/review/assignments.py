@@ -46,6 +46,16 @@ def possible_reviewers(user: User) -> QuerySet[User]:
     )
 
 
+def reviewer_for(user: User, reviewer_id: int) -> User | None:
+    """The reviewer `user` chose, if one of those they may give files to."""
+    return possible_reviewers(user).filter(pk=reviewer_id).first()
+
+
+def may_assign(user: User, applications: Sequence[Application]) -> bool:
+    """Whether `user` organises the review of every one of these files."""
+    return all(can_act_on_programme(user, a.programme_id, ASSIGNERS) for a in applications)
+
+
 def assign_reviewer(
     applications: Sequence[Application], *, reviewer: User, by: User
 ) -> list[Application]:

@@ -88,19 +88,47 @@ def _side(user: User, application: Application) -> bool:
     raise NotAllowed(_("You may not write on this file."))
 
 
-def post_message(
-    application: Application, *, by: User, body: str, attachments: Sequence[Upload] = ()
-) -> Message:
-    """Write on the file; the other side is told by email, in the same transaction."""
-    from_staff = _side(by, application)
+def checked_body(body: str, *, empty: str = "") -> str:
+    """The message's text, stripped; refused when empty (with `empty`, if given) or too long."""
     body = body.strip()
     if not body:
-        raise MessageRefused(_("Write a message."), details={"field": "body"})
+        raise MessageRefused(empty or _("Write a message."), details={"field": "body"})
     if len(body) > MAX_BODY:
         raise MessageRefused(
             _("A message holds at most %(count)d characters.") % {"count": MAX_BODY},
             details={"field": "body"},
         )
+    return body
+
+
+@dataclass(frozen=True)
+class Sent:
+    sent: list[str]  # the references written on
+    refused: list[str]  # those where writing was refused (a file closed to messages)
+
+
+def post_to_many(applications: Sequence[Application], *, by: User, body: str) -> Sent:
+    """The same message on each file (each in its own transaction): the text is checked
+    once, before any is sent; a file that refuses it is named, the others are written on."""
+    body = checked_body(body, empty=_("Write the message first."))
+    sent: list[str] = []
+    refused: list[str] = []
+    for application in applications:
+        try:
+            post_message(application, by=by, body=body)
+        except DomainError:
+            refused.append(application.reference)
+        else:
+            sent.append(application.reference)
+    return Sent(sent, refused)
+
+
+def post_message(
+    application: Application, *, by: User, body: str, attachments: Sequence[Upload] = ()
+) -> Message:
+    """Write on the file; the other side is told by email, in the same transaction."""
+    from_staff = _side(by, application)
+    body = checked_body(body)
     if len(attachments) > MAX_ATTACHMENTS:
         raise MessageRefused(
             _("Send at most %(count)d files with one message.") % {"count": MAX_ATTACHMENTS},

@@ -14,6 +14,7 @@ documents app, both when the refund is asked for and when it is approved.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -427,3 +428,11 @@ def record_refund(
             details={"refund_request": locked.pk, "entry_id": entry.pk, "rule": locked.rule_code},
         )
     return locked
+
+
+# The finance office's decisions on a refund request, by name (its page's and the API's).
+DECISIONS: dict[str, Callable[..., RefundRequest]] = {
+    "approve": approve_refund,
+    "reject": reject_refund,
+    "record": record_refund,
+}

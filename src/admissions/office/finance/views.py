@@ -36,7 +36,6 @@ from admissions.payments.models import (
     BankStatement,
     DebitBatch,
     DebitItem,
-    EntryKind,
     FinanceDocument,
     IssueStatus,
     LedgerEntry,
@@ -74,16 +73,11 @@ def _user(request: HttpRequest) -> User:
 
 
 def _issues(user: User) -> QuerySet[PaymentIssue]:
-    return PaymentIssue.objects.filter(
-        Q(institution__in=access.finance_institutions(user))
-        | Q(application__programme_id__in=access.finance_programme_ids(user))
-    )
+    return access.payment_issues(user)
 
 
 def _refund_requests(user: User) -> QuerySet[RefundRequest]:
-    return RefundRequest.objects.filter(
-        application__programme_id__in=access.finance_programme_ids(user)
-    )
+    return access.refund_requests(user)
 
 
 def _file(request: HttpRequest, reference: str) -> Application:
@@ -151,13 +145,9 @@ def issue_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose how to close this issue."))
         return redirect("office:finance:issues")
     charge = None
-    reference = form.cleaned_data["charge_reference"].replace(" ", "").upper()
-    if reference:
-        charge = LedgerEntry.objects.filter(
-            kind=EntryKind.CHARGE,
-            creditor_reference=reference,
-            application__programme_id__in=access.finance_programme_ids(_user(request)),
-        ).first()
+    reference = form.cleaned_data["charge_reference"]
+    if reference.strip():
+        charge = access.charge_by_reference(_user(request), reference)
         if charge is None:
             messages.error(request, _("No charge of your programmes has this reference."))
             return redirect("office:finance:issues")
@@ -257,11 +247,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-REFUND_ACTIONS: dict[str, Callable[..., RefundRequest]] = {
-    "approve": refunds.approve_refund,
-    "reject": refunds.reject_refund,
-    "record": refunds.record_refund,
-}
+REFUND_ACTIONS = refunds.DECISIONS
 
 
 @finance_required

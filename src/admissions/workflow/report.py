@@ -21,6 +21,8 @@ from admissions.applications.lifecycle import Status
 from admissions.applications.models import FunnelCount, StepDuration, WaitlistMove
 from admissions.catalog.models import Campaign, Programme
 from admissions.payments.models import CHARGE_LABELS, EntryKind, FeeTotal
+from admissions.people.models import User
+from admissions.people.permissions import allowed_programme_ids
 
 # The steps a breakdown shows: drafts are not broken down (see applications/funnel.py).
 BROKEN_DOWN = STEPS[1:]
@@ -121,6 +123,48 @@ class Report:
             sum(r.refunded for r in self.fees),
             sum(r.written_off for r in self.fees),
         )
+
+
+def programmes_in_scope(user: User, institution_id: int | None = None) -> list[Programme]:
+    """The programmes the reader holds any role on (of one institution if given), with their
+    sites."""
+    programmes = Programme.objects.filter(pk__in=allowed_programme_ids(user))
+    if institution_id is not None:
+        programmes = programmes.filter(institution_id=institution_id)
+    return list(programmes.select_related("site").order_by("name_fr", "pk"))
+
+
+@dataclass(frozen=True)
+class Selection:
+    campaign: Campaign
+    chosen: list[Programme]
+    in_scope: list[Programme]
+
+
+def select(
+    user: User, campaign_id: int, asked: Sequence[str], *, institution_id: int | None = None
+) -> Selection | None:
+    """The campaign and the programmes asked for (all those in scope when none is), or None
+    when the campaign, or one programme asked for, is outside the reader's scope (or outside
+    the institution `institution_id` when given). `in_scope` are those the reader could
+    choose."""
+    campaign = Campaign.objects.filter(pk=campaign_id).select_related("institution").first()
+    if campaign is None:
+        return None
+    if institution_id is not None and campaign.institution_id != institution_id:
+        return None
+    in_scope = [p for p in programmes_in_scope(user) if p.institution_id == campaign.institution_id]
+    if not in_scope:
+        return None
+    if not asked:
+        return Selection(campaign, in_scope, in_scope)
+    if not all(value.isdigit() and len(value) < 12 for value in asked):
+        return None
+    wanted = {int(value) for value in asked}
+    chosen = [p for p in in_scope if p.pk in wanted]
+    if len(chosen) != len(wanted):
+        return None
+    return Selection(campaign, chosen, in_scope)
 
 
 def span_text(span: Span | None) -> str:
