@@ -39,6 +39,9 @@ PASSWORD = "correct horse battery"
 # enough for a machine busy with other work, never spent when the page is there.
 WAIT_MS = 60_000
 AXE = Axe()
+# A journey walks dozens of pages, each checked by axe-core in two languages: on a busy
+# machine it takes longer than the run's limit for one test, made for tests of a function.
+JOURNEY = pytest.mark.timeout(540)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

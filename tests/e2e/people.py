@@ -188,3 +188,18 @@ def validate_and_publish(page: Any) -> None:
     """The president validates the decisions the members entered and publishes them."""
     submit(page, "form:has(button:text('Validate the decisions entered'))")
     submit(page, "form:has(button:text('Publish the validated decisions'))")
+
+
+def headers_above_columns(page: Any, table: str) -> list[str]:
+    """The headers of a table that do not stand above their column's first cell, on the
+    page's current viewport."""
+    return list(
+        page.locator(table).evaluate(
+            """t => Array.from(t.tHead.rows[0].cells).flatMap((th, i) => {
+                 const td = t.tBodies[0].rows[0].cells[i];
+                 const a = th.getBoundingClientRect(), b = td.getBoundingClientRect();
+                 return Math.abs(a.left - b.left) < 1 && Math.abs(a.width - b.width) < 1
+                   ? [] : [th.textContent.trim()];
+               })"""
+        )
+    )

@@ -15,7 +15,7 @@ from admissions.catalog.models import Campaign
 from admissions.people.models import Role
 from admissions.rules.deadlines import PARIS
 from tests.documents import corpus
-from tests.e2e.conftest import Journey, staff
+from tests.e2e.conftest import JOURNEY, Journey, staff
 from tests.e2e.people import (
     accept_every_document,
     add_education,
@@ -35,7 +35,7 @@ from tests.e2e.people import (
 )
 from tests.factories import PROFESSIONAL_PROJECT
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), JOURNEY]
 
 CANDIDATE = "lou.bernard@candidate.example"
 

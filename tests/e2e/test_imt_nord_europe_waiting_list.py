@@ -19,7 +19,7 @@ from admissions.core.scheduler import run_due
 from admissions.people.models import Role
 from admissions.rules.deadlines import PARIS
 from admissions.workflow.jobs import JOBS
-from tests.e2e.conftest import Journey, staff
+from tests.e2e.conftest import JOURNEY, Journey, staff
 from tests.e2e.people import (
     accept_every_document,
     add_education,
@@ -28,6 +28,7 @@ from tests.e2e.people import (
     fill_identity,
     fill_residence,
     find_admissible,
+    headers_above_columns,
     seat_the_jury,
     show,
     sign_up,
@@ -39,7 +40,7 @@ from tests.factories import COVER_LETTER, PROFESSIONAL_PROJECT
 from tests.payments.camt import statement
 from tests.workflow.places_helpers import NORD_PROGRAMME, decided, set_capacity
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), JOURNEY]
 
 ROUTE = "Derogatory route: Bac+3 degree with at least 3 years of professional experience"
 # The jobs the scheduler runs for offers whose window closed, in its order.
@@ -143,6 +144,8 @@ def test_a_waiting_candidate_is_called_and_confirms_at_imt_nord_europe(
         office, [(jurors[0], "member"), (jurors[1], "member"), (president, "president")], reference
     )
     journey.shot(office, "jury-session")
+    # The places' table keeps its headers above their columns on a wide screen.
+    assert headers_above_columns(office, "section:has(#places) table") == []
 
     # The places are taken: a member puts the candidate first on the waiting list, the
     # president validates and publishes.

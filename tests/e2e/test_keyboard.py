@@ -15,7 +15,7 @@ import pytest
 
 from admissions.catalog.models import Campaign
 from tests.documents import corpus
-from tests.e2e.conftest import PASSWORD, Journey, verify
+from tests.e2e.conftest import JOURNEY, PASSWORD, Journey, verify
 from tests.e2e.people import MARK, reloaded
 from tests.factories import (
     COVER_LETTER,
@@ -25,7 +25,7 @@ from tests.factories import (
     programme_of,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), JOURNEY]
 
 IS_FOCUSED = "s => document.activeElement !== null && document.activeElement.matches(s)"
 # What Tab may stop on; a date field's segments count as several stops.
