@@ -127,3 +127,79 @@ def upload(page: Any, code: str, file: Path) -> None:
     reloaded(page)
     card = page.locator(f"#doc-{code}")
     assert file.name in card.inner_text(), card.inner_text()
+
+
+def accept_every_document(journey: Journey, page: Any, reference: str) -> None:
+    """The admissions officer accepts each document of the file, then marks it complete."""
+    page.goto(journey.at(f"/en/office/files/{reference}/"))
+    journey.shot(page, "office-file")
+    accepts = page.locator("button[name=decision][value=accept]")
+    actions = [button.evaluate("b => b.form.action") for button in accepts.all()]
+    for action in actions:
+        path = action.removeprefix(journey.url)
+        with page.expect_navigation():
+            page.locator(f"form[action='{path}'] button[value=accept]").click()
+    if page.get_by_role("button", name="Mark the file complete").count():
+        submit(page, "form:has(button:text('Mark the file complete'))")
+
+
+def find_admissible(journey: Journey, page: Any, reference: str, *, score: str = "15") -> None:
+    """The pedagogical lead scores each criterion of the review and gives a favourable
+    opinion."""
+    page.goto(journey.at(f"/en/office/files/{reference}/#admissibility"))
+    form = page.locator("#admissibility form")
+    for box in form.locator("input[name^=score_]").all():
+        box.fill(score)
+    form.locator("input[name=outcome][value=positive]").check()
+    journey.shot(page, "admissibility")
+    submit(page, "#admissibility form")
+
+
+def seat_the_jury(page: Any, seats: list[tuple[Any, str]], reference: str) -> str:
+    """On the session's page, the officer seats the members, marks them sitting and puts
+    the file on the agenda; the page's address comes back."""
+    for person, seat in seats:
+        page.select_option("select[name=user]", str(person.pk))
+        page.select_option("select[name=seat]", seat)
+        submit(page, "form:has(select[name=seat])")
+    while page.get_by_role("button", name="Mark sitting").count():
+        with page.expect_navigation():
+            page.get_by_role("button", name="Mark sitting").first.click()
+    if not page.locator(f"#file-{reference}").count():
+        page.fill("input[name=reference]", reference)
+        submit(page, "form:has(input[name=reference])")
+    return str(page.url.split("#")[0].split("?")[0])
+
+
+def enter_decision(
+    page: Any, reference: str, outcome: str, *, rank: int | None = None, reason: str = ""
+) -> None:
+    """A jury member enters the decision on the file's card of the deliberation page."""
+    card = f"#file-{reference}"
+    page.select_option(f"{card} select[name$=outcome]", outcome)
+    if rank is not None:
+        page.fill(f"{card} input[name$=waitlist_rank]", str(rank))
+    if reason:
+        page.fill(f"{card} input[name$=reason]", reason)
+    submit(page, f"{card} form[action$='/decide/']")
+
+
+def validate_and_publish(page: Any) -> None:
+    """The president validates the decisions the members entered and publishes them."""
+    submit(page, "form:has(button:text('Validate the decisions entered'))")
+    submit(page, "form:has(button:text('Publish the validated decisions'))")
+
+
+def headers_above_columns(page: Any, table: str) -> list[str]:
+    """The headers of a table that do not stand above their column's first cell, on the
+    page's current viewport."""
+    return list(
+        page.locator(table).evaluate(
+            """t => Array.from(t.tHead.rows[0].cells).flatMap((th, i) => {
+                 const td = t.tBodies[0].rows[0].cells[i];
+                 const a = th.getBoundingClientRect(), b = td.getBoundingClientRect();
+                 return Math.abs(a.left - b.left) < 1 && Math.abs(a.width - b.width) < 1
+                   ? [] : [th.textContent.trim()];
+               })"""
+        )
+    )

@@ -15,22 +15,27 @@ from admissions.catalog.models import Campaign
 from admissions.people.models import Role
 from admissions.rules.deadlines import PARIS
 from tests.documents import corpus
-from tests.e2e.conftest import Journey, staff
+from tests.e2e.conftest import JOURNEY, Journey, staff
 from tests.e2e.people import (
+    accept_every_document,
     add_education,
     add_work,
+    enter_decision,
     fill_identity,
     fill_residence,
+    find_admissible,
     pay_by_card,
+    seat_the_jury,
     show,
     sign_up,
     submit,
     upload,
     upload_every_document,
+    validate_and_publish,
 )
 from tests.factories import PROFESSIONAL_PROJECT
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), JOURNEY]
 
 CANDIDATE = "lou.bernard@candidate.example"
 
@@ -111,29 +116,14 @@ def test_work_study_at_imt_bs(
     # The admissions officer accepts every document, and the file is complete.
     office = journey.person()
     journey.log_in(office, officer.email)
-    office.goto(journey.at(f"/en/office/files/{reference}/"))
-    journey.shot(office, "office-file")
-    accepts = office.locator("button[name=decision][value=accept]")
-    actions = [button.evaluate("b => b.form.action") for button in accepts.all()]
-    for action in actions:
-        path = action.removeprefix(journey.url)
-        with office.expect_navigation():
-            office.locator(f"form[action='{path}'] button[value=accept]").click()
-    if office.get_by_role("button", name="Mark the file complete").count():
-        submit(office, "form:has(button:text('Mark the file complete'))")
+    accept_every_document(journey, office, reference)
     application.refresh_from_db()
     assert application.status == "complete", show(office)
 
     # The pedagogical lead finds it admissible on the rulebook's criteria.
     pedagogy = journey.person()
     journey.log_in(pedagogy, lead.email)
-    pedagogy.goto(journey.at(f"/en/office/files/{reference}/#admissibility"))
-    form = pedagogy.locator("#admissibility form")
-    for score in form.locator("input[name^=score_]").all():
-        score.fill("15")
-    form.locator("input[name=outcome][value=positive]").check()
-    journey.shot(pedagogy, "admissibility")
-    submit(pedagogy, "#admissibility form")
+    find_admissible(journey, pedagogy, reference)
     application.refresh_from_db()
     assert application.status == "admissible", show(pedagogy)
 
@@ -153,8 +143,6 @@ def test_work_study_at_imt_bs(
 
     # The day of the interview, the interviewer fills the grid.
     clock.move_to(dt.datetime(2024, 2, 20, 10, 45, tzinfo=PARIS))
-
-    # The interviewer fills the grid.
     interviewing = journey.person()
     journey.log_in(interviewing, interviewer.email)
     interviewing.goto(journey.at(f"/en/office/files/{reference}/#interview"))
@@ -173,31 +161,21 @@ def test_work_study_at_imt_bs(
     office.fill("input[name=date]", "2024-02-28")
     office.fill("input[name=files_cutoff]", "2024-02-27")
     submit(office, "form.grid-form")
-    for person, seat in ((jurors[0], "member"), (jurors[1], "member"), (president, "president")):
-        office.select_option("select[name=user]", str(person.pk))
-        office.select_option("select[name=seat]", seat)
-        submit(office, "form:has(select[name=seat])")
-    while office.get_by_role("button", name="Mark sitting").count():
-        with office.expect_navigation():
-            office.get_by_role("button", name="Mark sitting").first.click()
-    if not office.locator(f"#file-{reference}").count():
-        office.fill("input[name=reference]", reference)
-        submit(office, "form:has(input[name=reference])")
+    session_url = seat_the_jury(
+        office, [(jurors[0], "member"), (jurors[1], "member"), (president, "president")], reference
+    )
     journey.shot(office, "jury-session")
-    session_url = office.url.split("#")[0].split("?")[0]
 
     # A member enters the decision, the president validates and publishes it.
     juror = journey.person()
     journey.log_in(juror, jurors[0].email)
     juror.goto(session_url)
 
-    juror.select_option(f"#file-{reference} select[name$=outcome]", "admitted")
-    submit(juror, f"#file-{reference} form[action$='/decide/']")
+    enter_decision(juror, reference, "admitted")
     chair = journey.person()
     journey.log_in(chair, president.email)
     chair.goto(session_url)
-    submit(chair, "form:has(button:text('Validate the decisions entered'))")
-    submit(chair, "form:has(button:text('Publish the validated decisions'))")
+    validate_and_publish(chair)
     journey.shot(chair, "jury-published")
     application.refresh_from_db()
     assert application.status == "admitted", show(chair)

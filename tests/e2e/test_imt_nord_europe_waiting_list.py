@@ -13,30 +13,40 @@ from typing import Any
 import pytest
 import time_machine
 
-from admissions.applications.history import transition
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign
 from admissions.core.scheduler import run_due
 from admissions.people.models import Role
 from admissions.rules.deadlines import PARIS
 from admissions.workflow.jobs import JOBS
-from tests.e2e.conftest import Journey, staff, verify
-from tests.e2e.people import show, submit, upload_every_document
-from tests.factories import (
-    COVER_LETTER,
-    PROFESSIONAL_PROJECT,
-    CandidateProfileFactory,
-    EducationFactory,
-    WorkPeriodFactory,
+from tests.e2e.conftest import JOURNEY, Journey, staff
+from tests.e2e.people import (
+    accept_every_document,
+    add_education,
+    add_work,
+    enter_decision,
+    fill_identity,
+    fill_residence,
+    find_admissible,
+    headers_above_columns,
+    seat_the_jury,
+    show,
+    sign_up,
+    submit,
+    upload_every_document,
+    validate_and_publish,
 )
+from tests.factories import COVER_LETTER, PROFESSIONAL_PROJECT
 from tests.payments.camt import statement
 from tests.workflow.places_helpers import NORD_PROGRAMME, decided, set_capacity
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), JOURNEY]
 
 ROUTE = "Derogatory route: Bac+3 degree with at least 3 years of professional experience"
 # The jobs the scheduler runs for offers whose window closed, in its order.
 AFTER_THE_WINDOW = {"lapse_overdue_places", "waiting_list"}
+CANDIDATE = "nour.haddad@candidate.example"
+WAITING = "The one place of the programme is taken: first on the waiting list."
 
 
 def test_a_waiting_candidate_is_called_and_confirms_at_imt_nord_europe(
@@ -48,17 +58,23 @@ def test_a_waiting_candidate_is_called_and_confirms_at_imt_nord_europe(
     nord = schools["imt-nord-europe"]
     # One place: the candidate admitted before waits for nobody, the one on the list waits.
     set_capacity(nord, NORD_PROGRAMME, 1)
-    profile = CandidateProfileFactory(given_names="Nour", family_name="Haddad")
-    EducationFactory(profile=profile, level=3, diploma_kind="licence", title="Licence Informatique")
-    WorkPeriodFactory(profile=profile, start=dt.date(2020, 9, 1))
-    verify(profile.user)
-    email = profile.user.email
     finance = staff("finance@imt-nord-europe.example", Role.FINANCE_OFFICER, nord)
     money = journey.person()
     journey.log_in(money, finance.email)
 
+    # The candidate signs up and writes a Bac+3 licence and three years of work in the
+    # profile.
     candidate = journey.person()
-    journey.log_in(candidate, email)
+    sign_up(journey, candidate, CANDIDATE)
+    fill_identity(candidate, journey, given="Nour", family="Haddad")
+    fill_residence(candidate, journey)
+    add_education(
+        candidate, journey, level="3", kind="licence", title="Licence Informatique", year="2020"
+    )
+    add_work(candidate, journey, start="2020-09-01", employer="Orange Cyberdefense")
+    candidate.goto(journey.at("/en/me/profile/"))
+    journey.shot(candidate, "profile-bac3")
+
     candidate.goto(journey.at("/en/me/applications/new/"))
     with candidate.expect_navigation():
         candidate.get_by_role("link", name=re.compile("^Apply.*Cybersecurity")).click()
@@ -73,19 +89,20 @@ def test_a_waiting_candidate_is_called_and_confirms_at_imt_nord_europe(
             box.fill(text)
     with candidate.expect_navigation():
         candidate.click("button[name=action][value=save]")
-    application = Application.objects.get(candidate__email=email)
+    application = Application.objects.get(candidate__email=CANDIDATE)
+    reference = application.reference
     journey.shot(candidate, "derogatory-application")
 
-    candidate.goto(journey.at(f"/en/documents/{application.reference}/"))
+    candidate.goto(journey.at(f"/en/documents/{reference}/"))
     sent = upload_every_document(candidate, tmp_path)
     assert "dossier-vapp" in sent, sent
     journey.shot(candidate, "documents-with-vapp")
 
     # The fee by transfer: the candidate reads the reference to quote, and the bank's
     # statement brings the transfer in; finance imports it.
-    reference = transfer_reference(candidate, journey, application.reference, "Application fee")
-    import_statement(journey, money, statement("matched.xml", reference), tmp_path)
-    candidate.goto(journey.at(f"/en/me/applications/{application.reference}/"))
+    quoted = transfer_reference(candidate, journey, reference, "Application fee")
+    import_statement(journey, money, statement("matched.xml", quoted), tmp_path)
+    candidate.goto(journey.at(f"/en/me/applications/{reference}/"))
     with candidate.expect_navigation():
         candidate.click("button[name=action][value=submit]")
     journey.shot(candidate, "submitted")
@@ -93,17 +110,62 @@ def test_a_waiting_candidate_is_called_and_confirms_at_imt_nord_europe(
     assert application.status == "submitted", show(candidate)
     assert application.eligibility["route"] == "derogatoire-bac3-experience"
 
-    # The other offer, made through the services before (the office's pages for it are
-    # walked in the IMT-BS journey): admitted on 12 February, its window ends 15 days later.
+    # The other offer, made through the services (the office's pages for an admission are
+    # walked in the IMT-BS journey): admitted on 12 February, its window ends 15 days later,
+    # and it holds the one place.
     other = decided(nord, NORD_PROGRAMME, "publish_admitted")
-    officer = staff("officer@imt-nord-europe.example", Role.ADMISSIONS_OFFICER, nord)
-    # The office's review up to the jury's agenda, through the same services.
-    for step in ("mark_complete", "record_admissible", "place_on_agenda"):
-        transition(application, action=step, by=officer)
-    transition(application, action="publish_waitlisted", by=None)
-    Application.objects.filter(pk=application.pk).update(waitlist_rank=1)
 
-    candidate.goto(journey.at(f"/en/me/applications/{application.reference}/status/"))
+    officer = staff("officer@imt-nord-europe.example", Role.ADMISSIONS_OFFICER, nord)
+    lead = staff("lead@imt-nord-europe.example", Role.PEDAGOGICAL_LEAD, nord)
+    president = staff("president@imt-nord-europe.example", Role.JURY_PRESIDENT, nord)
+    jurors = [
+        staff(f"juror{n}@imt-nord-europe.example", Role.JURY_MEMBER, nord, first_name=f"Juré {n}")
+        for n in (1, 2)
+    ]
+
+    # The officer accepts the documents, the VAPP file among them; the lead finds the file
+    # admissible (the school's interview is not mandatory).
+    office = journey.person()
+    journey.log_in(office, officer.email)
+    accept_every_document(journey, office, reference)
+    application.refresh_from_db()
+    assert application.status == "complete", show(office)
+    pedagogy = journey.person()
+    journey.log_in(pedagogy, lead.email)
+    find_admissible(journey, pedagogy, reference)
+    application.refresh_from_db()
+    assert application.status == "admissible", show(pedagogy)
+
+    # The March jury the rulebook sets: the officer seats it and places the file.
+    office.goto(journey.at("/en/office/jury/"))
+    with office.expect_navigation():
+        office.get_by_role("link", name="March 2024 admission jury").click()
+    session_url = seat_the_jury(
+        office, [(jurors[0], "member"), (jurors[1], "member"), (president, "president")], reference
+    )
+    journey.shot(office, "jury-session")
+    # The places' table keeps its headers above their columns on a wide screen.
+    assert headers_above_columns(office, "section:has(#places) table") == []
+
+    # The places are taken: a member puts the candidate first on the waiting list, the
+    # president validates and publishes.
+    juror = journey.person()
+    journey.log_in(juror, jurors[0].email)
+    juror.goto(session_url)
+    enter_decision(juror, reference, "waitlisted", rank=1, reason=WAITING)
+    card = juror.locator(f"#file-{reference}")
+    assert "Waiting list (rank 1)" in card.inner_text(), show(juror)
+    journey.shot(juror, "jury-waiting-list")
+    chair = journey.person()
+    journey.log_in(chair, president.email)
+    chair.goto(session_url)
+    validate_and_publish(chair)
+    journey.shot(chair, "jury-published")
+    application.refresh_from_db()
+    assert application.status == "waitlisted", show(chair)
+    assert application.waitlist_rank == 1
+
+    candidate.goto(journey.at(f"/en/me/applications/{reference}/status/"))
     journey.shot(candidate, "waiting-list")
     assert "waiting list" in candidate.inner_text("main").lower(), show(candidate)
 
@@ -118,15 +180,15 @@ def test_a_waiting_candidate_is_called_and_confirms_at_imt_nord_europe(
 
     # Sixteen days on, both sessions ended: each logs in again. The candidate pays the first
     # instalment by transfer and confirms the place.
-    journey.log_in(candidate, email)
+    journey.log_in(candidate, CANDIDATE)
     journey.log_in(money, finance.email)
-    candidate.goto(journey.at(f"/en/me/applications/{application.reference}/status/"))
+    candidate.goto(journey.at(f"/en/me/applications/{reference}/status/"))
     journey.shot(candidate, "called-from-the-list")
-    upload_every_document(candidate_documents(candidate, journey, application.reference), tmp_path)
-    reference = transfer_reference(candidate, journey, application.reference, "Tuition (1)")
+    upload_every_document(candidate_documents(candidate, journey, reference), tmp_path)
+    quoted = transfer_reference(candidate, journey, reference, "Tuition (1)")
     amount = candidate.locator("dl.facts dd.code").first.inner_text()
-    import_statement(journey, money, instalment_statement(reference, amount), tmp_path)
-    candidate.goto(journey.at(f"/en/me/applications/{application.reference}/status/"))
+    import_statement(journey, money, instalment_statement(quoted, amount), tmp_path)
+    candidate.goto(journey.at(f"/en/me/applications/{reference}/status/"))
     submit(candidate, "form:has(button:text('Confirm my place'))")
     journey.shot(candidate, "confirmed")
     application.refresh_from_db()

@@ -16,11 +16,11 @@ from admissions.catalog.models import Campaign
 from admissions.people.models import Role
 from admissions.rules.deadlines import PARIS
 from tests.documents import corpus
-from tests.e2e.conftest import Journey, staff, verify
+from tests.e2e.conftest import JOURNEY, Journey, staff, verify
 from tests.e2e.people import show, submit
 from tests.factories import draft, eligible_candidate, programme_of, ready_application
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), JOURNEY]
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
