@@ -11,7 +11,7 @@ MANAGE := $(PY) -m admissions.manage
 PYTEST_TIMEOUT ?= 300
 # Test processes run side by side (pytest-xdist); each starts its own services and database.
 PYTEST_WORKERS ?= 2
-PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
 .PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench fuzz
 

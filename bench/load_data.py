@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,10 @@ def open_demo_campaigns() -> None:
 
 def sessions_for(user_ids: list[int]) -> dict[int, str]:
     """A signed-in session for each user, written in bulk: session key by user id."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
@@ -82,6 +87,7 @@ def sessions_for(user_ids: list[int]) -> dict[int, str]:
     from admissions.people.models import User
 
     store = SessionStore()
+    now = time.time()
     expires = timezone.now() + dt.timedelta(days=1)
     keys: dict[int, str] = {}
     for chunk in batches(len(user_ids)):
@@ -92,6 +98,12 @@ def sessions_for(user_ids: list[int]) -> dict[int, str]:
                 SESSION_KEY: str(pk),
                 BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
+                # Logged in with a password and an authenticator code, as staff must.
+                _AUTHENTICATION_METHODS_USER_SESSION_KEY: str(pk),
+                AUTHENTICATION_METHODS_SESSION_KEY: [
+                    {"method": "password", "at": now, "email": user.email},
+                    {"method": "mfa", "at": now, "type": "totp"},
+                ],
             }
             keys[pk] = get_random_string(32)
             rows.append(

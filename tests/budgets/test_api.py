@@ -152,7 +152,8 @@ ENDPOINTS = [
         "a jury's agenda",
         f"president@{NORD}",
         at(lambda w: f"/staff/jury/sessions/{jury_session(w)}/agenda"),
-        6,
+        # The reader's roles, read once per request: a staff session expires sooner.
+        7,
     ),
     Page(
         "a campaign's report",

@@ -246,6 +246,9 @@ def _json(data: dict[str, Any]) -> bytes:
     return json.dumps(data).encode()
 
 
+# Once, on PostgreSQL, the engine of a school with more than one server: the writes and
+# their transactions are the same code on SQLite.
+@pytest.mark.postgres_only
 @pytest.mark.timeout(1800)
 def test_a_server_killed_in_the_middle_of_each_write_loses_nothing(site: Site) -> None:
     data = site.data

@@ -155,7 +155,9 @@ def test_work_study_at_imt_bs(
     application.refresh_from_db()
     assert application.status == "interviewed", show(interviewing)
 
-    # The officer sets the jury's session and seats it; the file goes on its agenda.
+    # The officer sets the jury's session and seats it; the file goes on its agenda. Days
+    # have passed: a staff session ends after half an hour without a request.
+    journey.log_in(office, officer.email)
     office.goto(journey.at("/en/office/jury/"))
     office.select_option("select[name=campaign]", str(campaign.pk))
     office.fill("input[name=date]", "2024-02-28")
@@ -181,7 +183,9 @@ def test_work_study_at_imt_bs(
     assert application.status == "admitted", show(chair)
     assert "admi" in journey.last_email_to(CANDIDATE)["Subject"].lower()
 
-    # The candidate pays the 450 EUR deposit by card and confirms the place.
+    # The candidate pays the 450 EUR deposit by card and confirms the place, logging in
+    # again: more than a week has passed since the booking.
+    journey.log_in(candidate, CANDIDATE)
     candidate.goto(journey.at(f"/en/me/applications/{reference}/status/"))
     journey.shot(candidate, "admitted")
     candidate.click("text=Go to my payments")

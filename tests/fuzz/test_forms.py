@@ -38,7 +38,14 @@ from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Institution, Programme
 from admissions.core.errors import ValidationFailed
 from admissions.documents import review
-from admissions.office import access_log_views, file_forms, jury_views, slot_views, webhook_views
+from admissions.office import (
+    access_log_views,
+    bank_details_views,
+    file_forms,
+    jury_views,
+    slot_views,
+    webhook_views,
+)
 from admissions.office import catalogue_forms as catalogue
 from admissions.office import documents_forms as office_documents
 from admissions.office.finance import forms as finance
@@ -173,6 +180,7 @@ BUILDERS: dict[type[forms.BaseForm], Builder] = {
     ),
     jury_views.PublishForm: lambda c, d, f: jury_views.PublishForm(d),
     access_log_views.FilterForm: lambda c, d, f: access_log_views.FilterForm(c.institution, d),
+    bank_details_views.BankDetailsForm: lambda c, d, f: bank_details_views.BankDetailsForm(d),
     slot_views.SlotForm: lambda c, d, f: slot_views.SlotForm(c.programme, d),
     webhook_views.EndpointForm: lambda c, d, f: webhook_views.EndpointForm(
         Institution.objects.all(), d
@@ -364,8 +372,9 @@ FORMS = sorted(BUILDERS, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
 @pytest.mark.parametrize(
     "form_class", FORMS, ids=[f"{c.__module__}.{c.__qualname__}" for c in FORMS]
 )
+# A few examples per form in every run (`make fuzz` runs the long campaigns).
 @settings(
-    max_examples=25,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
