@@ -216,6 +216,8 @@ BY_PARAM: dict[str, Callable[[World], str]] = {
     "email_id": _outbox,
     "refund_id": _first(RefundRequest),
     "issue_id": _first(PaymentIssue),
+    "institution_id": _pk(_nord),
+    "debit_id": lambda world: str(DebitBatch.objects.order_by("pk")[0].items.order_by("pk")[0].pk),
 }
 # ... unless the URL's own entry says otherwise.
 BY_ROUTE: dict[str, dict[str, Callable[[World], str]]] = {
@@ -316,6 +318,11 @@ BODIES: dict[str, dict[str, object]] = {
     "api:decide_refund": {"decision": "approve"},
     "api:resolve_issue": {"status": "kept"},
     "api:confirm_rulebook_value": {"key": "campaign.opens_on"},
+    "api:request_refund": {"charge_kind": "application_fee", "event": "any"},
+    "api:plan_tuition": {},
+    "api:set_creditor": {"creditor_id": "FR72ZZZ123456"},
+    "api:export_debits": {"collection_date": "2030-01-15"},
+    "api:reject_debit": {"reason": "AM04 insufficient funds"},
 }
 
 

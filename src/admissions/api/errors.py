@@ -39,7 +39,7 @@ def field_path(location: list[Any] | tuple[Any, ...]) -> str:
     parts = [str(part) for part in location]
     if len(parts) >= 2 and parts[0] == "body":
         parts = parts[2:] or parts[1:]
-    elif parts and parts[0] in ("query", "path", "header", "cookie", "form"):
+    elif parts and parts[0] in ("query", "path", "header", "cookie", "form", "file"):
         parts = parts[1:]
     return ".".join(parts)
 

@@ -14,14 +14,16 @@ from typing import Literal
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from admissions.api.auth import caller, token_institution, user_auth
 from admissions.api.schemas import ErrorOut, Input
+from admissions.applications.models import Application
 from admissions.core.errors import ValidationFailed
-from admissions.payments import access, issues
+from admissions.payments import access, issues, services
 from admissions.payments.models import IssueStatus, Method, PaymentIssue, RefundRequest
 from admissions.people.models import User
+from admissions.rules.vocabulary import ChargeKind, RefundEvent
 from admissions.workflow import refunds
 
 router = Router(tags=["finance"], auth=user_auth)
@@ -29,7 +31,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 NOTE_MAX_LENGTH = 1000  # as the finance pages' notes
 
 
-def _finance(request: HttpRequest) -> User:
+def finance_caller(request: HttpRequest) -> User:
     user = caller(request)
     if not access.is_finance_staff(user):
         raise Http404
@@ -64,7 +66,7 @@ class RefundOut(Schema):
     summary="Approve or reject a refund request, or record the money paid back",
 )
 def decide_refund(request: HttpRequest, refund_id: int, payload: RefundDecisionIn) -> RefundOut:
-    user = _finance(request)
+    user = finance_caller(request)
     found: QuerySet[RefundRequest] = access.refund_requests(user)
     bound = token_institution(request)
     if bound is not None:
@@ -76,16 +78,112 @@ def decide_refund(request: HttpRequest, refund_id: int, payload: RefundDecisionI
     if payload.decision == "record":
         arguments["method"] = Method(payload.method)
     decided = refunds.DECISIONS[payload.decision](asked, **arguments)
+    return _refund_out(decided, asked.application.reference)
+
+
+def _refund_out(refund: RefundRequest, reference: str) -> RefundOut:
     return RefundOut(
-        id=decided.pk,
-        reference=asked.application.reference,
-        charge_kind=decided.charge_kind,
-        instalment=decided.instalment,
-        amount_cents=decided.amount_cents,
-        status=decided.status,
-        decided_at=decided.decided_at,
-        decision_note=decided.decision_note,
+        id=refund.pk,
+        reference=reference,
+        charge_kind=refund.charge_kind,
+        instalment=refund.instalment,
+        amount_cents=refund.amount_cents,
+        status=refund.status,
+        decided_at=refund.decided_at,
+        decision_note=refund.decision_note,
     )
+
+
+def _finance_file(request: HttpRequest, reference: str) -> tuple[User, Application]:
+    user = finance_caller(request)
+    application = access.finance_file(user, reference, token_institution(request))
+    if application is None:
+        raise Http404
+    return user, application
+
+
+class RefundAskIn(Input):
+    charge_kind: ChargeKind = Field(description="the charge to refund")
+    instalment: int | None = Field(
+        default=None, ge=1, description="the tuition instalment's number, for an instalment"
+    )
+    event: RefundEvent = Field(description="what makes the charge refundable")
+    visa_refusal_proven: bool = Field(
+        default=False, description="the visa refusal is on file (for `visa_refused`)"
+    )
+    amount_cents: int | None = Field(
+        default=None, gt=0, description="empty: everything paid on this charge"
+    )
+    reason: str = Field(default="", max_length=NOTE_MAX_LENGTH)
+
+
+@router.post(
+    "/finance/files/{reference}/refunds",
+    response={201: RefundOut, **ERRORS},
+    summary="Ask for a refund on a file's charge; a finance officer then approves it",
+)
+def request_refund(request: HttpRequest, reference: str, payload: RefundAskIn) -> Status[RefundOut]:
+    user, application = _finance_file(request, reference)
+    asked = refunds.request_refund(
+        application,
+        charge_kind=payload.charge_kind,
+        instalment=payload.instalment,
+        event=payload.event,
+        visa_refusal_proven=payload.visa_refusal_proven,
+        by=user,
+        amount_cents=payload.amount_cents,
+        reason=payload.reason,
+    )
+    return Status(201, _refund_out(asked, application.reference))
+
+
+class TuitionIn(Input):
+    registered_on: dt.date | None = Field(
+        default=None,
+        description="the registration day, when the first instalment is due (empty: today)",
+    )
+    starts_on: dt.date | None = Field(
+        default=None,
+        description="the programme's start, from which the other instalments fall (empty: "
+        "the rulebook's start date)",
+    )
+
+
+class TuitionChargeOut(Schema):
+    charge_kind: str
+    instalment: int | None
+    amount_cents: int
+    due_on: dt.date | None
+    creditor_reference: str
+
+
+class TuitionOut(Schema):
+    charged: list[TuitionChargeOut] = Field(
+        description="the charges made now; empty: all were made"
+    )
+
+
+@router.post(
+    "/finance/files/{reference}/tuition",
+    response={200: TuitionOut, 201: TuitionOut, **ERRORS},
+    summary="Charge a file's tuition plan: the instalments (and the CVEC) not charged yet",
+)
+def plan_tuition(request: HttpRequest, reference: str, payload: TuitionIn) -> Status[TuitionOut]:
+    user, application = _finance_file(request, reference)
+    created = services.plan_tuition(
+        application, by=user, registered_on=payload.registered_on, starts_on=payload.starts_on
+    )
+    charged = [
+        TuitionChargeOut(
+            charge_kind=entry.charge_kind,
+            instalment=entry.instalment,
+            amount_cents=entry.amount_cents,
+            due_on=entry.due_on,
+            creditor_reference=entry.creditor_reference or "",
+        )
+        for entry in created
+    ]
+    return Status(201 if charged else 200, TuitionOut(charged=charged))
 
 
 class ResolveIn(Input):
@@ -116,7 +214,7 @@ def _refuse(field: str, message: str) -> ValidationFailed:
     summary="Close a payment issue the way its kind allows",
 )
 def resolve_issue(request: HttpRequest, issue_id: int, payload: ResolveIn) -> IssueOut:
-    user = _finance(request)
+    user = finance_caller(request)
     found: QuerySet[PaymentIssue] = access.payment_issues(user)
     bound = token_institution(request)
     if bound is not None:

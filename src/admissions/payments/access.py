@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from admissions.applications.models import Application
 from admissions.catalog.models import Institution
 from admissions.payments.models import (
+    DebitItem,
     EntryKind,
     LedgerEntry,
     PaymentIssue,
@@ -58,6 +59,17 @@ def finance_applications(user: User) -> QuerySet[Application]:
     return Application.objects.filter(programme_id__in=finance_programme_ids(user))
 
 
+def finance_file(user: User, reference: str, bound: int | None = None) -> Application | None:
+    """The file of `user`'s finance programmes with this reference (within the institution
+    `bound`, a token's), with what its finance page shows; None outside."""
+    found = finance_applications(user).select_related(
+        "campaign", "programme__institution", "candidate", "candidate__profile"
+    )
+    if bound is not None:
+        found = found.filter(programme__institution_id=bound)
+    return found.filter(reference=reference).first()
+
+
 def can_handle_money(user: User, application: Application) -> bool:
     return can_act_on_programme(user, application.programme_id, FINANCE)
 
@@ -77,6 +89,11 @@ def payment_issues(user: User) -> QuerySet[PaymentIssue]:
 def refund_requests(user: User) -> QuerySet[RefundRequest]:
     """The refund requests of the programmes `user` handles money for."""
     return RefundRequest.objects.filter(application__programme_id__in=finance_programme_ids(user))
+
+
+def debit_items(user: User) -> QuerySet[DebitItem]:
+    """The direct debits of the institutions where `user` handles money for every programme."""
+    return DebitItem.objects.filter(batch__institution__in=finance_institutions(user))
 
 
 def charge_by_reference(user: User, reference: str) -> LedgerEntry | None:

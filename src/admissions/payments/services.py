@@ -10,10 +10,12 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from admissions.applications.models import Application
 from admissions.catalog.models import Programme
-from admissions.payments import history, ledger
+from admissions.core.errors import NotAllowed
+from admissions.payments import access, history, ledger
 from admissions.payments.models import EntryKind, LedgerEntry
 from admissions.people.models import User
 from admissions.rules import fees, instalments
@@ -164,3 +166,17 @@ def charge_tuition(
                 )
             )
     return created
+
+
+def plan_tuition(
+    application: Application,
+    *,
+    by: User,
+    registered_on: dt.date | None = None,
+    starts_on: dt.date | None = None,
+) -> list[LedgerEntry]:
+    """A finance officer charges a file's tuition plan (the file's finance page, the API):
+    the instalments not charged yet; none when they all were."""
+    if not access.can_handle_money(by, application):
+        raise NotAllowed(_("You may not handle money on this programme."))
+    return charge_tuition(application, by=by, registered_on=registered_on, starts_on=starts_on)

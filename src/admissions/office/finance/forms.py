@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from admissions.catalog.models import Campaign, Institution
+from admissions.payments.camt053 import MAX_BYTES as MAX_STATEMENT_BYTES
 from admissions.payments.models import REFUND_EVENTS, IssueStatus, Method
 from admissions.people.forms import DateInput
 
-MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 NOTE_MAX_LENGTH = 1000  # a note kept on a payment, an issue or a refund
 
 

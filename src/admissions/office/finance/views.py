@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from admissions.applications import choices
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Institution, without_rulebooks
-from admissions.core.errors import DomainError
+from admissions.core.errors import DomainError, NotAllowed
 from admissions.office.finance import forms
 from admissions.payments import access, balances, issues, ledger, sepa, services
 from admissions.payments.exports import BalancesExport, LedgerExport
@@ -81,12 +81,10 @@ def _refund_requests(user: User) -> QuerySet[RefundRequest]:
 
 
 def _file(request: HttpRequest, reference: str) -> Application:
-    return get_object_or_404(
-        access.finance_applications(_user(request)).select_related(
-            "campaign", "programme__institution", "candidate", "candidate__profile"
-        ),
-        reference=reference,
-    )
+    application = access.finance_file(_user(request), reference)
+    if application is None:
+        raise Http404
+    return application
 
 
 def _institution(request: HttpRequest, pk: int) -> Institution:
@@ -381,16 +379,17 @@ def file_refund(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def file_tuition(request: HttpRequest, reference: str) -> HttpResponse:
     application = _file(request, reference)
-    if not access.can_handle_money(_user(request), application):
-        raise Http404
     form = forms.TuitionForm(request.POST)
     if form.is_valid():
-        created = services.charge_tuition(
-            application,
-            by=_user(request),
-            registered_on=form.cleaned_data["registered_on"],
-            starts_on=form.cleaned_data["starts_on"],
-        )
+        try:
+            created = services.plan_tuition(
+                application,
+                by=_user(request),
+                registered_on=form.cleaned_data["registered_on"],
+                starts_on=form.cleaned_data["starts_on"],
+            )
+        except NotAllowed:
+            raise Http404 from None
         if created:
             messages.success(request, _("The tuition instalments are charged."))
         else:
@@ -506,12 +505,7 @@ def sepa_batch_file(request: HttpRequest, pk: int) -> HttpResponse:
 @finance_required
 @require_POST
 def sepa_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        DebitItem.objects.filter(
-            batch__institution__in=access.finance_institutions(_user(request))
-        ),
-        pk=pk,
-    )
+    item = get_object_or_404(access.debit_items(_user(request)), pk=pk)
     form = forms.RejectDebitForm(request.POST, prefix=f"d{item.pk}")
     if not form.is_valid():
         messages.error(request, _("Give the bank's reason for the rejection."))
