@@ -210,6 +210,7 @@ BY_PARAM: dict[str, Callable[[World], str]] = {
     ),
     "public_id": _version,
     "language": lambda world: "fr",
+    "kind": lambda world: "file_complete",
     "slug": lambda world: NORD,
     "section": lambda world: "fees",
     "extension": lambda world: "csv",
@@ -316,6 +317,8 @@ BODIES: dict[str, dict[str, object]] = {
     "api:decide_refund": {"decision": "approve"},
     "api:resolve_issue": {"status": "kept"},
     "api:confirm_rulebook_value": {"key": "campaign.opens_on"},
+    "api:put_email_template": {"subject": "Dossier {reference}", "body": "Bonjour."},
+    "api:preview_email_template": {"subject": "Dossier {reference}", "body": "Bonjour."},
 }
 
 
