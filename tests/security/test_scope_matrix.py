@@ -317,6 +317,13 @@ BODIES: dict[str, dict[str, object]] = {
     "api:decide_refund": {"decision": "approve"},
     "api:resolve_issue": {"status": "kept"},
     "api:confirm_rulebook_value": {"key": "campaign.opens_on"},
+    "api:extend_campaign_deadline": {
+        "which": "closes_on",
+        "new_date": "2030-01-01",
+        "reason": "An outage",
+    },
+    "api:check_rules_change": {"values": {"application": "60"}},
+    "api:change_rules": {"values": {"application": "60"}},
     "api:put_email_template": {"subject": "Dossier {reference}", "body": "Bonjour."},
     "api:preview_email_template": {"subject": "Dossier {reference}", "body": "Bonjour."},
 }
