@@ -102,6 +102,19 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "office:confirm_value": ("confirmations.confirm_rulebook_value",),
     # The office's outbox.
     "office:outbox_resend": ("outbox.resend",),
+    # The catalogue's administration.
+    "office:catalogue_extend": ("catalogue_admin.extend_campaign_deadline",),
+    "office:catalogue_edit": ("catalogue_admin.check_rules_change", "catalogue_admin.change_rules"),
+    "office:catalogue_edit_item": (
+        "catalogue_admin.check_rules_change",
+        "catalogue_admin.change_rules",
+    ),
+    # An institution's wording of its emails.
+    "office:email_template": (
+        "email_templates.put_email_template",
+        "email_templates.delete_email_template",
+    ),
+    "office:email_template_preview": ("email_templates.preview_email_template",),
 }
 
 # Page actions that have no meaning for an API, each with why.
@@ -145,14 +158,9 @@ OWED: frozenset[str] = frozenset(
         "payments:mandate",
         "payments:card_start",
         "payments:invoice",
-        "office:catalogue_extend",
-        "office:catalogue_edit",
-        "office:catalogue_edit_item",
-        "office:email_template",
-        "office:email_template_preview",
     }
 )
-OWED_AT_MOST = 10
+OWED_AT_MOST = 5
 
 # Pages that only show figures, with the operation that gives the same figures.
 READS: dict[str, tuple[str, ...]] = {
@@ -163,6 +171,7 @@ READS: dict[str, tuple[str, ...]] = {
     "office:places": ("places.read_places",),
     "office:jury_session": ("jury.read_session",),
     "office:to_confirm": ("confirmations.read_to_confirm",),
+    "office:email_template": ("email_templates.read_email_template",),
 }
 
 

@@ -167,6 +167,12 @@ ENDPOINTS = [
         at(lambda w: f"/staff/campaigns/{w.files['submitted'].campaign_id}/to-confirm"),
         6,
     ),
+    Page(
+        "an email's wording",
+        f"admin@{NORD}",
+        at(f"/staff/institutions/{NORD}/emails/file_complete/fr"),
+        6,
+    ),
     Page("what an erasure would do", "submitted", at("/me/data"), 3),
     Page("places", f"officer@{NORD}", at("/staff/places"), 6),
     Page(

@@ -46,7 +46,6 @@ from admissions.office import (
     slot_views,
     webhook_views,
 )
-from admissions.office import catalogue_forms as catalogue
 from admissions.office import documents_forms as office_documents
 from admissions.office.finance import forms as finance
 from admissions.payments import ledger
@@ -57,6 +56,7 @@ from admissions.people.profile import CandidateProfile, Education, WorkPeriod
 from admissions.portal import documents_forms as portal_documents
 from admissions.portal import forms_applications, forms_confirmation, payments_forms, privacy_views
 from admissions.rules.vocabulary import TranslationPolicy
+from admissions.workflow import catalogue_forms as catalogue
 from admissions.workflow.catalogue import propose, rulebook_data
 from tests.factories import (
     IN_NORD_CAMPAIGN,

@@ -210,6 +210,7 @@ BY_PARAM: dict[str, Callable[[World], str]] = {
     ),
     "public_id": _version,
     "language": lambda world: "fr",
+    "kind": lambda world: "file_complete",
     "slug": lambda world: NORD,
     "section": lambda world: "fees",
     "extension": lambda world: "csv",
@@ -323,6 +324,15 @@ BODIES: dict[str, dict[str, object]] = {
     "api:set_creditor": {"creditor_id": "FR72ZZZ123456"},
     "api:export_debits": {"collection_date": "2030-01-15"},
     "api:reject_debit": {"reason": "AM04 insufficient funds"},
+    "api:extend_campaign_deadline": {
+        "which": "closes_on",
+        "new_date": "2030-01-01",
+        "reason": "An outage",
+    },
+    "api:check_rules_change": {"values": {"application": "60"}},
+    "api:change_rules": {"values": {"application": "60"}},
+    "api:put_email_template": {"subject": "Dossier {reference}", "body": "Bonjour."},
+    "api:preview_email_template": {"subject": "Dossier {reference}", "body": "Bonjour."},
 }
 
 

@@ -103,6 +103,22 @@ def default_preview(institution: Institution, kind: Kind, language: str) -> Rend
     return render(kind, samples, language=language, footer=footer_of(institution))
 
 
+def sample(
+    institution: Institution, kind: Kind, language: str, *, subject: str, body: str
+) -> Rendered:
+    """The email on sample values: in the wording given, or the platform's when none is."""
+    if subject.strip() or body.strip():
+        return preview(institution, kind, language, subject=subject, body=body)
+    return default_preview(institution, kind, language)
+
+
+def current(institution: Institution, kind: Kind, language: str) -> TemplateOverride | None:
+    """The institution's saved wording of the email in a language, if it has one."""
+    return TemplateOverride.objects.filter(
+        institution=institution, kind=kind.code, language=language
+    ).first()
+
+
 def save_override(
     institution: Institution, kind: Kind, language: str, *, subject: str, body: str, by: User
 ) -> TemplateOverride:

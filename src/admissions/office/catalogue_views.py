@@ -8,7 +8,6 @@ it. A refused change keeps what was typed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,28 +23,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from admissions.catalog.models import Campaign, CatalogChange, DeadlineExtension
 from admissions.core.errors import ValidationFailed
 from admissions.notify.context import current_language
-from admissions.office.catalogue_forms import (
-    CampaignDatesForm,
-    DocumentForm,
-    ExtensionForm,
-    FeesForm,
-    JurySessionForm,
-    ProgrammeForm,
-    RulesForm,
-)
 from admissions.office.confirm_views import shown
 from admissions.people.models import User
 from admissions.rules.money import format_eur, to_cents
 from admissions.rules.rulebook_toml import rulebook_toml
 from admissions.rules.schema import Rulebook
-from admissions.workflow.catalogue import (
-    STALE,
-    administered,
-    apply_change,
-    extend_deadline,
-    impact_of,
-    propose,
-    rulebook_data,
+from admissions.workflow.catalogue import STALE, administered, extend_deadline, impact_of
+from admissions.workflow.catalogue_forms import ExtensionForm
+from admissions.workflow.catalogue_sections import (
+    administered_campaigns,
+    check_section,
+    save_section,
+    section_form,
 )
 
 # The changes listed on a campaign's page and on the catalogue's home, newest first.
@@ -61,35 +50,12 @@ KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class Section:
-    form: type[RulesForm]
-    kind: str
-    title: Any
-    keyed: bool = False  # the URL names a programme, a session or a document
-
-
-SECTIONS = {
-    "dates": Section(CampaignDatesForm, "campaign_dates", gettext_lazy("Campaign dates")),
-    "programme": Section(ProgrammeForm, "programme", gettext_lazy("Programme"), keyed=True),
-    "fees": Section(FeesForm, "fees", gettext_lazy("Fees")),
-    "jury": Section(JurySessionForm, "jury_session", gettext_lazy("Jury session"), keyed=True),
-    "jury-new": Section(JurySessionForm, "jury_session", gettext_lazy("New jury session")),
-    "document": Section(DocumentForm, "document", gettext_lazy("Document required"), keyed=True),
-    "document-new": Section(DocumentForm, "document", gettext_lazy("New document required")),
-}
-
-
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
 def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    campaign = (
-        Campaign.objects.select_related("institution")
-        .filter(pk=campaign_id, institution__in=administered(_user(request)))
-        .first()
-    )
+    campaign = administered_campaigns(_user(request)).filter(pk=campaign_id).first()
     if campaign is None:
         raise Http404
     return campaign
@@ -187,31 +153,19 @@ def _fees(rules: Rulebook) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, campaign_id: int, section: str, key: str = "") -> HttpResponse:
     campaign = _campaign(request, campaign_id)
-    spec = SECTIONS.get(section)
-    if spec is None or spec.keyed != bool(key):
-        raise Http404
-    rules = campaign.rules
     try:
-        form = spec.form(request.POST or None, rules=rules, key=key)
-    except (KeyError, StopIteration):
+        spec, form = section_form(campaign, section, key, request.POST or None)
+    except LookupError:
         raise Http404 from None
     based_on = request.POST.get("based_on") or campaign.rulebook_digest
     proposal = None
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        data = form.apply(rulebook_data(campaign))
         try:
             if "preview" in request.POST:
-                proposal = propose(campaign, data)
+                proposal = check_section(campaign, form)
             else:
-                apply_change(
-                    campaign,
-                    data,
-                    by=_user(request),
-                    kind=spec.kind,
-                    subject=key or _new_key(form),
-                    based_on=based_on,
-                )
+                save_section(campaign, spec, form, by=_user(request), based_on=based_on)
                 messages.success(request, _("The change is saved and recorded."))
                 return redirect("office:catalogue_campaign", campaign.pk)
         except ValidationFailed as refused:
@@ -235,10 +189,6 @@ def edit(request: HttpRequest, campaign_id: int, section: str, key: str = "") ->
         "problems": problems,
     }
     return render(request, "office/catalogue/edit.html", context)
-
-
-def _new_key(form: RulesForm) -> str:
-    return str(form.cleaned_data.get("slug") or form.cleaned_data.get("code") or "")
 
 
 @login_required

@@ -85,9 +85,7 @@ def _context(institution: Institution, kind: Kind, language: str, **extra: Any) 
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, slug: str, code: str, language: str) -> HttpResponse:
     institution, kind = _target(request, slug, code, language)
-    current = TemplateOverride.objects.filter(
-        institution=institution, kind=kind.code, language=language
-    ).first()
+    current = overrides.current(institution, kind, language)
     subject = current.subject if current else ""
     body = current.body if current else ""
     errors: dict[str, list[str]] = {}
@@ -138,10 +136,7 @@ def template_preview(request: HttpRequest, slug: str, code: str, language: str) 
     subject = request.POST.get("subject", "")
     body = request.POST.get("body", "")
     try:
-        if subject.strip() or body.strip():
-            rendered = overrides.preview(institution, kind, language, subject=subject, body=body)
-        else:
-            rendered = overrides.default_preview(institution, kind, language)
+        rendered = overrides.sample(institution, kind, language, subject=subject, body=body)
     except ValidationFailed as refused:
         details = refused.details if isinstance(refused.details, dict) else {}
         html = render_to_string(
