@@ -47,6 +47,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "portal:application_declare_transfer": ("applications.declare_transfer",),
     "portal:application_campus_france": ("offer.campus_france",),
     "portal:application_mark_fee_paid": ("fees.mark_fee_paid",),
+    # Paying.
+    "payments:invoice": ("file_payments.request_invoice",),
+    "payments:card_start": ("file_payments.start_card_payment",),
+    "payments:mandate": ("file_payments.sign_mandate",),
     # Documents.
     "documents:upload": ("documents.upload_document",),
     "documents:upload_translation": ("documents.upload_translation",),
@@ -125,11 +129,8 @@ NO_API: dict[str, str] = {
 # list for ACTIONS when its operation exists. Nothing may be added here.
 OWED: frozenset[str] = frozenset(
     {
-        "documents:import",
         "documents:import_new",
-        "payments:mandate",
-        "payments:card_start",
-        "payments:invoice",
+        "documents:import",
         "office:finance:statements",
         "office:finance:file_refund",
         "office:finance:file_tuition",
@@ -143,7 +144,7 @@ OWED: frozenset[str] = frozenset(
         "office:email_template_preview",
     }
 )
-OWED_AT_MOST = 16
+OWED_AT_MOST = 13
 
 # Pages that only show figures, with the operation that gives the same figures.
 READS: dict[str, tuple[str, ...]] = {
