@@ -295,6 +295,11 @@ BODIES: dict[str, dict[str, object]] = {
     "api:record_interview": {"no_show": True},
     "api:post_message": {"body": "Hello"},
     "api:book_interview": {"slot_id": 1},
+    "api:sign_mandate": {
+        "holder": "Camille Martin",
+        "iban": "FR1420041010050500013M02606",
+        "consent": True,
+    },
     "api:put_education": {
         "level": 5,
         "diploma_kind": "master_m2",

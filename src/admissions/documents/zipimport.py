@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from admissions.applications.models import Application
 from admissions.core.errors import DomainError
-from admissions.documents import history, storage
+from admissions.documents import access, history, storage
 from admissions.documents.bundle import SUMMARY_NAME
 from admissions.documents.intake import Checked, check_file
 from admissions.documents.models import Document, DocumentVersion
@@ -97,6 +97,18 @@ class ImportReport:
 
     def refuse(self, entry: str, code: str, message: str) -> None:
         self.problems.append(Problem(entry, code, message))
+
+
+def may_import(user: User, application: Application) -> bool:
+    """Staff managing the file's documents while it is open; its candidate on a draft, where
+    the rulebook asks for every document in one ZIP."""
+    if access.is_officer_on(user, application):
+        return not history.is_closed(application)
+    return (
+        access.is_owner(user, application)
+        and history.is_draft(application)
+        and application.rules.documents.bundle == "single_zip"
+    )
 
 
 def import_zip(

@@ -116,6 +116,16 @@ def lines_for(application_ids: list[int]) -> dict[int, dict[str, ChargeLine]]:
     return result
 
 
+def charged_line(
+    application_id: int, charge_kind: str, instalment: int | None
+) -> ChargeLine | None:
+    """A line something was charged on, as a payer names it; None for any other."""
+    if charge_kind not in {kind.value for kind in ChargeKind}:
+        return None
+    line = line_of(application_id, charge_kind, instalment)
+    return line if line.charged > 0 else None
+
+
 def line_of(application_id: int, charge_kind: str, instalment: int | None) -> ChargeLine:
     line = ChargeLine(str(charge_kind), instalment)
     entries = LedgerEntry.objects.filter(

@@ -115,6 +115,25 @@ def issue_invoice(charge: LedgerEntry, *, by: User | None) -> FinanceDocument:
     return document
 
 
+def invoice_of_line(
+    application: Application, *, charge_kind: str, instalment: int | None, by: User | None
+) -> FinanceDocument | None:
+    """The invoice of a charge line, issued on first asking; None when nothing is charged on it."""
+    charge = (
+        LedgerEntry.objects.filter(
+            application=application,
+            kind=EntryKind.CHARGE,
+            charge_kind=charge_kind,
+            instalment=instalment,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if charge is None:
+        return None
+    return issue_invoice(charge, by=by)
+
+
 def render_document(document: FinanceDocument, *, language: str) -> bytes:
     template = (
         "payments/pdf/receipt.html"

@@ -47,7 +47,7 @@ from admissions.documents.uploadlimit import (
     limit_upload,
     parse_upload,
 )
-from admissions.documents.zipimport import import_zip
+from admissions.documents.zipimport import import_zip, may_import
 from admissions.people.models import User
 from admissions.portal.documents_forms import ImportForm, UploadForm
 from admissions.rules.schema import DocumentRequirement
@@ -244,7 +244,7 @@ def document_list(request: HttpRequest, reference: str) -> HttpResponse:
         "application": application,
         "cards": cards,
         "staff": staff,
-        "can_import": _may_import(user, application),
+        "can_import": may_import(user, application),
         # An officer may ask for a piece the file has no copy of, once it is sent.
         "ask_choices": review.askable(application)
         if staff
@@ -436,23 +436,13 @@ def bundle(request: HttpRequest, reference: str) -> HttpResponseBase:
 # ZIP import -----------------------------------------------------------------------------
 
 
-def _may_import(user: User, application: Application) -> bool:
-    if access.is_officer_on(user, application):
-        return not history.is_closed(application)
-    return (
-        access.is_owner(user, application)
-        and history.is_draft(application)
-        and application.rules.documents.bundle == "single_zip"
-    )
-
-
 @csrf_exempt  # the check runs in `_import`, once the size limit is in place
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_archive(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     application = access.readable_application(user, reference)
-    if not _may_import(user, application):
+    if not may_import(user, application):
         raise Http404
     context: dict[str, Any] = {"application": application, "max_bytes": import_max_bytes()}
     if request.method == "POST":

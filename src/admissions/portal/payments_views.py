@@ -30,9 +30,7 @@ from admissions.payments.ledger import ChargeLine
 from admissions.payments.models import (
     CardCheckout,
     CheckoutStatus,
-    EntryKind,
     FinanceDocument,
-    LedgerEntry,
 )
 from admissions.payments.pdf import render_pdf
 from admissions.payments.providers.base import get_provider
@@ -63,16 +61,9 @@ def _own(request: HttpRequest, reference: str) -> Application:
     )
 
 
-def _charge_kind(value: str) -> ChargeKind:
-    try:
-        return ChargeKind(value)
-    except ValueError:
-        raise Http404 from None
-
-
 def _line(application: Application, charge: str, instalment: int) -> ChargeLine:
-    line = ledger.line_of(application.pk, _charge_kind(charge), instalment or None)
-    if line.charged <= 0:
+    line = ledger.charged_line(application.pk, charge, instalment or None)
+    if line is None:
         raise Http404
     return line
 
@@ -447,20 +438,14 @@ def mandate(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def invoice(request: HttpRequest, reference: str, charge: str, instalment: int) -> HttpResponse:
     application = _own(request, reference)
-    _line(application, charge, instalment)
-    entry = (
-        LedgerEntry.objects.filter(
-            application=application,
-            kind=EntryKind.CHARGE,
-            charge_kind=charge,
-            instalment=instalment or None,
-        )
-        .order_by("pk")
-        .first()
+    document = receipts.invoice_of_line(
+        application,
+        charge_kind=charge,
+        instalment=instalment or None,
+        by=request.user,  # type: ignore[arg-type]
     )
-    if entry is None:
+    if document is None:
         raise Http404
-    document = receipts.issue_invoice(entry, by=request.user)  # type: ignore[arg-type]
     return redirect("payments:document", reference=application.reference, pk=document.pk)
 
 
