@@ -56,7 +56,7 @@ class ImportedOut(Schema):
     version: VersionOut
 
 
-class ImportOut(Schema):
+class DocumentImportOut(Schema):
     imported: list[ImportedOut]
     ignored: list[str]
 
@@ -116,7 +116,7 @@ def problems_error(report: ImportReport) -> Status[Any]:
 
 @router.post(
     "/{reference}/documents/import",
-    response={201: ImportOut, **ERRORS},
+    response={201: DocumentImportOut, **ERRORS},
     summary="Import every document of a file from one ZIP archive (multipart `archive`)",
 )
 @decorate_view(_judged)
@@ -132,7 +132,7 @@ def import_documents(
         return problems_error(report)
     return Status(
         201,
-        ImportOut(
+        DocumentImportOut(
             imported=[
                 ImportedOut(
                     entry=entry,

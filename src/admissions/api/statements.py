@@ -111,14 +111,14 @@ class StatementOut(Schema):
     report: dict[str, Any]
 
 
-class ImportOut(Schema):
+class StatementImportOut(Schema):
     imported: bool
     statement: StatementOut | None = None
 
 
 @router.post(
     "/finance/institutions/{institution_id}/statements",
-    response={200: ImportOut, 201: ImportOut, **ERRORS},
+    response={200: StatementImportOut, 201: StatementImportOut, **ERRORS},
     summary="Import a camt.053 bank statement (multipart): match its transfers to charges",
     description="201 with the statement and its report; 200 with `imported: false` when every "
     "entry of the file was already imported (nothing changed).",
@@ -126,17 +126,17 @@ class ImportOut(Schema):
 @decorate_view(size_limited)
 def import_bank_statement(
     request: HttpRequest, institution_id: int, file: File[UploadedFile]
-) -> Status[ImportOut]:
+) -> Status[StatementImportOut]:
     user = caller(request)
     institution = statement_institution(user, institution_id, token_institution(request))
     record: BankStatement | None = import_statement(
         institution=institution, data=file.read(), filename=file.name or "", by=user
     )
     if record is None:
-        return Status(200, ImportOut(imported=False))
+        return Status(200, StatementImportOut(imported=False))
     return Status(
         201,
-        ImportOut(
+        StatementImportOut(
             imported=True,
             statement=StatementOut(
                 id=record.pk,
