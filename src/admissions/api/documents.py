@@ -27,19 +27,13 @@ from ninja.files import UploadedFile
 from admissions.api.auth import user_auth
 from admissions.api.errors import error_body
 from admissions.api.schemas import ErrorOut, Input
+from admissions.api.uploads import file_too_large, read_within
 from admissions.core.errors import DomainError
 from admissions.documents import access, services
 from admissions.documents.errors import UnknownRequirementError
 from admissions.documents.models import Document, DocumentVersion
-from admissions.documents.refusals import Refusal, RefusalCode
 from admissions.documents.serving import serve_version
 from admissions.documents.status import application_checklist, checklist_with_states
-from admissions.documents.uploadlimit import (
-    UNREADABLE_FORM,
-    declared_too_large,
-    limit_upload,
-    parse_upload,
-)
 from admissions.people.models import User
 
 router = Router(tags=["documents"], auth=user_auth)
@@ -202,20 +196,8 @@ def size_limited(*, translation: bool) -> Callable[[View], View]:
             )
             if isinstance(judged, HttpResponse):
                 return judged
-            too_large = _refusal(
-                413,
-                RefusalCode.TOO_LARGE.value,
-                Refusal(RefusalCode.TOO_LARGE, limit=judged).message,
-                {"limit": judged},
-            )
-            if declared_too_large(request, judged):
-                return too_large
-            handler = limit_upload(request, judged)
-            if not parse_upload(request):
-                return _refusal(400, "unreadable_upload", str(UNREADABLE_FORM))
-            if handler.exceeded:
-                return too_large
-            return run(request, *args, **kwargs)
+            refused = read_within(request, judged, file_too_large(judged))
+            return refused if refused is not None else run(request, *args, **kwargs)
 
         return wrapped
 

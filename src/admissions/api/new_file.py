@@ -30,16 +30,12 @@ from admissions.api.document_import import ImportedOut, problems_error
 from admissions.api.documents import version_out
 from admissions.api.errors import error_body
 from admissions.api.schemas import ErrorOut
+from admissions.api.uploads import file_too_large, read_within
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import ValidationFailed
 from admissions.documents.access import DOCUMENT_OFFICERS
-from admissions.documents.refusals import Refusal, RefusalCode
 from admissions.documents.uploadlimit import (
-    UNREADABLE_FORM,
-    declared_too_large,
     import_max_bytes,
-    limit_upload,
-    parse_upload,
 )
 from admissions.people.models import User
 from admissions.people.permissions import allowed_programme_ids
@@ -97,20 +93,8 @@ def _judged(run: View) -> View:
         if _scope(user, kwargs.get("campaign_id"), kwargs.get("programme_id")) is None:
             return _refusal(404, "not_found", _("Not found."))
         limit = import_max_bytes()
-        too_large = _refusal(
-            413,
-            RefusalCode.TOO_LARGE.value,
-            Refusal(RefusalCode.TOO_LARGE, limit=limit).message,
-            {"limit": limit},
-        )
-        if declared_too_large(request, limit):
-            return too_large
-        handler = limit_upload(request, limit)
-        if not parse_upload(request):
-            return _refusal(400, "unreadable_upload", str(UNREADABLE_FORM))
-        if handler.exceeded:
-            return too_large
-        return run(request, *args, **kwargs)
+        refused = read_within(request, limit, file_too_large(limit))
+        return refused if refused is not None else run(request, *args, **kwargs)
 
     return wrapped
 

@@ -26,13 +26,8 @@ from ninja.files import UploadedFile
 from admissions.api.auth import caller, token_institution, user_auth
 from admissions.api.errors import error_body
 from admissions.api.schemas import ErrorOut
+from admissions.api.uploads import read_within
 from admissions.catalog.models import Institution
-from admissions.documents.uploadlimit import (
-    UNREADABLE_FORM,
-    declared_too_large,
-    limit_upload,
-    parse_upload,
-)
 from admissions.payments import access
 from admissions.payments.camt053 import MAX_BYTES
 from admissions.payments.models import BankStatement
@@ -89,14 +84,8 @@ def size_limited(run: View) -> View:
             _("The file is too large for a bank statement."),
             {"limit": MAX_BYTES},
         )
-        if declared_too_large(request, MAX_BYTES):
-            return too_large
-        handler = limit_upload(request, MAX_BYTES)
-        if not parse_upload(request):
-            return _refusal(400, "unreadable_upload", str(UNREADABLE_FORM))
-        if handler.exceeded:
-            return too_large
-        return run(request, *args, **kwargs)
+        refused = read_within(request, MAX_BYTES, too_large)
+        return refused if refused is not None else run(request, *args, **kwargs)
 
     return wrapped
 
