@@ -85,7 +85,7 @@ test: install-dev lint typecheck audit pytest-sqlite pytest-postgres
 BENCH_VENV := var/bench-venv
 
 $(BENCH_VENV)/.installed: requirements/main.txt pyproject.toml | $(UV)
-	$(UV) venv --quiet --python $(PYTHON) $(BENCH_VENV)
+	$(UV) venv --quiet --clear --python $(PYTHON) $(BENCH_VENV)
 	$(UV) pip sync --quiet --python $(BENCH_VENV)/bin/python --require-hashes requirements/main.txt
 	$(UV) pip install --quiet --python $(BENCH_VENV)/bin/python --no-deps -e .
 	@touch $@
