@@ -1,6 +1,8 @@
 """schemathesis against the API served live: every operation, the coverage, fuzzing and
 stateful phases (following the links the schema declares), no server error and no answer
-outside the schema. Kept to a couple of minutes: the run has a time budget."""
+outside the schema; once with a candidate's token, once with a token of a staff member
+holding every role of an institution, on the demonstration data. Each run is kept to a
+minute or so: it has a time budget."""
 
 from __future__ import annotations
 
@@ -8,39 +10,31 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
-from admissions.people.models import ApiToken
+from admissions.catalog.models import Institution
+from admissions.people.models import ApiToken, Role, StaffRole, User
 from admissions.people.tokens import new_secret
 from tests.factories import eligible_candidate, load_preset
+from tests.jury.cleanup import remove_published_decisions
 
 BUDGET_SECONDS = 60
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(
-    live_server: LiveServer, settings: object, tmp_path: Path
-) -> None:
-    settings.API_RATE_PER_MINUTE = 0  # type: ignore[attr-defined]
-    load_preset("imt-nord-europe")
-    load_preset("imt-bs")
-    # A candidate with a profile, whose token may write: what an integration of theirs sees.
-    candidate = eligible_candidate()
-    text, key_id, digest = new_secret()
-    ApiToken.objects.create(
-        user=candidate, name="fuzz", key_id=key_id, digest=digest, can_write=True
-    )
+def run_schemathesis(url: str, token: str, cwd: Path) -> str:
     run = subprocess.run(
         [
             str(SCHEMATHESIS),
             "run",
-            f"{live_server.url}/api/v1/openapi.json",
+            f"{url}/api/v1/openapi.json",
             "--header",
-            f"Authorization: Bearer {text}",
+            f"Authorization: Bearer {token}",
             "--checks",
             "not_a_server_error,status_code_conformance,content_type_conformance,"
             "response_schema_conformance",
@@ -66,7 +60,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         capture_output=True,
         text=True,
         timeout=BUDGET_SECONDS * 4,
-        cwd=tmp_path,
+        cwd=cwd,
         env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
         check=False,
     )
@@ -78,3 +72,53 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     assert counted.group(1) == counted.group(2)
     for phase in ("Coverage", "Fuzzing", "Stateful"):
         assert f"✅  {phase}" in report, report
+    return report
+
+
+def token_for(user: User, *, institution: Institution | None = None) -> str:
+    text, key_id, digest = new_secret()
+    ApiToken.objects.create(
+        user=user,
+        name="fuzz",
+        key_id=key_id,
+        digest=digest,
+        can_write=True,
+        institution=institution,
+    )
+    return text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schemathesis_as_a_candidate(
+    live_server: LiveServer, settings: object, tmp_path: Path
+) -> None:
+    settings.API_RATE_PER_MINUTE = 0  # type: ignore[attr-defined]
+    load_preset("imt-nord-europe")
+    load_preset("imt-bs")
+    # A candidate with a profile, whose token may write: what an integration of theirs sees.
+    run_schemathesis(live_server.url, token_for(eligible_candidate()), tmp_path)
+
+
+@pytest.fixture
+def published_decisions_removed() -> Iterator[None]:
+    """The demonstration publishes a jury's decision: irrevocable, even for the cleaning."""
+    yield
+    remove_published_decisions()
+
+
+# Once, on the production engine: the suite's time, and the staff's operations meet the
+# engine's limits (integer ranges, NUL characters) there first.
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_schemathesis_as_a_staff_member_of_every_role(
+    live_server: LiveServer, settings: object, tmp_path: Path, published_decisions_removed: None
+) -> None:
+    settings.API_RATE_PER_MINUTE = 0  # type: ignore[attr-defined]
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    institution = Institution.objects.get(slug="imt-nord-europe")
+    user = User.objects.create_user(email="integration@imt-nord-europe.example", password=None)
+    for role in Role:
+        if role != Role.PLATFORM_ADMIN:
+            StaffRole.objects.create(user=user, role=role, institution=institution)
+    # What an institution's integration sees: the files, the jury, the finance of its school.
+    run_schemathesis(live_server.url, token_for(user, institution=institution), tmp_path)
