@@ -16,6 +16,7 @@ from admissions.catalog.confirmations import pending_count
 from admissions.catalog.models import without_rulebooks
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
+from admissions.office.file_rows import file_rows
 from admissions.office.home_figures import home_figures
 from admissions.office.worklist import step_counts, waiting_on
 from admissions.people.models import Role, User
@@ -63,12 +64,23 @@ def home(request: HttpRequest) -> HttpResponse:
     targets = campaign_targets(scope_campaigns(user))
     now = timezone.now()
     waiting = [
-        (a, days_in_step(a.status_changed_at, now), targets.get(a.campaign_id))
-        for a in waiting_on(user, roles, files, platform)
+        (
+            row,
+            days_in_step(row.application.status_changed_at, now),
+            targets.get(row.application.campaign_id),
+        )
+        for row in file_rows(waiting_on(user, roles, files, platform))
     ]
     figures = home_figures(user, files, targets, now)
+    # The files whose payments this user handles link to their finance page too.
+    finance_programmes = (
+        set(allowed_programme_ids(user, [Role.FINANCE_OFFICER]).values_list("pk", flat=True))
+        if platform or Role.FINANCE_OFFICER in roles
+        else set()
+    )
     context = {
         "page": page,
+        "rows": file_rows(page.rows, finance_programmes),
         "filters": filters,
         "status_choices": [(s.value, s.label) for s in Status if s != Status.DRAFT],
         "programmes": [(p.pk, p.name) for p in per_programme],
@@ -82,12 +94,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "count": count_up_to(filtered(files, filters), COUNTED),
         "counted": COUNTED,
         "finance": platform or Role.FINANCE_OFFICER in roles,
-        # The files whose payments this user handles link to their finance page too.
-        "finance_programmes": (
-            set(allowed_programme_ids(user, [Role.FINANCE_OFFICER]).values_list("pk", flat=True))
-            if platform or Role.FINANCE_OFFICER in roles
-            else set()
-        ),
         "importer": platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
         "platform": platform,
         "roles": sorted(Role(role).label for role in roles),
