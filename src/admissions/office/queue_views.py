@@ -49,6 +49,7 @@ from admissions.applications.waiting import campaign_targets, days_in_step, is_l
 from admissions.catalog.models import Campaign, Programme
 from admissions.core.errors import DomainError
 from admissions.core.keyset import count_up_to, keyset_page
+from admissions.office.file_rows import file_rows
 from admissions.people.models import User
 from admissions.people.permissions import (
     allowed_programme_ids,
@@ -117,10 +118,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     now = timezone.now()
     rows = []
-    for application in page.rows:
+    for row in file_rows(page.rows):
+        application = row.application
         days = days_in_step(application.status_changed_at, now)
         target = targets.get(application.campaign_id)
-        rows.append((application, days, is_late(application.status, days, target), target))
+        rows.append((row, days, is_late(application.status, days, target), target))
     assigner = has_platform_role(user) or bool(
         set(staff_roles(user)) & {r.value for r in ASSIGNERS}
     )
