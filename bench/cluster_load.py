@@ -1,0 +1,166 @@
+"""The load `cluster.py` drives through nginx, and what it checks in the data afterwards.
+
+`for_run` gives the deadline-day load of `deadline.py` when it is there, otherwise a load
+of the application's own: candidates' status pages (GET, which nginx may send again to the
+other process) interleaved with application drafts created through the API (POST, which it
+may not). Each load prepares its data in this process (Django set up on the cluster's
+database), checks one request of each kind through nginx, drives the load, and counts in
+the database what the answers promised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from staff_lists import create_applications, load_catalogue, setup_django, timed
+
+BENCH = Path(__file__).resolve().parent
+# Generated files whose candidates' status pages are requested.
+STATUS_APPLICATIONS = 1000
+# Drafts are prepared for this rate at most: each is created once.
+MAX_DRAFT_RATE = 1000
+DRAFTS_PATH = "/api/v1/applications"
+
+
+@dataclass
+class Outcome:
+    """What the load tool saw."""
+
+    requests: int = 0
+    socket_errors: int = 0
+    status_errors: int = 0
+    wraps: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        text = f"{self.requests} answers, {self.status_errors} non-2xx/3xx"
+        text += f", {self.socket_errors} socket errors"
+        return text + (f", {self.wraps} wraps" if self.wraps else "")
+
+    def detail(self) -> str:
+        return str(self.extra.get("detail", ""))
+
+
+class Load(Protocol):
+    name: str
+
+    def prepare(self, rng: random.Random) -> None: ...
+
+    def check_through(self, nginx: Any) -> None: ...
+
+    def drive(self, url: str, clients: int, seconds: float, out_dir: Path) -> Outcome: ...
+
+    def verify(self, records: list[dict[str, Any]]) -> tuple[dict[str, str], list[str]]: ...
+
+
+def for_run(args: argparse.Namespace, root: Path) -> Load:
+    return DraftsAndStatus(root / "var", args.seconds)
+
+
+def django_ready(var_dir: Path) -> None:
+    import os
+
+    setup_django(str(var_dir), os.environ["ADMISSIONS_DATABASE_URL"])
+
+
+class DraftsAndStatus:
+    """Status pages and draft creations, one of each in turn, with wrk."""
+
+    name = "candidates' status pages and application drafts through the API (wrk)"
+
+    def __init__(self, var_dir: Path, seconds: float) -> None:
+        self.var_dir = var_dir
+        self.seconds = seconds
+        self.lines: list[Any] = []
+
+    def prepare(self, rng: random.Random) -> None:
+        django_ready(self.var_dir)
+        import load_data
+
+        load_catalogue()
+        load_data.open_demo_campaigns()
+        create_applications(STATUS_APPLICATIONS, rng)
+        status = timed("status pages", lambda: load_data.status_pages(rng))
+        drafts = timed("drafts", lambda: load_data.drafts(round(self.seconds * MAX_DRAFT_RATE) + 1))
+        self.checked = [status[0], drafts[0]]
+        self.lines = []
+        for number, draft in enumerate(drafts[1:]):
+            self.lines += [status[number % len(status)], draft]
+
+    def check_through(self, nginx: Any) -> None:
+        for request, expected in zip(self.checked, (200, 201), strict=True):
+            cookie, token = request.line().split("\t")[2:4]
+            headers = {"Cookie": cookie}
+            if token:
+                headers |= {"X-CSRFToken": token, "Origin": nginx.url}
+                headers["Content-Type"] = "application/json"
+            status, body = nginx.get(
+                request.path,
+                method=request.method,
+                headers=headers,
+                data=request.body.encode() if request.body else None,
+            )
+            if status != expected:
+                raise RuntimeError(f"{request.method} {request.path}: {status}\n{body[:2000]!r}")
+
+    def drive(self, url: str, clients: int, seconds: float, out_dir: Path) -> Outcome:
+        import load_data
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        requests = load_data.write_requests(out_dir / "requests.txt", self.lines)
+        threads = min(clients, 2)
+        command = ["wrk", "--threads", str(threads), "--connections", str(clients)]
+        command += ["--duration", f"{max(1, round(seconds))}s", "--timeout", "30s"]
+        command += ["--script", str(BENCH / "requests.lua"), url, "--", str(requests)]
+        command += [str(threads), url]
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 60, check=False
+        )
+        lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
+        if done.returncode != 0 or not lines:
+            raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        data = json.loads(lines[-1].removeprefix("BENCH "))
+        return Outcome(
+            requests=data["requests"],
+            socket_errors=sum(data[key] for key in ("connect", "read", "write", "timeout")),
+            status_errors=data["status"],
+            wraps=data["wraps"],
+        )
+
+    def verify(self, records: list[dict[str, Any]]) -> tuple[dict[str, str], list[str]]:
+        """Every draft answered 201 is in the database, once; a draft whose request died with
+        the killed process may be there or not."""
+        from django.db.models import Count
+
+        from admissions.applications.models import Application
+
+        posts = [r for r in records if r["method"] == "POST" and r["uri"] == DRAFTS_PATH]
+        created = sum(1 for r in posts if r["status"] == 201)
+        lost = sum(1 for r in posts if r["status"] in (502, 504))
+        drafts = Application.objects.filter(candidate__email__startswith="drafter")
+        # The draft checked through nginx before the load is one of them.
+        stored = drafts.count() - 1
+        doubles = (
+            drafts.values("candidate", "programme", "campaign")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .count()
+        )
+        failures = []
+        if not created <= stored <= created + lost:
+            failures.append(
+                f"{created} drafts answered 201 and {lost} lost, but {stored} in the database"
+            )
+        if doubles:
+            failures.append(f"{doubles} drafts recorded twice")
+        data = {
+            "drafts created (answered 201 / in the database)": f"{created:,} / {stored:,}",
+            "drafts recorded twice": str(doubles),
+        }
+        return data, failures
