@@ -73,6 +73,12 @@ def parse_args() -> argparse.Namespace:
         default=0.4,
         help="share of the load's duration after which one application process is killed",
     )
+    parser.add_argument(
+        "--applications",
+        type=int,
+        default=1000,
+        help="generated files, whose candidates' status pages are requested",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument(
         "--server-venv",

@@ -21,8 +21,6 @@ from typing import Any, Protocol
 from staff_lists import create_applications, load_catalogue, setup_django, timed
 
 BENCH = Path(__file__).resolve().parent
-# Generated files whose candidates' status pages are requested.
-STATUS_APPLICATIONS = 1000
 # Drafts are prepared for this rate at most: each is created once.
 MAX_DRAFT_RATE = 1000
 DRAFTS_PATH = "/api/v1/applications"
@@ -60,7 +58,7 @@ class Load(Protocol):
 
 
 def for_run(args: argparse.Namespace, root: Path) -> Load:
-    return DraftsAndStatus(root / "var", args.seconds)
+    return DraftsAndStatus(root / "var", args.seconds, args.applications)
 
 
 def django_ready(var_dir: Path) -> None:
@@ -74,9 +72,10 @@ class DraftsAndStatus:
 
     name = "candidates' status pages and application drafts through the API (wrk)"
 
-    def __init__(self, var_dir: Path, seconds: float) -> None:
+    def __init__(self, var_dir: Path, seconds: float, applications: int) -> None:
         self.var_dir = var_dir
         self.seconds = seconds
+        self.applications = applications
         self.lines: list[Any] = []
 
     def prepare(self, rng: random.Random) -> None:
@@ -85,7 +84,7 @@ class DraftsAndStatus:
 
         load_catalogue()
         load_data.open_demo_campaigns()
-        create_applications(STATUS_APPLICATIONS, rng)
+        create_applications(self.applications, rng)
         status = timed("status pages", lambda: load_data.status_pages(rng))
         drafts = timed("drafts", lambda: load_data.drafts(round(self.seconds * MAX_DRAFT_RATE) + 1))
         self.checked = [status[0], drafts[0]]
