@@ -76,10 +76,17 @@ def parse_args() -> argparse.Namespace:
         help="share of the load's duration after which one application process is killed",
     )
     parser.add_argument(
+        "--load",
+        choices=("deadline", "drafts"),
+        default="deadline",
+        help="deadline: deadline.py's uploads and submissions; drafts: status pages and "
+        "drafts created through the API",
+    )
+    parser.add_argument(
         "--applications",
         type=int,
         default=1000,
-        help="generated files, whose candidates' status pages are requested",
+        help="with --load drafts: generated files, whose candidates' status pages are requested",
     )
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument(
@@ -195,7 +202,7 @@ def main() -> None:
         )
         killed = apps[0]
         kill = Kill(killed, args.seconds * args.kill_at)
-        load_started = time.monotonic()
+        load_started, load_epoch = time.monotonic(), time.time()
         with kill:
             outcome = load.drive(nginx.url, args.clients, args.seconds, root / "load")
         load_seconds = time.monotonic() - load_started
@@ -209,6 +216,7 @@ def main() -> None:
             killed=killed.address,
             survivor=apps[1].address,
             killed_at=kill.at,
+            load_started=load_epoch,
             load_seconds=load_seconds,
             outcome=outcome,
             load=load,

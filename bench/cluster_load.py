@@ -1,11 +1,12 @@
 """The load `cluster.py` drives through nginx, and what it checks in the data afterwards.
 
-`for_run` gives the deadline-day load of `deadline.py` when it is there, otherwise a load
-of the application's own: candidates' status pages (GET, which nginx may send again to the
-other process) interleaved with application drafts created through the API (POST, which it
-may not). Each load prepares its data in this process (Django set up on the cluster's
-database), checks one request of each kind through nginx, drives the load, and counts in
-the database what the answers promised.
+`for_run` gives the deadline-day load of `deadline.py` (candidates uploading their
+documents and submitting: every request a POST, which nginx never sends twice), or with
+`--load drafts` candidates' status pages (GET, which nginx may send again to the other
+process) interleaved with application drafts created through the API (POST). Each load
+prepares its data in this process (Django set up on the cluster's database), checks a
+request through nginx, drives the load, and counts in the database what the answers
+promised.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ BENCH = Path(__file__).resolve().parent
 # Drafts are prepared for this rate at most: each is created once.
 MAX_DRAFT_RATE = 1000
 DRAFTS_PATH = "/api/v1/applications"
+# Candidates of the deadline-day plan whose uploads warm the application processes up.
+WARM_UP = 2
 
 
 @dataclass
@@ -58,6 +61,8 @@ class Load(Protocol):
 
 
 def for_run(args: argparse.Namespace, root: Path) -> Load:
+    if args.load == "deadline":
+        return DeadlineDay(root / "var", args.seconds, args.clients, args.seed)
     return DraftsAndStatus(root / "var", args.seconds, args.applications)
 
 
@@ -165,3 +170,123 @@ class DraftsAndStatus:
             "drafts recorded twice": str(doubles),
         }
         return data, failures
+
+
+class DeadlineDay:
+    """deadline.py's load: each client plays candidates uploading six 1 MB PDFs, then
+    submitting; an upload or submission left unanswered by a dying process is sent again."""
+
+    name = "deadline day, candidates uploading six 1 MB PDFs each then submitting (wrk)"
+
+    def __init__(self, var_dir: Path, seconds: float, clients: int, seed: int) -> None:
+        self.var_dir, self.seconds, self.clients, self.seed = var_dir, seconds, clients, seed
+        self.checked: list[Any] = []
+
+    def prepare(self, rng: random.Random) -> None:
+        django_ready(self.var_dir)
+        import deadline
+        import load_data
+
+        load_catalogue()
+        load_data.open_demo_campaigns()
+        count = round(self.seconds * deadline.MAX_CANDIDATE_RATE) + self.clients + WARM_UP
+        self.plan = timed(
+            f"prepare {count} candidates",
+            lambda: deadline.prepare(count, self.var_dir / "plan", seed=self.seed),
+        )
+
+    def check_through(self, nginx: Any) -> None:
+        """The last candidates of the plan upload their documents through nginx, all at once,
+        before the load: each application process's workers load what an upload needs (the
+        PDF checker, the S3 client) on their first one, which the load should not measure.
+        Those candidates are then left out of the plan."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        warm = self.plan.candidates[-WARM_UP:]
+        del self.plan.candidates[-WARM_UP:]
+        uploads = [
+            (candidate, number)
+            for candidate in warm
+            for number in range(1, len(candidate.documents) + 1)
+        ]
+        with ThreadPoolExecutor(len(uploads)) as pool:
+            answers = list(pool.map(lambda item: self.upload(nginx, *item), uploads))
+        refused = [answer for answer in answers if not 200 <= answer[0] < 300]
+        if refused:
+            status, body = refused[0]
+            raise RuntimeError(f"an upload through nginx answered {status}: {body[:2000]!r}")
+        self.checked = warm
+
+    def upload(self, nginx: Any, candidate: Any, number: int) -> tuple[int, bytes]:
+        import load_data
+
+        code, valid = candidate.documents[number - 1]
+        boundary = "cluster-warm-up-boundary"
+        body = b""
+        if valid:
+            body += (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="valid_until"\r\n\r\n'
+                f"{valid}\r\n"
+            ).encode()
+        body += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{code}.pdf"'
+            f"\r\nContent-Type: application/pdf\r\n\r\n"
+        ).encode()
+        body += self.plan.document(candidate.index, number) + f"\r\n--{boundary}--\r\n".encode()
+        cookie = (
+            f"{load_data.SESSION_COOKIE}={candidate.session}; "
+            f"{load_data.CSRF_COOKIE}={load_data.CSRF_SECRET}"
+        )
+        headers = {
+            "Cookie": cookie,
+            "X-CSRFToken": load_data.CSRF_SECRET,
+            "Origin": nginx.url,
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        }
+        path = f"/api/v1/documents/{candidate.reference}/{code}"
+        return nginx.get(path, method="POST", headers=headers, data=body)  # type: ignore[no-any-return]
+
+    def drive(self, url: str, clients: int, seconds: float, out_dir: Path) -> Outcome:
+        import deadline
+
+        self.result = deadline.drive(url, self.plan, clients, seconds, out_dir)
+        wrk = self.result.wrk
+        return Outcome(
+            requests=wrk.get("requests", 0),
+            socket_errors=sum(wrk.get(key, 0) for key in ("connect", "read", "write", "timeout")),
+            status_errors=wrk.get("status", 0),
+            wraps=1 if self.result.exhausted else 0,
+            extra={"detail": self.detail()},
+        )
+
+    def detail(self) -> str:
+        latency = self.result.latency
+        parts = [
+            f"{kind}: p50 {figures['p50']:.0f} ms, p95 {figures['p95']:.0f} ms"
+            for kind, figures in sorted(latency.items())
+        ]
+        return (
+            f"As the load tool saw it: {self.result.intake_mb_s:.1f} MB/s of documents "
+            f"accepted; " + "; ".join(parts) + "."
+        )
+
+    def verify(self, records: list[dict[str, Any]]) -> tuple[dict[str, str], list[str]]:
+        """deadline.py's checks on what was answered 2xx; the answers that were not are
+        counted from nginx's log by cluster_checks (lost only with the killed process)."""
+        import dataclasses
+
+        import deadline
+
+        checked = deadline.verify(self.plan, dataclasses.replace(self.result, errors=0))
+        data = {
+            "uploads answered 2xx / in the database and S3 with their SHA-256": (
+                f"{checked.uploads_answered:,} / {checked.uploads_stored:,}"
+            ),
+            "submissions answered 2xx / files found submitted": (
+                f"{checked.submissions_answered:,} / {checked.submissions_found:,}"
+            ),
+            "files submitted (answered or cut at the end) / submitted twice": (
+                f"{checked.files_submitted:,} / {checked.submitted_twice}"
+            ),
+        }
+        return data, checked.failures

@@ -1,6 +1,6 @@
 -- wrk script of deadline.py: candidates each uploading their documents, then submitting.
 --
--- Usage: wrk -t C -c C -d D -s deadline.lua URL -- PLAN PREFIX SUFFIX LOGDIR C
+-- Usage: wrk -t C -c C -d D -s deadline.lua URL -- PLAN PREFIX SUFFIX LOGDIR C [ORIGIN]
 -- One connection per thread, so that each thread's requests go one after the other: thread
 -- k of C plays candidates k, k+C, k+2C... of PLAN in turn, each one's uploads then its
 -- submission. PLAN holds one candidate a line, fields separated by tabs: index, reference,
@@ -10,7 +10,10 @@
 -- to LOGDIR/thread-k.log: kind, candidate, document, status, microseconds, bytes sent.
 -- A thread left without candidates sends the bare view, logged as "idle". wrk calls
 -- request() once on the first thread before the load, to check what it returns, and
--- sends nothing of it: that call is answered without moving on.
+-- sends nothing of it: that call is answered without moving on. With ORIGIN, each request
+-- sends it as its Origin header, as a browser does (Django checks it over HTTPS). A request
+-- that no application process answered (502 or 504 from a proxy: one died with it) is
+-- sent again, as a person would.
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -37,6 +40,8 @@ local candidates = {}
 local prefix, suffix, log
 local current, step = 0, 0
 local pending = nil
+local origin = nil
+local resend = nil
 
 local function split(line)
    local fields = {}
@@ -56,6 +61,7 @@ end
 function init(args)
    local plan, threads = args[1], tonumber(args[5])
    prefix, suffix = slurp(args[2]), slurp(args[3])
+   origin = args[6]
    for line in io.lines(plan) do
       local f = split(line)
       if tonumber(f[1]) % threads == id then
@@ -97,13 +103,16 @@ local function upload(candidate, number)
       ["Cookie"] = candidate.cookie,
       ["X-CSRFToken"] = candidate.csrf,
       ["Content-Type"] = "multipart/form-data; boundary=" .. BOUNDARY,
+      ["Origin"] = origin,
    }
    local path = "/api/v1/documents/" .. candidate.reference .. "/" .. document.code
    return wrk.format("POST", path, headers, table.concat(body))
 end
 
 local function submit(candidate)
-   local headers = {["Cookie"] = candidate.cookie, ["X-CSRFToken"] = candidate.csrf}
+   local headers = {
+      ["Cookie"] = candidate.cookie, ["X-CSRFToken"] = candidate.csrf, ["Origin"] = origin,
+   }
    return wrk.format("POST", "/api/v1/applications/" .. candidate.reference .. "/submit", headers)
 end
 
@@ -127,12 +136,16 @@ function request()
       -- The connection was lost before the answer came (wrk connects again): no answer.
       record(0)
    end
+   if resend ~= nil then
+      current, step, resend = resend.current, resend.step - 1, nil
+   end
    local candidate = candidates[current + 1]
    if candidate == nil then
       pending = {kind = "idle", candidate = -1, document = 0, bytes = 0, started = now_us()}
       return wrk.format("GET", "/bench/bare")
    end
    step = step + 1
+   local position, sent = current, step
    local text, kind, document, bytes
    if step <= #candidate.documents then
       kind, document = "upload", step
@@ -145,13 +158,16 @@ function request()
    end
    pending = {
       kind = kind, candidate = candidate.index, document = document, bytes = bytes,
-      started = now_us(),
+      started = now_us(), current = position, step = sent,
    }
    return text
 end
 
 function response(status, headers, body)
    if pending ~= nil then
+      if (status == 502 or status == 504) and pending.step ~= nil then
+         resend = {current = pending.current, step = pending.step}
+      end
       record(status)
    end
 end

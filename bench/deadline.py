@@ -322,6 +322,8 @@ def drive(base_url: str, plan: Plan, clients: int, seconds: float, out_dir: Path
         str(plan.suffix),
         str(logs),
         str(clients),
+        # Sent as each request's Origin, as a browser does: Django checks it over HTTPS.
+        base_url,
     ]
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 120, check=False

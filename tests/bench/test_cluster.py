@@ -68,8 +68,9 @@ def test_the_cluster_loses_nothing_beyond_the_killed_process(tmp_path: Path) -> 
         "<!-- cluster.py: end -->\n\nKept too.\n",
         encoding="utf-8",
     )
-    command = [sys.executable, "bench/cluster.py", "--clients", "4", "--seconds", "3"]
-    command += ["--applications", "60", "--results", str(results)]
+    # Long enough for a candidate or two to upload their six documents and submit.
+    command = [sys.executable, "bench/cluster.py", "--clients", "4", "--seconds", "15"]
+    command += ["--kill-at", "0.4", "--results", str(results)]
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=850, check=False
     )
@@ -89,9 +90,37 @@ def test_the_cluster_loses_nothing_beyond_the_killed_process(tmp_path: Path) -> 
     # Both processes answered: the load was shared before one of them died.
     assert row(text, "answered by each process").count("127.0.0.1:") == 2
     assert "(killed)" in row(text, "answered by each process")
-    assert row(text, "drafts recorded twice") == "0"
+    answered, stored = row(
+        text, "uploads answered 2xx / in the database and S3 with their SHA-256"
+    ).split(" / ")
+    assert int(answered.replace(",", "")) > 0
+    assert answered == stored
+    submitted, found = row(text, "submissions answered 2xx / files found submitted").split(" / ")
+    assert submitted == found
     assert row(text, "files submitted twice") == "0"
     assert "queue drained (0 failed)" in row(text, "tasks")
+
+
+@pytest.mark.timeout(900)
+def test_the_drafts_load_loses_nothing_either(tmp_path: Path) -> None:
+    """The other load: status pages (GET, sent again to the other process when theirs
+    dies) and drafts (POST, never sent twice)."""
+    require_binary("nginx", package="nginx")
+    require_binary("wrk", package="wrk")
+    if postgres.server_bin_dir() is None:
+        unavailable("PostgreSQL server binaries not found: install the Debian package postgresql")
+    results = tmp_path / "RESULTS.md"
+    command = [sys.executable, "bench/cluster.py", "--load", "drafts", "--clients", "4"]
+    command += ["--seconds", "4", "--applications", "60", "--results", str(results)]
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=850, check=False
+    )
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-6000:]
+    text = results.read_text(encoding="utf-8")
+    assert "Checks: all passed." in text
+    created, stored = row(text, "drafts created (answered 201 / in the database)").split(" / ")
+    assert 0 < int(created.replace(",", "")) <= int(stored.replace(",", ""))
+    assert row(text, "drafts recorded twice") == "0"
 
 
 def test_the_template_names_every_application_process() -> None:
