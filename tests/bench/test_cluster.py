@@ -101,28 +101,6 @@ def test_the_cluster_loses_nothing_beyond_the_killed_process(tmp_path: Path) -> 
     assert "queue drained (0 failed)" in row(text, "tasks")
 
 
-@pytest.mark.timeout(900)
-def test_the_drafts_load_loses_nothing_either(tmp_path: Path) -> None:
-    """The other load: status pages (GET, sent again to the other process when theirs
-    dies) and drafts (POST, never sent twice)."""
-    require_binary("nginx", package="nginx")
-    require_binary("wrk", package="wrk")
-    if postgres.server_bin_dir() is None:
-        unavailable("PostgreSQL server binaries not found: install the Debian package postgresql")
-    results = tmp_path / "RESULTS.md"
-    command = [sys.executable, "bench/cluster.py", "--load", "drafts", "--clients", "4"]
-    command += ["--seconds", "4", "--applications", "60", "--results", str(results)]
-    done = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=850, check=False
-    )
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-6000:]
-    text = results.read_text(encoding="utf-8")
-    assert "Checks: all passed." in text
-    created, stored = row(text, "drafts created (answered 201 / in the database)").split(" / ")
-    assert 0 < int(created.replace(",", "")) <= int(stored.replace(",", ""))
-    assert row(text, "drafts recorded twice") == "0"
-
-
 def test_the_template_names_every_application_process() -> None:
     apps = ["10.0.1.11:8000", "10.0.1.12:8000", "10.0.1.13:8000"]
     config = render_nginx(NGINX_TEMPLATE.read_text(encoding="utf-8"), VALUES, apps)
