@@ -67,8 +67,8 @@ RUN_TIMEOUT = 40 * 60
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--clients", type=int, default=16, help="concurrent connections")
-    parser.add_argument("--seconds", type=float, default=30.0, help="seconds of load")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--seconds", type=float, default=60.0, help="seconds of load")
     parser.add_argument(
         "--kill-at",
         type=float,
@@ -202,6 +202,7 @@ def main() -> None:
         )
         killed = apps[0]
         kill = Kill(killed, args.seconds * args.kill_at)
+        load_average = os.getloadavg()[0]
         load_started, load_epoch = time.monotonic(), time.time()
         with kill:
             outcome = load.drive(nginx.url, args.clients, args.seconds, root / "load")
@@ -224,6 +225,7 @@ def main() -> None:
             smtp=smtp,
             redis_url=redis_url,
         )
+    report["load_average"] = load_average
     elapsed = time.monotonic() - started
     write_results_section(args, report, outcome, load.name, elapsed)
     print(render(args, report, outcome, load.name, elapsed))
@@ -321,7 +323,8 @@ def render(
         f"cache, sessions), S3 (moto's server), clamd, {WORKERS} RQ workers, the scheduler. "
         f"Load: {name}, {args.clients} clients for {args.seconds:g} s through nginx; the "
         f"process on {report['killed']} killed (SIGKILL) {args.seconds * args.kill_at:.1f} s "
-        f"in. The whole run took {elapsed / 60:.1f} min.",
+        f"in. The whole run took {elapsed / 60:.1f} min; the machine's load average was "
+        f"{report['load_average']:.1f} when the load began (other work shares its cores).",
         "",
         "| figure | value |",
         "|---|---|",
@@ -330,8 +333,9 @@ def render(
         f"| latency through nginx | p50 {f['p50']:.0f} ms, p95 {f['p95']:.0f} ms, "
         f"p99 {f['p99']:.0f} ms |",
         f"| answered by each process | {f['by_upstream']} |",
-        f"| in flight on the killed process | {f['in_flight']} "
-        f"({f['retried']} idempotent ones sent again to the other process) |",
+        f"| in flight on the killed process | {f['in_flight']} |",
+        f"| answered by the other process after a failure on the killed one (refused "
+        f"connection, or an idempotent request in flight) | {f['retried']} |",
         f"| requests lost (answered 502/504) | {f['lost']} ({f['lost_detail'] or 'none'}) |",
         f"| other errors (4xx, 5xx, sockets) | {f['errors']} |",
         f"| requests cut by the client at the end | {f['client_closed']} |",

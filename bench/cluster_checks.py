@@ -207,7 +207,7 @@ def check(
         "in_flight": len(in_flight),
         "retried": len(retried),
         "lost": len(lost),
-        "lost_detail": ", ".join(sorted({f"{r['method']} {r['uri']}" for r in lost})),
+        "lost_detail": kinds(lost),
         "errors": len(errors) + outcome.socket_errors,
         "client_closed": len(closed),
     }
@@ -222,3 +222,13 @@ def check(
         "failures": failures,
         "killed": killed,
     }
+
+
+def kinds(records: list[dict[str, Any]]) -> str:
+    """`3 POST /api/v1/documents/…`: the requests counted by method and leading path."""
+    counted: dict[str, int] = {}
+    for record in records:
+        path = "/".join(record["uri"].split("?")[0].split("/")[:4])
+        key = f"{record['method']} {path}/…"
+        counted[key] = counted.get(key, 0) + 1
+    return ", ".join(f"{count} {key}" for key, count in sorted(counted.items()))

@@ -244,7 +244,8 @@ class DeadlineDay:
             "Content-Type": f"multipart/form-data; boundary={boundary}",
         }
         path = f"/api/v1/documents/{candidate.reference}/{code}"
-        return nginx.get(path, method="POST", headers=headers, data=body)  # type: ignore[no-any-return]
+        status, answer = nginx.get(path, method="POST", headers=headers, data=body)
+        return status, answer
 
     def drive(self, url: str, clients: int, seconds: float, out_dir: Path) -> Outcome:
         import deadline

@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until(ready: Callable[[], bool], what: str, process: Any = None, log: Path | None = None):  # type: ignore[no-untyped-def]
+def wait_until(
+    ready: Callable[[], bool], what: str, process: Any = None, log: Path | None = None
+) -> None:
     """Poll `ready` until true; fail when the process ends or START_TIMEOUT passes."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -271,13 +273,17 @@ def manage(venv: Path, *arguments: str) -> list[str]:
     return [str(venv / "bin" / "python"), "-m", "admissions.manage", *arguments]
 
 
-def task_worker(venv: Path, env: dict[str, str], log: Path):  # type: ignore[no-untyped-def]
+def task_worker(
+    venv: Path, env: dict[str, str], log: Path
+) -> AbstractContextManager[subprocess.Popen[bytes]]:
     """An RQ worker, as docs/operations.md runs them (SIGTERM: a warm stop)."""
     command = manage(venv, "rqworker", "--with-scheduler", "--job-class", "django_tasks_rq.Job")
     return started([*command, "default"], log, env=env)
 
 
-def scheduler(venv: Path, env: dict[str, str], log: Path, every_minutes: float):  # type: ignore[no-untyped-def]
+def scheduler(
+    venv: Path, env: dict[str, str], log: Path, every_minutes: float
+) -> AbstractContextManager[subprocess.Popen[bytes]]:
     command = manage(venv, "periodic", "--loop", "--every", f"{every_minutes:g}")
     return started(command, log, env=env)
 
