@@ -646,6 +646,10 @@ def measure_on(
             if spy is not None:
                 _, error = spy.communicate(timeout=120)
                 profiled = profile_summary(raw) if raw.exists() else error.decode()
+                print(f"py-spy on one worker:\n{profiled}", flush=True)
+                if args.keep:
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    (args.keep / f"{connection.vendor}.profile").write_bytes(raw.read_bytes())
         if result.errors:
             print(f"errors: {result.error_detail}; the server's log ends with:", flush=True)
             print(server.log.read_text(errors="replace")[-4000:], flush=True)
