@@ -429,8 +429,9 @@ class Verification:
         return {**asdict(self), "ok": self.ok}
 
 
-def verify(plan: Plan, result: Result) -> Verification:
-    """Everything the server said it kept is kept, once; see the module's text."""
+def verify(plan: Plan, result: Result, *, require_uploads: bool = True) -> Verification:
+    """Everything the server said it kept is kept, once; see the module's text. A run in
+    which no upload was accepted fails, unless `require_uploads` is off (a warm-up)."""
     from django.db.models import Count, Q
 
     from admissions.applications.lifecycle import SUBMITTED_STATUSES
@@ -496,7 +497,7 @@ def verify(plan: Plan, result: Result) -> Verification:
             )
     if result.errors:
         failures.append(f"{result.errors} errors during the load: {result.error_detail}")
-    if not result.uploads_ok:
+    if require_uploads and not result.uploads_ok:
         failures.append("no upload was accepted")
     return Verification(
         uploads_answered=len(result.uploads_ok),
@@ -535,6 +536,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--no-write", action="store_true", help="print the figures, leave RESULTS.md alone"
     )
+    parser.add_argument(
+        "--warm-up", type=float, default=5.0, help="seconds of load before, not counted"
+    )
+    parser.add_argument("--json", type=Path, help="also write each database's figures here")
     parser.add_argument("--keep", type=Path, help="copy the load's logs and plan here")
     parser.add_argument("--one", choices=DATABASES, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
@@ -571,6 +576,8 @@ def main() -> None:
             subprocess.run(command, check=True, timeout=CHILD_TIMEOUT)
             results[database] = json.loads(output.read_text(encoding="utf-8"))
     elapsed = time.monotonic() - started
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     if not args.no_write:
         write_results(args, results, elapsed)
         print(f"\nwhole run: {elapsed / 60:.1f} min; results written to {args.results}")
@@ -625,8 +632,18 @@ def measure_on(
     print(f"database: {connection.vendor}, clients: {args.candidates}", flush=True)
     timed("migrate and load rulebooks", load_catalogue)
     timed("open the demonstration campaigns", load_data.open_demo_campaigns)
+    warm_count = round(args.warm_up * MAX_CANDIDATE_RATE) + args.candidates
     count = round(args.seconds * MAX_CANDIDATE_RATE) + args.candidates
-    plan = timed(f"prepare {count} candidates", lambda: prepare(count, var_dir / "plan"))
+    everyone = timed(
+        f"prepare {warm_count + count} candidates",
+        lambda: prepare(warm_count + count, var_dir / "plan"),
+    )
+    # The first candidates warm the workers up (the fork server of the PDF scan, the
+    # connections), in a run of their own whose figures are checked but not counted.
+    warm_plan = Plan(
+        everyone.folder, everyone.candidates[:warm_count], everyone.prefix, everyone.suffix
+    )
+    plan = Plan(everyone.folder, everyone.candidates[warm_count:], everyone.prefix, everyone.suffix)
     env = load.server_env(var_dir, database_url)
     # The production defaults but for the API's rate per address: every client is 127.0.0.1.
     env["ADMISSIONS_CLAMD"] = clamd_address
@@ -639,6 +656,7 @@ def measure_on(
     granian = args.server_venv / "bin" / "granian"
     profiled = ""
     with Server(granian, env, var_dir / "granian.log", threads=args.blocking_threads) as server:
+        warm = drive(server.url, warm_plan, args.candidates, args.warm_up, var_dir / "warm-up")
         with MemorySampler(server.workers) as memory:
             spy = None
             raw = var_dir / "deadline.profile"
@@ -648,6 +666,10 @@ def measure_on(
             if spy is not None:
                 _, error = spy.communicate(timeout=120)
                 profiled = profile_summary(raw) if raw.exists() else error.decode()
+                print(f"py-spy on one worker:\n{profiled}", flush=True)
+                if args.keep:
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    (args.keep / f"{connection.vendor}.profile").write_bytes(raw.read_bytes())
         if result.errors:
             print(f"errors: {result.error_detail}; the server's log ends with:", flush=True)
             print(server.log.read_text(errors="replace")[-4000:], flush=True)
@@ -656,7 +678,10 @@ def measure_on(
 
         shutil.copytree(var_dir / "load", args.keep / connection.vendor, dirs_exist_ok=True)
         shutil.copy(var_dir / "granian.log", args.keep / connection.vendor / "granian.log")
+    warm_verification = verify(warm_plan, warm, require_uploads=False)
     verification = verify(plan, result)
+    if warm_verification.failures:
+        verification.failures[:0] = [f"warm-up: {f}" for f in warm_verification.failures]
     print(summary_line(result, verification), flush=True)
     for failure in verification.failures[:20]:
         print(f"  FAILED: {failure}", flush=True)
