@@ -656,6 +656,7 @@ def measure_on(
     granian = args.server_venv / "bin" / "granian"
     profiled = ""
     with Server(granian, env, var_dir / "granian.log", threads=args.blocking_threads) as server:
+        load_average = os.getloadavg()[0]
         warm = drive(server.url, warm_plan, args.candidates, args.warm_up, var_dir / "warm-up")
         with MemorySampler(server.workers) as memory:
             spy = None
@@ -695,6 +696,7 @@ def measure_on(
         "result": outcome,
         "verification": verification.as_dict(),
         "memory_peak": memory.peak,
+        "load_average": load_average,
         "profile": profiled,
     }
 
@@ -742,7 +744,10 @@ def render(args: argparse.Namespace, results: dict[str, Any], elapsed: float) ->
         "submitting, then the next candidate; wrk on 127.0.0.1; granian with 2 WSGI workers "
         f"of {args.blocking_threads} threads, DEBUG off; every file scanned by clamd (with a "
         "one-signature database: the test file EICAR) and checked by the PDF scan, as in "
-        f"production. The whole run took {elapsed / 60:.1f} min.",
+        f"production. The whole run took {elapsed / 60:.1f} min. The load average of the "
+        "machine (over a minute) as each database's load began, other work included: "
+        + ", ".join(f"{results[db]['version']} {results[db]['load_average']:.1f}" for db in dbs)
+        + ".",
         "",
         "| figure | " + " | ".join(results[db]["version"] for db in dbs) + " | target |",
         "|---|" + "---|" * len(dbs) + "---|",
