@@ -13,7 +13,7 @@ PYTEST_TIMEOUT ?= 300
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
-.PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench fuzz
+.PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench bench-deadline bench-cluster fuzz
 
 $(TOOLS)/bin/uv:
 	@mkdir -p var
@@ -93,6 +93,19 @@ $(BENCH_VENV)/.installed: requirements/main.txt pyproject.toml | $(UV)
 # Load on the served application, SQLite then PostgreSQL; writes bench/RESULTS.md (needs wrk).
 bench: install-dev $(BENCH_VENV)/.installed
 	$(PY) bench/load.py --server-venv $(BENCH_VENV) $(BENCH_ARGS)
+
+# Deadline day: candidates uploading six 1 MB PDFs each and submitting, SQLite then
+# PostgreSQL, clamd scanning; writes bench/RESULTS.md (needs wrk and clamd).
+DEADLINE_ARGS ?= --candidates 64 --seconds 60
+bench-deadline: install-dev $(BENCH_VENV)/.installed
+	$(PY) bench/deadline.py --server-venv $(BENCH_VENV) $(DEADLINE_ARGS)
+
+# The production layout on this machine (docs/production.md): nginx, two application
+# processes, PostgreSQL, Redis, S3, two task workers and the scheduler on loopback, the load
+# through nginx, one application process killed during it; writes bench/RESULTS.md (needs
+# nginx and wrk). make bench-cluster [BENCH_CLUSTER_ARGS="--clients 8 --seconds 60"]
+bench-cluster: install-dev $(BENCH_VENV)/.installed
+	$(PY) bench/cluster.py --server-venv $(BENCH_VENV) $(BENCH_CLUSTER_ARGS)
 
 # Coverage-guided fuzzing of the document intake, the PDF scan and the bank-statement
 # reader (bench/fuzz/README.md): make fuzz [FUZZ_SECONDS=600] [FUZZ_CORPUS="dir ..."];

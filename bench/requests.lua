@@ -1,8 +1,9 @@
 -- wrk script of load.py: requests read from a file, and the figures printed as JSON.
 --
--- Usage: wrk -t T -c C -d D -s requests.lua URL -- FILE T
+-- Usage: wrk -t T -c C -d D -s requests.lua URL -- FILE T [ORIGIN]
 -- FILE holds one request a line, fields separated by tabs: method, path, cookie, CSRF token
--- and body (the last three may be empty). Thread k of T sends lines k, k+T, k+2T... in
+-- and body (the last three may be empty). With ORIGIN, every request that carries a CSRF
+-- token also sends it as its Origin header, as a browser does (Django checks it over HTTPS). Thread k of T sends lines k, k+T, k+2T... in
 -- turn (all of them when there are fewer lines than threads); a thread that reaches the end of its lines starts again and counts one "wrap".
 
 local threads = {}
@@ -26,6 +27,8 @@ local function split(line)
    return fields
 end
 
+local origin = nil
+
 local function read(file, count, mine)
    local index = 0
    for line in io.lines(file) do
@@ -34,6 +37,7 @@ local function read(file, count, mine)
          local headers = {}
          if f[3] ~= "" then headers["Cookie"] = f[3] end
          if f[4] ~= "" then headers["X-CSRFToken"] = f[4] end
+         if f[4] ~= "" and origin then headers["Origin"] = origin end
          if f[5] ~= "" then headers["Content-Type"] = "application/json" end
          local body = nil
          if f[5] ~= "" then body = f[5] end
@@ -45,6 +49,7 @@ end
 
 function init(args)
    local file, count = args[1], tonumber(args[2])
+   origin = args[3]
    read(file, count, true)
    if #requests == 0 then
       -- Fewer lines than threads: every thread sends them all.

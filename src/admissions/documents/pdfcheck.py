@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from admissions.documents import pdfscan
+from admissions.documents import forkchild, pdfscan
 from admissions.documents.refusals import Refusal, RefusalCode
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def _fork_server() -> ForkServerContext:
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([pdfscan.__name__, pdfscan.QPDF])
+            context.set_forkserver_preload([pdfscan.__name__, forkchild.__name__, pdfscan.QPDF])
             _context = context
         return _context
 
@@ -88,7 +88,7 @@ def _fork_server() -> ForkServerContext:
 def _scan_in_child(data: bytes, bounds: pdfscan.Limits) -> dict[str, Any]:
     context = _fork_server()
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=pdfscan.run, args=(sender, data, bounds), daemon=True)
+    child = forkchild.ScanProcess(target=pdfscan.run, args=(sender, data, bounds), daemon=True)
     try:
         child.start()
     except BaseException:
