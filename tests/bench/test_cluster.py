@@ -50,6 +50,9 @@ def first_number(cell: str) -> int:
     return int(match[0].replace(",", ""))
 
 
+# In the PostgreSQL run of `make test`: the cluster runs on PostgreSQL, and the two runs
+# of the suite take about the same time with it there.
+@pytest.mark.postgres_only
 @pytest.mark.timeout(900)
 def test_the_cluster_loses_nothing_beyond_the_killed_process(tmp_path: Path) -> None:
     for binary, package in [
