@@ -420,15 +420,14 @@ def test_balances_of_a_campaign_as_csv_and_xlsx(
     answer = client.get(
         f"/en/office/finance/balances/{nord_campaign.pk}/", {"format": "csv", "owing": "1"}
     )
-    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert answer.streaming  # written as it is read, never whole in memory
+    rows = list(csv.reader(io.StringIO(answer.getvalue().decode("utf-8-sig"))))
     assert rows[0][0] == "Application"
     assert len(rows) == 4
     assert rows[1][-1] == "35.00"
-    workbook = openpyxl.load_workbook(
-        io.BytesIO(
-            client.get(f"/office/finance/balances/{nord_campaign.pk}/", {"format": "xlsx"}).content
-        )
-    )
+    spreadsheet = client.get(f"/office/finance/balances/{nord_campaign.pk}/", {"format": "xlsx"})
+    assert spreadsheet.streaming
+    workbook = openpyxl.load_workbook(io.BytesIO(spreadsheet.getvalue()))
     assert workbook.active is not None
     assert workbook.active.max_row == 4
 

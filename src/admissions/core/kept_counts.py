@@ -18,22 +18,29 @@ def add_up(
     keys: Sequence[str],
     counts: Mapping[Any, Sequence[int]],
     values: Sequence[str] = ("files",),
+    also: Sequence[str] = (),
 ) -> None:
     """Add each of `counts` (one number per field of `values`) to the row of `model` whose
-    `keys` fields hold the key. Foreign keys are named as fields, given as ids."""
+    `keys` fields hold the key. Foreign keys are named as fields, given as ids.
+
+    Fields named in `also` are written when a row is made, not matched: their values follow
+    the keys' in each key tuple (a file's campaign, beside the file that identifies the row).
+    """
     rows = sorted((key, numbers) for key, numbers in counts.items() if any(numbers))
     if not rows:
         return
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
     key_columns = [ops.quote_name(_column(model, name)) for name in keys]
+    made_columns = key_columns + [ops.quote_name(_column(model, name)) for name in also]
     value_columns = [ops.quote_name(_column(model, name)) for name in values]
-    width = len(keys) + len(values)
+    width = len(made_columns) + len(values)
     marks = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
     names = ", ".join(key_columns)
+    made = ", ".join(made_columns)
     sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in value_columns)
     sql = (
-        f"INSERT INTO {table} ({names}, {', '.join(value_columns)}) VALUES {marks} "  # noqa: S608 - names, not input
+        f"INSERT INTO {table} ({made}, {', '.join(value_columns)}) VALUES {marks} "  # noqa: S608 - names, not input
         f"ON CONFLICT ({names}) DO UPDATE SET {sets}"
     )
     params = [value for key, numbers in rows for value in (*key, *numbers)]

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from admissions.payments.models import CHARGE_LABELS, EntryKind, LedgerEntry, Method
+from admissions.payments.models import CHARGE_LABELS, EntryKind, FileBalance, LedgerEntry, Method
 from admissions.rules.money import from_cents
 
 Cell = str | int | Decimal | None
@@ -28,6 +29,13 @@ def _safe(value: Cell) -> Cell:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer to stream."""
+
+    def write(self, value: str) -> str:
+        return value
 
 
 class Exporter:
@@ -52,6 +60,29 @@ class Exporter:
             writer.writerow(["" if value is None else value for value in row])
         # The byte-order mark makes spreadsheet programs read the accents right.
         return stream.getvalue().encode("utf-8-sig")
+
+    def csv_lines(self) -> Iterator[str]:
+        """The CSV a line at a time, to stream: no more than a line is held."""
+        writer = csv.writer(_Echo())
+        # The byte-order mark makes spreadsheet programs read the accents right.
+        yield "\ufeff" + writer.writerow(self.headers())
+        for row in self._safe_rows():
+            yield writer.writerow(["" if value is None else value for value in row])
+
+    def xlsx_file(self) -> IO[bytes]:
+        """The workbook written row by row to a temporary file (openpyxl's write-only mode
+        keeps no row in memory), rewound; the caller closes it."""
+        from openpyxl import Workbook  # a large library, loaded only by those who export
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=str(self.title)[:31] or "export")
+        sheet.append(self.headers())
+        for row in self._safe_rows():
+            sheet.append(row)
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response
+        workbook.save(spool)
+        spool.seek(0)
+        return spool
 
     def xlsx(self) -> bytes:
         from openpyxl import Workbook
@@ -127,13 +158,14 @@ class LedgerExport(Exporter):
 
 
 class BalancesExport(Exporter):
-    """One row per file: what was charged, paid, refunded, written off, and is still owed."""
+    """One row per file: what was charged, paid, refunded, written off, and is still owed,
+    from the kept balances, read in chunks (an export of a whole campaign streams)."""
 
     identifier = "balances"
     title = _("Balances")
 
-    def __init__(self, rows: Iterable[Any]) -> None:
-        self._rows = rows
+    def __init__(self, balances: QuerySet[FileBalance]) -> None:
+        self.balances = balances
 
     def headers(self) -> list[str]:
         return [
@@ -149,16 +181,16 @@ class BalancesExport(Exporter):
         ]
 
     def rows(self) -> Iterator[list[Cell]]:
-        for application in self._rows:
-            candidate = application.candidate
+        for balance in self.balances.iterator(chunk_size=2000):
+            application = balance.application
             yield [
                 application.reference,
-                candidate.display_name,
+                application.candidate.display_name,
                 application.programme.name,
                 application.get_status_display(),
-                from_cents(application.charged or 0),
-                from_cents(application.paid or 0),
-                from_cents(application.refunded or 0),
-                from_cents(application.written_off or 0),
-                from_cents(application.outstanding or 0),
+                from_cents(balance.charged),
+                from_cents(balance.paid),
+                from_cents(balance.refunded),
+                from_cents(balance.written_off),
+                from_cents(balance.outstanding),
             ]

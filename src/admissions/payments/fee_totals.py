@@ -4,7 +4,8 @@ charge, kept with each ledger entry.
 `entered` is called by every writer of `ledger` in the transaction of its entries, after
 the file's row is locked (and the programme's row before it, see `history.lock_application`),
 so the totals follow the same lock order as the moves. `recount` sums the ledger itself;
-`rebuild` writes that back (`manage.py rebuild_fee_totals`).
+`rebuild` writes that back (`manage.py rebuild_fee_totals`). Each file's balance is kept
+here too (`file_balances.entered`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db.models import Count, Sum
 
 from admissions.applications.models import Application
 from admissions.core.kept_counts import add_up
+from admissions.payments import file_balances
 from admissions.payments.models import FeeTotal, LedgerEntry
 
 KEYS = ("campaign", "programme", "charge_kind", "kind")
@@ -25,6 +27,7 @@ Key = tuple[int, int, str, str]
 
 def entered(entries: Iterable[LedgerEntry], where: dict[int, tuple[int, int]]) -> None:
     """Ledger entries were written; `where` gives each file's (campaign, programme)."""
+    entries = list(entries)
     totals: dict[Key, tuple[int, int]] = {}
     for entry in entries:
         campaign_id, programme_id = where[entry.application_id]
@@ -32,6 +35,7 @@ def entered(entries: Iterable[LedgerEntry], where: dict[int, tuple[int, int]]) -
         cents, count = totals.get(key, (0, 0))
         totals[key] = (cents + entry.amount_cents, count + 1)
     add_up(FeeTotal, KEYS, totals, values=("cents", "entries"))
+    file_balances.entered(entries, where)
 
 
 def entered_on(application: Application, entry: LedgerEntry) -> None:

@@ -554,3 +554,67 @@ class FeeTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.programme_id} {self.charge_kind} {self.kind}"
+
+
+class FileBalance(models.Model):
+    """What one file was charged, paid, refunded and written off, and still owes, in cents.
+
+    Kept by `file_balances.entered` with the fee totals, in the transaction that writes the
+    entries, so a campaign's balances page reads its page of rows, not the whole ledger; a
+    file with no ledger entry has no row. `manage.py rebuild_fee_totals` sums the ledger
+    again. `outstanding` is kept too (charged − received + reversed + refunded − written off)
+    so that the files that still owe are found by an index.
+    """
+
+    application = models.OneToOneField(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="balance",
+    )
+    # A file stays in its campaign: copied here so a campaign's files are read by an index.
+    campaign = models.ForeignKey(
+        "catalog.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    charged = models.BigIntegerField(default=0)
+    received = models.BigIntegerField(default=0)
+    reversed = models.BigIntegerField(default=0)
+    refunded = models.BigIntegerField(default=0)
+    written_off = models.BigIntegerField(default=0)
+    outstanding = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["campaign", "application"], name="file_balance_campaign"),
+            models.Index(
+                fields=["campaign", "application"],
+                condition=models.Q(outstanding__gt=0),
+                name="file_balance_owing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.outstanding}"
+
+    @property
+    def paid(self) -> int:
+        return self.received - self.reversed
+
+
+class ChargedFiles(models.Model):
+    """How many files of a campaign's programme have a ledger entry (a `FileBalance` row).
+
+    Kept with the balances, so the balances by campaign count files without reading them.
+    """
+
+    campaign = models.ForeignKey("catalog.Campaign", on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey("catalog.Programme", on_delete=models.CASCADE, related_name="+")
+    files = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "programme"], name="one_charged_files")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.programme_id}: {self.files}"

@@ -18,7 +18,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -29,6 +36,7 @@ from admissions.applications import choices
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Institution, without_rulebooks
 from admissions.core.errors import DomainError, NotAllowed
+from admissions.core.keyset import count_up_to, keyset_page
 from admissions.office.finance import forms
 from admissions.payments import access, balances, issues, ledger, sepa, services
 from admissions.payments.exports import BalancesExport, LedgerExport
@@ -55,6 +63,8 @@ from admissions.workflow import declared_transfers, refunds
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 50
+# A campaign's files are counted up to this many, then "more than" (no count of them all).
+COUNTED = 1000
 
 
 def finance_required(view: View) -> View:
@@ -529,19 +539,11 @@ def _entries(user: User) -> QuerySet[LedgerEntry]:
 
 @finance_required
 def balance_list(request: HttpRequest) -> HttpResponse:
+    programmes = access.finance_programme_ids(_user(request))
     return render(
         request,
         "payments/finance/balances.html",
-        {"campaigns": balances.by_campaign(_entries(_user(request)))},
-    )
-
-
-def _campaign_files(user: User, campaign: Campaign) -> QuerySet[Any]:
-    return balances.with_balances(
-        access.finance_applications(user)
-        .filter(campaign=campaign)
-        .select_related("candidate", "candidate__profile", "programme")
-        .order_by("reference")
+        {"campaigns": balances.by_campaign(programmes)},
     )
 
 
@@ -555,20 +557,43 @@ def balance_campaign(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(
         visible.select_related("institution").defer(*without_rulebooks("", "institution")), pk=pk
     )
-    files = _campaign_files(user, campaign)
+    files = balances.campaign_files(campaign, access.finance_programme_ids(user))
     owing = request.GET.get("owing") == "1"
     if owing:
         files = files.filter(outstanding__gt=0)
     if request.GET.get("format") in ("csv", "xlsx"):
-        extension = request.GET["format"]
-        exporter = BalancesExport(files)
-        data = exporter.csv() if extension == "csv" else exporter.xlsx()
-        return _download(data, exporter.filename(extension), extension)
-    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
+        return _streamed(BalancesExport(files), request.GET["format"])
+    page = keyset_page(
+        files, field="application_id", size=PAGE_SIZE, query=request.GET, descending=False
+    )
     return render(
         request,
         "payments/finance/balance_campaign.html",
-        {"campaign": campaign, "page": page, "owing": owing},
+        {
+            "campaign": campaign,
+            "page": page,
+            "owing": owing,
+            "filter_query": "owing=1" if owing else "",
+            "count": count_up_to(files, COUNTED),
+            "counted": COUNTED,
+        },
+    )
+
+
+def _streamed(exporter: BalancesExport, extension: str) -> HttpResponseBase:
+    """The export sent as it is written: constant memory, whatever the number of files."""
+    filename = exporter.filename(extension)
+    if extension == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(
+            exporter.csv_lines(), content_type=CONTENT_TYPES["csv"]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        exporter.xlsx_file(),
+        as_attachment=True,
+        filename=filename,
+        content_type=CONTENT_TYPES["xlsx"],
     )
 
 

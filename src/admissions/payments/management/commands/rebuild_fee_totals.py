@@ -1,4 +1,4 @@
-"""Sum the ledger again into the fee totals the report reads."""
+"""Sum the ledger again into the fee totals the report reads and the files' balances."""
 
 from __future__ import annotations
 
@@ -6,12 +6,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from admissions.payments.fee_totals import rebuild
+from admissions.payments import fee_totals, file_balances
 
 
 class Command(BaseCommand):
-    help = "Sum the ledger again per campaign, programme and charge (the report reads these rows)."
+    help = (
+        "Sum the ledger again per campaign, programme and charge (the report reads these rows)"
+        " and per file (the balances pages read these)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rows = rebuild()
+        rows = fee_totals.rebuild()
         self.stdout.write(f"{rows} fee totals written.")
+        files = file_balances.rebuild()
+        self.stdout.write(f"{files} file balances written.")
