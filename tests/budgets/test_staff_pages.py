@@ -169,8 +169,20 @@ FINANCE_PAGES = [
     ),
     Page("a debit file", FINANCE, url("office:finance:sepa_batch", row("batch")), 5),
     Page("a debit file as XML", FINANCE, url("office:finance:sepa_batch_file", row("batch")), 4),
-    Page("balances", FINANCE, url("office:finance:balances"), 5),
+    Page("balances", FINANCE, url("office:finance:balances"), 6),
     Page("a campaign's balances", FINANCE, url("office:finance:balance_campaign", campaign), 6),
+    Page(
+        "a campaign's balances, last page",
+        FINANCE,
+        lambda w: reverse("office:finance:balance_campaign", args=[campaign(w)]) + "?last=1",
+        6,
+    ),
+    Page(
+        "a campaign's balances still owed",
+        FINANCE,
+        lambda w: reverse("office:finance:balance_campaign", args=[campaign(w)]) + "?owing=1",
+        6,
+    ),
     Page("exports", FINANCE, url("office:finance:export"), 4),
 ]
 

@@ -167,6 +167,10 @@ def _more_files(world: World) -> None:
         Application.objects.filter(pk=application.pk).update(
             status=Status.SUBMITTED, submitted_at=timezone.now()
         )
+        # More files with money too, for the lists of balances.
+        ledger.charge(
+            application.pk, charge_kind=ChargeKind.APPLICATION_FEE, amount_cents=100, by=None
+        )
 
 
 def _more_agenda(world: World) -> None:

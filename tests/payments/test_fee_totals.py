@@ -10,7 +10,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
-from admissions.payments import fee_totals, ledger
+from admissions.payments import fee_totals, file_balances, ledger
 from admissions.payments.errors import LedgerError
 from admissions.payments.models import EntryKind, FeeTotal, LedgerEntry, Method
 from admissions.rules.vocabulary import ChargeKind
@@ -84,6 +84,8 @@ def test_the_totals_equal_a_sum_of_the_ledger_after_random_entries() -> None:
             continue  # refused (more than paid or owed): nothing written, nothing counted
         written += 1
         assert fee_totals.kept() == fee_totals.recount()
+        assert file_balances.kept() == file_balances.recount()
+        assert file_balances.kept_files() == file_balances.recount_files()
     assert written > 80
     kinds = {key[3] for key in fee_totals.kept()}
     assert kinds >= {"charge", "payment", "refund"}
