@@ -21,6 +21,8 @@ from admissions.payments.models import CHARGE_LABELS, EntryKind, FileBalance, Le
 from admissions.rules.money import from_cents
 
 Cell = str | int | Decimal | None
+# Rows read from the database at a time by the exports of many rows.
+CHUNK = 2000
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -181,7 +183,7 @@ class BalancesExport(Exporter):
         ]
 
     def rows(self) -> Iterator[list[Cell]]:
-        for balance in self.balances.iterator(chunk_size=2000):
+        for balance in self.balances.iterator(chunk_size=CHUNK):
             application = balance.application
             yield [
                 application.reference,
