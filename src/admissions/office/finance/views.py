@@ -61,7 +61,7 @@ from admissions.rules.money import to_cents
 from admissions.rules.vocabulary import RefundEvent
 from admissions.workflow import declared_transfers, refunds
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 PAGE_SIZE = 50
 # A campaign's files are counted up to this many, then "more than" (no count of them all).
 COUNTED = 1000
@@ -70,7 +70,7 @@ COUNTED = 1000
 def finance_required(view: View) -> View:
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not access.is_finance_staff(request.user):  # type: ignore[arg-type]
             raise Http404
         return view(request, *args, **kwargs)
@@ -548,7 +548,7 @@ def balance_list(request: HttpRequest) -> HttpResponse:
 
 
 @finance_required
-def balance_campaign(request: HttpRequest, pk: int) -> HttpResponse:
+def balance_campaign(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = _user(request)
     visible = Campaign.objects.filter(
         Q(institution__in=access.finance_institutions(user))
