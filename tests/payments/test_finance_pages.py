@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign
-from admissions.payments import ledger, mandates, services
+from admissions.office.finance import views as finance_views
+from admissions.payments import balances, ledger, mandates, services
 from admissions.payments.exports import LedgerExport
 from admissions.payments.ledger import FeeStatus
 from admissions.payments.models import (
@@ -405,11 +406,66 @@ def test_balances_by_campaign_in_constant_queries(
     with CaptureQueriesContext(connection) as many:
         page = client.get("/en/office/finance/balances/")
     assert "€490" in page.content.decode()
+    [row] = page.context["campaigns"]
+    assert (row.files, row.charged, row.paid) == (14, 14 * 6_000, 14 * 2_500)
     with CaptureQueriesContext(connection) as many_detail:
         detail = client.get(detail_url)
     assert len(many) == len(few)
     assert len(many_detail) == len(few_detail)
     assert detail.content.decode().count("€35") == 14
+
+
+def test_campaign_balances_page_by_position_and_show_the_ledger_s_figures(
+    client: Client,
+    nord_campaign: Campaign,
+    make_application: MakeApplication,
+    nord_finance: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(finance_views, "PAGE_SIZE", 2)
+    _files_with_money(nord_campaign, make_application, 3)
+    paid_up = make_application(nord_campaign, owner=make_user())
+    ledger.charge(paid_up.pk, charge_kind=FEE, amount_cents=6_000, by=None)
+    ledger.record_payment(
+        paid_up.pk, charge_kind=FEE, amount_cents=6_000, method=Method.CARD, by=None
+    )
+    files = list(
+        Application.objects.filter(campaign=nord_campaign, ledger_entries__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )
+    expected = {
+        row.reference: row
+        for row in balances.with_balances(Application.objects.filter(pk__in=[f.pk for f in files]))
+    }
+    client.force_login(nord_finance)
+    url = f"/en/office/finance/balances/{nord_campaign.pk}/"
+    seen: list[str] = []
+    page = client.get(url)
+    assert "4 files with money entries." in page.content.decode()
+    while True:
+        rows = page.context["page"].rows
+        for row in rows:
+            figures = expected[row.application.reference]
+            assert (row.charged, row.paid, row.refunded, row.written_off, row.outstanding) == (
+                figures.charged,
+                figures.paid,
+                figures.refunded,
+                figures.written_off,
+                figures.outstanding,
+            )
+        seen += [row.application.reference for row in rows]
+        if page.context["page"].is_last:
+            break
+        page = client.get(f"{url}?{page.context['page'].next_query}")
+    assert seen == [f.reference for f in files]
+    last = client.get(url, {"last": "1"}).context["page"]
+    assert [row.application.reference for row in last.rows] == seen[-2:]
+    owing = client.get(url, {"owing": "1"})
+    assert paid_up.reference not in owing.content.decode()
+    assert 'href="?owing=1&amp;after=' in owing.content.decode()
+    assert len(owing.context["page"].rows) == 2
+    assert owing.context["count"] == 3
 
 
 def test_balances_of_a_campaign_as_csv_and_xlsx(
