@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from admissions.applications.funnel import (
     BIT,
@@ -236,6 +236,14 @@ def rebuild() -> int:
     live site, when no file moves (a move during the rebuild may be counted twice or not).
     """
     totals, reached = recount()
+    with transaction.atomic():
+        made = replace(totals)
+        _write_reached(reached)
+    return made
+
+
+def replace(totals: Totals) -> int:
+    """Put `totals` in the place of the kept ones; returns the rows written."""
     funnel, durations, waitlist = totals.as_dicts()
     with transaction.atomic():
         FunnelCount.objects.all().delete()
@@ -259,7 +267,6 @@ def rebuild() -> int:
                 batch_size=1000,
             )
         )
-        _write_reached(reached)
     return made
 
 
@@ -269,21 +276,52 @@ def _fields(keys: tuple[str, ...], key: tuple[object, ...]) -> dict[str, Any]:
     return dict(zip(names, key, strict=True))
 
 
+# Rows per UPDATE of `_write_reached`: 3 parameters each, well under SQLite's 32,766.
+REACHED_CHUNK = 2000
+
+
 def _write_reached(reached: dict[int, Reached]) -> None:
-    """Each file's steps on its row, only where they differ from what the row holds."""
+    """Each file's steps on its row, where they differ from what the row holds.
+
+    One UPDATE joined to a VALUES list per chunk of files, which the database compares and
+    writes itself: reading each row back and saving it through the ORM cost a round trip
+    and an UPDATE per file, most of the rebuild's time at a million files.
+    """
+    ops = connection.ops
+    table = ops.quote_name(Application._meta.db_table)
+    mask = ops.quote_name(Application._meta.get_field("steps_reached").column)
+    since = ops.quote_name(Application._meta.get_field("step_reached_at").column)
+    pk_column = ops.quote_name(Application._meta.pk.column)
+    # Typed once on PostgreSQL, whose VALUES list would otherwise guess from the first row.
+    cast = "::timestamptz" if connection.vendor == "postgresql" else ""
     ids = sorted(reached)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        stale = [
-            Application(pk=pk, steps_reached=reached[pk].mask, step_reached_at=reached[pk].since)
-            for pk, mask, since in Application.objects.filter(pk__in=chunk).values_list(
-                "pk", "steps_reached", "step_reached_at"
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), REACHED_CHUNK):
+            chunk = ids[start : start + REACHED_CHUNK]
+            marks = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            if cast:
+                marks = marks.replace("%s)", f"%s{cast})")
+            params: list[Any] = []
+            for pk in chunk:
+                found = reached[pk]
+                params += [pk, found.mask, ops.adapt_datetimefield_value(found.since)]
+            cursor.execute(
+                f"UPDATE {table} SET {mask} = v.column2, {since} = v.column3 "  # noqa: S608 - names, not input
+                f"FROM (VALUES {marks}) AS v "
+                f"WHERE {table}.{pk_column} = v.column1 "
+                f"AND ({table}.{mask} <> v.column2 OR {table}.{since} <> v.column3)",
+                params,
             )
-            if mask != reached[pk].mask or since != reached[pk].since
-        ]
-        Application.objects.bulk_update(
-            stale, ["steps_reached", "step_reached_at"], batch_size=1000
-        )
 
 
-__all__ = ["BIT", "Totals", "created", "kept", "moved", "moved_many", "rebuild", "recount"]
+__all__ = [
+    "BIT",
+    "Totals",
+    "created",
+    "kept",
+    "moved",
+    "moved_many",
+    "rebuild",
+    "recount",
+    "replace",
+]
