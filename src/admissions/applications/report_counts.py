@@ -287,6 +287,12 @@ def _fields(keys: tuple[str, ...], key: tuple[object, ...]) -> dict[str, Any]:
 REACHED_CHUNK = 2000
 
 
+def _column(name: str) -> str:
+    column = getattr(Application._meta.get_field(name), "column", None)
+    assert isinstance(column, str), name
+    return connection.ops.quote_name(column)
+
+
 def _write_reached(reached: dict[int, Reached]) -> None:
     """Each file's steps on its row, where they differ from what the row holds.
 
@@ -296,9 +302,7 @@ def _write_reached(reached: dict[int, Reached]) -> None:
     """
     ops = connection.ops
     table = ops.quote_name(Application._meta.db_table)
-    mask = ops.quote_name(Application._meta.get_field("steps_reached").column)
-    since = ops.quote_name(Application._meta.get_field("step_reached_at").column)
-    pk_column = ops.quote_name(Application._meta.pk.column)
+    mask, since, pk_column = (_column(n) for n in ("steps_reached", "step_reached_at", "id"))
     # Typed once on PostgreSQL, whose VALUES list would otherwise guess from the first row.
     cast = "::timestamptz" if connection.vendor == "postgresql" else ""
     ids = sorted(reached)
