@@ -9,7 +9,8 @@ file (no row: not theirs, a 404):
 - the columns of its campaign (dates, rulebook digest), programme and institution, except
   the rulebooks' JSON, which the digest stands for; the extensions of the campaign's
   deadlines (how many, the last one);
-- every column of the candidate's profile (the visa steps read the nationality);
+- every column of the candidate's profile, and their diplomas and jobs (how many, the last
+  one, the last change): the visa steps and the checklist of an admitted file read them;
 - the last event of its history, the last ledger entry (charges, payments, refunds,
   reversals: the fee, the confirmation's amounts), the last message and the candidate's
   read mark (the unread count of the file's menu);
@@ -26,8 +27,7 @@ the page's cache entry says until when it holds (`status_cache.valid_until`).
 The query is compiled once per process and database, then run with the request's user and
 reference: a hit costs this one query and no ORM work. `TABLES` names every table it
 follows; a test renders pages of files at every stage and fails if the page reads another.
-A draft's page also reads the candidate's diplomas and jobs (the international deadline):
-it is not kept, since a draft changes with every save anyway.
+A draft's page is not kept: a draft changes with every save anyway.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, DeadlineExtension, Institution, Programme
 from admissions.documents.models import Document, DocumentVersion
 from admissions.payments.models import LedgerEntry
-from admissions.people.models import CandidateProfile
+from admissions.people.models import CandidateProfile, Education, WorkPeriod
 from admissions.workflow.models import InternationalFile, Message, MessageReadMark
 
 # The tables the version follows: every table the status page reads (tested).
@@ -70,6 +70,8 @@ TABLES = frozenset(
         Institution,
         DeadlineExtension,
         CandidateProfile,
+        Education,
+        WorkPeriod,
         LedgerEntry,
         Message,
         MessageReadMark,
@@ -129,6 +131,9 @@ def _ahead_on_waiting_list() -> Case:
 
 def _queryset(user_id: int, reference: str) -> QuerySet[Application]:
     documents = Document.objects.filter(application_id=OuterRef("pk"))
+    diplomas = Education.objects.filter(profile__user_id=OuterRef("candidate_id"))
+    jobs = WorkPeriod.objects.filter(profile__user_id=OuterRef("candidate_id"))
+    extensions = DeadlineExtension.objects.filter(campaign_id=OuterRef("campaign_id"))
     versions = DocumentVersion.objects.filter(document__application_id=OuterRef("pk"))
     columns = [
         *_columns(Application),
@@ -138,7 +143,8 @@ def _queryset(user_id: int, reference: str) -> QuerySet[Application]:
         *_columns(CandidateProfile, "candidate__profile__"),
         *[c for c in _columns(InternationalFile, "international__") if c != "international__id"],
     ]
-    return Application.objects.filter(candidate_id=user_id, reference=reference).values_list(
+    found = Application.objects.filter(candidate_id=user_id, reference=reference).order_by()
+    return found.values_list(
         *columns,
         _scalar(ApplicationEvent.objects.filter(application_id=OuterRef("pk")), Max("pk")),
         _scalar(LedgerEntry.objects.filter(application_id=OuterRef("pk")), Max("pk")),
@@ -156,8 +162,14 @@ def _queryset(user_id: int, reference: str) -> QuerySet[Application]:
         _scalar(documents, Max("current_version_id")),
         _scalar(versions, Max("pk")),
         _scalar(versions, Max("scanned_at")),
-        _scalar(DeadlineExtension.objects.filter(campaign_id=OuterRef("campaign_id")), Count("pk")),
-        _scalar(DeadlineExtension.objects.filter(campaign_id=OuterRef("campaign_id")), Max("pk")),
+        _scalar(diplomas, Count("pk")),
+        _scalar(diplomas, Max("pk")),
+        _scalar(diplomas, Max("updated_at")),
+        _scalar(jobs, Count("pk")),
+        _scalar(jobs, Max("pk")),
+        _scalar(jobs, Max("updated_at")),
+        _scalar(extensions, Count("pk")),
+        _scalar(extensions, Max("pk")),
         _ahead_on_waiting_list(),
         F("status"),
     )
@@ -177,6 +189,11 @@ def _sql(alias: str) -> tuple[str, list[Any], list[int], list[int]]:
             raise RuntimeError("the status page's version query lost its parameters")
         found = _compiled[alias] = (sql, values, users, references)
     return found
+
+
+def compiled_sql(using: str = "default") -> str:
+    """The version's query as it runs (for the tests that check what it follows)."""
+    return _sql(using)[0]
 
 
 def status_version(
