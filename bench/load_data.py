@@ -295,7 +295,7 @@ def decision_pages(count: int, rng: random.Random) -> list[Request]:
                     rank = ranks[line] = ranks.get(line, 0) + 1
                 files.append(
                     Application(
-                        reference=f"DECIDED-{i:06d}",
+                        reference=f"DECIDED-0000-{i:06d}",
                         candidate_id=user.pk,
                         campaign=campaign,
                         programme=programme,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -66,9 +66,9 @@ def clock() -> Iterator[time_machine.Coordinates]:
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
-    cache.clear()
+    caches["pages"].clear()
     yield
-    cache.clear()
+    caches["pages"].clear()
 
 
 RENDERED: list[str] = []
@@ -173,7 +173,7 @@ def next_page(client: Client, address: str) -> str:
     """The next request's page, which must be what a page rendered afresh shows."""
     served, _, rendered = page(client, address)
     assert rendered, "the change did not reach the page's version"
-    cache.clear()
+    caches["pages"].clear()
     fresh, _, _ = page(client, address)
     assert served == fresh
     return served

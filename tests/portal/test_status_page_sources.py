@@ -6,7 +6,7 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -36,7 +36,7 @@ def test_a_page_rendered_reads_only_what_the_version_follows() -> None:
         client = Client()
         client.force_login(application.candidate)
         address = reverse("portal:application_status", args=[application.reference])
-        cache.clear()
+        caches["pages"].clear()
         with CaptureQueriesContext(connection) as captured:
             assert client.get(address).status_code == 200
         seen.add(application.status)

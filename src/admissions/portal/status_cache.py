@@ -19,9 +19,10 @@ message to show is rendered and not kept, and a kept page is served only when th
 none). The site's Content-Security-Policy uses no nonce (`core/middleware.py`): there is no
 per-response value in the page besides the token.
 
-Pages are kept compressed in the project's cache (per process by default, Redis when the
-site sets one): a per-process cache keeps each worker's own copy, never stale, since the
-version comes from the database.
+Pages are kept compressed in the project's "pages" cache (per process by default, at most
+`ADMISSIONS_PAGE_CACHE_ENTRIES` pages; Redis when the site sets `ADMISSIONS_CACHE_URL`): a
+per-process cache keeps each worker's own copy, never stale, since the version comes from
+the database.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -105,7 +106,7 @@ def valid_until(now: dt.datetime, context: dict[str, Any]) -> dt.datetime:
 
 def get(key: str, now: dt.datetime) -> tuple[str, str] | None:
     """(the page, its placeholder) if kept and still valid at `now`."""
-    found = cache.get(key)
+    found = caches["pages"].get(key)
     if found is None:
         return None
     until, mark, packed = found
@@ -116,4 +117,4 @@ def get(key: str, now: dt.datetime) -> tuple[str, str] | None:
 
 def put(key: str, page: str, mark: str, until: dt.datetime) -> None:
     seconds = max(1, int(until.timestamp() - timezone.now().timestamp()) + 1)
-    cache.set(key, (until.timestamp(), mark, zlib.compress(page.encode(), 1)), seconds)
+    caches["pages"].set(key, (until.timestamp(), mark, zlib.compress(page.encode(), 1)), seconds)
