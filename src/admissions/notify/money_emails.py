@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils.functional import Promise
 
+from admissions.applications.history import Batch
 from admissions.applications.models import Application
 from admissions.notify.context import (
     day,
@@ -17,7 +18,7 @@ from admissions.notify.context import (
     url,
 )
 from admissions.notify.models import Notification
-from admissions.notify.outbox import to_candidate
+from admissions.notify.outbox import Letterhead, to_candidate
 from admissions.notify.restricted import Value
 from admissions.rules import creditor_reference
 from admissions.rules.deadlines import paris_date
@@ -36,8 +37,11 @@ def send_transfer_awaited(
     holder: str,
     iban: str,
     bic: str,
+    batch: Batch | None = None,
+    head: Letterhead | None = None,
 ) -> Notification:
-    """The fee is paid by bank transfer only: the account and the reference to quote."""
+    """The fee is paid by bank transfer only: the account and the reference to quote.
+    `batch` and `head` as for `outbox.enqueue`."""
     with speaking(language_of(application.candidate)):
         link = url("payments:transfer", application.reference, charge_kind, 0)
         values = file_values(application, link=link)
@@ -49,7 +53,9 @@ def send_transfer_awaited(
             "iban": iban,
             "bic": bic,
         }
-    return to_candidate("transfer_awaited", application, event=event, values=values)
+    return to_candidate(
+        "transfer_awaited", application, event=event, values=values, batch=batch, head=head
+    )
 
 
 def send_transfer_unmatched(
