@@ -73,6 +73,16 @@ def letterhead(
     )
 
 
+def render_ahead(
+    code: str, values: Mapping[str, Value], *, language: str, head: Letterhead
+) -> Rendered:
+    """The email `enqueue` would write, rendered before the transaction of its event (pass
+    it as `rendered`), so that the transaction does not hold its locks while it renders."""
+    return render(
+        kind_of(code), values, language=language, footer=head.footer, wording=head.wording
+    )
+
+
 def enqueue(
     kind: Kind,
     *,
@@ -105,8 +115,9 @@ def enqueue(
     if application is not None:
         institution = institution or application.programme.institution
         site = site or application.programme.site
-    if rendered is None and head is not None:
+    if head is not None:
         institution = head.institution
+    if rendered is None and head is not None:
         rendered = render(kind, values, language=language, footer=head.footer, wording=head.wording)
     if rendered is None:
         wording: Wording | None = override_for(institution, kind, language)
@@ -211,6 +222,7 @@ def to_candidate(
     calendar: str = "",
     batch: Batch | None = None,
     head: Letterhead | None = None,
+    rendered: Rendered | None = None,
 ) -> Notification:
     """The common case: an email about a file to its candidate, in the candidate's language."""
     candidate = application.candidate
@@ -225,7 +237,17 @@ def to_candidate(
         calendar=calendar,
         batch=batch,
         head=head,
+        rendered=rendered,
     )
 
 
-__all__ = ["Audience", "Letterhead", "Status", "enqueue", "letterhead", "resend", "to_candidate"]
+__all__ = [
+    "Audience",
+    "Letterhead",
+    "Status",
+    "enqueue",
+    "letterhead",
+    "render_ahead",
+    "resend",
+    "to_candidate",
+]

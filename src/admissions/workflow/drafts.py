@@ -33,8 +33,9 @@ from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.core.errors import DomainError
 from admissions.core.sequences import next_numbers_of, taken_before_transactions
 from admissions.notify.context import language_of
-from admissions.notify.money_emails import send_transfer_awaited
+from admissions.notify.money_emails import render_transfer_awaited, send_transfer_awaited
 from admissions.notify.outbox import Letterhead, letterhead
+from admissions.notify.render import Rendered
 from admissions.payments import ledger
 from admissions.payments.instructions import BankDetails, bank_details
 from admissions.payments.models import CHARGE_LABELS, LedgerEntry
@@ -96,23 +97,31 @@ def create_application(
     fee = application_fee_cents(campaign)
     letter = _transfer_letter(campaign, programme, candidate) if fee > 0 else None
     keys = [sequence_key(campaign), *([CREDITOR_KEY] if fee > 0 else [])]
-    numbers = next_numbers_of(keys) if taken_before_transactions() else []
+    # The numbers come before the transaction where no transaction waits for them
+    # (PostgreSQL's sequences), and where the transfer email is written with them: on
+    # SQLite they then take a write of their own, short, and the email is rendered while
+    # no lock is held. Otherwise (SQLite) they are the transaction's first write.
+    numbers = next_numbers_of(keys) if taken_before_transactions() or letter else []
+    application = Application(
+        candidate=candidate,
+        campaign=campaign,
+        programme=programme,
+        track=track,
+        financing_mode=financing_mode,
+        cover_letter=cover_letter,
+        professional_project=professional_project,
+    )
+    rendered = None
+    if letter is not None:
+        application.reference = printed(campaign, numbers[0])
+        rendered = _render_transfer_awaited(application, fee, numbers[1], letter)
     # No look for an existing file first: the unique constraint answers, and the look is
     # made only when it refuses.
     try:
         with transaction.atomic():
-            # On SQLite the numbers are counter rows: this transaction's first write.
             numbers = numbers or next_numbers_of(keys)
-            application = Application.objects.create(
-                reference=printed(campaign, numbers[0]),
-                candidate=candidate,
-                campaign=campaign,
-                programme=programme,
-                track=track,
-                financing_mode=financing_mode,
-                cover_letter=cover_letter,
-                professional_project=professional_project,
-            )
+            application.reference = printed(campaign, numbers[0])
+            application.save(force_insert=True)
             # The history lines in one INSERT, the kept totals last (history.Batch).
             batch = Batch()
             batch.event(
@@ -135,8 +144,8 @@ def create_application(
                     creditor_reference=creditor_reference_of(numbers[1]),
                     batch=batch,
                 )
-                if letter is not None:
-                    _tell_transfer_awaited(application, charge, letter, batch)
+                if letter is not None and rendered is not None:
+                    _tell_transfer_awaited(application, charge, letter, rendered, batch)
             batch.write()
     except IntegrityError:
         existing = Application.objects.filter(
@@ -181,11 +190,29 @@ def _transfer_letter(campaign: Campaign, programme: Programme, candidate: User) 
     return _Letter(bank, head)
 
 
+def _render_transfer_awaited(
+    application: Application, fee: int, creditor_number: int, letter: _Letter
+) -> Rendered:
+    return render_transfer_awaited(
+        application,
+        amount_cents=fee,
+        charge=CHARGE_LABELS[ChargeKind.APPLICATION_FEE],
+        charge_kind=ChargeKind.APPLICATION_FEE,
+        reference=creditor_reference_of(creditor_number),
+        holder=letter.bank.holder,
+        iban=letter.bank.iban,
+        bic=letter.bank.bic,
+        head=letter.head,
+    )
+
+
 def _tell_transfer_awaited(
-    application: Application, charge: LedgerEntry, letter: _Letter, batch: Batch
+    application: Application,
+    charge: LedgerEntry,
+    letter: _Letter,
+    rendered: Rendered,
+    batch: Batch,
 ) -> None:
-    if not charge.creditor_reference:
-        return
     bank = letter.bank
     send_transfer_awaited(
         application,
@@ -193,12 +220,13 @@ def _tell_transfer_awaited(
         amount_cents=charge.amount_cents,
         charge=CHARGE_LABELS[charge.charge_kind],
         charge_kind=charge.charge_kind,
-        reference=charge.creditor_reference,
+        reference=charge.creditor_reference or "",
         holder=bank.holder,
         iban=bank.iban,
         bic=bank.bic,
         batch=batch,
         head=letter.head,
+        rendered=rendered,
     )
 
 
