@@ -59,6 +59,8 @@ PHASES = [
     ("staff-first", "staff-first", 1),
     ("staff-last", "staff-last", 1),
     ("drafts", "drafts", 8),
+    # Every candidate looks at their decision at once (load_data.decision_pages).
+    ("result-day", "result-day", 16),
 ]
 # Drafts are created by distinct candidates; the pool is sized for this rate at most.
 MAX_DRAFT_RATE = 2000
@@ -259,7 +261,7 @@ def requests_of(
     seconds = args.warm_up + args.runs * args.duration
     # Three more: two for the in-process query count, one for the check through the server.
     drafts = load_data.drafts(round(seconds * MAX_DRAFT_RATE) + 3)
-    return {
+    kinds = {
         "bare": [load_data.Request("GET", "/bench/bare")],
         "eligibility": load_data.eligibility_checks(),
         "status": load_data.status_pages(rng),
@@ -267,6 +269,9 @@ def requests_of(
         "staff-last": [load_data.Request("GET", last_page(home, session), session)],
         "drafts": drafts,
     }
+    if "result-day" in args.phases:
+        kinds["result-day"] = load_data.decision_pages(load_data.RESULT_DAY_CANDIDATES, rng)
+    return kinds
 
 
 def last_page(home: str, session: str) -> str:
@@ -421,6 +426,12 @@ def run_phase(
         print(f"{phase}: errors ({details}); the server's log ends with:", flush=True)
         print(server.log.read_text(errors="replace")[-4000:], flush=True)
     return result
+
+
+def load_data_candidates() -> int:
+    import load_data
+
+    return load_data.RESULT_DAY_CANDIDATES
 
 
 def connection_vendor() -> str:
@@ -578,6 +589,16 @@ def render(args: argparse.Namespace, results: dict[str, Any], elapsed: float) ->
             + met(fig(r, "drafts")["rate"] >= 450 and fig(r, "drafts")["p99"] < 100)
         ),
         "≥ 450 req/s, p99 < 100 ms",
+    )
+    row(
+        f"result day: {load_data_candidates():,} candidates' decision pages, 16 clients",
+        lambda r: (
+            f"{fig(r, 'result-day')['rate']:,.0f} req/s "
+            f"({pct(fig(r, 'result-day')['rate'], fig(r, 'bare-16')['rate'])}), "
+            f"p95 {fig(r, 'result-day')['p95']:.1f} ms, "
+            + met(share(r, "result-day", "bare-16") >= 0.3)
+        ),
+        "≥ 30 % of bare",
     )
     row(
         "peak memory of one web worker",

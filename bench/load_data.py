@@ -8,6 +8,7 @@ wrk's script reads (one request a line).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import random
 import time
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from staff_lists import RULEBOOKS, batches
+from staff_lists import FEE_CENTS, RULEBOOKS, batches, financing_mode
 
 SESSION_COOKIE = "sessionid"
 CSRF_COOKIE = "csrftoken"
@@ -231,3 +232,131 @@ def drafts(needed: int) -> list[Request]:
         for pk in ids
         for choice in choices
     ]
+
+
+# Result day: candidates each looking at their published decision.
+RESULT_DAY_CANDIDATES = 10_000
+DECISIONS = {"admitted": 5, "waitlisted": 2, "not_admitted": 3}
+AFTER_SUBMISSION = [
+    ("application.mark_complete", "submitted", "complete"),
+    ("application.record_admissible", "complete", "admissible"),
+    ("application.place_on_agenda", "admissible", "on_agenda"),
+]
+
+
+def decision_pages(count: int, rng: random.Random) -> list[Request]:
+    """`count` new candidates, one file each with a decision just published (admitted,
+    waitlisted or not admitted, with its history and fee paid), each requesting their status
+    page with their own session, in a shuffled order."""
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from admissions.applications.models import Application, ApplicationEvent
+    from admissions.catalog.models import Campaign, Programme
+    from admissions.payments.models import EntryKind, LedgerEntry, Method
+    from admissions.people.models import User
+
+    offers = [
+        (campaign, programme)
+        for campaign in Campaign.objects.order_by("pk")
+        for programme in Programme.objects.filter(institution_id=campaign.institution_id).order_by(
+            "pk"
+        )
+        if programme.tracks
+    ]
+    password = make_password(None)
+    statuses, weights = list(DECISIONS), list(DECISIONS.values())
+    start = timezone.now() - dt.timedelta(days=40)
+    ranks: dict[tuple[int, int], int] = {}
+    for chunk in batches(count):
+        with transaction.atomic():
+            users = User.objects.bulk_create(
+                [User(email=f"decided{i}@bench.invalid", password=password) for i in chunk]
+            )
+            if users[0].pk is None:
+                found = dict(
+                    User.objects.filter(email__in=[u.email for u in users]).values_list(
+                        "email", "pk"
+                    )
+                )
+                for user in users:
+                    user.pk = found[user.email]
+            files = []
+            for i, user in zip(chunk, users, strict=True):
+                campaign, programme = offers[i % len(offers)]
+                track = rng.choice(programme.tracks)
+                status = rng.choices(statuses, weights)[0]
+                rank = None
+                if status == "waitlisted":
+                    line = (campaign.pk, programme.pk)
+                    rank = ranks[line] = ranks.get(line, 0) + 1
+                files.append(
+                    Application(
+                        reference=f"DECIDED-0000-{i:06d}",
+                        candidate_id=user.pk,
+                        campaign=campaign,
+                        programme=programme,
+                        track=track,
+                        financing_mode=financing_mode(campaign, track),
+                        status=status,
+                        submitted_at=start,
+                        waitlist_rank=rank,
+                    )
+                )
+            created = Application.objects.bulk_create(files)
+            if created[0].pk is None:
+                found = dict(
+                    Application.objects.filter(
+                        reference__in=[f.reference for f in files]
+                    ).values_list("reference", "pk")
+                )
+                for item in created:
+                    item.pk = found[item.reference]
+            events = []
+            entries = []
+            for item in created:
+                moves = [
+                    *HISTORY,
+                    *AFTER_SUBMISSION,
+                    (f"application.publish_{item.status}", "on_agenda", item.status),
+                ]
+                for day, (action, from_status, to_status) in enumerate(moves):
+                    event = ApplicationEvent(
+                        application_id=item.pk,
+                        actor_id=item.candidate_id if day < len(HISTORY) else None,
+                        action=action,
+                        from_status=from_status,
+                        to_status=to_status,
+                    )
+                    events.append((event, start + dt.timedelta(days=day * 3)))
+                common = {"application_id": item.pk, "charge_kind": "application_fee"}
+                entries.append(LedgerEntry(kind=EntryKind.CHARGE, amount_cents=FEE_CENTS, **common))
+                entries.append(
+                    LedgerEntry(
+                        kind=EntryKind.PAYMENT, amount_cents=FEE_CENTS, method=Method.CARD, **common
+                    )
+                )
+            ApplicationEvent.objects.bulk_create([event for event, _ in events])
+            for event, at in events:
+                event.at = at
+            ApplicationEvent.objects.bulk_update(
+                [event for event, _ in events], ["at"], batch_size=2000
+            )
+            LedgerEntry.objects.bulk_create(entries)
+    # Files written in bulk, not moved one by one: the staff's home reads these counts.
+    call_command("rebuild_step_counts", stdout=io.StringIO())
+    decided = list(
+        Application.objects.filter(reference__startswith="DECIDED-").values_list(
+            "candidate_id", "reference"
+        )
+    )
+    sessions = sessions_for([candidate for candidate, _ in decided])
+    requests = [
+        Request("GET", reverse("portal:application_status", args=[reference]), sessions[candidate])
+        for candidate, reference in decided
+    ]
+    rng.shuffle(requests)
+    return requests

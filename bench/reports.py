@@ -3,15 +3,16 @@
 Usage (from the repository root):
 
     .venv/bin/python bench/reports.py --applications 200000
+    .venv/bin/python bench/reports.py --applications 1000000 --throwaway-postgres
     .venv/bin/python bench/reports.py --applications 200000 --database-url postgres://...
 
-Fills the database with the staff lists' generator (`staff_lists.create_applications`, the
-one `load.py` uses through `load_data.py`), then writes each file's history along a path to
-its status (the moves a file makes, days apart), then counts the report's totals again from
-that history (`rebuild_report_counts`, `rebuild_fee_totals`) and times them, then times the
-report page and its CSV export of the largest campaign for an admissions officer of the
-whole institution. The page reads the kept totals only: its time and queries do not depend
-on N. Writes its figures between the `reports.py` markers of bench/RESULTS.md.
+Fills the database with the generator of `scale_data.py` (files, history along a path to
+each status, ledger, documents, and the kept totals as the history made them), then counts
+the report's totals again from that history (`rebuild_report_counts`, `rebuild_fee_totals`)
+and times them, checking they equal what the generator kept, then times the report page and
+its CSV and XLSX exports of the largest campaign for an admissions officer of the whole
+institution. The page reads the kept totals only: its time and queries do not depend on N.
+Writes its figures between the `reports.py` markers of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -23,123 +24,31 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from staff_lists import (
-    BATCH,
-    create_applications,
-    create_staff,
-    load_catalogue,
-    setup_django,
-    timed,
-)
+import scale_data
+from staff_lists import create_staff, setup_django, throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 BEGIN, END = "<!-- reports.py: begin -->", "<!-- reports.py: end -->"
 REQUESTS = 20
-# The way to each status, from the draft (the moves of applications/lifecycle.py).
-PATHS: dict[str, list[str]] = {
-    "draft": [],
-    "submitted": ["submitted"],
-    "incomplete": ["submitted", "incomplete"],
-    "complete": ["submitted", "complete"],
-    "admissible": ["submitted", "complete", "admissible"],
-    "not_admissible": ["submitted", "complete", "not_admissible"],
-    "interview_scheduled": ["submitted", "complete", "admissible", "interview_scheduled"],
-    "interviewed": ["submitted", "complete", "admissible", "interview_scheduled", "interviewed"],
-    "on_agenda": ["submitted", "complete", "admissible", "on_agenda"],
-    "admitted": ["submitted", "complete", "admissible", "on_agenda", "admitted"],
-    "admitted_conditionally": [
-        "submitted",
-        "complete",
-        "admissible",
-        "on_agenda",
-        "admitted_conditionally",
-    ],
-    "waitlisted": ["submitted", "complete", "admissible", "on_agenda", "waitlisted"],
-    "not_admitted": ["submitted", "complete", "admissible", "on_agenda", "not_admitted"],
-    "confirmed": ["submitted", "complete", "admissible", "on_agenda", "admitted", "confirmed"],
-    "confirmed_conditionally": [
-        "submitted",
-        "complete",
-        "admissible",
-        "on_agenda",
-        "admitted_conditionally",
-        "confirmed_conditionally",
-    ],
-    "declined": ["submitted", "complete", "admissible", "on_agenda", "admitted", "declined"],
-    "lapsed": ["submitted", "complete", "admissible", "on_agenda", "admitted", "lapsed"],
-    "withdrawn": ["submitted", "withdrawn"],
-}
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--applications", type=int, required=True, help="number of applications")
     parser.add_argument("--database-url", help="an empty database (default: SQLite in a temp dir)")
+    parser.add_argument(
+        "--throwaway-postgres",
+        action="store_true",
+        help="start a throw-away PostgreSQL cluster on 127.0.0.1 and measure on it",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--results", type=Path, default=RESULTS)
     return parser.parse_args()
-
-
-def write_histories(rng: random.Random) -> int:
-    """Each file's history: created, then one move a few days apart along its path."""
-    from django.db import connection, transaction
-
-    from admissions.applications.history import EVENT_COLUMNS
-    from admissions.applications.models import Application, ApplicationEvent
-
-    ops = connection.ops
-    table = ops.quote_name(ApplicationEvent._meta.db_table)
-    columns = ", ".join(ops.quote_name(c) for c in EVENT_COLUMNS)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))})"  # noqa: S608
-    details = ops.adapt_json_value({}, None)
-    start = datetime.now(UTC) - timedelta(days=400)
-    written = 0
-    rows = Application.objects.order_by("pk").values_list("pk", "status")
-    batch: list[tuple[Any, ...]] = []
-    with transaction.atomic():
-        for pk, status in rows.iterator(chunk_size=BATCH):
-            at = start + timedelta(hours=rng.randrange(24 * 60))
-            batch.append(
-                (
-                    pk,
-                    ops.adapt_datetimefield_value(at),
-                    None,
-                    "application.created",
-                    "",
-                    "draft",
-                    details,
-                )
-            )
-            before = "draft"
-            for after in PATHS[status]:
-                at += timedelta(hours=rng.randrange(6, 24 * 40))
-                batch.append(
-                    (
-                        pk,
-                        ops.adapt_datetimefield_value(at),
-                        None,
-                        f"application.to_{after}",
-                        before,
-                        after,
-                        details,
-                    )
-                )
-                before = after
-            if len(batch) >= 20_000:
-                with connection.cursor() as cursor:
-                    cursor.executemany(sql, batch)
-                written += len(batch)
-                batch = []
-        if batch:
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, batch)
-            written += len(batch)
-    return written
 
 
 def measure(client: Any, url: str) -> tuple[int, list[float]]:
@@ -165,18 +74,22 @@ def render(
     args: argparse.Namespace, figures: dict[str, Any], pages: list[tuple[str, int, list[float]]]
 ) -> str:
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    generated = figures["generated"]
+    rows = ", ".join(f"{n:,} {table}" for table, n in generated.rows.items())
+    command = f"bench/reports.py --applications {args.applications}"
+    if args.throwaway_postgres:
+        command += " --throwaway-postgres"
     lines = [
         BEGIN,
-        f"Measured on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {figures['vendor']}, 2 cores, "
-        f"load average {load} when written, by `bench/reports.py --applications "
-        f"{args.applications}`: {figures['applications']} applications, {figures['events']} "
-        f"history lines, {figures['entries']} ledger entries; the campaign reported holds "
-        f"{figures['campaign_files']} files.",
+        f"Measured on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {figures['vendor']}, on 2 cores "
+        f"shared with other work (load average {load} when written), by `{command}`: {rows}; "
+        f"the campaign reported holds {figures['campaign_files']:,} files.",
         "",
         "| step | seconds |",
         "|---|---:|",
-        f"| history written | {figures['history_seconds']:.1f} |",
-        f"| `rebuild_report_counts` ({figures['report_rows']} rows)"
+        f"| everything generated (`scale_data.generate`) | {generated.seconds:.1f} |",
+        f"| `rebuild_report_counts` ({figures['report_rows']} rows, the same as generated;"
+        f" every file's steps written again)"
         f" | {figures['rebuild_seconds']:.1f} |",
         f"| `rebuild_fee_totals` ({figures['fee_rows']} rows) | {figures['fees_seconds']:.1f} |",
         "",
@@ -212,59 +125,87 @@ def write_results(path: Path, section: str) -> None:
 def main() -> None:
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="admissions-bench-reports-") as var_dir:
-        setup_django(var_dir, args.database_url)
-        from django.core.management import call_command
-        from django.db import connection
-        from django.db.models import Count
-        from django.test import Client
-        from django.urls import reverse
+        if args.throwaway_postgres:
+            with throwaway_postgres() as url:
+                run(args, var_dir, url)
+        else:
+            run(args, var_dir, args.database_url)
 
-        from admissions.applications.models import Application, ApplicationEvent
-        from admissions.payments.models import LedgerEntry
 
-        figures: dict[str, Any] = {"vendor": connection.vendor}
-        timed("migrate and load rulebooks", load_catalogue)
-        staff = create_staff()
-        rng = random.Random(args.seed)
-        timed("generate", lambda: create_applications(args.applications, rng))
-        started = time.perf_counter()
-        figures["events"] = write_histories(rng)
-        figures["history_seconds"] = time.perf_counter() - started
-        started = time.perf_counter()
-        out = io.StringIO()
-        call_command("rebuild_report_counts", stdout=out)
-        figures["rebuild_seconds"] = time.perf_counter() - started
-        figures["report_rows"] = out.getvalue().split()[0]
-        started = time.perf_counter()
-        out = io.StringIO()
-        call_command("rebuild_fee_totals", stdout=out)
-        figures["fees_seconds"] = time.perf_counter() - started
-        figures["fee_rows"] = out.getvalue().split()[0]
-        figures["applications"] = Application.objects.count()
-        figures["entries"] = LedgerEntry.objects.count()
-        figures["events"] = ApplicationEvent.objects.count()
-        institution = staff["institution"]
-        campaign_id, files = (
-            Application.objects.filter(campaign__institution=institution)
-            .values_list("campaign_id")
-            .annotate(n=Count("pk"))
-            .order_by("-n")[0]
-        )
-        figures["campaign_files"] = files
-        print(figures, flush=True)
-        client = Client()
-        client.force_login(staff["admissions_officer"])
-        pages = []
-        for label, url in (
-            ("a campaign's report, every programme", reverse("office:report", args=[campaign_id])),
-            ("the report as CSV", reverse("office:report_export", args=[campaign_id, "csv"])),
-            ("the report as XLSX", reverse("office:report_export", args=[campaign_id, "xlsx"])),
-        ):
-            queries, samples = measure(client, url)
-            print(label, queries, f"{statistics.median(samples):.1f} ms", flush=True)
-            pages.append((label, queries, samples))
-        write_results(args.results, render(args, figures, pages))
-        print(f"written to {args.results}", flush=True)
+def seconds(action: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - started
+
+
+def run(args: argparse.Namespace, var_dir: str, database_url: str | None) -> None:
+    setup_django(var_dir, database_url)
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from admissions.applications import report_counts
+    from admissions.applications.funnel import FIRST_MASK
+    from admissions.applications.models import Application
+    from admissions.payments import fee_totals
+
+    figures: dict[str, Any] = {"vendor": connection.vendor}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            figures["vendor"] = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    else:
+        figures["vendor"] = f"SQLite {connection.Database.sqlite_version}"
+    _none, took = seconds(scale_data.catalogue)
+    print(f"migrate and load rulebooks: {took:.1f} s", flush=True)
+    staff = create_staff()
+    rng = random.Random(args.seed)
+    generated = scale_data.generate(
+        args.applications, rng, progress=lambda line: print(line, flush=True)
+    )
+    figures["generated"] = generated
+    print(f"generated in {generated.seconds:.1f} s: {dict(generated.rows)}", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    kept_report, kept_fees = report_counts.kept().as_dicts(), fee_totals.kept()
+    # As an import leaves them: every file's steps to be written again by the rebuild.
+    Application.objects.update(steps_reached=FIRST_MASK, step_reached_at=timezone.now())
+    out = io.StringIO()
+    _none, figures["rebuild_seconds"] = seconds(
+        lambda: call_command("rebuild_report_counts", stdout=out)
+    )
+    figures["report_rows"] = out.getvalue().split()[0]
+    assert report_counts.kept().as_dicts() == kept_report, "the generator's counts differ"
+    assert not Application.objects.exclude(status="draft").filter(steps_reached=FIRST_MASK)
+    out = io.StringIO()
+    _none, figures["fees_seconds"] = seconds(lambda: call_command("rebuild_fee_totals", stdout=out))
+    figures["fee_rows"] = out.getvalue().split()[0]
+    assert fee_totals.kept() == kept_fees, "the generator's fee totals differ"
+    print(figures, flush=True)
+    institution = staff["institution"]
+    campaign_id, files = (
+        Application.objects.filter(campaign__institution=institution)
+        .values_list("campaign_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0]
+    )
+    figures["campaign_files"] = files
+    client = Client()
+    client.force_login(staff["admissions_officer"])
+    pages = []
+    for label, url in (
+        ("a campaign's report, every programme", reverse("office:report", args=[campaign_id])),
+        ("the report as CSV", reverse("office:report_export", args=[campaign_id, "csv"])),
+        ("the report as XLSX", reverse("office:report_export", args=[campaign_id, "xlsx"])),
+    ):
+        queries, samples = measure(client, url)
+        print(label, queries, f"{statistics.median(samples):.1f} ms", flush=True)
+        pages.append((label, queries, samples))
+    write_results(args.results, render(args, figures, pages))
+    print(f"written to {args.results}", flush=True)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ Usage (from the repository root):
     .venv/bin/python bench/staff_lists.py --applications 100000 --database-url postgres://...
     .venv/bin/python bench/staff_lists.py --applications 100000 --throwaway-postgres
 
-The data are bulk-inserted (see bench/README.md): the point is the shape and volume of the
-tables the staff lists read, not the services that fill them in real life.
+The data are written by `scale_data.generate` (see bench/README.md): the point is the shape
+and volume of the tables the staff lists read, not the services that fill them in real life.
+`create_applications` is the older, lighter generator `load.py` still uses (files and fees
+only, over the shipped rulebooks' eight programmes).
 """
 
 from __future__ import annotations
@@ -26,40 +28,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import scale_data
+from scale_data import (
+    APPLICATIONS_PER_CANDIDATE,
+    FEE_CENTS,
+    PAID_SHARE,
+    REFUNDED_SHARE,
+    RULEBOOKS,
+    STATUS_WEIGHTS,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
-RULEBOOKS = [
-    ROOT / "src/admissions/rulebooks/imt-bs.toml",
-    ROOT / "src/admissions/rulebooks/imt-nord-europe.toml",
-]
 BATCH = 5_000
 REQUESTS = 20
 # A page slower than this stops being timed early: its few samples already tell the story.
 PAGE_BUDGET_SECONDS = 20.0
-APPLICATIONS_PER_CANDIDATE = 3
-# Share of each status among the files, roughly that of a campaign in full swing.
-STATUS_WEIGHTS = {
-    "draft": 12,
-    "submitted": 18,
-    "incomplete": 6,
-    "complete": 10,
-    "admissible": 5,
-    "not_admissible": 8,
-    "interview_scheduled": 4,
-    "interviewed": 4,
-    "on_agenda": 2,
-    "admitted": 5,
-    "admitted_conditionally": 2,
-    "waitlisted": 3,
-    "not_admitted": 7,
-    "confirmed": 6,
-    "confirmed_conditionally": 1,
-    "declined": 2,
-    "lapsed": 1,
-    "withdrawn": 4,
-}
-FEE_CENTS = 15_000
-PAID_SHARE = 0.85
-REFUNDED_SHARE = 0.03
 
 
 def parse_args() -> argparse.Namespace:
@@ -112,6 +95,8 @@ def throwaway_postgres() -> Iterator[str]:
 def setup_django(var_dir: str, database_url: str | None) -> None:
     os.environ["ADMISSIONS_VAR_DIR"] = var_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "admissions.settings"
+    # Staff are signed in with `force_login`, which passes no second factor (as in the tests).
+    os.environ["ADMISSIONS_STAFF_SECOND_FACTOR_REQUIRED"] = "false"
     if database_url:
         os.environ["ADMISSIONS_DATABASE_URL"] = database_url
     sys.path.insert(0, str(ROOT / "src"))
@@ -125,10 +110,7 @@ def setup_django(var_dir: str, database_url: str | None) -> None:
     setup_test_environment()
     # The hashed-names manifest exists only after collectstatic; name the assets plainly.
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    # The lists are measured, not the sign-in: staff pass without their second factor.
-    override_settings(
-        STORAGES={**settings.STORAGES, "staticfiles": plain}, STAFF_SECOND_FACTOR_REQUIRED=False
-    ).enable()
+    override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}).enable()
     from django.core import signals
     from django.db import close_old_connections
 
@@ -324,6 +306,7 @@ def pages(staff: dict[str, Any]) -> list[tuple[str, str, Any]]:
     from admissions.catalog.models import Campaign
 
     home = reverse("office:home")
+    queue = reverse("office:queue")
     campaign = (
         Campaign.objects.filter(institution=staff["institution"]).order_by("-opens_on").first()
     )
@@ -333,6 +316,17 @@ def pages(staff: dict[str, Any]) -> list[tuple[str, str, Any]]:
     return [
         ("office home, page 1", home, officer),
         ("office home, oldest page", f"{home}?last=1", officer),
+        ("queue, page 1", queue, officer),
+        (
+            "queue, EU on work-study, waiting longest",
+            f"{queue}?nationality=eu&track=work_study&sort=waiting",
+            officer,
+        ),
+        (
+            "queue, complete, one financing, by name",
+            f"{queue}?status=complete&financing={common_financing()}&sort=name",
+            officer,
+        ),
         ("finance index", reverse("office:finance:index"), finance),
         ("finance refunds", reverse("office:finance:refunds"), finance),
         ("finance issues", reverse("office:finance:issues"), finance),
@@ -344,10 +338,27 @@ def pages(staff: dict[str, Any]) -> list[tuple[str, str, Any]]:
     ]
 
 
+def common_financing() -> str:
+    """The financing mode most files hold."""
+    from django.db.models import Count
+
+    from admissions.applications.models import Application
+
+    return str(
+        Application.objects.exclude(financing_mode="")
+        .values_list("financing_mode", flat=True)
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+
+
 # The main list queries to explain: (page, table read, a word only that query holds).
 EXPLAINED = [
     ("office home, oldest page", "applications_application", "COUNT(*)"),
     ("office home, oldest page", "applications_application", "ORDER BY"),
+    ("queue, EU on work-study, waiting longest", "applications_application", "LIMIT"),
+    ("queue, complete, one financing, by name", "applications_application", "LIMIT"),
     ("balances by campaign", "payments_feetotal", "GROUP BY"),
     ("campaign balances, last page", "payments_filebalance", "ORDER BY"),
     ("campaign balances owing, page 1", "payments_filebalance", "ORDER BY"),
@@ -380,10 +391,13 @@ def run(args: argparse.Namespace, var_dir: str, database_url: str | None) -> Non
     from admissions.payments.models import LedgerEntry
 
     print(f"database: {connection.vendor}, applications: {args.applications}", flush=True)
-    timed("migrate and load rulebooks", load_catalogue)
+    timed("migrate and load rulebooks", scale_data.catalogue)
     staff = create_staff()
     rng = random.Random(args.seed)
-    timed("generate", lambda: create_applications(args.applications, rng))
+    generated = scale_data.generate(
+        args.applications, rng, progress=lambda line: print(line, flush=True)
+    )
+    print(f"generated in {generated.seconds:.1f} s: {dict(generated.rows)}", flush=True)
     timed("analyse", analyse)
     print(
         f"rows: {Application.objects.count()} applications, "

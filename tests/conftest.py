@@ -73,10 +73,10 @@ def _uses_database(item: pytest.Item) -> bool:
 
 def _left_out(item: pytest.Item, database: str) -> bool:
     """Tests marked `postgres_only` (row locks, or whole set-ups on the production engine)
-    run in the PostgreSQL run of `make test` only. The PostgreSQL run leaves out what does not depend on the engine, run once in the SQLite
-    run: the browser journeys (the pages they drive are the same), the tests marked
-    `one_engine` and every test that never reaches the database (rules, parsers, services
-    without data)."""
+    run in the PostgreSQL run of `make test` only. The PostgreSQL run leaves out what does
+    not depend on the engine, run once in the SQLite run: the browser journeys (the pages
+    they drive are the same), the tests marked `one_engine` and every test that never
+    reaches the database (rules, parsers, services without data)."""
     if database == "postgres":
         if item.get_closest_marker("postgres_only") is not None:
             return False

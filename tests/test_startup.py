@@ -11,7 +11,8 @@ from pathlib import Path
 from tests.test_settings import SOURCE_DIR
 
 # Loaded where they are used: PDF reading and writing, images, IBAN checks, Redis, the card
-# provider, object storage, calendar invitations, Django's test client.
+# provider, object storage, calendar invitations, Django's test client, X.509 certificates,
+# SAML (with lxml and xmlsec) and WebAuthn (people/auth_urls.py).
 HEAVY = [
     "pikepdf",
     "PIL",
@@ -22,6 +23,11 @@ HEAVY = [
     "reportlab",
     "icalendar",
     "django.test.client",
+    "cryptography",
+    "onelogin",
+    "lxml",
+    "xmlsec",
+    "fido2",
 ]
 
 STARTUP = """

@@ -342,12 +342,30 @@ PERIODIC_MINUTES = env.integer("PERIODIC_MINUTES", 5)
 # Rate limits (failed log-ins, sign-ups) count in the cache: every process of a site must
 # share it, so a site with several processes sets a Redis URL here.
 CACHE_URL = env.string("CACHE_URL", "")
+# Pages kept rendered (the candidate's status page, portal/status_cache.py) have a cache of
+# their own, so that they never push the rate limits' counters out: in Redis under their own
+# prefix, or in each process's memory, at most PAGE_CACHE_ENTRIES pages there (compressed,
+# a few kilobytes each).
+PAGE_CACHE_ENTRIES = env.integer("PAGE_CACHE_ENTRIES", 5000, minimum=1)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "pages",
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+        }
+    ),
 }
 
 # Antivirus -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from admissions.core import views as core_views
 from admissions.office import documents_urls as office_documents
-from admissions.people import sso_views
+from admissions.people import auth_urls, sso_views
 from admissions.portal import documents_urls as portal_documents
 from admissions.portal import views as portal_views
 
@@ -21,14 +21,15 @@ urlpatterns = [
     path("hooks/payments/", include("admissions.payments.hook_urls")),
     # SAML's addresses (metadata, assertion consumer) are registered with the identity
     # providers: the same in every language, so without the language prefix.
-    path("accounts/", include("allauth.socialaccount.providers.saml.urls")),
+    # allauth's, with views loaded by their first request (people/auth_urls.py).
+    path("accounts/", include(auth_urls.saml_urlpatterns)),
 ]
 urlpatterns += i18n_patterns(
     path("", include("admissions.portal.urls")),
     path("accounts/institution/", sso_views.choose_institution, name="account_sso"),
     # allauth's pages but its providers' (the SAML ones above).
     path("accounts/", include("allauth.account.urls")),
-    path("accounts/2fa/", include("allauth.mfa.urls")),
+    path("accounts/2fa/", include(auth_urls.mfa_urlpatterns)),
     path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
     path("documents/", include(DOCUMENTS)),
     path("payments/", include("admissions.portal.payments_urls")),

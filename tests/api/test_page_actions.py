@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.module_loading import import_string
 
 from admissions.api.router import api
 
@@ -203,6 +204,9 @@ def _methods(view: Callable[..., Any]) -> tuple[str, ...] | None:
 
 
 def _takes_post(view: Callable[..., Any]) -> bool:
+    loads = getattr(view, "loads", None)  # a view imported at first use (people/auth_urls.py)
+    if loads is not None:
+        view = import_string(loads)
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
         return hasattr(view_class, "post")

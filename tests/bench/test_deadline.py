@@ -27,6 +27,8 @@ FIGURES = [
 ]
 
 
+# Two servers' start, the static files collected and a database migrated, on a busy machine.
+@pytest.mark.timeout(480)
 def test_the_deadline_bench_writes_its_figures_and_loses_nothing(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

@@ -73,3 +73,43 @@ def test_without_turns_the_second_writer_finds_the_database_locked(
         log, rows = _two_writers(tmp_path, "django.db.backends.sqlite3")
     assert log[1].startswith("failed second: database is locked")
     assert rows == ["first"]
+
+
+def _write_alone(handler: ConnectionHandler, value: str, log: list[str]) -> None:
+    """One INSERT in autocommit, as a queued task's row or a saved session is written."""
+    connection: Any = handler["default"]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO notes (value) VALUES (%s)", [value])
+        log.append(f"wrote {value}")
+    except Exception as error:
+        log.append(f"failed {value}: {error}")
+    finally:
+        connection.close()
+
+
+def test_a_write_outside_a_transaction_waits_for_the_turn_too(
+    tmp_path: Path, django_db_blocker: DjangoDbBlocker
+) -> None:
+    with django_db_blocker.unblock():
+        handler = _handler(tmp_path / "db.sqlite3", "admissions.core.sqlite")
+        setup: Any = handler["default"]
+        with setup.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("CREATE TABLE notes (value TEXT)")
+        log: list[str] = []
+        first = threading.Thread(target=_write, args=(handler, "first", 0.3, log))
+        first.start()
+        while "begin first" not in log:
+            time.sleep(0.01)
+        second = threading.Thread(target=_write_alone, args=(handler, "second", log))
+        second.start()
+        first.join(timeout=10)
+        second.join(timeout=10)
+        with setup.cursor() as cursor:
+            cursor.execute("SELECT value FROM notes ORDER BY rowid")
+            rows = [row[0] for row in cursor.fetchall()]
+        setup.close()
+    # Without the turn, the INSERT would find the database locked at once (no busy handler).
+    assert log == ["begin first", "commit first", "wrote second"]
+    assert rows == ["first", "second"]

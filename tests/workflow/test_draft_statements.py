@@ -1,4 +1,5 @@
-"""Creating a draft writes its rows without reading back or locking what it just wrote."""
+"""Creating a draft writes its rows without reading back or locking what it just wrote, and
+its transaction holds its writes only."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from admissions.applications.choices import financing_modes_for, tracks_of
 from admissions.applications.models import ApplicationEvent
 from admissions.payments.models import EntryKind, LedgerEntry
 from admissions.people.models import User
@@ -16,18 +18,32 @@ from tests.factories import IN_NORD_CAMPAIGN, eligible_candidate, load_preset, p
 pytestmark = pytest.mark.django_db
 
 
+def shape(statement: str) -> str:
+    return " ".join(statement.split()[:3]).replace('"', "")
+
+
+@pytest.mark.parametrize(
+    ("preset", "by_transfer"),
+    # imt-nord-europe's fee is paid by transfer only (an email gives the account); imt-bs's
+    # by card.
+    [("imt-nord-europe", True), ("imt-bs", False)],
+)
 @time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
-def test_the_creation_reads_no_row_it_wrote_and_charges_the_fee() -> None:
-    campaign = load_preset("imt-nord-europe")
+def test_the_creation_holds_its_writes_only_and_charges_the_fee(
+    preset: str, by_transfer: bool
+) -> None:
+    campaign = load_preset(preset)
     programme = programme_of(campaign)
+    track = str(tracks_of(campaign, programme)[0])
+    mode = financing_modes_for(campaign, track)[0].code
 
     def create(candidate: User) -> object:
         return create_application(
             candidate=candidate,
             campaign=campaign,
             programme=programme,
-            track="full_time",
-            financing_mode="personnel",
+            track=track,
+            financing_mode=mode,
         )
 
     create(eligible_candidate())  # the first of a process may create its sequences
@@ -37,16 +53,29 @@ def test_the_creation_reads_no_row_it_wrote_and_charges_the_fee() -> None:
     statements = [q["sql"] for q in captured.captured_queries]
     assert not [s for s in statements if s.startswith('SELECT "applications_application"')]
     assert not [s for s in statements if "FOR UPDATE" in s]
-    # The file, the report's count of drafts, its event, the fee's charge, its event and the
-    # fee's kept total: one INSERT each (the counts add to their row when it exists).
-    inserts = [s for s in statements if s.startswith("INSERT")]
-    assert [s.split('"')[1] for s in inserts][:6] == [
-        "applications_application",
-        "applications_funnelcount",
-        "applications_applicationevent",
-        "payments_ledgerentry",
-        "applications_applicationevent",
-        "payments_feetotal",
+    # The creation's transaction (a savepoint inside the test's) holds its writes only: the
+    # checks, the account and the email (letterhead read, text rendered) come before it. The
+    # history lines go in one INSERT, the kept totals (rows every creation of the programme
+    # writes) last.
+    begin = max(i for i, s in enumerate(statements) if s.startswith("SAVEPOINT"))
+    end = next(i for i, s in enumerate(statements) if i > begin and s.startswith("RELEASE"))
+    held = [shape(s) for s in statements[begin + 1 : end]]
+    # Both numbers in one statement: on PostgreSQL `SELECT nextval(a), nextval(b)` before the
+    # transaction; on SQLite one UPDATE of their counter rows, before the transaction when
+    # the email is written with them, else as its first write.
+    numbers = [s for s in statements if "nextval(" in s or s.startswith('UPDATE "core_counter"')]
+    assert len(numbers) == 1
+    assert numbers[0].count("nextval(") == 2 or numbers[0].count("payments:creditor") == 1
+    inside = connection.vendor == "sqlite" and not by_transfer
+    assert (statements.index(numbers[0]) > begin) == inside
+    assert held == [
+        *(["UPDATE core_counter SET"] if inside else []),
+        "INSERT INTO applications_application",
+        "INSERT INTO payments_ledgerentry",
+        *(["INSERT INTO notify_notification"] if by_transfer else []),
+        "INSERT INTO applications_applicationevent",
+        "INSERT INTO applications_funnelcount",
+        "INSERT INTO payments_feetotal",
     ]
     charge = LedgerEntry.objects.get(application=application, kind=EntryKind.CHARGE)
     assert charge.creditor_reference.startswith("RF")
@@ -56,4 +85,9 @@ def test_the_creation_reads_no_row_it_wrote_and_charges_the_fee() -> None:
         .order_by("pk")
         .values_list("action", flat=True)
     )
-    assert actions[:2] == ["application.created", "payment.charged"]
+    queued = ["notification.queued"] if by_transfer else []
+    assert actions == ["application.created", "payment.charged", *queued]
+    if by_transfer:
+        email = application.notifications.get()  # type: ignore[attr-defined]
+        assert application.reference in email.text  # type: ignore[attr-defined]
+        assert charge.creditor_reference[:4] in email.text

@@ -84,7 +84,10 @@ def create_application(
         pk=payload.campaign_id,
     )
     programme = get_object_or_404(
-        Programme, pk=payload.programme_id, institution_id=campaign.institution_id
+        # Its site signs the transfer email some campaigns send.
+        Programme.objects.select_related("site"),
+        pk=payload.programme_id,
+        institution_id=campaign.institution_id,
     )
     application = drafts.create_application(
         candidate=_user(request),
@@ -95,7 +98,10 @@ def create_application(
         cover_letter=payload.cover_letter,
         professional_project=payload.professional_project,
     )
-    return Answer(201, application_out(application))
+    # Nothing is paid on a file just created: its fee, if any, is due.
+    charged = drafts.application_fee_cents(campaign) > 0
+    fee = ledger.FeeStatus.DUE if charged else ledger.FeeStatus.NOT_CHARGED
+    return Answer(201, application_out(application, fee))
 
 
 @router.get("/{reference}", response={200: ApplicationOut, **ERRORS}, summary="Read my application")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -86,7 +87,10 @@ def keys_of(
 
 
 def furthest(mask: int) -> Step:
-    return max((step for step in STEPS if mask & BIT[step]), key=ORDER.__getitem__)
+    # Each step's bit is its place in the order: the furthest is the highest bit set.
+    if not 0 < mask < 1 << len(STEPS):
+        raise ValueError(f"no steps in mask {mask}")
+    return STEPS[mask.bit_length() - 1]
 
 
 def steps_in(mask: int) -> list[Step]:
@@ -150,13 +154,7 @@ BUCKET_STARTS: tuple[int, ...] = (
 
 def bucket_of(days: int) -> int:
     """The index of the bucket that holds `days` (the last one holds a year and more)."""
-    index = 0
-    for position, start in enumerate(BUCKET_STARTS):
-        if days >= start:
-            index = position
-        else:
-            break
-    return index
+    return max(0, bisect_right(BUCKET_STARTS, days) - 1)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -42,6 +42,49 @@ def record_event(
         to_status=to_status,
         details=details or {},
     )
+
+
+@dataclass
+class Batch:
+    """History lines and kept totals that a service writes at the end of its transaction.
+
+    The lines go in one INSERT; the totals (`report_counts`, `fee_totals`: rows shared by
+    every file of a programme, which PostgreSQL holds locked from their write to the
+    commit) are written last, so that other transactions wait on them the least.
+    """
+
+    events: list[ApplicationEvent] = field(default_factory=list)
+    totals: list[Callable[[], None]] = field(default_factory=list)
+
+    def event(
+        self,
+        application: Application,
+        *,
+        action: str,
+        by: User | None,
+        details: dict[str, Any] | None = None,
+        from_status: str = "",
+        to_status: str = "",
+    ) -> None:
+        self.events.append(
+            ApplicationEvent(
+                application=application,
+                actor=by,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                details=details or {},
+            )
+        )
+
+    def total(self, write: Callable[[], None]) -> None:
+        self.totals.append(write)
+
+    def write(self) -> None:
+        if self.events:
+            ApplicationEvent.objects.bulk_create(self.events)
+        for write in self.totals:
+            write()
 
 
 EVENT_COLUMNS = (

@@ -29,6 +29,18 @@ def next_reference(campaign: Campaign) -> str:
     need not be gapless: a file whose creation failed leaves its number unused, and no
     creation waits for another to commit (see core/sequences.py).
     """
-    prefix = f"{institution_code(campaign.institution.slug)}-{campaign.closes_on.year}"
-    number = next_number(f"application-reference:{prefix}")
-    return f"{prefix}-{number:06d}"
+    return printed(campaign, next_number(sequence_key(campaign)))
+
+
+def prefix_of(campaign: Campaign) -> str:
+    return f"{institution_code(campaign.institution.slug)}-{campaign.closes_on.year}"
+
+
+def sequence_key(campaign: Campaign) -> str:
+    """The key of the campaign's references in `core.sequences`."""
+    return f"application-reference:{prefix_of(campaign)}"
+
+
+def printed(campaign: Campaign, number: int) -> str:
+    """The reference of number `number` of the campaign's sequence."""
+    return f"{prefix_of(campaign)}-{number:06d}"

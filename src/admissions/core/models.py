@@ -33,6 +33,32 @@ class Counter(models.Model):
             return number
 
     @classmethod
+    def next_values(cls, keys: list[str]) -> list[int]:
+        """The next value of each of `keys` (distinct), in one statement once their rows exist."""
+        with transaction.atomic(savepoint=False):
+            found = cls._increment_many(keys)
+            missing = [key for key in keys if key not in found]
+            if missing:  # the first number of a key creates its row
+                for key in missing:
+                    cls.objects.get_or_create(key=key)
+                found |= cls._increment_many(missing)
+            return [found[key] for key in keys]
+
+    @classmethod
+    def _increment_many(cls, keys: list[str]) -> dict[str, int]:
+        if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
+            return {key: number for key in keys if (number := cls._increment(key)) is not None}
+        table, quote = cls._meta.db_table, connection.ops.quote_name
+        marks = ", ".join(["%s"] * len(keys))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(table)} SET {quote('value')} = {quote('value')} + 1 "  # noqa: S608 - names, not input
+                f"WHERE {quote('key')} IN ({marks}) RETURNING {quote('key')}, {quote('value')}",
+                keys,
+            )
+            return {str(key): int(value) for key, value in cursor.fetchall()}
+
+    @classmethod
     def _increment(cls, key: str) -> int | None:
         """The counter's new value, in one statement that also locks its row."""
         if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from admissions.applications.history import record_event
+from admissions.applications.history import Batch, record_event
 from admissions.notify.models import Notification
 from admissions.people.models import User
 
 
-def record(notification: Notification, action: str, *, by: User | None, **extra: Any) -> None:
-    """The file's history line of an email (emails about no file have none)."""
+def record(
+    notification: Notification,
+    action: str,
+    *,
+    by: User | None,
+    batch: Batch | None = None,
+    **extra: Any,
+) -> None:
+    """The file's history line of an email (emails about no file have none); with `batch`,
+    written with the batch's lines."""
     if notification.application_id is None:
         return
     details = {
@@ -25,6 +33,9 @@ def record(notification: Notification, action: str, *, by: User | None, **extra:
         "subject": notification.subject,
         **extra,
     }
+    if batch is not None:
+        batch.event(notification.application, action=action, by=by, details=details)  # type: ignore[arg-type]
+        return
     record_event(notification.application, action=action, by=by, details=details)  # type: ignore[arg-type]
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils.functional import Promise
 
+from admissions.applications.history import Batch
 from admissions.applications.models import Application
 from admissions.notify.context import (
     day,
@@ -17,7 +18,8 @@ from admissions.notify.context import (
     url,
 )
 from admissions.notify.models import Notification
-from admissions.notify.outbox import to_candidate
+from admissions.notify.outbox import Letterhead, render_ahead, to_candidate
+from admissions.notify.render import Rendered
 from admissions.notify.restricted import Value
 from admissions.rules import creditor_reference
 from admissions.rules.deadlines import paris_date
@@ -36,8 +38,57 @@ def send_transfer_awaited(
     holder: str,
     iban: str,
     bic: str,
+    batch: Batch | None = None,
+    head: Letterhead | None = None,
+    rendered: Rendered | None = None,
 ) -> Notification:
-    """The fee is paid by bank transfer only: the account and the reference to quote."""
+    """The fee is paid by bank transfer only: the account and the reference to quote.
+    `batch`, `head` and `rendered` (by `render_transfer_awaited`) as for `outbox.enqueue`."""
+    values = _transfer_awaited_values(
+        application, amount_cents, charge, charge_kind, reference, holder, iban, bic
+    )
+    return to_candidate(
+        "transfer_awaited",
+        application,
+        event=event,
+        values=values,
+        batch=batch,
+        head=head,
+        rendered=rendered,
+    )
+
+
+def render_transfer_awaited(
+    application: Application,
+    *,
+    amount_cents: int,
+    charge: Promise | str,
+    charge_kind: str,
+    reference: str,
+    holder: str,
+    iban: str,
+    bic: str,
+    head: Letterhead,
+) -> Rendered:
+    """`send_transfer_awaited`'s email, rendered before the transaction that sends it (the
+    file need not be saved yet)."""
+    values = _transfer_awaited_values(
+        application, amount_cents, charge, charge_kind, reference, holder, iban, bic
+    )
+    language = language_of(application.candidate)
+    return render_ahead("transfer_awaited", values, language=language, head=head)
+
+
+def _transfer_awaited_values(
+    application: Application,
+    amount_cents: int,
+    charge: Promise | str,
+    charge_kind: str,
+    reference: str,
+    holder: str,
+    iban: str,
+    bic: str,
+) -> dict[str, Value]:
     with speaking(language_of(application.candidate)):
         link = url("payments:transfer", application.reference, charge_kind, 0)
         values = file_values(application, link=link)
@@ -49,7 +100,7 @@ def send_transfer_awaited(
             "iban": iban,
             "bic": bic,
         }
-    return to_candidate("transfer_awaited", application, event=event, values=values)
+    return values
 
 
 def send_transfer_unmatched(

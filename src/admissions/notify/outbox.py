@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from email.utils import make_msgid
 from functools import partial
 
@@ -18,10 +19,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from admissions.applications.history import Batch
 from admissions.applications.models import Application
 from admissions.catalog.models import Institution, Site
 from admissions.core.errors import NotAllowed
-from admissions.notify.context import footer_of, language_of
+from admissions.notify.context import Footer, footer_of, language_of
 from admissions.notify.history import record
 from admissions.notify.kinds import Kind
 from admissions.notify.kinds import kind as kind_of
@@ -51,6 +53,36 @@ def idempotency_key(kind: Kind, event: str, recipient: str) -> str:
     return f"{kind.code}:{event}:{recipient}"[:200]
 
 
+@dataclass(frozen=True)
+class Letterhead:
+    """What an email's rendering reads besides its values, read before the transaction of
+    its event, so that the transaction holds only its writes."""
+
+    institution: Institution | None
+    footer: Footer
+    wording: Wording | None
+
+
+def letterhead(
+    code: str, *, institution: Institution, site: Site | None, language: str
+) -> Letterhead:
+    return Letterhead(
+        institution=institution,
+        footer=footer_of(institution, site),
+        wording=override_for(institution, kind_of(code), language),
+    )
+
+
+def render_ahead(
+    code: str, values: Mapping[str, Value], *, language: str, head: Letterhead
+) -> Rendered:
+    """The email `enqueue` would write, rendered before the transaction of its event (pass
+    it as `rendered`), so that the transaction does not hold its locks while it renders."""
+    return render(
+        kind_of(code), values, language=language, footer=head.footer, wording=head.wording
+    )
+
+
 def enqueue(
     kind: Kind,
     *,
@@ -64,43 +96,45 @@ def enqueue(
     site: Site | None = None,
     rendered: Rendered | None = None,
     calendar: str = "",
+    batch: Batch | None = None,
+    head: Letterhead | None = None,
 ) -> Notification:
     """Queue one email; `event` names what happened, once (an event id, a job's date).
 
     Call it inside the transaction of the event. The key (kind, event, recipient) makes a
-    second call for the same event return the first row.
+    second call for the same event return the first row. With `batch`, the event is a row
+    the transaction has just written (no email can hold its key yet: none is looked for),
+    and the history line goes with the batch's.
     """
     key = idempotency_key(kind, event, str(recipient.pk) if recipient else to.lower())
-    existing = Notification.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
+    if batch is None:
+        existing = Notification.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
     language = language or language_of(recipient)
     if application is not None:
         institution = institution or application.programme.institution
         site = site or application.programme.site
+    if head is not None:
+        institution = head.institution
+    if rendered is None and head is not None:
+        rendered = render(kind, values, language=language, footer=head.footer, wording=head.wording)
     if rendered is None:
         wording: Wording | None = override_for(institution, kind, language)
         rendered = render(
             kind, values, language=language, footer=footer_of(institution, site), wording=wording
         )
+    if batch is not None:
+        notification = _write(
+            kind, key, to, recipient, language, application, institution, calendar, rendered
+        )
+        record(notification, "notification.queued", by=None, batch=batch)
+        transaction.on_commit(partial(schedule, notification.pk), robust=True)
+        return notification
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                key=key,
-                kind=kind.code,
-                audience=kind.audience,
-                application=application,
-                institution=institution,
-                recipient=recipient,
-                to_address=to,
-                reply_to=institution.contact_email if institution is not None else "",
-                language=language,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                sensitive=kind.sensitive,
-                message_id=_message_id(),
-                calendar=calendar,
+            notification = _write(
+                kind, key, to, recipient, language, application, institution, calendar, rendered
             )
             record(notification, "notification.queued", by=None)
     except IntegrityError:
@@ -108,6 +142,36 @@ def enqueue(
         return Notification.objects.get(key=key)
     transaction.on_commit(partial(schedule, notification.pk), robust=True)
     return notification
+
+
+def _write(
+    kind: Kind,
+    key: str,
+    to: str,
+    recipient: User | None,
+    language: str,
+    application: Application | None,
+    institution: Institution | None,
+    calendar: str,
+    rendered: Rendered,
+) -> Notification:
+    return Notification.objects.create(
+        key=key,
+        kind=kind.code,
+        audience=kind.audience,
+        application=application,
+        institution=institution,
+        recipient=recipient,
+        to_address=to,
+        reply_to=institution.contact_email if institution is not None else "",
+        language=language,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        sensitive=kind.sensitive,
+        message_id=_message_id(),
+        calendar=calendar,
+    )
 
 
 def may_resend(user: User, notification: Notification) -> bool:
@@ -156,6 +220,9 @@ def to_candidate(
     event: str,
     values: Mapping[str, Value],
     calendar: str = "",
+    batch: Batch | None = None,
+    head: Letterhead | None = None,
+    rendered: Rendered | None = None,
 ) -> Notification:
     """The common case: an email about a file to its candidate, in the candidate's language."""
     candidate = application.candidate
@@ -168,7 +235,19 @@ def to_candidate(
         language=language_of(candidate),
         application=application,
         calendar=calendar,
+        batch=batch,
+        head=head,
+        rendered=rendered,
     )
 
 
-__all__ = ["Audience", "Status", "enqueue", "resend", "to_candidate"]
+__all__ = [
+    "Audience",
+    "Letterhead",
+    "Status",
+    "enqueue",
+    "letterhead",
+    "render_ahead",
+    "resend",
+    "to_candidate",
+]

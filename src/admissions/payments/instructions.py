@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -25,23 +26,32 @@ def bank_details(account: BankAccount | None) -> BankDetails | None:
     wrong digit on this page sends a candidate's money astray."""
     if account is None:
         return None
+    checked = _checked(account.iban, account.bic)
+    if checked is None:
+        raise InvalidBankDetails(
+            _("The school's bank details cannot be shown: please contact the school.")
+        )
+    iban, bic = checked
+    return BankDetails(
+        holder=account.holder,
+        holder_address=account.holder_address,
+        iban=iban,
+        bic=bic,
+        bank_name=account.bank_name,
+        bank_address=account.bank_address,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _checked(iban: str, bic: str) -> tuple[str, str] | None:
+    """The printed IBAN and BIC, None if either is wrong. The verdict depends on the two
+    values alone: each account is checked once per process, not on every page or email."""
     # schwifty loads its bank registries (about 13 MiB) when imported: only where an
     # account is checked, not in every web process.
     from schwifty import BIC, IBAN
     from schwifty.exceptions import SchwiftyException
 
     try:
-        iban = IBAN(account.iban, validate_bban=True)
-        bic = BIC(account.bic)
+        return str(IBAN(iban, validate_bban=True).formatted), str(BIC(bic).compact)
     except SchwiftyException:
-        raise InvalidBankDetails(
-            _("The school's bank details cannot be shown: please contact the school.")
-        ) from None
-    return BankDetails(
-        holder=account.holder,
-        holder_address=account.holder_address,
-        iban=str(iban.formatted),
-        bic=str(bic.compact),
-        bank_name=account.bank_name,
-        bank_address=account.bank_address,
-    )
+        return None

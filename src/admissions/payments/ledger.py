@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Sum, Value, When
 from django.db.models import F as Field
 from django.utils.translation import gettext as _
 
+from admissions.applications.history import Batch
 from admissions.applications.models import Application
 from admissions.core import faults
 from admissions.notify.money_emails import send_payment_received
@@ -230,13 +232,15 @@ def charge(
     due_on: dt.date | None = None,
     held: Application | None = None,
     creditor_reference: str = "",
+    batch: Batch | None = None,
 ) -> LedgerEntry:
     """Charge the candidate; the charge gets its own RF creditor reference for transfers.
 
     `held` is the file's row when the caller's transaction holds it already (it created or
     locked it): it is not read and locked again, and a failure fails the caller's whole
     transaction. `creditor_reference` is one the caller took before its first write (on
-    PostgreSQL a sequence is then found without a look-up, see core/sequences.py).
+    PostgreSQL a sequence is then found without a look-up, see core/sequences.py). With
+    `batch` (and `held`), the history line and the fee totals are left to the caller's batch.
     """
     _positive(amount_cents)
     with transaction.atomic(savepoint=held is None):
@@ -255,6 +259,10 @@ def charge(
         )
         details = _details(entry)
         details["creditor_reference"] = entry.creditor_reference
+        if batch is not None:
+            batch.event(application, action="payment.charged", by=by, details=details)
+            batch.total(partial(fee_totals.entered_on, application, entry))
+            return entry
         history.record(application, action="payment.charged", by=by, details=details)
         fee_totals.entered_on(application, entry)
     return entry

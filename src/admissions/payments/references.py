@@ -15,9 +15,14 @@ def new_creditor_reference() -> str:
     swapped neighbours caught by the check digits. Unique, not gapless: taken from a sequence
     that no other charge waits for.
     """
-    return creditor_reference.make(f"{next_number(COUNTER_KEY):09d}")
+    return creditor_reference_of(next_number(COUNTER_KEY))
+
+
+def creditor_reference_of(number: int) -> str:
+    """The reference of number `number` of the sequence `COUNTER_KEY`."""
+    return creditor_reference.make(f"{number:09d}")
 
 
 def new_creditor_references(count: int) -> list[str]:
     """`count` creditor references at once, for charges made in bulk."""
-    return [creditor_reference.make(f"{n:09d}") for n in next_numbers(COUNTER_KEY, count)]
+    return [creditor_reference_of(n) for n in next_numbers(COUNTER_KEY, count)]

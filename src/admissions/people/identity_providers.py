@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 
-from cryptography import x509
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -170,6 +169,10 @@ def normalise_certificate(text: str) -> str:
     body = "".join(
         line.strip() for line in text.strip().splitlines() if not line.startswith("-----")
     )
+    # cryptography's X.509 module weighs about 8 MiB: loaded by the first certificate read,
+    # not by every web process (tests/test_startup.py).
+    from cryptography import x509
+
     try:
         der = base64.b64decode(body, validate=True)
         x509.load_der_x509_certificate(der)

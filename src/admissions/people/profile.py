@@ -118,6 +118,8 @@ class Education(models.Model):
         choices=EducationStatus.choices,
         default=EducationStatus.OBTAINED,
     )
+    # The status page's version follows the diplomas by it (workflow/status_version.py).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-year", "-level"]
@@ -134,6 +136,8 @@ class WorkPeriod(models.Model):
     position = models.CharField(_("position"), max_length=TITLE_MAX_LENGTH, blank=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty if ongoing."))
+    # The status page's version follows the jobs by it (workflow/status_version.py).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-start"]

@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,7 +33,7 @@ from admissions.core.errors import DomainError, NotAllowed
 from admissions.payments import ledger
 from admissions.people.models import User
 from admissions.people.permissions import can_act_on_programme
-from admissions.portal import autosave, file_links
+from admissions.portal import autosave, file_links, status_cache
 from admissions.portal.forms_applications import ChoicesForm, DraftForm, FeePaidForm, WithdrawForm
 from admissions.portal.forms_confirmation import DeclineForm
 from admissions.rules.deadlines import PARIS
@@ -45,6 +48,9 @@ from admissions.workflow import (
 )
 from admissions.workflow.catalogue import extensions_of
 from admissions.workflow.status import StatusSummary, status_summary
+from admissions.workflow.status_version import status_version
+
+STATUS_TEMPLATE = "portal/applications/status.html"
 
 
 def _user(request: HttpRequest) -> User:
@@ -332,28 +338,50 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def application_status(request: HttpRequest, reference: str) -> HttpResponse:
-    application = queries.own_application(_user(request), reference)
+    """Kept rendered per reader and version of the file (`status_cache`); rendered afresh
+    when a message waits to be shown, for a draft, and in development."""
+    user = _user(request)
+    if settings.DEBUG or status_cache.has_messages(request):
+        application = queries.own_application(user, reference)
+        return render(request, STATUS_TEMPLATE, _status_context(application, timezone.now()))
+    found = status_version(user.pk, reference)
+    if found is None:
+        raise Http404
+    version, status = found
+    if status == Status.DRAFT:
+        application = queries.own_application(user, reference)
+        return render(request, STATUS_TEMPLATE, _status_context(application, timezone.now()))
+    key = status_cache.key(request, version, get_language() or settings.LANGUAGE_CODE)
     now = timezone.now()
+    kept = status_cache.get(key, now)
+    if kept is None:
+        application = queries.own_application(user, reference)
+        context = _status_context(application, now)
+        mark = status_cache.placeholder()
+        page: str = render_to_string(STATUS_TEMPLATE, {**context, "csrf_token": mark}, request)
+        status_cache.put(key, page, mark, status_cache.valid_until(now, context))
+        kept = (page, mark)
+    page, mark = kept
+    return HttpResponse(page.replace(mark, get_token(request)))
+
+
+def _status_context(application: Application, now: dt.datetime) -> dict[str, Any]:
     summary = status_summary(application, now=now)
     late = summary.due_by is not None and summary.due_by <= now
-    return render(
-        request,
-        "portal/applications/status.html",
-        {
-            "application": application,
-            "summary": summary,
-            "next_link": file_links.next_action_link(application, summary.next_action, late=late),
-            **_deadline_context(None if late else summary.due_by),
-            "withdrawable": Status(application.status) in WITHDRAWABLE,
-            # A draft's deadline may have been moved: the candidate sees when and why.
-            "extensions": (
-                extensions_of([application.campaign_id]).get(application.campaign_id, [])
-                if application.status == Status.DRAFT
-                else []
-            ),
-            **_fee_context(application, summary),
-        },
-    )
+    return {
+        "application": application,
+        "summary": summary,
+        "next_link": file_links.next_action_link(application, summary.next_action, late=late),
+        **_deadline_context(None if late else summary.due_by),
+        "withdrawable": Status(application.status) in WITHDRAWABLE,
+        # A draft's deadline may have been moved: the candidate sees when and why.
+        "extensions": (
+            extensions_of([application.campaign_id]).get(application.campaign_id, [])
+            if application.status == Status.DRAFT
+            else []
+        ),
+        **_fee_context(application, summary),
+    }
 
 
 @login_required

@@ -8,6 +8,8 @@ nothing else to change a file; submission is in `workflow.submission`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,17 +25,22 @@ from admissions.applications.errors import (
     InvalidChoiceError,
     NotYourApplicationError,
 )
-from admissions.applications.history import record_event, transition
+from admissions.applications.history import Batch, record_event, transition
 from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, Status
 from admissions.applications.models import Application
-from admissions.applications.reference import next_reference
+from admissions.applications.reference import printed, sequence_key
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.core.errors import DomainError
-from admissions.notify.money_emails import send_transfer_awaited
+from admissions.core.sequences import next_numbers_of, taken_before_transactions
+from admissions.notify.context import language_of
+from admissions.notify.money_emails import render_transfer_awaited, send_transfer_awaited
+from admissions.notify.outbox import Letterhead, letterhead
+from admissions.notify.render import Rendered
 from admissions.payments import ledger
-from admissions.payments.instructions import bank_details
+from admissions.payments.instructions import BankDetails, bank_details
 from admissions.payments.models import CHARGE_LABELS, LedgerEntry
-from admissions.payments.references import new_creditor_reference
+from admissions.payments.references import COUNTER_KEY as CREDITOR_KEY
+from admissions.payments.references import creditor_reference_of
 from admissions.people.models import User
 from admissions.rules.money import to_cents
 from admissions.rules.vocabulary import ChargeKind, PaymentMethod
@@ -76,38 +83,55 @@ def create_application(
     professional_project: str = "",
     now: dt.datetime | None = None,
 ) -> Application:
-    """Open a draft for `candidate`, with its reference and the application-fee charge."""
+    """Open a draft for `candidate`, with its reference and the application-fee charge.
+
+    Everything that only reads (the checks, the fee, the transfer email's account and
+    letterhead) is done before the transaction, which holds only the writes: on SQLite
+    every other writer waits for it, on PostgreSQL every creation of the programme waits
+    for its kept totals.
+    """
     moment = now or timezone.now()
     if not campaign.is_open(moment):
         raise CampaignClosedError(_("This campaign is not open to applications."))
     _check_choices(campaign, programme, track, financing_mode)
-    # No look for an existing file first: the unique constraint answers, and the look is
-    # made only when it refuses. On PostgreSQL no other creation waits for this transaction.
     fee = application_fee_cents(campaign)
+    letter = _transfer_letter(campaign, programme, candidate) if fee > 0 else None
+    keys = [sequence_key(campaign), *([CREDITOR_KEY] if fee > 0 else [])]
+    # The numbers come before the transaction where no transaction waits for them
+    # (PostgreSQL's sequences), and where the transfer email is written with them: on
+    # SQLite they then take a write of their own, short, and the email is rendered while
+    # no lock is held. Otherwise (SQLite) they are the transaction's first write.
+    numbers = next_numbers_of(keys) if taken_before_transactions() or letter else []
+    application = Application(
+        candidate=candidate,
+        campaign=campaign,
+        programme=programme,
+        track=track,
+        financing_mode=financing_mode,
+        cover_letter=cover_letter,
+        professional_project=professional_project,
+    )
+    rendered = None
+    if letter is not None:
+        application.reference = printed(campaign, numbers[0])
+        rendered = _render_transfer_awaited(application, fee, numbers[1], letter)
+    # No look for an existing file first: the unique constraint answers, and the look is
+    # made only when it refuses.
     try:
         with transaction.atomic():
-            # Both numbers before the first write: on PostgreSQL a sequence seen by a
-            # transaction that wrote nothing yet is known for good (core/sequences.py).
-            reference = next_reference(campaign)
-            creditor_reference = new_creditor_reference() if fee > 0 else ""
-            application = Application.objects.create(
-                reference=reference,
-                candidate=candidate,
-                campaign=campaign,
-                programme=programme,
-                track=track,
-                financing_mode=financing_mode,
-                cover_letter=cover_letter,
-                professional_project=professional_project,
-            )
-            report_counts.created(application)
-            record_event(
+            numbers = numbers or next_numbers_of(keys)
+            application.reference = printed(campaign, numbers[0])
+            application.save(force_insert=True)
+            # The history lines in one INSERT, the kept totals last (history.Batch).
+            batch = Batch()
+            batch.event(
                 application,
                 action="application.created",
                 by=candidate,
                 to_status=Status.DRAFT,
                 details={"track": track, "financing_mode": financing_mode},
             )
+            batch.total(partial(report_counts.created, application))
             if fee > 0:
                 # The row just created is this transaction's: not read and locked again.
                 charge = ledger.charge(
@@ -117,9 +141,12 @@ def create_application(
                     by=None,
                     reference=application.reference,
                     held=application,
-                    creditor_reference=creditor_reference,
+                    creditor_reference=creditor_reference_of(numbers[1]),
+                    batch=batch,
                 )
-                _tell_transfer_awaited(application, charge)
+                if letter is not None and rendered is not None:
+                    _tell_transfer_awaited(application, charge, letter, rendered, batch)
+            batch.write()
     except IntegrityError:
         existing = Application.objects.filter(
             candidate=candidate, programme=programme, campaign=campaign
@@ -134,27 +161,72 @@ def create_application(
     return application
 
 
-def _tell_transfer_awaited(application: Application, charge: LedgerEntry) -> None:
-    """Where the fee is paid only by bank transfer, the candidate gets the account by email."""
-    rules = application.rules
-    if PaymentMethod.CARD in rules.fees.application.methods:
-        return
+@dataclass(frozen=True)
+class _Letter:
+    bank: BankDetails
+    head: Letterhead
+
+
+def _transfer_letter(campaign: Campaign, programme: Programme, candidate: User) -> _Letter | None:
+    """Where the fee is paid only by bank transfer, the candidate gets the account by email:
+    the account and the email's letterhead, read before the creation's transaction."""
+    if PaymentMethod.CARD in campaign.rules.fees.application.methods:
+        return None
     try:
-        bank = bank_details(application.bank_account)
+        bank = bank_details(campaign.rules.bank_account)
     except DomainError:
         bank = None  # the payments page says the school must be contacted
-    if bank is None or not charge.creditor_reference:
-        return
+    if bank is None:
+        return None
+    if programme.institution_id == campaign.institution_id:
+        # The same row, read with the campaign: the email names it without reading it again.
+        programme.institution = campaign.institution
+    head = letterhead(
+        "transfer_awaited",
+        institution=programme.institution,
+        site=programme.site,
+        language=language_of(candidate),
+    )
+    return _Letter(bank, head)
+
+
+def _render_transfer_awaited(
+    application: Application, fee: int, creditor_number: int, letter: _Letter
+) -> Rendered:
+    return render_transfer_awaited(
+        application,
+        amount_cents=fee,
+        charge=CHARGE_LABELS[ChargeKind.APPLICATION_FEE],
+        charge_kind=ChargeKind.APPLICATION_FEE,
+        reference=creditor_reference_of(creditor_number),
+        holder=letter.bank.holder,
+        iban=letter.bank.iban,
+        bic=letter.bank.bic,
+        head=letter.head,
+    )
+
+
+def _tell_transfer_awaited(
+    application: Application,
+    charge: LedgerEntry,
+    letter: _Letter,
+    rendered: Rendered,
+    batch: Batch,
+) -> None:
+    bank = letter.bank
     send_transfer_awaited(
         application,
         event=f"charge:{charge.pk}",
         amount_cents=charge.amount_cents,
         charge=CHARGE_LABELS[charge.charge_kind],
         charge_kind=charge.charge_kind,
-        reference=charge.creditor_reference,
+        reference=charge.creditor_reference or "",
         holder=bank.holder,
         iban=bank.iban,
         bic=bank.bic,
+        batch=batch,
+        head=letter.head,
+        rendered=rendered,
     )
 
 

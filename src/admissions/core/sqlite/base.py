@@ -6,9 +6,11 @@ of its time asleep while the lock is already free (two-thirds of the time of cre
 through the API at 8 clients, py-spy says). Here a transaction first takes its turn: a lock
 shared by the threads of the process, then an exclusive `flock` on a file beside the
 database, shared by the processes. Both hand the turn over the moment the previous writer
-commits, and BEGIN IMMEDIATE then finds the database free. A write outside a transaction,
-or another program, still meets the busy handler as before. An in-memory database (tests)
-has no file to lock and needs no turn.
+commits, and BEGIN IMMEDIATE then finds the database free. A write outside a transaction
+(an INSERT, UPDATE or DELETE in autocommit: a queued task's row, a session saved) takes the
+turn for that one statement: otherwise it would take SQLite's lock behind the turns' back,
+and the next BEGIN IMMEDIATE would fall to the busy handler's sleeps. Another program still
+meets the busy handler. An in-memory database (tests) has no file to lock and needs no turn.
 """
 
 from __future__ import annotations
@@ -60,10 +62,48 @@ def turn_for(database: str) -> Turn:
         return _turns.setdefault(path, Turn(path))
 
 
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _writes(query: str) -> bool:
+    return query.lstrip()[:7].upper().startswith(WRITES)
+
+
+class TurnCursor(base.SQLiteCursorWrapper):
+    """Django's cursor, whose writes outside a transaction wait for the turn."""
+
+    turn: Turn | None = None
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        if self.turn is None or self.connection.in_transaction or not _writes(query):
+            return super().execute(query, params)
+        self.turn.take()
+        try:
+            return super().execute(query, params)
+        finally:
+            self.turn.give_back()
+
+    def executemany(self, query: str, param_list: Any) -> Any:
+        if self.turn is None or self.connection.in_transaction or not _writes(query):
+            return super().executemany(query, param_list)
+        self.turn.take()
+        try:
+            return super().executemany(query, param_list)
+        finally:
+            self.turn.give_back()
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._turn: Turn | None = None
+        self._cursor_class: type[TurnCursor] | None = None
+
+    def create_cursor(self, name: str | None = None) -> Any:
+        if self._cursor_class is None:
+            turn = None if self.is_in_memory_db() else turn_for(str(self.settings_dict["NAME"]))
+            self._cursor_class = type("TurnCursor", (TurnCursor,), {"turn": turn})
+        return self.connection.cursor(factory=self._cursor_class)
 
     def _start_transaction_under_autocommit(self) -> None:
         turn = None if self.is_in_memory_db() else turn_for(str(self.settings_dict["NAME"]))

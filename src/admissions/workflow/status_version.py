@@ -1,0 +1,214 @@
+"""What the candidate's status page shows, read back as one row: the page's version.
+
+The status page is kept rendered (`portal/status_cache.py`) under a version that is read from
+the data on every request, never bumped by the services that change a file: a service that
+forgets a signal cannot leave a stale page behind. The row holds, for the candidate's own
+file (no row: not theirs, a 404):
+
+- every column of the file itself (status, rank on the waiting list, financing mode...);
+- the columns of its campaign (dates, rulebook digest), programme and institution, except
+  the rulebooks' JSON, which the digest stands for; the extensions of the campaign's
+  deadlines (how many, the last one);
+- every column of the candidate's profile, and their diplomas and jobs (how many, the last
+  one, the last change): the visa steps and the checklist of an admitted file read them;
+- the last event of its history, the last ledger entry (charges, payments, refunds,
+  reversals: the fee, the confirmation's amounts), the last message and the candidate's
+  read mark (the unread count of the file's menu);
+- its documents (how many, the last one, the last change of any of them, the last state
+  change, the last current version) and their versions (the last one, the last scan);
+- its international file (Campus France number, visa outcome);
+- on the waiting list, the files ahead of it (the place in line depends on other files).
+
+Rows that are only ever added (events, entries, messages, versions) are followed by their
+highest id; rows that change by their count, highest id and change times. What depends on
+the time (deadlines passing, the confirmation window, the funding date) is not in the data:
+the page's cache entry says until when it holds (`status_cache.valid_until`).
+
+The query is compiled once per process and database, then run with the request's user and
+reference: a hit costs this one query and no ORM work. `TABLES` names every table it
+follows; a test renders pages of files at every stage and fails if the page reads another.
+A draft's page is not kept: a draft changes with every save anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from admissions.applications.lifecycle import Status
+from admissions.applications.models import Application, ApplicationEvent
+from admissions.catalog.models import Campaign, DeadlineExtension, Institution, Programme
+from admissions.documents.models import Document, DocumentVersion
+from admissions.payments.models import LedgerEntry
+from admissions.people.models import CandidateProfile, Education, WorkPeriod
+from admissions.workflow.models import InternationalFile, Message, MessageReadMark
+
+# The tables the version follows: every table the status page reads (tested).
+TABLES = frozenset(
+    model._meta.db_table
+    for model in (
+        Application,
+        ApplicationEvent,
+        Campaign,
+        Programme,
+        Institution,
+        DeadlineExtension,
+        CandidateProfile,
+        Education,
+        WorkPeriod,
+        LedgerEntry,
+        Message,
+        MessageReadMark,
+        Document,
+        DocumentVersion,
+        InternationalFile,
+    )
+)
+# Compiled with these in place of the request's user and reference, then swapped.
+_USER = -7_391_245_611
+_REFERENCE = "\x00status-version-reference\x00"
+
+
+def _columns(model: type[Model], prefix: str = "") -> list[str]:
+    # A rulebook's JSON is followed by its digest, a column of the same row.
+    return [
+        prefix + field.attname
+        for field in model._meta.concrete_fields
+        if field.attname != "rulebook"
+    ]
+
+
+def _scalar(queryset: QuerySet[Any], value: Any) -> Subquery:
+    """One aggregate of the rows of `queryset` (already correlated to the file)."""
+    return Subquery(
+        queryset.order_by().values(group=Value(1)).annotate(value=value).values("value")[:1]
+    )
+
+
+def _ahead_on_waiting_list() -> Case:
+    """The files ahead of this one on its programme's waiting list, counted only for a
+    waiting file (the counts the place in line is made of)."""
+    line = Application.objects.filter(
+        programme_id=OuterRef("programme_id"),
+        campaign_id=OuterRef("campaign_id"),
+        status=Status.WAITLISTED,
+    )
+    ranked_before = line.filter(
+        Q(waitlist_rank__lt=OuterRef("waitlist_rank"))
+        | Q(waitlist_rank=OuterRef("waitlist_rank"), pk__lt=OuterRef("pk"))
+    )
+    unranked_before = line.filter(waitlist_rank__isnull=True, pk__lt=OuterRef("pk"))
+    ranked = line.filter(waitlist_rank__isnull=False)
+    # Each count in its own digit range: a change of any of them changes the sum.
+    scale = 1_000_000
+    return Case(
+        When(
+            status=Status.WAITLISTED,
+            then=_scalar(ranked_before, Count("pk")) * scale * scale
+            + _scalar(unranked_before, Count("pk")) * scale
+            + _scalar(ranked, Count("pk")),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _queryset(user_id: int, reference: str) -> QuerySet[Application]:
+    documents = Document.objects.filter(application_id=OuterRef("pk"))
+    diplomas = Education.objects.filter(profile__user_id=OuterRef("candidate_id"))
+    jobs = WorkPeriod.objects.filter(profile__user_id=OuterRef("candidate_id"))
+    extensions = DeadlineExtension.objects.filter(campaign_id=OuterRef("campaign_id"))
+    versions = DocumentVersion.objects.filter(document__application_id=OuterRef("pk"))
+    columns = [
+        *_columns(Application),
+        *_columns(Campaign, "campaign__"),
+        *_columns(Programme, "programme__"),
+        *_columns(Institution, "campaign__institution__"),
+        *_columns(CandidateProfile, "candidate__profile__"),
+        *[c for c in _columns(InternationalFile, "international__") if c != "international__id"],
+    ]
+    found = Application.objects.filter(candidate_id=user_id, reference=reference).order_by()
+    return found.values_list(
+        *columns,
+        _scalar(ApplicationEvent.objects.filter(application_id=OuterRef("pk")), Max("pk")),
+        _scalar(LedgerEntry.objects.filter(application_id=OuterRef("pk")), Max("pk")),
+        _scalar(Message.objects.filter(application_id=OuterRef("pk")), Max("pk")),
+        _scalar(
+            MessageReadMark.objects.filter(
+                application_id=OuterRef("pk"), user_id=OuterRef("candidate_id")
+            ),
+            Max("last_message_id"),
+        ),
+        _scalar(documents, Count("pk")),
+        _scalar(documents, Max("pk")),
+        _scalar(documents, Max("updated_at")),
+        _scalar(documents, Max("state_changed_at")),
+        _scalar(documents, Max("current_version_id")),
+        _scalar(versions, Max("pk")),
+        _scalar(versions, Max("scanned_at")),
+        _scalar(diplomas, Count("pk")),
+        _scalar(diplomas, Max("pk")),
+        _scalar(diplomas, Max("updated_at")),
+        _scalar(jobs, Count("pk")),
+        _scalar(jobs, Max("pk")),
+        _scalar(jobs, Max("updated_at")),
+        _scalar(extensions, Count("pk")),
+        _scalar(extensions, Max("pk")),
+        _ahead_on_waiting_list(),
+        F("status"),
+    )
+
+
+_compiled: dict[str, tuple[str, list[Any], list[int], list[int]]] = {}
+
+
+def _sql(alias: str) -> tuple[str, list[Any], list[int], list[int]]:
+    found = _compiled.get(alias)
+    if found is None:
+        sql, params = _queryset(_USER, _REFERENCE).query.get_compiler(alias).as_sql()
+        values = list(params)
+        users = [i for i, value in enumerate(values) if value == _USER]
+        references = [i for i, value in enumerate(values) if value == _REFERENCE]
+        if len(users) != 1 or len(references) != 1:
+            raise RuntimeError("the status page's version query lost its parameters")
+        found = _compiled[alias] = (sql, values, users, references)
+    return found
+
+
+def compiled_sql(using: str = "default") -> str:
+    """The version's query as it runs (for the tests that check what it follows)."""
+    return _sql(using)[0]
+
+
+def status_version(
+    user_id: int, reference: str, *, using: str = "default"
+) -> tuple[str, str] | None:
+    """(the version, the file's status) of the candidate's own file, or None if there is no
+    such file of theirs."""
+    sql, template, users, references = _sql(using)
+    params = list(template)
+    params[users[0]] = user_id
+    params[references[0]] = reference
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    digest = hashlib.blake2b(repr(row).encode(), digest_size=16).hexdigest()
+    return digest, str(row[-1])
