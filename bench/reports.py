@@ -139,7 +139,7 @@ def seconds(action: Any) -> tuple[Any, float]:
 
 
 def run(args: argparse.Namespace, var_dir: str, database_url: str | None) -> None:
-    setup_django(var_dir, database_url)
+    setup_django(var_dir, database_url, staff_second_factor=False)
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count

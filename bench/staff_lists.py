@@ -92,11 +92,16 @@ def throwaway_postgres() -> Iterator[str]:
             shutil.rmtree(root, ignore_errors=True)
 
 
-def setup_django(var_dir: str, database_url: str | None) -> None:
+def setup_django(
+    var_dir: str, database_url: str | None, *, staff_second_factor: bool = True
+) -> None:
+    """Django set up on `database_url` (SQLite in `var_dir` if None). Benches that sign staff
+    in with `force_login`, which passes no second factor (as in the tests), turn it off;
+    the served benches keep it, as production must (their sessions carry one)."""
     os.environ["ADMISSIONS_VAR_DIR"] = var_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "admissions.settings"
-    # Staff are signed in with `force_login`, which passes no second factor (as in the tests).
-    os.environ["ADMISSIONS_STAFF_SECOND_FACTOR_REQUIRED"] = "false"
+    if not staff_second_factor:
+        os.environ["ADMISSIONS_STAFF_SECOND_FACTOR_REQUIRED"] = "false"
     if database_url:
         os.environ["ADMISSIONS_DATABASE_URL"] = database_url
     sys.path.insert(0, str(ROOT / "src"))
@@ -383,7 +388,7 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, var_dir: str, database_url: str | None) -> None:
-    setup_django(var_dir, database_url)
+    setup_django(var_dir, database_url, staff_second_factor=False)
     from django.db import connection
     from django.test import Client
 
