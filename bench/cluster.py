@@ -180,6 +180,10 @@ def main() -> None:
         env = cluster_env(
             root / "var", database_url, redis_url, storage, clamd_address, smtp.url, nginx.url
         )
+        # This process prepares the data with the cluster's settings, not with whatever
+        # settings the caller's environment held.
+        for key in [key for key in os.environ if key.startswith("ADMISSIONS_")]:
+            del os.environ[key]
         os.environ.update(env)
         load = cluster_load.for_run(args, root)
         print(f"load: {load.name}", flush=True)
