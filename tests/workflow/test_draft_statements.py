@@ -76,6 +76,8 @@ def test_the_creation_holds_its_writes_only_and_charges_the_fee(
         "INSERT INTO applications_applicationevent",
         "INSERT INTO applications_funnelcount",
         "INSERT INTO payments_feetotal",
+        "INSERT INTO payments_filebalance",
+        "INSERT INTO payments_chargedfiles",
     ]
     charge = LedgerEntry.objects.get(application=application, kind=EntryKind.CHARGE)
     assert charge.creditor_reference.startswith("RF")

@@ -10,7 +10,7 @@ here too (`file_balances.entered`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -25,8 +25,14 @@ KEYS = ("campaign", "programme", "charge_kind", "kind")
 Key = tuple[int, int, str, str]
 
 
-def entered(entries: Iterable[LedgerEntry], where: dict[int, tuple[int, int]]) -> None:
-    """Ledger entries were written; `where` gives each file's (campaign, programme)."""
+def entered(
+    entries: Iterable[LedgerEntry],
+    where: dict[int, tuple[int, int]],
+    *,
+    new_files: Collection[int] = (),
+) -> None:
+    """Ledger entries were written; `where` gives each file's (campaign, programme), and
+    `new_files` those created in this transaction (see `file_balances.entered`)."""
     entries = list(entries)
     totals: dict[Key, tuple[int, int]] = {}
     for entry in entries:
@@ -35,11 +41,15 @@ def entered(entries: Iterable[LedgerEntry], where: dict[int, tuple[int, int]]) -
         cents, count = totals.get(key, (0, 0))
         totals[key] = (cents + entry.amount_cents, count + 1)
     add_up(FeeTotal, KEYS, totals, values=("cents", "entries"))
-    file_balances.entered(entries, where)
+    file_balances.entered(entries, where, new_files=new_files)
 
 
-def entered_on(application: Application, entry: LedgerEntry) -> None:
-    entered([entry], {application.pk: (application.campaign_id, application.programme_id)})
+def entered_on(application: Application, entry: LedgerEntry, *, new_file: bool = False) -> None:
+    entered(
+        [entry],
+        {application.pk: (application.campaign_id, application.programme_id)},
+        new_files=(application.pk,) if new_file else (),
+    )
 
 
 def places_of(application_ids: Iterable[int]) -> dict[int, tuple[int, int]]:

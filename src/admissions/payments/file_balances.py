@@ -11,7 +11,7 @@ rebuild_fee_totals`), in two set-based statements whatever the size of the ledge
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
@@ -32,8 +32,17 @@ WEIGHTS: dict[str, tuple[int, ...]] = {
 Balance = tuple[int, int, int, int, int, int]
 
 
-def entered(entries: Iterable[LedgerEntry], where: dict[int, tuple[int, int]]) -> None:
-    """Ledger entries were written; `where` gives each file's (campaign, programme)."""
+def entered(
+    entries: Iterable[LedgerEntry],
+    where: dict[int, tuple[int, int]],
+    *,
+    new_files: Collection[int] = (),
+) -> None:
+    """Ledger entries were written; `where` gives each file's (campaign, programme).
+
+    `new_files` were created in this transaction, so have no row yet: a file's creation
+    reads nothing back (tests/workflow/test_draft_statements.py).
+    """
     sums: dict[tuple[int, int], list[int]] = {}
     for entry in entries:
         key = (entry.application_id, where[entry.application_id][0])
@@ -43,7 +52,12 @@ def entered(entries: Iterable[LedgerEntry], where: dict[int, tuple[int, int]]) -
     if not sums:
         return
     files = [application_id for application_id, _campaign in sums]
-    known = set(FileBalance.objects.filter(pk__in=files).values_list("pk", flat=True))
+    unsure = [application_id for application_id in files if application_id not in new_files]
+    known = (
+        set(FileBalance.objects.filter(pk__in=unsure).values_list("pk", flat=True))
+        if unsure
+        else set()
+    )
     add_up(FileBalance, ("application",), sums, values=FIELDS, also=("campaign",))
     new = Counter(where[application_id] for application_id in files if application_id not in known)
     add_up(ChargedFiles, ("campaign", "programme"), {key: (n,) for key, n in new.items()})

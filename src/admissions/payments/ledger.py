@@ -233,6 +233,7 @@ def charge(
     held: Application | None = None,
     creditor_reference: str = "",
     batch: Batch | None = None,
+    new_file: bool = False,
 ) -> LedgerEntry:
     """Charge the candidate; the charge gets its own RF creditor reference for transfers.
 
@@ -241,6 +242,7 @@ def charge(
     transaction. `creditor_reference` is one the caller took before its first write (on
     PostgreSQL a sequence is then found without a look-up, see core/sequences.py). With
     `batch` (and `held`), the history line and the fee totals are left to the caller's batch.
+    `new_file` says the caller's transaction created the file (it has no balance yet).
     """
     _positive(amount_cents)
     with transaction.atomic(savepoint=held is None):
@@ -261,10 +263,10 @@ def charge(
         details["creditor_reference"] = entry.creditor_reference
         if batch is not None:
             batch.event(application, action="payment.charged", by=by, details=details)
-            batch.total(partial(fee_totals.entered_on, application, entry))
+            batch.total(partial(fee_totals.entered_on, application, entry, new_file=new_file))
             return entry
         history.record(application, action="payment.charged", by=by, details=details)
-        fee_totals.entered_on(application, entry)
+        fee_totals.entered_on(application, entry, new_file=new_file)
     return entry
 
 

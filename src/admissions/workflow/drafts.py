@@ -143,6 +143,7 @@ def create_application(
                     held=application,
                     creditor_reference=creditor_reference_of(numbers[1]),
                     batch=batch,
+                    new_file=True,
                 )
                 if letter is not None and rendered is not None:
                     _tell_transfer_awaited(application, charge, letter, rendered, batch)
