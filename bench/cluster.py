@@ -24,7 +24,6 @@ import os
 import random
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -50,6 +49,7 @@ from cluster_services import (
     task_worker,
 )
 from load import commit, machine
+from load_server import stop_on_term
 from staff_lists import ROOT, throwaway_postgres, timed
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -105,17 +105,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def stop_on_term() -> None:
-    """SIGTERM unwinds through the `with` blocks, so that every process is stopped."""
-
-    def leave(signum: int, frame: object) -> None:
-        raise SystemExit(f"stopped by signal {signum}")
-
-    signal.signal(signal.SIGTERM, leave)
-    signal.signal(signal.SIGALRM, leave)
-    signal.alarm(RUN_TIMEOUT)
-
-
 def cluster_env(
     var_dir: Path,
     database_url: str,
@@ -158,7 +147,7 @@ def cluster_env(
 
 def main() -> None:
     args = parse_args()
-    stop_on_term()
+    stop_on_term(timeout=RUN_TIMEOUT)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="admissions-cluster-") as folder, ExitStack() as stack:
         root = Path(folder)

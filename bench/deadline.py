@@ -43,7 +43,6 @@ import io
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -56,7 +55,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from load_server import LOOPBACK, MemorySampler, Server, profile, profile_summary
+from load_server import (
+    LOOPBACK,
+    MemorySampler,
+    Server,
+    profile,
+    profile_summary,
+    stop_on_term,
+)
 from staff_lists import ROOT, batches, load_catalogue, setup_django, throwaway_postgres, timed
 
 BENCH = ROOT / "bench"
@@ -544,13 +550,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--one", choices=DATABASES, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args()
-
-
-def stop_on_term() -> None:
-    def leave(signum: int, frame: object) -> None:
-        raise SystemExit(f"stopped by signal {signum}")
-
-    signal.signal(signal.SIGTERM, leave)
 
 
 def main() -> None:

@@ -23,7 +23,6 @@ import os
 import platform
 import random
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from load_server import MemorySampler, Server, profile, profile_summary, run_wrk
+from load_server import MemorySampler, Server, profile, profile_summary, run_wrk, stop_on_term
 from staff_lists import (
     ROOT,
     analyse,
@@ -118,15 +117,6 @@ def parse_args() -> argparse.Namespace:
     if set(args.phases) - figures:
         parser.error(f"--only takes some of {', '.join(sorted(figures))}")
     return args
-
-
-def stop_on_term() -> None:
-    """SIGTERM ends the process through `finally` blocks, so servers are stopped."""
-
-    def leave(signum: int, frame: object) -> None:
-        raise SystemExit(f"stopped by signal {signum}")
-
-    signal.signal(signal.SIGTERM, leave)
 
 
 def main() -> None:

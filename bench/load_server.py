@@ -292,3 +292,16 @@ def shorten(frame: str) -> str:
             path = path.split(marker, 1)[1]
             break
     return f"{name} ({path})"
+
+
+def stop_on_term(*, timeout: int | None = None) -> None:
+    """SIGTERM (and, after `timeout` seconds, SIGALRM) ends the process through its
+    `finally` and `with` blocks, so that every server it started is stopped."""
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(f"stopped by signal {signum}")
+
+    signal.signal(signal.SIGTERM, leave)
+    if timeout is not None:
+        signal.signal(signal.SIGALRM, leave)
+        signal.alarm(timeout)
