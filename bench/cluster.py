@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import os
 import random
 import secrets
-import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,7 +38,6 @@ from cluster_services import (
     Nginx,
     certificate,
     clamd,
-    manage,
     redis_server,
     s3_endpoint,
     scheduler,
@@ -49,7 +45,7 @@ from cluster_services import (
     task_worker,
 )
 from load import commit, machine
-from load_server import stop_on_term
+from load_server import collected_static, stop_on_term
 from staff_lists import ROOT, throwaway_postgres, timed
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -176,8 +172,9 @@ def main() -> None:
         os.environ.update(env)
         load = cluster_load.for_run(args, root)
         print(f"load: {load.name}", flush=True)
+        python = args.server_venv / "bin" / "python"
         env["ADMISSIONS_STATIC_ROOT"] = str(
-            timed("static files", lambda: collected_static(args.server_venv, env))
+            timed("static files", lambda: collected_static(python, env))
         )
         timed("migrate and prepare the data", lambda: load.prepare(random.Random(args.seed)))
         close_database()
@@ -225,28 +222,6 @@ def main() -> None:
     print(f"\nwhole run: {elapsed / 60:.1f} min; results written to {args.results}")
     if report["failures"]:
         raise SystemExit("checks failed:\n- " + "\n- ".join(report["failures"]))
-
-
-def collected_static(venv: Path, env: dict[str, str]) -> Path:
-    """`collectstatic` as production runs it (hashed names, compressed copies), once for
-    each content of the static files: compressing them takes minutes on a busy machine."""
-    digest = hashlib.sha256((ROOT / "requirements" / "main.txt").read_bytes())
-    for path in sorted((ROOT / "src" / "admissions").rglob("static/**/*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    target = ROOT / "var" / "bench-static" / digest.hexdigest()[:16]
-    if (target / "staticfiles.json").exists():
-        return target
-    building = target.with_name(f"{target.name}.{os.getpid()}")
-    shutil.rmtree(building, ignore_errors=True)
-    command = manage(venv, "collectstatic", "--no-input", "-v0")
-    subprocess.run(command, env={**env, "ADMISSIONS_STATIC_ROOT": str(building)}, check=True)
-    try:
-        building.rename(target)
-    except OSError:
-        # Another run collected the same files meanwhile.
-        shutil.rmtree(building, ignore_errors=True)
-    return target
 
 
 class Kill:

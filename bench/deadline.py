@@ -59,6 +59,7 @@ from load_server import (
     LOOPBACK,
     MemorySampler,
     Server,
+    collected_static,
     profile,
     profile_summary,
     stop_on_term,
@@ -647,8 +648,9 @@ def measure_on(
     # The production defaults but for the API's rate per address: every client is 127.0.0.1.
     env["ADMISSIONS_CLAMD"] = clamd_address
     python = str(args.server_venv / "bin" / "python")
-    manage = [python, "-m", "admissions.manage", "collectstatic", "--no-input", "-v0"]
-    timed("collect static files", lambda: subprocess.run(manage, env=env, check=True))
+    env["ADMISSIONS_STATIC_ROOT"] = str(
+        timed("collect static files", lambda: collected_static(Path(python), env))
+    )
     version = load.database_version()
     connection.close()
 

@@ -32,7 +32,15 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from load_server import MemorySampler, Server, profile, profile_summary, run_wrk, stop_on_term
+from load_server import (
+    MemorySampler,
+    Server,
+    collected_static,
+    profile,
+    profile_summary,
+    run_wrk,
+    stop_on_term,
+)
 from staff_lists import (
     ROOT,
     analyse,
@@ -182,8 +190,9 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
     env = server_env(var_dir, database_url)
     # As production does it, with the server's settings (the hashed names' manifest).
     python = str(args.server_venv / "bin" / "python")
-    manage = [python, "-m", "admissions.manage", "collectstatic", "--no-input", "-v0"]
-    timed("collect static files", lambda: subprocess.run(manage, env=env, check=True))
+    env["ADMISSIONS_STATIC_ROOT"] = str(
+        timed("collect static files", lambda: collected_static(Path(python), env))
+    )
     timed("analyse", analyse)
     # The second request of a kind is counted: the first may set up what a process keeps.
     queries = {
