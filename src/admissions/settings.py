@@ -116,6 +116,9 @@ DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'admissions.sql
 # each request, which costs PostgreSQL's handshake or SQLite's set-up every time). A kept
 # connection is checked before a request uses it, so a restarted database costs no error.
 DATABASE_CONN_MAX_AGE = env.integer("DATABASE_CONN_MAX_AGE", 600, minimum=0)
+# PostgreSQL plans the statements every request runs once per connection (core/prepared.py);
+# off behind a pooler in transaction mode, which may run them on another server connection.
+DATABASE_PREPARED_STATEMENTS = env.boolean("DATABASE_PREPARED_STATEMENTS", default=True)
 try:
     DATABASES = {
         "default": dj_database_url.parse(
