@@ -175,6 +175,30 @@ def explain(status_envs: list[dict[str, Any]]) -> None:
         cursor.execute(prefix + sql, params)
         for row in cursor.fetchall():
             print(" | ".join(str(cell) for cell in row))
+    values = [found["candidate_id"], reference]
+    for label, run_once in (
+        ("as text", lambda: _plain(sql, params)),
+        ("prepared", lambda: statement.fetchone(values)),
+    ):
+        run_once()
+        started = time.perf_counter()
+        for _ in range(200):
+            run_once()
+        print(f"version query {label}: {(time.perf_counter() - started) * 5:.3f} ms a call")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN ANALYZE EXECUTE {statement.name}(%s, %s)", values)
+            for (line,) in cursor.fetchall():
+                if line.startswith(("Planning", "Execution")):
+                    print(f"prepared: {line}")
+
+
+def _plain(sql: str, params: list[Any]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.fetchone()
 
 
 def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) -> None:

@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "admissions.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the user's row read with one compiled statement (people/authentication.py).
+    "admissions.people.authentication.AuthenticationMiddleware",
     "admissions.api.middleware.ApiMiddleware",
     "admissions.core.middleware.UploadRateLimitMiddleware",
     "admissions.core.middleware.OutageMiddleware",
@@ -412,11 +413,8 @@ STRIPE_WEBHOOK_SECRET = env.string("STRIPE_WEBHOOK_SECRET", "")
 # written to both, so a request reads no session row and a logout (the row and the cached
 # copy deleted) ends the session in every process. A cache kept per process cannot: a
 # session logged out or changed in one process would still be read from another's copy.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if CACHE_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Django's engines, the row read with one compiled statement (people/sessions.py).
+SESSION_ENGINE = "admissions.people.cached_sessions" if CACHE_URL else "admissions.people.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

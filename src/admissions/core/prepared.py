@@ -23,6 +23,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.sql import Query
 
 # Django's placeholders and escaped percent signs, in the order they appear.
 _MARKS = re.compile(r"%(s|%)")
@@ -37,11 +39,50 @@ class Statement:
     indexes in `params` that each call fills, in the order `fetchone` receives them.
     """
 
-    def __init__(self, sql: str, params: Sequence[Any], slots: Sequence[int]) -> None:
+    def __init__(
+        self, sql: str, params: Sequence[Any], slots: Sequence[int], query: Query | None = None
+    ) -> None:
         self.sql = sql
         self.params = list(params)
         self.slots = list(slots)
         self.name = "adm_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()
+        self._query = query
+        # Django's connection object -> the compiler and converters of the columns for it.
+        self._converters: weakref.WeakKeyDictionary[Any, tuple[Any, list[Any]]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    @classmethod
+    def of(cls, queryset: QuerySet[Any, Any], placeholders: Sequence[Any], using: str) -> Statement:
+        """`queryset` compiled for `using`; `placeholders` are values it was built with (as
+        the database receives them), each found once in its parameters, which each call
+        replaces by its own."""
+        sql, params = queryset.query.get_compiler(using).as_sql()
+        values = list(params)
+        slots = []
+        for placeholder in placeholders:
+            found = [i for i, value in enumerate(values) if value == placeholder]
+            if len(found) != 1:
+                raise RuntimeError(f"a compiled statement lost its parameter {placeholder!r}")
+            slots.append(found[0])
+        return cls(sql, values, slots, queryset.query)
+
+    def converted(self, row: tuple[Any, ...], using: str = "default") -> list[Any]:
+        """`row` as the ORM returns its values (aware times, booleans...): the converters of
+        each column applied, as the queryset this statement was compiled from would."""
+        if self._query is None:
+            raise RuntimeError("a statement from plain SQL has no columns to convert")
+        connection = connections[using]
+        found = self._converters.get(connection)
+        if found is None:
+            compiler = self._query.get_compiler(connection=connection)
+            compiler.setup_query()
+            columns = [column for column, _sql, _alias in compiler.select]
+            found = self._converters[connection] = (compiler, compiler.get_converters(columns))
+        compiler, converters = found
+        if not converters:
+            return list(row)
+        return next(iter(compiler.apply_converters([row], converters)))
 
     def _params(self, values: Sequence[Any]) -> list[Any]:
         params = list(self.params)
