@@ -212,9 +212,9 @@ def test_engines_are_chosen_by_the_environment(tmp_path: Path) -> None:
 
 def test_sessions_are_read_from_the_cache_only_when_it_is_shared(tmp_path: Path) -> None:
     # A cache per process would keep a logged-out session alive in the other processes.
-    assert settings_of(tmp_path)["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert settings_of(tmp_path)["SESSION_ENGINE"] == "admissions.people.sessions"
     shared = settings_of(tmp_path, CACHE_URL="redis://127.0.0.1:6379/1")
-    assert shared["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert shared["SESSION_ENGINE"] == "admissions.people.cached_sessions"
 
 
 @pytest.mark.parametrize("url", ["", "postgres://admissions@db.example.org/admissions"])

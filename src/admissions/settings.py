@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "admissions.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the user's row read with one compiled statement (people/authentication.py).
+    "admissions.people.authentication.AuthenticationMiddleware",
     "admissions.api.middleware.ApiMiddleware",
     "admissions.core.middleware.UploadRateLimitMiddleware",
     "admissions.core.middleware.OutageMiddleware",
@@ -116,6 +117,9 @@ DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'admissions.sql
 # each request, which costs PostgreSQL's handshake or SQLite's set-up every time). A kept
 # connection is checked before a request uses it, so a restarted database costs no error.
 DATABASE_CONN_MAX_AGE = env.integer("DATABASE_CONN_MAX_AGE", 600, minimum=0)
+# PostgreSQL plans the statements every request runs once per connection (core/prepared.py);
+# off behind a pooler in transaction mode, which may run them on another server connection.
+DATABASE_PREPARED_STATEMENTS = env.boolean("DATABASE_PREPARED_STATEMENTS", default=True)
 try:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -409,11 +413,8 @@ STRIPE_WEBHOOK_SECRET = env.string("STRIPE_WEBHOOK_SECRET", "")
 # written to both, so a request reads no session row and a logout (the row and the cached
 # copy deleted) ends the session in every process. A cache kept per process cannot: a
 # session logged out or changed in one process would still be read from another's copy.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if CACHE_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Django's engines, the row read with one compiled statement (people/sessions.py).
+SESSION_ENGINE = "admissions.people.cached_sessions" if CACHE_URL else "admissions.people.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -24,7 +24,7 @@ def shared_cache(settings: object, redis_server: str) -> None:
             "LOCATION": redis_server,
         }
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # type: ignore[attr-defined]
+    settings.SESSION_ENGINE = "admissions.people.cached_sessions"  # type: ignore[attr-defined]
     caches["default"].clear()
 
 

@@ -35,8 +35,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.db import connections
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     F,
@@ -54,6 +54,7 @@ from django.db.models import (
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Campaign, DeadlineExtension, Institution, Programme
+from admissions.core.prepared import Statement
 from admissions.documents.models import Document, DocumentVersion
 from admissions.payments.models import LedgerEntry
 from admissions.people.models import CandidateProfile, Education, WorkPeriod
@@ -101,6 +102,14 @@ def _scalar(queryset: QuerySet[Any], value: Any) -> Subquery:
     )
 
 
+def _highest_id() -> Max:
+    """The highest id of the rows of one file. Written `id + 0`: on a bare `MAX(id)`
+    PostgreSQL walks the whole table's primary key backwards until it meets one of the
+    file's rows (as many rows as were added since the file's last one); this way it reads
+    the file's rows by its foreign key's index."""
+    return Max(F("pk") + 0, output_field=BigIntegerField())
+
+
 def _ahead_on_waiting_list() -> Case:
     """The files ahead of this one on its programme's waiting list, counted only for a
     waiting file (the counts the place in line is made of)."""
@@ -146,9 +155,9 @@ def _queryset(user_id: int, reference: str) -> QuerySet[Application]:
     found = Application.objects.filter(candidate_id=user_id, reference=reference).order_by()
     return found.values_list(
         *columns,
-        _scalar(ApplicationEvent.objects.filter(application_id=OuterRef("pk")), Max("pk")),
-        _scalar(LedgerEntry.objects.filter(application_id=OuterRef("pk")), Max("pk")),
-        _scalar(Message.objects.filter(application_id=OuterRef("pk")), Max("pk")),
+        _scalar(ApplicationEvent.objects.filter(application_id=OuterRef("pk")), _highest_id()),
+        _scalar(LedgerEntry.objects.filter(application_id=OuterRef("pk")), _highest_id()),
+        _scalar(Message.objects.filter(application_id=OuterRef("pk")), _highest_id()),
         _scalar(
             MessageReadMark.objects.filter(
                 application_id=OuterRef("pk"), user_id=OuterRef("candidate_id")
@@ -175,10 +184,10 @@ def _queryset(user_id: int, reference: str) -> QuerySet[Application]:
     )
 
 
-_compiled: dict[str, tuple[str, list[Any], list[int], list[int]]] = {}
+_compiled: dict[str, Statement] = {}
 
 
-def _sql(alias: str) -> tuple[str, list[Any], list[int], list[int]]:
+def _statement(alias: str) -> Statement:
     found = _compiled.get(alias)
     if found is None:
         sql, params = _queryset(_USER, _REFERENCE).query.get_compiler(alias).as_sql()
@@ -187,13 +196,13 @@ def _sql(alias: str) -> tuple[str, list[Any], list[int], list[int]]:
         references = [i for i, value in enumerate(values) if value == _REFERENCE]
         if len(users) != 1 or len(references) != 1:
             raise RuntimeError("the status page's version query lost its parameters")
-        found = _compiled[alias] = (sql, values, users, references)
+        found = _compiled[alias] = Statement(sql, values, [users[0], references[0]])
     return found
 
 
 def compiled_sql(using: str = "default") -> str:
     """The version's query as it runs (for the tests that check what it follows)."""
-    return _sql(using)[0]
+    return _statement(using).sql
 
 
 def status_version(
@@ -201,13 +210,7 @@ def status_version(
 ) -> tuple[str, str] | None:
     """(the version, the file's status) of the candidate's own file, or None if there is no
     such file of theirs."""
-    sql, template, users, references = _sql(using)
-    params = list(template)
-    params[users[0]] = user_id
-    params[references[0]] = reference
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = _statement(using).fetchone([user_id, reference], using)
     if row is None:
         return None
     digest = hashlib.blake2b(repr(row).encode(), digest_size=16).hexdigest()
