@@ -29,10 +29,14 @@ import sys
 import tempfile
 import time
 import warnings
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from cluster_services import redis_server
+from cluster_services import started as started_process
 from load_server import (
+    WORKERS,
     MemorySampler,
     Server,
     collected_static,
@@ -66,9 +70,13 @@ PHASES = [
     ("staff-first", "staff-first", 1),
     ("staff-last", "staff-last", 1),
     ("drafts", "drafts", 8),
-    # Every candidate looks at their decision at once (load_data.decision_pages).
+    # Every candidate looks at their decision at once (load_data.decision_pages), on a server
+    # of its own with the pages cache in Redis, the pages rendered ahead (RESULT_DAY).
     ("result-day", "result-day", 16),
 ]
+RESULT_DAY = "result-day"
+# Seconds the publication's tasks may take to render the result day's pages.
+RENDER_AHEAD_TIMEOUT = 20 * 60
 # Drafts are created by distinct candidates; the pool is sized for this rate at most.
 MAX_DRAFT_RATE = 2000
 # Threads of each granian worker, as docs/operations.md runs it (0: granian's default).
@@ -110,6 +118,12 @@ def parse_args() -> argparse.Namespace:
         default=Path(sys.prefix),
         help="the virtual environment the server runs from (make bench: one with the runtime "
         "dependencies only, as production installs them); default: this one",
+    )
+    parser.add_argument(
+        "--result-day-candidates",
+        type=int,
+        default=10_000,
+        help="candidates whose decision is published for the result day figure",
     )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--one", choices=DATABASES, help=argparse.SUPPRESS)
@@ -169,6 +183,19 @@ def main() -> None:
 
 
 def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -> dict[str, Any]:
+    with ExitStack() as stack:
+        # Result day runs as production does at that scale: the pages cache in Redis.
+        redis_url = None
+        if RESULT_DAY in args.phases:
+            redis_folder = var_dir / "redis"
+            redis_folder.mkdir()
+            redis_url = stack.enter_context(redis_server(redis_folder))
+        return measure_with(args, var_dir, database_url, redis_url)
+
+
+def measure_with(
+    args: argparse.Namespace, var_dir: Path, database_url: str | None, redis_url: str | None
+) -> dict[str, Any]:
     # whitenoise looks for the static folder before collectstatic has filled it.
     warnings.filterwarnings("ignore", message="No directory at")
     setup_django(str(var_dir), database_url)
@@ -186,7 +213,8 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
     staff = create_staff()
     rng = random.Random(args.seed)
     generated = timed("generate", lambda: timed_seconds(create_applications, args, rng))
-    requests = timed("requests", lambda: requests_of(args, staff, rng))
+    cache_url = f"{redis_url}/1" if redis_url else None
+    requests = timed("requests", lambda: requests_of(args, staff, rng, cache_url))
     env = server_env(var_dir, database_url)
     # As production does it, with the server's settings (the hashed names' manifest).
     python = str(args.server_venv / "bin" / "python")
@@ -196,7 +224,9 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
     timed("analyse", analyse)
     # The second request of a kind is counted: the first may set up what a process keeps.
     queries = {
-        kind: count_queries(items[0], items[1 % len(items)]) for kind, items in requests.items()
+        kind: count_queries(items[0], items[1 % len(items)])
+        for kind, items in requests.items()
+        if kind != RESULT_DAY
     }
     print(f"queries per request: {queries}", flush=True)
     rows = {
@@ -211,14 +241,15 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
     figures: dict[str, dict[str, Any]] = {}
     profiles: dict[str, str] = {}
     granian = args.server_venv / "bin" / "granian"
+    first = [kind for kind in requests if kind != RESULT_DAY]
     with Server(granian, env, var_dir / "granian.log", threads=args.blocking_threads) as server:
-        verify(server, requests)
+        verify(server, requests, first)
         with MemorySampler(server.workers) as memory:
             time.sleep(1)
             at_rest = memory.sample()
             print(f"a worker at rest: {at_rest:.0f} MiB", flush=True)
             for phase, kind, clients in PHASES:
-                if phase not in args.phases:
+                if phase not in args.phases or phase == RESULT_DAY:
                     continue
                 memory.mark(phase)
                 figures[phase] = run_phase(
@@ -226,6 +257,34 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
                 )
                 peak = memory.peaks.get(phase, 0.0)
                 print(f"{phase}: {summary_line(figures[phase])}, worker {peak:.0f} MiB", flush=True)
+    peaks, peak = dict(memory.peaks), memory.peak
+    result_day: dict[str, Any] = {}
+    if cache_url is not None:
+        shared_env = {**env, "ADMISSIONS_CACHE_URL": cache_url}
+        hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+        result_day = timed(
+            "render the result day's pages ahead",
+            lambda: render_ahead(args, shared_env, var_dir, cache_url),
+        )
+        queries[RESULT_DAY] = first_look_queries(requests[RESULT_DAY][1], cache_url)
+        print(f"queries of a first look on result day: {queries[RESULT_DAY]}", flush=True)
+        connection.close()
+        log = var_dir / "granian-result-day.log"
+        with Server(granian, shared_env, log, threads=args.blocking_threads) as server:
+            verify(server, requests, [RESULT_DAY])
+            with MemorySampler(server.workers) as memory:
+                memory.mark(RESULT_DAY)
+                figures[RESULT_DAY] = run_phase(
+                    args, server, folder, requests, RESULT_DAY, RESULT_DAY, 16, profiles
+                )
+        peaks[RESULT_DAY] = memory.peaks.get(RESULT_DAY, 0.0)
+        peak = max(peak, memory.peak)
+        # A kept page holds at most until the next full hour: a run that crossed one
+        # measured pages rendered again after it.
+        result_day["crossed_hour"] = dt.datetime.now(dt.UTC) >= hour + dt.timedelta(hours=1)
+        late = " (a full hour passed: pages rendered again)" if result_day["crossed_hour"] else ""
+        line = summary_line(figures[RESULT_DAY])
+        print(f"{RESULT_DAY}: {line}, worker {peaks[RESULT_DAY]:.0f} MiB{late}", flush=True)
     return {
         "database": connection.vendor,
         "version": vendor_version,
@@ -235,10 +294,83 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
         "generate_seconds": generated,
         "queries": queries,
         "figures": figures,
-        "memory": {"rest": at_rest, "peak": memory.peak, "phases": memory.peaks},
+        "memory": {"rest": at_rest, "peak": peak, "phases": peaks},
         "profiles": profiles,
+        "result_day": result_day,
         "seconds": time.monotonic() - started,
     }
+
+
+def render_ahead(
+    args: argparse.Namespace, env: dict[str, str], var_dir: Path, cache_url: str
+) -> dict[str, Any]:
+    """Work the tasks the publication queued to render the decided files' pages, with as
+    many database task workers (`db_worker`, from the server's environment, with the
+    server's settings and the shared cache) as the server has workers, until none is left.
+
+    The publication's emails are not sent: their deliveries (each admitted candidate's
+    letter is a PDF) are taken off the queue first, and what other figures queued with
+    them. They come before the pages in a production queue (`portal.status_ahead`); here
+    each page shows two history lines fewer (the emails sent)."""
+    import redis
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from admissions.portal.status_ahead import render_ahead as task
+
+    path = task.module_path
+    dropped, _ = DBTaskResult.objects.ready().exclude(task_path=path).delete()
+    tasks = DBTaskResult.objects.ready().filter(task_path=path).count()
+    connection.close()
+    python = str(args.server_venv / "bin" / "python")
+    command = [python, "-m", "admissions.manage", "db_worker", "--batch", "--no-startup-delay"]
+    command += ["--interval", "0.1"]
+    log = var_dir / "db_worker.log"
+    started = time.monotonic()
+    with ExitStack() as stack:
+        workers = [
+            stack.enter_context(started_process(command, log, env=env)) for _ in range(WORKERS)
+        ]
+        deadline = started + RENDER_AHEAD_TIMEOUT
+        for worker in workers:
+            worker.wait(timeout=max(1.0, deadline - time.monotonic()))
+    seconds = time.monotonic() - started
+    done = DBTaskResult.objects.filter(task_path=path)
+    failed = done.exclude(status="SUCCESSFUL").count()
+    rendered = sum(value or 0 for value in done.values_list("return_value", flat=True))
+    client = redis.Redis.from_url(cache_url)
+    try:
+        kept = client.dbsize()
+    finally:
+        client.close()
+    connection.close()
+    if failed:
+        tail = log.read_text(errors="replace")[-4000:]
+        raise RuntimeError(f"{failed} of {tasks} rendering tasks failed:\n{tail}")
+    print(
+        f"{rendered} pages rendered ahead by {tasks} tasks on {WORKERS} workers in "
+        f"{seconds:.1f} s ({dropped} other tasks taken off the queue); {kept} keys in Redis",
+        flush=True,
+    )
+    return {"tasks": tasks, "pages": rendered, "seconds": seconds, "workers": WORKERS}
+
+
+def first_look_queries(request: Any, cache_url: str) -> int:
+    """A candidate's first look on result day, in this process with the result day's server
+    settings (the pages cache and the sessions in Redis)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    redis = "django.core.cache.backends.redis.RedisCache"
+    shared = {
+        "default": {"BACKEND": redis, "LOCATION": cache_url},
+        "pages": {"BACKEND": redis, "LOCATION": cache_url, "KEY_PREFIX": "pages"},
+    }
+    with override_settings(
+        CACHES={**settings.CACHES, **shared},
+        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+    ):
+        return send(request)
 
 
 def timed_seconds(action: Any, args: argparse.Namespace, rng: random.Random) -> float:
@@ -248,7 +380,7 @@ def timed_seconds(action: Any, args: argparse.Namespace, rng: random.Random) -> 
 
 
 def requests_of(
-    args: argparse.Namespace, staff: dict[str, Any], rng: random.Random
+    args: argparse.Namespace, staff: dict[str, Any], rng: random.Random, cache_url: str | None
 ) -> dict[str, list[Any]]:
     """Every kind of request, each as the list of lines its wrk runs cycle through."""
     import load_data
@@ -268,8 +400,8 @@ def requests_of(
         "staff-last": [load_data.Request("GET", last_page(home, session), session)],
         "drafts": drafts,
     }
-    if "result-day" in args.phases:
-        kinds["result-day"] = load_data.decision_pages(load_data.RESULT_DAY_CANDIDATES, rng)
+    if cache_url is not None:
+        kinds[RESULT_DAY] = load_data.decision_pages(args.result_day_candidates, rng, cache_url)
     return kinds
 
 
@@ -344,9 +476,11 @@ def server_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
-def verify(server: Server, requests: dict[str, list[Any]]) -> None:
-    """One request of each kind through the server; a wrong answer stops the bench here."""
-    for kind, items in requests.items():
+def verify(server: Server, requests: dict[str, list[Any]], kinds: list[str]) -> None:
+    """One request of each of `kinds` through the server; a wrong answer stops the bench
+    here."""
+    for kind in kinds:
+        items = requests[kind]
         request = items[-1] if kind == "drafts" else items[0]
         headers = {}
         if request.session:
@@ -365,8 +499,9 @@ def verify(server: Server, requests: dict[str, list[Any]]) -> None:
                 f"{kind}: {request.method} {request.path} answered {status}:\n"
                 f"{body[:2000]!r}\n{server.log.read_text()[-3000:]}"
             )
-    # The checked draft and the counted ones are used; the runs take the others.
-    requests["drafts"] = requests["drafts"][2:-1]
+    if "drafts" in kinds:
+        # The checked draft and the counted ones are used; the runs take the others.
+        requests["drafts"] = requests["drafts"][2:-1]
 
 
 def run_phase(
@@ -425,12 +560,6 @@ def run_phase(
         print(f"{phase}: errors ({details}); the server's log ends with:", flush=True)
         print(server.log.read_text(errors="replace")[-4000:], flush=True)
     return result
-
-
-def load_data_candidates() -> int:
-    import load_data
-
-    return load_data.RESULT_DAY_CANDIDATES
 
 
 def connection_vendor() -> str:
@@ -505,6 +634,35 @@ def met(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def result_day_setting(results: dict[str, Any]) -> str:
+    """What the result day figure measures, unlike the others."""
+    done = "; ".join(
+        f"{result['version'].split()[0]}: {result['result_day']['pages']:,} pages by "
+        f"{plural(result['result_day']['tasks'], 'task')} in "
+        f"{result['result_day']['seconds']:.0f} s"
+        + (
+            ", **a full hour passed during the figure**: pages rendered again after it"
+            if result["result_day"]["crossed_hour"]
+            else ""
+        )
+        for result in results.values()
+        if result.get("result_day")
+    )
+    return (
+        "Result day is measured as production runs at that scale, on a second server with the "
+        "same settings plus `ADMISSIONS_CACHE_URL` (a redis-server on 127.0.0.1 started by the "
+        "bench): the pages cache and the sessions (`cached_db`) in Redis. The decisions are "
+        "published by the jury's publication, whose tasks render each decided file's status "
+        f"page ahead, worked by {WORKERS} `db_worker` processes before the load ({done}; the "
+        "publication's emails are not sent). Every other figure is measured without Redis, "
+        "each worker keeping its own pages."
+    )
+
+
 def render(args: argparse.Namespace, results: dict[str, Any], elapsed: float) -> str:
     names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
     dbs = list(results)
@@ -519,6 +677,8 @@ def render(args: argparse.Namespace, results: dict[str, Any], elapsed: float) ->
         f"figure is the median of {args.runs} run(s) of {args.duration:g} s with wrk, after "
         f"{args.warm_up:g} s of warm-up; granian with 2 WSGI workers, DEBUG off. The whole run "
         f"took {elapsed / 60:.1f} min. What each figure requests: [README.md](README.md).",
+        "",
+        result_day_setting(results),
         "",
         header,
         "|---|" + "---|" * len(dbs) + "---|",
@@ -590,7 +750,7 @@ def render(args: argparse.Namespace, results: dict[str, Any], elapsed: float) ->
         "≥ 450 req/s, p99 < 100 ms",
     )
     row(
-        f"result day: {load_data_candidates():,} candidates' decision pages, 16 clients",
+        f"result day: {args.result_day_candidates:,} candidates' decision pages, 16 clients",
         lambda r: (
             f"{fig(r, 'result-day')['rate']:,.0f} req/s "
             f"({pct(fig(r, 'result-day')['rate'], fig(r, 'bare-16')['rate'])}), "

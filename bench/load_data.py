@@ -242,20 +242,31 @@ AFTER_SUBMISSION = [
     ("application.record_admissible", "complete", "admissible"),
     ("application.place_on_agenda", "admissible", "on_agenda"),
 ]
+# One candidate in ENGLISH_EVERY reads English (their email's link and their page).
+ENGLISH_EVERY = 5
 
 
-def decision_pages(count: int, rng: random.Random) -> list[Request]:
-    """`count` new candidates, one file each with a decision just published (admitted,
-    waitlisted or not admitted, with its history and fee paid), each requesting their status
-    page with their own session, in a shuffled order."""
+def decision_pages(count: int, rng: random.Random, pages_cache_url: str) -> list[Request]:
+    """`count` new candidates, one file each on a jury's agenda (with the history of its steps
+    and its fee paid) and a validated decision (admitted, waitlisted or not admitted), which
+    the jury's publication then publishes, one session per campaign, as production does:
+    moves, history, emails in the outbox, confirmation charges. The publication runs with
+    the pages cache at `pages_cache_url` (Redis), so it queues the tasks that render the
+    pages ahead (`portal.status_ahead`); `load.py` has them worked before the figure. Each
+    candidate requests their status page in their language with their own session, in a
+    shuffled order."""
+    from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.db import transaction
+    from django.test.utils import override_settings
     from django.urls import reverse
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
     from admissions.applications.models import Application, ApplicationEvent
-    from admissions.catalog.models import Campaign, Programme
+    from admissions.catalog.models import Campaign, JurySession, Programme
+    from admissions.jury.models import AgendaItem, Decision, Publication
+    from admissions.jury.publication import publish_session
     from admissions.payments.models import EntryKind, LedgerEntry, Method
     from admissions.people.models import User
 
@@ -267,14 +278,41 @@ def decision_pages(count: int, rng: random.Random) -> list[Request]:
         )
         if programme.tracks
     ]
+    # The jury may admit them all, whatever the programme's places.
+    Programme.objects.filter(pk__in={programme.pk for _, programme in offers}).update(
+        capacity=10 * count + 10_000
+    )
     password = make_password(None)
+    president = User.objects.create(email="president@bench.invalid", password=password)
+    member = User.objects.create(email="member@bench.invalid", password=password)
+    now = timezone.now()
+    sessions = {
+        campaign.pk: JurySession.objects.create(
+            campaign=campaign,
+            slug="bench-result-day",
+            name_fr="Jury du jour des résultats",
+            name_en="Result day jury",
+            month=f"{now:%Y-%m}",
+            date=now.date(),
+            files_cutoff=now.date(),
+            from_rulebook=False,
+        )
+        for campaign in {campaign for campaign, _ in offers}
+    }
     statuses, weights = list(DECISIONS), list(DECISIONS.values())
-    start = timezone.now() - dt.timedelta(days=40)
+    start = now - dt.timedelta(days=40)
     ranks: dict[tuple[int, int], int] = {}
     for chunk in batches(count):
         with transaction.atomic():
             users = User.objects.bulk_create(
-                [User(email=f"decided{i}@bench.invalid", password=password) for i in chunk]
+                [
+                    User(
+                        email=f"decided{i}@bench.invalid",
+                        password=password,
+                        preferred_language="en" if i % ENGLISH_EVERY == 0 else "fr",
+                    )
+                    for i in chunk
+                ]
             )
             if users[0].pk is None:
                 found = dict(
@@ -285,25 +323,30 @@ def decision_pages(count: int, rng: random.Random) -> list[Request]:
                 for user in users:
                     user.pk = found[user.email]
             files = []
+            outcomes: dict[str, tuple[str, int | None]] = {}
             for i, user in zip(chunk, users, strict=True):
                 campaign, programme = offers[i % len(offers)]
                 track = rng.choice(programme.tracks)
-                status = rng.choices(statuses, weights)[0]
+                outcome = rng.choices(statuses, weights)[0]
                 rank = None
-                if status == "waitlisted":
+                if outcome == "waitlisted":
                     line = (campaign.pk, programme.pk)
                     rank = ranks[line] = ranks.get(line, 0) + 1
+                reference = f"DECIDED-0000-{i:06d}"
+                outcomes[reference] = (outcome, rank)
                 files.append(
                     Application(
-                        reference=f"DECIDED-0000-{i:06d}",
+                        reference=reference,
                         candidate_id=user.pk,
                         campaign=campaign,
                         programme=programme,
                         track=track,
                         financing_mode=financing_mode(campaign, track),
-                        status=status,
+                        status="on_agenda",
+                        eligibility={"judged": True, "route_kind": "standard"},
                         submitted_at=start,
-                        waitlist_rank=rank,
+                        status_changed_at=start,
+                        rulebook_digest=campaign.rulebook_digest,
                     )
                 )
             created = Application.objects.bulk_create(files)
@@ -317,13 +360,12 @@ def decision_pages(count: int, rng: random.Random) -> list[Request]:
                     item.pk = found[item.reference]
             events = []
             entries = []
+            items = []
+            decisions = []
             for item in created:
-                moves = [
-                    *HISTORY,
-                    *AFTER_SUBMISSION,
-                    (f"application.publish_{item.status}", "on_agenda", item.status),
-                ]
-                for day, (action, from_status, to_status) in enumerate(moves):
+                for day, (action, from_status, to_status) in enumerate(
+                    [*HISTORY, *AFTER_SUBMISSION]
+                ):
                     event = ApplicationEvent(
                         application_id=item.pk,
                         actor_id=item.candidate_id if day < len(HISTORY) else None,
@@ -339,6 +381,22 @@ def decision_pages(count: int, rng: random.Random) -> list[Request]:
                         kind=EntryKind.PAYMENT, amount_cents=FEE_CENTS, method=Method.CARD, **common
                     )
                 )
+                session = sessions[item.campaign_id]
+                items.append(AgendaItem(session=session, application=item, ready_on=now.date()))
+                outcome, rank = outcomes[item.reference]
+                decisions.append(
+                    Decision(
+                        application=item,
+                        session=session,
+                        outcome=outcome,
+                        waitlist_rank=rank,
+                        reason="" if outcome == "admitted" else "Dossier étudié par le jury.",
+                        entered_by=member,
+                        entered_at=now,
+                        validated_by=president,
+                        validated_at=now,
+                    )
+                )
             ApplicationEvent.objects.bulk_create([event for event, _ in events])
             for event, at in events:
                 event.at = at
@@ -346,17 +404,32 @@ def decision_pages(count: int, rng: random.Random) -> list[Request]:
                 [event for event, _ in events], ["at"], batch_size=2000
             )
             LedgerEntry.objects.bulk_create(entries)
+            AgendaItem.objects.bulk_create(items)
+            Decision.objects.bulk_create(decisions)
     # Files written in bulk, not moved one by one: the staff's home reads these counts.
     call_command("rebuild_step_counts", stdout=io.StringIO())
+    shared = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": pages_cache_url,
+            "KEY_PREFIX": "pages",
+        },
+    }
+    with override_settings(CACHES=shared):
+        for session in sessions.values():
+            Publication.objects.create(session=session, publish_at=now, requested_by=president)
+            publish_session(session.pk)
     decided = list(
         Application.objects.filter(reference__startswith="DECIDED-").values_list(
-            "candidate_id", "reference"
+            "candidate__preferred_language", "candidate_id", "reference"
         )
     )
-    sessions = sessions_for([candidate for candidate, _ in decided])
-    requests = [
-        Request("GET", reverse("portal:application_status", args=[reference]), sessions[candidate])
-        for candidate, reference in decided
-    ]
+    sessions_of = sessions_for([candidate for _, candidate, _ in decided])
+    requests = []
+    for language, candidate, reference in decided:
+        with translation.override(language):
+            path = reverse("portal:application_status", args=[reference])
+        requests.append(Request("GET", path, sessions_of[candidate]))
     rng.shuffle(requests)
     return requests

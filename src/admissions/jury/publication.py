@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +28,7 @@ from admissions.jury.access import is_organiser, seat_of
 from admissions.jury.agenda import carry_over
 from admissions.jury.models import Decision, Publication, Seat
 from admissions.jury.places import ADMITTING, check_capacity, lock_programme
+from admissions.jury.signals import decisions_published
 from admissions.notify import decision_emails
 from admissions.notify.bulk import ToCandidate
 from admissions.notify.context import language_of, speaking
@@ -128,7 +130,19 @@ def publish_session(
         if closed:
             # What the session did not decide goes to the next one.
             carry_over(session)
+        if decisions:
+            # Last of the commit's hooks: after the moves' signals and the emails' scheduling.
+            ids = [d.application_id for d in decisions]
+            transaction.on_commit(partial(_tell_published, ids), robust=True)
     return len(decisions)
+
+
+def _tell_published(application_ids: list[int]) -> None:
+    for receiver, error in decisions_published.send_robust(
+        sender=Publication, application_ids=application_ids
+    ):
+        if isinstance(error, Exception):
+            logger.error("receiver %s failed on a publication", receiver, exc_info=error)
 
 
 def _details(decision: Decision) -> dict[str, object]:

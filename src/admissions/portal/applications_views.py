@@ -355,14 +355,21 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
     now = timezone.now()
     kept = status_cache.get(key, now)
     if kept is None:
-        application = queries.own_application(user, reference)
-        context = _status_context(application, now)
-        mark = status_cache.placeholder()
-        page: str = render_to_string(STATUS_TEMPLATE, {**context, "csrf_token": mark}, request)
-        status_cache.put(key, page, mark, status_cache.valid_until(now, context))
-        kept = (page, mark)
+        kept = keep_status_page(request, queries.own_application(user, reference), key, now)
     page, mark = kept
     return HttpResponse(page.replace(mark, get_token(request)))
+
+
+def keep_status_page(
+    request: HttpRequest, application: Application, key: str, now: dt.datetime
+) -> tuple[str, str]:
+    """Render the status page to be kept under `key`, keep it, and return it with its CSRF
+    placeholder: on a miss, and ahead of the candidate's first look (`status_ahead`)."""
+    context = _status_context(application, now)
+    mark = status_cache.placeholder()
+    page: str = render_to_string(STATUS_TEMPLATE, {**context, "csrf_token": mark}, request)
+    status_cache.put(key, page, mark, status_cache.valid_until(now, context))
+    return page, mark
 
 
 def _status_context(application: Application, now: dt.datetime) -> dict[str, Any]:
