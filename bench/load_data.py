@@ -85,6 +85,7 @@ def sessions_for(user_ids: list[int]) -> dict[int, str]:
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
+    from admissions.people import session_expiry
     from admissions.people.models import User
 
     store = SessionStore()
@@ -105,6 +106,9 @@ def sessions_for(user_ids: list[int]) -> dict[int, str]:
                     {"method": "password", "at": now, "email": user.email},
                     {"method": "mfa", "at": now, "type": "totp"},
                 ],
+                # The idle clock a log-in starts: the first request does not write it.
+                session_expiry.SINCE: int(now),
+                session_expiry.SEEN: int(now),
             }
             keys[pk] = get_random_string(32)
             rows.append(

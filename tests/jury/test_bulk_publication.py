@@ -6,20 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from admissions.applications.history import Planned, transition_many
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.applications.signals import status_changed, statuses_changed
+from admissions.applications.signals import Moved, status_changed, statuses_changed
 from admissions.catalog.models import JurySession
 from admissions.core.errors import IllegalTransition
 from admissions.jury import decisions, publication
-from admissions.notify.models import Notification
+from admissions.notify import webhooks
+from admissions.notify.models import Notification, WebhookDelivery
 from admissions.payments.models import EntryKind, LedgerEntry
-from admissions.people.models import User
+from admissions.people.models import Role, User
+from tests.factories import staff_member
 from tests.jury.conftest import OnAgenda
+from tests.notify.test_webhooks import Receiver
 
 # Numbers that differ between two runs by construction (row ids, sequence numbers).
 VOLATILE = {"notification", "entry_id", "creditor_reference", "decision_id"}
@@ -93,6 +97,17 @@ def _observed(ids: list[int]) -> dict[str, Any]:
             )
             for n in Notification.objects.filter(application_id__in=ids)
         ),
+        "webhooks": sorted(
+            (
+                d.payload["data"]["reference"],
+                d.endpoint_id,
+                d.event,
+                _clean(d.payload["data"]),
+            )
+            for d in WebhookDelivery.objects.filter(
+                payload__data__reference__in=list(references.values())
+            )
+        ),
         "charges": sorted(
             (
                 references[e.application_id],
@@ -116,15 +131,25 @@ def test_bulk_and_one_by_one_publication_give_the_same_results(
     on_agenda: OnAgenda, panel: dict[str, User], march: JurySession
 ) -> None:
     ids = _decided(on_agenda, panel, march)
-    before = _observed(ids)
-    savepoint = transaction.savepoint()
-    _publish(march, one_by_one=True)
-    one_by_one = _observed(ids)
-    transaction.savepoint_rollback(savepoint)
-    assert _observed(ids) == before
-    _publish(march, one_by_one=False)
+    institution = march.campaign.institution
+    admin = staff_member(Role.INSTITUTION_ADMIN, institution=institution)
+    with Receiver() as receiver:
+        webhooks.register_endpoint(
+            institution=institution, url=receiver.url, events=["decision.published"], by=admin
+        )
+        before = _observed(ids)
+        savepoint = transaction.savepoint()
+        _publish(march, one_by_one=True)
+        one_by_one = _observed(ids)
+        transaction.savepoint_rollback(savepoint)
+        assert _observed(ids) == before
+        receiver.received.clear()
+        _publish(march, one_by_one=False)
     in_bulk = _observed(ids)
     assert one_by_one == in_bulk
+    # Each decision is an event to the institution's endpoint, delivered.
+    assert len(in_bulk["webhooks"]) == 8
+    assert len(receiver.received) == 8
     # And it did publish: moves, decision emails, confirmation emails, charges.
     statuses = [status for _ref, status, _rank in in_bulk["files"]]
     assert statuses.count(Status.ADMITTED) == 3
@@ -177,3 +202,23 @@ def test_one_illegal_move_moves_nothing(
         )
     assert Application.objects.get(pk=first.pk).status == Status.ON_AGENDA
     assert not ApplicationEvent.objects.filter(action="application.publish_admitted").exists()
+
+
+def test_a_batch_of_moves_reads_the_endpoints_once_whatever_its_size(
+    on_agenda: OnAgenda, panel: dict[str, User], march: JurySession
+) -> None:
+    files = [on_agenda() for _ in range(6)]
+    moves = [
+        Moved(
+            application_id=a.pk,
+            action="publish_admitted",
+            from_status="on_agenda",
+            to_status="admitted",
+            by_id=None,
+        )
+        for a in files
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        webhooks.queue_events(moves)
+    assert len(queries) == 1  # no institution has an endpoint: nothing more
+    assert not WebhookDelivery.objects.exists()
