@@ -179,8 +179,11 @@ def _transfer_letter(campaign: Campaign, programme: Programme, candidate: User) 
         bank = None  # the payments page says the school must be contacted
     if bank is None:
         return None
-    if programme.institution_id == campaign.institution_id:
+    if programme.institution_id == campaign.institution_id and not Programme.institution.is_cached(
+        programme
+    ):
         # The same row, read with the campaign: the email names it without reading it again.
+        # (A programme kept in the process's offer has it already and is not changed.)
         programme.institution = campaign.institution
     head = letterhead(
         "transfer_awaited",
