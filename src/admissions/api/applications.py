@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router
 from ninja import Status as Answer
 
@@ -26,6 +27,7 @@ from admissions.api.schemas import (
 from admissions.applications import queries
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.catalog import offer
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.payments import ledger
 from admissions.people.models import User
@@ -79,11 +81,16 @@ def list_applications(request: HttpRequest) -> list[ApplicationOut]:
 def create_application(
     request: HttpRequest, payload: ApplicationCreateIn
 ) -> Answer[ApplicationOut]:
-    campaign = get_object_or_404(
+    # An open campaign and its programmes are kept in the process (catalog.offer): read
+    # here only when the campaign is not open today (the service refuses it) or unknown.
+    now = timezone.now()
+    campaign = offer.kept_campaign(now, payload.campaign_id) or get_object_or_404(
         Campaign.objects.select_related("institution").defer(*without_rulebooks("", "institution")),
         pk=payload.campaign_id,
     )
-    programme = get_object_or_404(
+    programme = offer.kept_programme(
+        now, payload.programme_id, campaign.institution_id
+    ) or get_object_or_404(
         # Its site signs the transfer email some campaigns send.
         Programme.objects.select_related("site"),
         pk=payload.programme_id,
@@ -97,6 +104,7 @@ def create_application(
         financing_mode=payload.financing_mode,
         cover_letter=payload.cover_letter,
         professional_project=payload.professional_project,
+        now=now,
     )
     # Nothing is paid on a file just created: its fee, if any, is due.
     charged = drafts.application_fee_cents(campaign) > 0

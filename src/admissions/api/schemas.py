@@ -11,7 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from admissions.applications.self_check import MAX_YEARS
@@ -37,6 +44,16 @@ def _country(value: str) -> str:
 
 class Input(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    # django-ninja's Schema validates a model that forbids extra fields twice, the second
+    # time through a wrapper that reads ORM objects' attributes (and each nested model
+    # twice again, at each pass): an input is plain data, checked once.
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        return handler(values)
 
 
 class Bilingual(Schema):

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from admissions.catalog.models import Institution
+from admissions.core.compiled import CompiledQuery
 from admissions.notify.context import Footer, speaking
 from admissions.notify.kinds import Kind
 from admissions.notify.models import TemplateOverride
@@ -37,13 +38,25 @@ class Wording:
     body: str
 
 
+# Looked for with every email an institution may word (each transfer-only draft's): the
+# statement is compiled once per process.
+_OVERRIDE = CompiledQuery(
+    lambda institution, kind, language: (
+        TemplateOverride.objects.filter(institution_id=institution, kind=kind, language=language)
+        .order_by("pk")
+        .values_list("subject", "body")[:1]
+    ),
+    -1,
+    "\x00kind",
+    "\x00language",
+)
+
+
 def override_for(institution: Institution | None, kind: Kind, language: str) -> Wording | None:
     if institution is None or not kind.overridable:
         return None
-    found = TemplateOverride.objects.filter(
-        institution=institution, kind=kind.code, language=language
-    ).first()
-    return Wording(found.subject, found.body) if found is not None else None
+    found = _OVERRIDE.rows(institution.pk, kind.code, language)
+    return Wording(*found[0]) if found else None
 
 
 def render(

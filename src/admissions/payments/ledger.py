@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from admissions.applications.history import Batch
 from admissions.applications.models import Application
-from admissions.core import faults
+from admissions.core import compiled, faults
 from admissions.notify.money_emails import send_payment_received
 from admissions.payments import fee_totals, history
 from admissions.payments.errors import LedgerError
@@ -247,7 +247,7 @@ def charge(
     _positive(amount_cents)
     with transaction.atomic(savepoint=held is None):
         application = held or history.lock_application(application_id)
-        entry = LedgerEntry.objects.create(
+        entry = LedgerEntry(
             application_id=application_id,
             kind=EntryKind.CHARGE,
             charge_kind=charge_kind,
@@ -259,6 +259,7 @@ def charge(
             note=note,
             created_by=by,
         )
+        compiled.insert(entry)  # the statement `save` runs, compiled once per process
         details = _details(entry)
         details["creditor_reference"] = entry.creditor_reference
         if batch is not None:

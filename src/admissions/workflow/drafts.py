@@ -30,6 +30,7 @@ from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, Status
 from admissions.applications.models import Application
 from admissions.applications.reference import printed, sequence_key
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
+from admissions.core import compiled
 from admissions.core.errors import DomainError
 from admissions.core.sequences import next_numbers_of, taken_before_transactions
 from admissions.notify.context import language_of
@@ -121,7 +122,7 @@ def create_application(
         with transaction.atomic():
             numbers = numbers or next_numbers_of(keys)
             application.reference = printed(campaign, numbers[0])
-            application.save(force_insert=True)
+            compiled.insert(application)
             # The history lines in one INSERT, the kept totals last (history.Batch).
             batch = Batch()
             batch.event(
@@ -179,8 +180,11 @@ def _transfer_letter(campaign: Campaign, programme: Programme, candidate: User) 
         bank = None  # the payments page says the school must be contacted
     if bank is None:
         return None
-    if programme.institution_id == campaign.institution_id:
+    if programme.institution_id == campaign.institution_id and not Programme.institution.is_cached(
+        programme
+    ):
         # The same row, read with the campaign: the email names it without reading it again.
+        # (A programme kept in the process's offer has it already and is not changed.)
         programme.institution = campaign.institution
     head = letterhead(
         "transfer_awaited",

@@ -1,0 +1,79 @@
+"""A statement compiled once answers each call with that call's values."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.db.models.signals import post_save, pre_save
+
+from admissions.applications.models import Application
+from admissions.catalog.models import Institution
+from admissions.core import compiled
+from admissions.core.compiled import CompiledQuery
+from admissions.payments.models import LedgerEntry
+from tests.factories import IN_NORD_CAMPAIGN, eligible_candidate, load_preset, programme_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_call_reads_with_its_own_values() -> None:
+    load_preset("imt-nord-europe")
+    load_preset("imt-bs")
+    by_slug = CompiledQuery(
+        lambda slug: Institution.objects.filter(slug=slug).values_list("pk", "slug"), "\x00slug"
+    )
+    rows = {slug: by_slug.rows(slug) for slug in ("imt-bs", "imt-nord-europe", "nowhere")}
+    assert rows["imt-bs"] == [(Institution.objects.get(slug="imt-bs").pk, "imt-bs")]
+    assert rows["imt-nord-europe"][0][1] == "imt-nord-europe"
+    assert rows["nowhere"] == []
+
+
+def test_a_marker_the_statement_does_not_hold_is_refused() -> None:
+    lost = CompiledQuery(lambda slug: Institution.objects.filter(slug="fixed"), "\x00slug")
+    with pytest.raises(RuntimeError, match="lost its parameter"):
+        lost.rows("imt-bs")
+
+
+@pytest.mark.parametrize("model", [Application, LedgerEntry])
+def test_the_models_inserted_by_compiled_statements_add_nothing_to_a_new_row(
+    model: type[Model],
+) -> None:
+    # `compiled.insert` runs the INSERT `save` would, without `save` and its signals.
+    assert "save" not in vars(model) or model is LedgerEntry  # LedgerEntry's guards updates
+    assert not pre_save.has_listeners(model)
+    assert not post_save.has_listeners(model)
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_a_row_inserted_is_the_row_save_writes() -> None:
+    campaign = load_preset("imt-nord-europe")
+    programme = programme_of(campaign)
+
+    def new(reference: str) -> Application:
+        return Application(
+            candidate=eligible_candidate(),
+            campaign=campaign,
+            programme=programme,
+            track="full_time",
+            financing_mode="personnel",
+            reference=reference,
+        )
+
+    saved, inserted = new("NE-1"), new("NE-2")
+    saved.save(force_insert=True)
+    compiled.insert(inserted)
+    assert inserted.pk is not None
+    assert inserted.pk != saved.pk
+    assert not inserted._state.adding
+    columns = [f.attname for f in Application._meta.concrete_fields if f.attname != "id"]
+    kept = Application.objects.values(*columns)
+    first, second = kept.get(pk=saved.pk), kept.get(pk=inserted.pk)
+    different = {"candidate_id", "reference"}
+    assert {k: v for k, v in first.items() if k not in different} == {
+        k: v for k, v in second.items() if k not in different
+    }
+    assert second["reference"] == "NE-2"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        compiled.insert(new("NE-2"))  # the unique reference answers as with `save`
