@@ -38,10 +38,32 @@ get_resolver().url_patterns  # every URLconf and view module, as the first reque
 print(json.dumps(sorted(name for name in sys.modules if name in %r or name.split(".")[0] in %r)))
 """
 
+# The API's areas build their pydantic models when imported (admissions/api/router.py): a
+# worker loads none at start-up, nor for a page's links, and only the areas of the first
+# segment of the API's addresses it serves.
+API_AREAS = """
+import json, sys
+from django.urls import get_resolver, resolve, reverse
+from admissions.wsgi import application
+from admissions.api.router import AREAS
+get_resolver().url_patterns
+areas = sorted({name.rsplit(".", 1)[0] for _, name in AREAS})
+loaded = lambda: [name for name in areas if name in sys.modules]
+steps = {"start-up": loaded()}
+reverse("portal:home")
+steps["a page's link"] = loaded()
+resolve("/api/v1/eligibility/check")
+steps["an eligibility check"] = loaded()
+reverse("api:staff_files")
+steps["a link into the API"] = loaded()
+steps["every area"] = areas
+print(json.dumps(steps))
+"""
 
-def test_a_web_worker_loads_no_heavy_library_at_start_up(tmp_path: Path) -> None:
+
+def run_in_a_worker(script: str, tmp_path: Path) -> str:
     done = subprocess.run(
-        [sys.executable, "-c", STARTUP % (HEAVY, HEAVY)],
+        [sys.executable, "-c", script],
         env={
             "PATH": "/usr/bin:/bin",
             "PYTHONPATH": str(SOURCE_DIR),
@@ -54,4 +76,17 @@ def test_a_web_worker_loads_no_heavy_library_at_start_up(tmp_path: Path) -> None
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_a_web_worker_loads_no_heavy_library_at_start_up(tmp_path: Path) -> None:
+    assert json.loads(run_in_a_worker(STARTUP % (HEAVY, HEAVY), tmp_path)) == []
+
+
+def test_the_api_areas_load_with_their_first_use(tmp_path: Path) -> None:
+    steps = json.loads(run_in_a_worker(API_AREAS, tmp_path))
+    assert steps["start-up"] == []
+    assert steps["a page's link"] == []
+    assert steps["an eligibility check"] == ["admissions.api.eligibility"]
+    assert steps["a link into the API"] == steps["every area"]
+    assert len(steps["every area"]) == 29

@@ -1,11 +1,20 @@
 """The public API under /api/v1; each area adds its own router here."""
 
+import re
+import threading
 from typing import Any
 
+from django.urls import URLPattern, URLResolver
+from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.openapi.urls import get_openapi_urls, get_root_url
+from ninja.router import BoundRouter, Router
 
-from admissions.api import applications, eligibility, errors, profile, tokens, webhooks
+from admissions.api import errors
 
 DESCRIPTION = """\
 Admissions to Mastères Spécialisés: the public catalogue, the candidate's own files and the
@@ -15,8 +24,96 @@ an `Idempotency-Key` header. Every error is `{code, message, details}`, in the l
 `Accept-Language`. See docs/api.md.
 """
 
+# Each area's router, in the order their addresses are matched and documented.
+AREAS = [
+    ("/eligibility", "admissions.api.eligibility.router"),
+    ("/me/profile", "admissions.api.profile.router"),
+    ("/applications", "admissions.api.applications.router"),
+    ("/applications", "admissions.api.file_parts.router"),
+    ("/applications", "admissions.api.offer.router"),
+    ("/applications", "admissions.api.file_payments.router"),
+    ("/applications", "admissions.api.document_import.router"),
+    ("/documents", "admissions.api.documents.router"),
+    ("/payments", "admissions.api.payments.router"),
+    ("/me/tokens", "admissions.api.tokens.router"),
+    ("/me/data", "admissions.api.privacy.router"),
+    ("/webhooks", "admissions.api.webhooks.router"),
+    ("/catalogue", "admissions.api.catalogue.router"),
+    ("/staff", "admissions.api.staff.router"),
+    ("/staff", "admissions.api.review.router"),
+    ("/staff/jury", "admissions.api.jury.router"),
+    ("/staff", "admissions.api.places.router"),
+    ("/staff/exports", "admissions.api.exports.router"),
+    ("/staff", "admissions.api.bulk.router"),
+    ("/staff", "admissions.api.reports.router"),
+    ("/staff", "admissions.api.fees.router"),
+    ("/staff", "admissions.api.outbox.router"),
+    ("/staff", "admissions.api.finance.router"),
+    ("/staff", "admissions.api.statements.router"),
+    ("/staff", "admissions.api.sepa.router"),
+    ("/staff", "admissions.api.confirmations.router"),
+    ("/staff", "admissions.api.email_templates.router"),
+    ("/staff", "admissions.api.catalogue_admin.router"),
+    ("/staff", "admissions.api.new_file.router"),
+]
+
+
+def first_segment(prefix: str) -> str:
+    return prefix.strip("/").split("/")[0]
+
 
 class AdmissionsAPI(NinjaAPI):
+    """The API whose areas are loaded when first used.
+
+    An area's module builds the pydantic models of its operations when imported: all of them
+    took about 20 MiB in each web worker. Each area is imported, and its router bound to the
+    API as `add_router` would, by the first request to an address under its first segment
+    (`/staff/...` loads the staff areas), by a reverse() of an API name, or by the OpenAPI
+    document, which lists them all in the order of `AREAS`. Addresses of different first
+    segments never match the same path, so the order in which they are matched is unchanged.
+    """
+
+    def __init__(self, *, areas: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.areas = areas
+        self._bound_areas: dict[int, list[BoundRouter]] = {}
+        self._binding = threading.Lock()
+
+    def area(self, index: int) -> list[BoundRouter]:
+        """The bound routers of one area, loaded and bound on first use."""
+        bound = self._bound_areas.get(index)
+        if bound is not None:
+            return bound
+        with self._binding:
+            bound = self._bound_areas.get(index)
+            if bound is None:
+                prefix, name = self.areas[index]
+                router = import_string(name)
+                assert isinstance(router, Router)
+                mounts = router.build_routers(prefix, self.default_router._decorators)
+                bound = [BoundRouter(mount, self) for mount in mounts]
+                for mount in mounts:
+                    mount.template._freeze()
+                self._bound_areas[index] = bound
+        return bound
+
+    def _get_bound_routers(self) -> list[BoundRouter]:
+        routers = list(super()._get_bound_routers())
+        for index in range(len(self.areas)):
+            routers += self.area(index)
+        return routers
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        result: list[URLResolver | URLPattern] = get_openapi_urls(self)
+        for bound_router in super()._get_bound_routers():
+            result.extend(bound_router.urls_paths(bound_router.prefix))
+        segments: dict[str, list[int]] = {}
+        for index, (prefix, _) in enumerate(self.areas):
+            segments.setdefault(first_segment(prefix), []).append(index)
+        result += [AreaResolver(self, segment, indexes) for segment, indexes in segments.items()]
+        result.append(get_root_url(self))
+        return result
+
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(**kwargs)
         errors.with_common_errors(schema)
@@ -24,37 +121,74 @@ class AdmissionsAPI(NinjaAPI):
         return schema
 
 
+class AreaResolver(URLResolver):
+    """The addresses of the areas under one first segment, made when a path reaches them.
+
+    Its pattern consumes nothing (a lookahead on the segment), so the areas' addresses are
+    ninja's own, whole, and reverse() composes them unchanged."""
+
+    def __init__(self, api: AdmissionsAPI, segment: str, indexes: list[int]) -> None:
+        pattern = RegexPattern(rf"^(?={re.escape(segment)}(?:/|$))")
+        super().__init__(pattern, [])
+        self.api = api
+        self.indexes = indexes
+
+    @cached_property
+    def urlconf_module(self) -> list[URLPattern]:
+        patterns: list[URLPattern] = []
+        for index in self.indexes:
+            for bound_router in self.api.area(index):
+                patterns.extend(bound_router.urls_paths(bound_router.prefix))
+        return patterns
+
+    def __repr__(self) -> str:
+        return f"<AreaResolver {self.pattern.describe()} {self.indexes}>"
+
+
+class ApiNamespace(URLResolver):
+    """The "api:" namespace, whose names are gathered only when a reverse() asks for one.
+
+    Django gathers the names of every namespace when any name is first reversed (a page's
+    link to itself): that would load every area of the API in every worker."""
+
+    def __init__(self, api: AdmissionsAPI) -> None:
+        patterns, app_name, namespace = api.urls
+        super().__init__(RoutePattern(""), patterns, app_name=app_name, namespace=namespace)
+
+    def _populate(self) -> None:
+        # The enclosing resolver's population: nothing of this namespace is needed yet.
+        pass
+
+    def _gather(self) -> None:
+        # Once gathered for a language, every name and callback is known for it.
+        if get_language() not in self._reverse_dict:
+            super()._populate()
+
+    @property
+    def reverse_dict(self) -> Any:
+        self._gather()
+        return super().reverse_dict
+
+    @property
+    def namespace_dict(self) -> Any:
+        self._gather()
+        return super().namespace_dict
+
+    @property
+    def app_dict(self) -> Any:
+        self._gather()
+        return super().app_dict
+
+    def _is_callback(self, name: str) -> bool:
+        self._gather()
+        return super()._is_callback(name)
+
+
 api = AdmissionsAPI(
-    title="Admissions API", version="1", urls_namespace="api", description=DESCRIPTION
+    title="Admissions API",
+    version="1",
+    urls_namespace="api",
+    description=DESCRIPTION,
+    areas=AREAS,
 )
 errors.install(api)
-
-api.add_router("/eligibility", eligibility.router)
-api.add_router("/me/profile", profile.router)
-api.add_router("/applications", applications.router)
-api.add_router("/applications", "admissions.api.file_parts.router")
-api.add_router("/applications", "admissions.api.offer.router")
-api.add_router("/applications", "admissions.api.file_payments.router")
-api.add_router("/applications", "admissions.api.document_import.router")
-api.add_router("/documents", "admissions.api.documents.router")
-api.add_router("/payments", "admissions.api.payments.router")
-api.add_router("/me/tokens", tokens.router)
-api.add_router("/me/data", "admissions.api.privacy.router")
-api.add_router("/webhooks", webhooks.router)
-api.add_router("/catalogue", "admissions.api.catalogue.router")
-api.add_router("/staff", "admissions.api.staff.router")
-api.add_router("/staff", "admissions.api.review.router")
-api.add_router("/staff/jury", "admissions.api.jury.router")
-api.add_router("/staff", "admissions.api.places.router")
-api.add_router("/staff/exports", "admissions.api.exports.router")
-api.add_router("/staff", "admissions.api.bulk.router")
-api.add_router("/staff", "admissions.api.reports.router")
-api.add_router("/staff", "admissions.api.fees.router")
-api.add_router("/staff", "admissions.api.outbox.router")
-api.add_router("/staff", "admissions.api.finance.router")
-api.add_router("/staff", "admissions.api.statements.router")
-api.add_router("/staff", "admissions.api.sepa.router")
-api.add_router("/staff", "admissions.api.confirmations.router")
-api.add_router("/staff", "admissions.api.email_templates.router")
-api.add_router("/staff", "admissions.api.catalogue_admin.router")
-api.add_router("/staff", "admissions.api.new_file.router")

@@ -1,5 +1,3 @@
-from django.urls import path
+from admissions.api.router import ApiNamespace, api
 
-from admissions.api.router import api
-
-urlpatterns = [path("", api.urls)]
+urlpatterns = [ApiNamespace(api)]
