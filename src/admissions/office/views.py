@@ -69,7 +69,9 @@ def home(request: HttpRequest) -> HttpResponse:
             days_in_step(row.application.status_changed_at, now),
             targets.get(row.application.campaign_id),
         )
-        for row in file_rows(waiting_on(user, roles, files, platform))
+        for row in file_rows(
+            waiting_on(user, roles, allowed_programme_ids(user, FILE_ROLES), platform)
+        )
     ]
     figures = home_figures(user, files, targets, now)
     # The files whose payments this user handles link to their finance page too.
