@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.applications.queue import filtered, read_filters
+from admissions.applications.queue import Filters, filtered, read_filters
 from admissions.applications.staff_files import scope_campaigns
 from admissions.applications.waiting import campaign_targets, days_in_step
 from admissions.catalog.confirmations import pending_count
@@ -35,6 +36,14 @@ FILE_ROLES = (
     Role.INSTITUTION_ADMIN,
     Role.FINANCE_OFFICER,
 )
+
+
+def listed_count(files: QuerySet[Application], filters: Filters, overall: dict[str, int]) -> int:
+    """How many files the list holds, up to COUNTED + 1. Unfiltered, the list is every file
+    sent to the reader's programmes: the sum of the counts per step already read."""
+    if filters.narrowed:
+        return count_up_to(filtered(files, filters), COUNTED)
+    return min(sum(n for code, n in overall.items() if code != Status.DRAFT), COUNTED + 1)
 
 
 @login_required
@@ -93,7 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ],
         "waiting": waiting,
         "lateness": figures.lateness,
-        "count": count_up_to(filtered(files, filters), COUNTED),
+        "count": listed_count(files, filters, overall),
         "counted": COUNTED,
         "finance": platform or Role.FINANCE_OFFICER in roles,
         "importer": platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
