@@ -17,7 +17,7 @@ from admissions.catalog.confirmations import pending_count
 from admissions.catalog.models import without_rulebooks
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
-from admissions.office.file_rows import file_rows
+from admissions.office.file_rows import RELATED, SHOWN, file_rows
 from admissions.office.home_figures import home_figures
 from admissions.office.worklist import step_counts, waiting_on
 from admissions.people.models import Role, User
@@ -63,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # Newest submitted first, by position (index `application_submitted_order`); not the
     # campaign: each carries its whole rulebook, which this list never shows.
     page = keyset_page(
-        filtered(files, filters).select_related("candidate", "candidate__profile", "programme"),
+        filtered(files, filters).select_related(*RELATED).only(*SHOWN),
         field="submitted_at",
         size=PAGE_SIZE,
         query=request.GET,

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from admissions.applications.lifecycle import STAFF_STEPS, Status
 from admissions.applications.models import Application, StepCount
 from admissions.core.plans import InConstants, UnindexedNumber, UnindexedText
+from admissions.office.file_rows import RELATED, SHOWN
 from admissions.people.models import Role, User
 
 WAITING_SHOWN = 20
@@ -83,6 +84,7 @@ def waiting_on(
     )
     return (
         Application.objects.filter(pk__in=first)
-        .select_related("candidate", "candidate__profile", "programme")
+        .select_related(*RELATED)
+        .only(*SHOWN)
         .order_by("status_changed_at", "pk")
     )
