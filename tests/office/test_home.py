@@ -20,7 +20,7 @@ from admissions.applications.history import transition
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.office import views
-from admissions.people.models import Role
+from admissions.people.models import CandidateProfile, Role
 from admissions.workflow.drafts import create_application
 from admissions.workflow.messages import mark_read, post_message
 from tests.factories import (
@@ -87,6 +87,19 @@ def test_finance_officers_see_the_files_whose_payments_they_handle(client: Clien
     page = client.get("/en/office/").content.decode()
     assert application.reference in page
     assert "/office/finance/files/" not in page
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_the_rows_escape_what_candidates_typed(client: Client) -> None:
+    campaign = load_preset("imt-nord-europe")
+    [application] = _files(1, campaign, programme_of(campaign, "ms-cybersecurite"))
+    CandidateProfile.objects.filter(user=application.candidate).update(
+        given_names="<i>Zoé</i>", family_name="O'Brien & co"
+    )
+    client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
+    page = client.get("/en/office/").content.decode()
+    assert "&lt;i&gt;Zoé&lt;/i&gt; O&#x27;Brien &amp; co" in page
+    assert "<i>Zoé</i>" not in page
 
 
 def test_a_visitor_is_sent_to_log_in_as_on_every_staff_page(client: Client) -> None:

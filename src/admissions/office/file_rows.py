@@ -17,6 +17,9 @@ from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
@@ -98,3 +101,33 @@ def _moment(value: dt.datetime | None, form: str) -> str:
     if value is None:
         return "—"
     return dateformat.format(timezone.localtime(value), form)
+
+
+# One row of the staff's home list; the arguments escaped by `format_html`.
+ROW = '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
+PAYMENTS = ' · <a href="{}">{}<span class="visually-hidden"> {}</span></a>'
+
+
+def rows_html(rows: Iterable[FileRow]) -> SafeString:
+    """The body of the home's list, written here rather than by a template loop: the
+    template engine spends about as much on the fifty rows' few hundred nodes as the rest of
+    the page costs."""
+    label = gettext("Payments")
+    return format_html_join(
+        "\n",
+        ROW,
+        (
+            (
+                row.link,
+                row.reference,
+                format_html(PAYMENTS, row.payments_link, label, row.reference)
+                if row.payments_link
+                else "",
+                row.candidate,
+                row.programme,
+                row.status,
+                row.submitted,
+            )
+            for row in rows
+        ),
+    )

@@ -17,7 +17,7 @@ from admissions.catalog.confirmations import pending_count
 from admissions.catalog.models import without_rulebooks
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
-from admissions.office.file_rows import RELATED, SHOWN, file_rows
+from admissions.office.file_rows import RELATED, SHOWN, file_rows, rows_html
 from admissions.office.home_figures import home_figures
 from admissions.office.worklist import step_counts, waiting_on
 from admissions.people.models import Role, User
@@ -91,7 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "page": page,
-        "rows": file_rows(page.rows, finance_programmes),
+        "rows_html": rows_html(file_rows(page.rows, finance_programmes)),
         "filters": filters,
         "status_choices": [(s.value, s.label) for s in Status if s != Status.DRAFT],
         "programmes": [(p.pk, p.name) for p in per_programme],
