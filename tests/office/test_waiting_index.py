@@ -50,6 +50,10 @@ def test_the_waiting_files_are_read_in_the_index_order(role: Role, database_engi
             # The only sort is the outer one, of the twenty files found.
             assert plan.count("TEMP B-TREE FOR ORDER BY") <= 1, plan
         else:
+            # On a table this small the planner would rather sort: sorts priced out, as in
+            # the queue's index test, show which index reads the files in order. At 100,000
+            # files its own statistics choose this index (0.1 ms).
+            cursor.execute("SET LOCAL enable_sort = off")
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
             cursor.execute("EXPLAIN " + sql, params)

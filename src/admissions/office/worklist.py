@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import get_language
 
 from admissions.applications.lifecycle import STAFF_STEPS, Status
@@ -55,6 +56,16 @@ def step_counts(programmes: QuerySet[Any]) -> tuple[dict[str, int], list[Program
     return ordered, [ProgrammeCounts(pk, n, c) for (n, pk), c in sorted(by_programme.items())]
 
 
+def _planned_columns() -> tuple[Any, Any]:
+    """The scope's and the steps' columns as `waiting_on` filters them. Only SQLite needs
+    them out of its indexes' reach: PostgreSQL estimates such expressions blind (a small
+    fraction of the rows), then prefers a bitmap scan and a sort (68 ms against 0.1 ms at
+    100,000 files), while its statistics on the bare columns pick the ordered index."""
+    if connection.vendor == "sqlite":
+        return UnindexedNumber("programme_id"), UnindexedText("status")
+    return F("programme_id"), F("status")
+
+
 def waiting_on(
     user: User, roles: set[str], programmes: QuerySet[Any], platform: bool
 ) -> QuerySet[Application]:
@@ -63,9 +74,9 @@ def waiting_on(
 
     Read in the order of the index `application_waiting_on_staff`, whose condition the query
     repeats word for word (SQLite uses a partial index only then): the scan stops at the
-    twentieth file in scope. The scope and the role's steps are written so that no other
-    index answers them; otherwise SQLite reads every file of those steps and sorts them
-    (150 ms at 100,000 files, against under a millisecond).
+    twentieth file in scope. On SQLite the scope and the role's steps are written so that
+    no other index answers them; otherwise it reads every file of those steps and sorts
+    them (150 ms at 100,000 files, against under a millisecond).
     """
     statuses = {s for role in roles for s in WAITS_ON.get(Role(role), ())}
     if platform:
@@ -75,9 +86,10 @@ def waiting_on(
         condition |= Q(status=Status.INTERVIEW_SCHEDULED, interview__slot__interviewer=user)
     # The twenty files first, from the applications alone: a join would let the planner
     # start from the programmes and their index again.
+    scope, step = _planned_columns()
     first = (
         Application.objects.filter(InConstants("status", sorted(STAFF_STEPS)))
-        .alias(scope=UnindexedNumber("programme_id"), waiting_step=UnindexedText("status"))
+        .alias(scope=scope, waiting_step=step)
         .filter(condition, scope__in=programmes)
         .order_by("status_changed_at", "pk")
         .values("pk")[:WAITING_SHOWN]
