@@ -62,8 +62,8 @@ OFFICE = [
     # And the campaigns' targets, and the files over them per step (one grouped query).
     # The figures kept a short while (office/home_figures.py) cost 2 more when counted again:
     # tests/office/test_home.py counts that case.
-    Page("back office, first page", OFFICER, url("office:home"), 10),
-    Page("back office, oldest page", OFFICER, lambda w: reverse("office:home") + "?last=1", 10),
+    Page("back office, first page", OFFICER, url("office:home"), 8),
+    Page("back office, oldest page", OFFICER, lambda w: reverse("office:home") + "?last=1", 8),
     # The campaigns (choices, targets), the programmes, the page, its bounded count, the
     # reviewers to assign: the same in every order, filter and page.
     Page("the queue", OFFICER, url("office:queue"), 8),

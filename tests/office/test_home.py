@@ -20,7 +20,7 @@ from admissions.applications.history import transition
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.office import views
-from admissions.people.models import Role
+from admissions.people.models import CandidateProfile, Role
 from admissions.workflow.drafts import create_application
 from admissions.workflow.messages import mark_read, post_message
 from tests.factories import (
@@ -28,6 +28,7 @@ from tests.factories import (
     eligible_candidate,
     load_preset,
     programme_of,
+    ready_application,
     staff_member,
 )
 
@@ -86,6 +87,19 @@ def test_finance_officers_see_the_files_whose_payments_they_handle(client: Clien
     page = client.get("/en/office/").content.decode()
     assert application.reference in page
     assert "/office/finance/files/" not in page
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_the_rows_escape_what_candidates_typed(client: Client) -> None:
+    campaign = load_preset("imt-nord-europe")
+    [application] = _files(1, campaign, programme_of(campaign, "ms-cybersecurite"))
+    CandidateProfile.objects.filter(user=application.candidate).update(
+        given_names="<i>Zoé</i>", family_name="O'Brien & co"
+    )
+    client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
+    page = client.get("/en/office/").content.decode()
+    assert "&lt;i&gt;Zoé&lt;/i&gt; O&#x27;Brien &amp; co" in page
+    assert "<i>Zoé</i>" not in page
 
 
 def test_a_visitor_is_sent_to_log_in_as_on_every_staff_page(client: Client) -> None:
@@ -238,11 +252,23 @@ def test_the_last_page_costs_the_queries_of_the_first(
         with CaptureQueriesContext(connection) as captured:
             assert client.get(f"/en/office/?{query}").status_code == 200
         counts.append(len(captured))
-    # The session, the user, the roles, the page, the count (bounded), the counts per step
-    # and programme (kept rows), the files waiting on the reader, the campaigns' targets, the
-    # campaigns whose values to confirm are counted and their confirmations, and the figures
-    # kept a short while: unread messages and files over their target per step.
-    assert counts == [12, 12]
+    # The session, the user, the roles, the page, the counts per step and programme (kept
+    # rows, which also count the unfiltered list), the files waiting on the reader, the
+    # campaigns (their targets, and the values to confirm) and the values' confirmations,
+    # and the figures kept a short while: unread messages and files over their target per
+    # step.
+    assert counts == [10, 10]
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_the_list_is_counted_from_the_steps_unless_filtered(client: Client) -> None:
+    campaign = load_preset("imt-nord-europe")
+    _submitted(3, campaign, programme_of(campaign, "ms-cybersecurite"), same_moment=False)
+    ready_application(eligible_candidate(), campaign)  # a draft: never listed nor counted
+    client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
+    assert "3 submitted files." in client.get("/en/office/").content.decode()
+    found = client.get("/en/office/?status=submitted").content.decode()
+    assert "3 submitted files." in found
 
 
 @time_machine.travel(IN_NORD_CAMPAIGN, tick=False)

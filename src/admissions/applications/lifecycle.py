@@ -38,6 +38,18 @@ class Status(models.TextChoices):
 
 S = Status
 
+# The steps where a file waits on the staff's move (not on the candidate's).
+STAFF_STEPS = frozenset(
+    {
+        S.SUBMITTED,
+        S.COMPLETE,
+        S.ADMISSIBLE,
+        S.INTERVIEW_SCHEDULED,
+        S.INTERVIEWED,
+        S.ON_AGENDA,
+    }
+)
+
 # Files the candidate may still withdraw: everything not yet final.
 WITHDRAWABLE = frozenset(
     {

@@ -13,21 +13,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from admissions.applications.lifecycle import Status
+from admissions.applications.lifecycle import STAFF_STEPS, Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign
-
-# The steps where a file waits on the staff's move (not on the candidate's).
-STAFF_STEPS = frozenset(
-    {
-        Status.SUBMITTED,
-        Status.COMPLETE,
-        Status.ADMISSIBLE,
-        Status.INTERVIEW_SCHEDULED,
-        Status.INTERVIEWED,
-        Status.ON_AGENDA,
-    }
-)
 
 
 def campaign_targets(campaigns: Iterable[Campaign]) -> dict[int, int]:

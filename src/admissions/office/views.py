@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.applications.queue import filtered, read_filters
-from admissions.applications.staff_files import scope_campaigns
+from admissions.applications.queue import Filters, filtered, read_filters
 from admissions.applications.waiting import campaign_targets, days_in_step
 from admissions.catalog.confirmations import pending_count
-from admissions.catalog.models import without_rulebooks
+from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
-from admissions.office.file_rows import file_rows
+from admissions.office.file_rows import RELATED, SHOWN, file_rows, rows_html
 from admissions.office.home_figures import home_figures
 from admissions.office.worklist import step_counts, waiting_on
 from admissions.people.models import Role, User
-from admissions.people.permissions import allowed_programme_ids, has_platform_role, staff_roles
-from admissions.workflow.confirmations import staff_campaigns
+from admissions.people.permissions import (
+    allowed_programme_ids,
+    has_platform_role,
+    staff_grants,
+    staff_roles,
+)
 
 PAGE_SIZE = 50
 # The page says how many files up to this many, then "more than": counting all is not free.
@@ -35,6 +39,34 @@ FILE_ROLES = (
     Role.INSTITUTION_ADMIN,
     Role.FINANCE_OFFICER,
 )
+
+
+def listed_count(files: QuerySet[Application], filters: Filters, overall: dict[str, int]) -> int:
+    """How many files the list holds, up to COUNTED + 1. Unfiltered, the list is every file
+    sent to the reader's programmes: the sum of the counts per step already read."""
+    if filters.narrowed:
+        return count_up_to(filtered(files, filters), COUNTED)
+    return min(sum(n for code, n in overall.items() if code != Status.DRAFT), COUNTED + 1)
+
+
+def home_campaigns(user: User, platform: bool) -> tuple[list[Campaign], list[Campaign]]:
+    """In one query: the campaigns of the reader's programmes (`scope_campaigns`, for the
+    targets), and those of the institutions they hold a role in (`staff_campaigns`, whose
+    values to confirm are counted), told apart by the institutions of the roles already
+    read. A campaign in the first list only adds a target no listed file has."""
+    campaigns = Campaign.objects.defer(*without_rulebooks("")).order_by("-opens_on", "-pk")
+    if platform:
+        found = list(campaigns)
+        return found, found
+    institutions = {inst for _role, inst, _programme in staff_grants(user) if inst is not None}
+    scope = Programme.objects.filter(pk__in=allowed_programme_ids(user, FILE_ROLES))
+    found = list(
+        campaigns.filter(
+            Q(institution__in=scope.values("institution_id"))
+            | Q(institution_id__in=sorted(institutions))
+        )
+    )
+    return found, [c for c in found if c.institution_id in institutions]
 
 
 @login_required
@@ -54,14 +86,15 @@ def home(request: HttpRequest) -> HttpResponse:
     # Newest submitted first, by position (index `application_submitted_order`); not the
     # campaign: each carries its whole rulebook, which this list never shows.
     page = keyset_page(
-        filtered(files, filters).select_related("candidate", "candidate__profile", "programme"),
+        filtered(files, filters).select_related(*RELATED).only(*SHOWN),
         field="submitted_at",
         size=PAGE_SIZE,
         query=request.GET,
     )
     overall, per_programme = step_counts(allowed_programme_ids(user, FILE_ROLES))
     # Waiting times against each campaign's target (the rulebook's `step_target_days`).
-    targets = campaign_targets(scope_campaigns(user))
+    campaigns, confirmed_by_user = home_campaigns(user, platform)
+    targets = campaign_targets(campaigns)
     now = timezone.now()
     waiting = [
         (
@@ -69,7 +102,9 @@ def home(request: HttpRequest) -> HttpResponse:
             days_in_step(row.application.status_changed_at, now),
             targets.get(row.application.campaign_id),
         )
-        for row in file_rows(waiting_on(user, roles, files, platform))
+        for row in file_rows(
+            waiting_on(user, roles, allowed_programme_ids(user, FILE_ROLES), platform)
+        )
     ]
     figures = home_figures(user, files, targets, now)
     # The files whose payments this user handles link to their finance page too.
@@ -80,7 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "page": page,
-        "rows": file_rows(page.rows, finance_programmes),
+        "rows_html": rows_html(file_rows(page.rows, finance_programmes)),
         "filters": filters,
         "status_choices": [(s.value, s.label) for s in Status if s != Status.DRAFT],
         "programmes": [(p.pk, p.name) for p in per_programme],
@@ -91,7 +126,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ],
         "waiting": waiting,
         "lateness": figures.lateness,
-        "count": count_up_to(filtered(files, filters), COUNTED),
+        "count": listed_count(files, filters, overall),
         "counted": COUNTED,
         "finance": platform or Role.FINANCE_OFFICER in roles,
         "importer": platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
@@ -102,8 +137,6 @@ def home(request: HttpRequest) -> HttpResponse:
         or (Role.INSTITUTION_ADMIN in roles and editable_institutions(user).exists()),
         "webhooks_admin": platform or Role.INSTITUTION_ADMIN in roles,
         # The values to confirm come from the parsed rules (catalog/parsed.py), not the JSON.
-        "to_confirm": pending_count(
-            list(staff_campaigns(user).defer(*without_rulebooks("", "institution")))
-        ),
+        "to_confirm": pending_count(confirmed_by_user),
     }
     return render(request, "office/home.html", context)

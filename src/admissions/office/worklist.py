@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import get_language
 
-from admissions.applications.lifecycle import Status
+from admissions.applications.lifecycle import STAFF_STEPS, Status
 from admissions.applications.models import Application, StepCount
+from admissions.core.plans import InConstants, UnindexedNumber, UnindexedText
+from admissions.office.file_rows import RELATED, SHOWN
 from admissions.people.models import Role, User
 
 WAITING_SHOWN = 20
@@ -53,18 +56,47 @@ def step_counts(programmes: QuerySet[Any]) -> tuple[dict[str, int], list[Program
     return ordered, [ProgrammeCounts(pk, n, c) for (n, pk), c in sorted(by_programme.items())]
 
 
+def _planned_columns() -> tuple[Any, Any]:
+    """The scope's and the steps' columns as `waiting_on` filters them. Only SQLite needs
+    them out of its indexes' reach: PostgreSQL estimates such expressions blind (a small
+    fraction of the rows), then prefers a bitmap scan and a sort (68 ms against 0.1 ms at
+    100,000 files), while its statistics on the bare columns pick the ordered index."""
+    if connection.vendor == "sqlite":
+        return UnindexedNumber("programme_id"), UnindexedText("status")
+    return F("programme_id"), F("status")
+
+
 def waiting_on(
-    user: User, roles: set[str], files: QuerySet[Application], platform: bool
+    user: User, roles: set[str], programmes: QuerySet[Any], platform: bool
 ) -> QuerySet[Application]:
-    """The files waiting on `user`'s move, the longest waiting first."""
+    """The submitted files of `programmes` (a query of their ids) waiting on `user`'s move,
+    the longest waiting first.
+
+    Read in the order of the index `application_waiting_on_staff`, whose condition the query
+    repeats word for word (SQLite uses a partial index only then): the scan stops at the
+    twentieth file in scope. On SQLite the scope and the role's steps are written so that
+    no other index answers them; otherwise it reads every file of those steps and sorts
+    them (150 ms at 100,000 files, against under a millisecond).
+    """
     statuses = {s for role in roles for s in WAITS_ON.get(Role(role), ())}
     if platform:
         statuses |= set(WAITS_ON[Role.PLATFORM_ADMIN])
-    condition = Q(status__in=sorted(statuses))
+    condition = Q(waiting_step__in=sorted(statuses))
     if Role.INTERVIEWER in roles:
         condition |= Q(status=Status.INTERVIEW_SCHEDULED, interview__slot__interviewer=user)
+    # The twenty files first, from the applications alone: a join would let the planner
+    # start from the programmes and their index again.
+    scope, step = _planned_columns()
+    first = (
+        Application.objects.filter(InConstants("status", sorted(STAFF_STEPS)))
+        .alias(scope=scope, waiting_step=step)
+        .filter(condition, scope__in=programmes)
+        .order_by("status_changed_at", "pk")
+        .values("pk")[:WAITING_SHOWN]
+    )
     return (
-        files.filter(condition)
-        .select_related("candidate", "candidate__profile", "programme")
-        .order_by("status_changed_at", "pk")[:WAITING_SHOWN]
+        Application.objects.filter(pk__in=first)
+        .select_related(*RELATED)
+        .only(*SHOWN)
+        .order_by("status_changed_at", "pk")
     )
