@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends import cached_db, db
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from admissions.people.authentication import FIELDS, read_user
 from admissions.people.models import User
-from admissions.people.sessions import SessionStore, read
+from admissions.people.sessions import CachedSessionStore, SessionStore, read
 from tests.accounts.conftest import PASSWORD, verified_user
 from tests.accounts.test_login import log_in
 
@@ -158,3 +159,13 @@ def test_a_forced_log_in_uses_the_same_read(client: Client) -> None:
     assert client.get(PAGE).status_code == 200
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert _signed_out(client)
+
+
+def test_sessions_of_django_s_stores_and_of_both_engines_read_each_other() -> None:
+    """Switching engines (a shared cache set or removed) or upgrading keeps people signed in:
+    every store signs and reads a session the same way."""
+    stores = [db.SessionStore, cached_db.SessionStore, SessionStore, CachedSessionStore]
+    for writer in stores:
+        encoded = writer().encode({"who": writer.__qualname__})
+        for reader in stores:
+            assert reader().decode(encoded) == {"who": writer.__qualname__}, (writer, reader)

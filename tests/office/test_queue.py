@@ -93,11 +93,13 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
     nord = load_preset("imt-nord-europe")
     _files(nord, 6)
     client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=nord.institution))
+    # The first request is not counted: it may read what a process keeps (the campaign's
+    # rulebook, parsed once), depending on which tests ran before it in this process, and
+    # it starts the session's idle clock (a write).
+    assert client.get("/en/office/?status=submitted&q=b").status_code == 200
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/en/office/?status=submitted&q=a").status_code == 200
-    # The first request of the process, nothing kept yet: 12, plus the campaign's rulebook
-    # read once to parse it.
-    assert len(captured) == 13
+    assert len(captured) == 9
 
 
 @time_machine.travel(IN_NORD_CAMPAIGN, tick=False)

@@ -60,6 +60,12 @@ class _CompiledRead:
     session_key: str | None
     _session_key: str | None
 
+    @property
+    def key_salt(self) -> str:
+        # Django signs a session with its store's class name: the name of Django's own
+        # stores, so that sessions written by either engine, or before, stay readable.
+        return "django.contrib.sessions.SessionStore"
+
     def _get_session_from_db(self) -> Any:
         found = read(self.session_key)
         if found is None:
