@@ -5,7 +5,6 @@ memory cache nothing is queued."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -27,7 +26,7 @@ from admissions.catalog.models import JurySession, Programme
 from admissions.core.errors import DomainError
 from admissions.jury import decisions, publication
 from admissions.people.models import User
-from admissions.portal import status_ahead, status_cache
+from admissions.portal import status_ahead
 from admissions.workflow.messages import post_message
 from tests.jury.cleanup import remove_published_decisions
 from tests.jury.conftest import OnAgenda
@@ -38,6 +37,8 @@ from tests.jury.conftest import officer as officer
 from tests.jury.conftest import on_agenda as on_agenda
 from tests.jury.conftest import panel as panel
 from tests.jury.conftest import submitted as submitted
+from tests.portal.test_status_page_kept import RENDERED
+from tests.portal.test_status_page_kept import renders as renders  # its autouse fixture
 
 # A kept page costs the session, the user and the version.
 HIT = 3
@@ -49,23 +50,6 @@ OUTCOMES: list[dict[str, Any]] = [
     {"outcome": "not_admitted", "reason": "Projet flou"},
     {"outcome": "admitted_conditionally"},
 ]
-
-RENDERED: list[str] = []
-
-
-@pytest.fixture(autouse=True)
-def renders(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Notes each page rendered to be kept, by a task or by a request."""
-    keep = status_cache.put
-
-    def noted(key: str, page: str, mark: str, until: dt.datetime) -> None:
-        RENDERED.append(key)
-        keep(key, page, mark, until)
-
-    monkeypatch.setattr(status_cache, "put", noted)
-    RENDERED.clear()
-    yield
-    RENDERED.clear()
 
 
 @pytest.fixture
