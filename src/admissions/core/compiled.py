@@ -16,34 +16,29 @@ from django.db import connections
 from django.db.models import Field, Model, QuerySet
 from django.db.models.sql import InsertQuery
 
+from admissions.core.prepared import Statement
+
 
 class CompiledQuery:
+    """A queryset built once per database with marker values (`prepared.Statement.of`),
+    run as plain SQL with each call's values in their places."""
+
     def __init__(self, build: Callable[..., QuerySet[Any, Any]], *markers: object) -> None:
         self._build = build
         self._markers = markers
-        self._compiled: dict[str, tuple[str, list[Any], list[int]]] = {}
+        self._compiled: dict[str, Statement] = {}
 
-    def sql(self, using: str = "default") -> tuple[str, list[Any], list[int]]:
+    def statement(self, using: str = "default") -> Statement:
         found = self._compiled.get(using)
         if found is None:
-            sql, params = self._build(*self._markers).query.get_compiler(using).as_sql()
-            values = list(params)
-            places = []
-            for marker in self._markers:
-                at = [i for i, value in enumerate(values) if value == marker]
-                if len(at) != 1:
-                    raise RuntimeError(f"the compiled statement lost its parameter {marker!r}")
-                places.append(at[0])
-            found = self._compiled[using] = (sql, values, places)
+            queryset = self._build(*self._markers)
+            found = self._compiled[using] = Statement.of(queryset, self._markers, using)
         return found
 
     def rows(self, *values: object, using: str = "default") -> list[tuple[Any, ...]]:
-        sql, template, places = self.sql(using)
-        params = list(template)
-        for place, value in zip(places, values, strict=True):
-            params[place] = value
+        statement = self.statement(using)
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(statement.sql, statement.params_for(values))
             return list(cursor.fetchall())
 
 

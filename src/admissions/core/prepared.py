@@ -84,7 +84,8 @@ class Statement:
             return list(row)
         return next(iter(compiler.apply_converters([row], converters)))
 
-    def _params(self, values: Sequence[Any]) -> list[Any]:
+    def params_for(self, values: Sequence[Any]) -> list[Any]:
+        """The compiled parameters with each call's `values` in their slots."""
         params = list(self.params)
         for slot, value in zip(self.slots, values, strict=True):
             params[slot] = value
@@ -122,7 +123,7 @@ class Statement:
             or connection.in_atomic_block
         ):
             with connection.cursor() as cursor:
-                cursor.execute(self.sql, self._params(values))
+                cursor.execute(self.sql, self.params_for(values))
                 return cursor.fetchone()  # type: ignore[no-any-return]
         with connection.cursor() as cursor:
             raw = connection.connection
