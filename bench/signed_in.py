@@ -1,14 +1,17 @@
-"""CPU time of a signed-in request in one process: kept status pages against the bare view.
+"""CPU time of a signed-in request in one process: status pages, the staff's home, the bare view.
 
 Usage (from the repository root):
 
     .venv/bin/python bench/signed_in.py --database sqlite --applications 100000
     .venv/bin/python bench/signed_in.py --database postgres --profile status
+    .venv/bin/python bench/signed_in.py --kinds staff-first,staff-last --profile staff-first
 
 Fills a database as `load.py` does (SQLite in a temporary folder, or a throw-away
 PostgreSQL cluster), then calls the project's WSGI handler directly, in this process, with
 the environ a server would pass: the bare view (`served.py`), `/healthz`, and the status
-pages of `load_data.status_pages`, each rendered once and then served kept. The
+pages of `load_data.status_pages`, each rendered once and then served kept, and the staff's
+home as `load.py` requests it (`staff-first`: the admissions officer's signed-in session,
+`GET /office/`; `staff-last`: the URL of its "Oldest" link). The
 request-started and request-finished signals stay connected and DEBUG is off, as in a
 worker. Prints, for each kind, the CPU time per request (`time.process_time`), the wall time
 and the statements sent (counted by an execute wrapper); with `--explain`, the version
@@ -24,6 +27,7 @@ import io
 import os
 import pstats
 import random
+import re
 import sys
 import tempfile
 import time
@@ -42,6 +46,11 @@ from staff_lists import (
     timed,
 )
 
+# Written in a kept folder (`--var-dir`) once its database is filled.
+FILLED = "filled"
+OFFICER = "admissions_officer@bench.invalid"
+KINDS = ("bare", "healthz", "status", "staff-first", "staff-last")
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -51,6 +60,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", action="append", default=[])
+    parser.add_argument(
+        "--var-dir",
+        help="SQLite only: a folder kept between runs, filled on the first and reused after",
+    )
+    parser.add_argument(
+        "--kinds",
+        default=",".join(KINDS),
+        help="comma-separated kinds to time, among " + ", ".join(KINDS),
+    )
     return parser.parse_args()
 
 
@@ -201,29 +219,69 @@ def _plain(sql: str, params: list[Any]) -> None:
         cursor.fetchone()
 
 
+def last_page(application: Any, env: dict[str, Any]) -> str:
+    """The home's last page, as its "Oldest" link gives it (as `load.py` finds it)."""
+    chunks: list[bytes] = []
+    body = application(dict(env), lambda status, headers, exc_info=None: None)
+    chunks.extend(body)
+    if hasattr(body, "close"):
+        body.close()
+    link = re.search(r'href="(\?[^"]*)" rel="last"', b"".join(chunks).decode())
+    if link is None:
+        raise RuntimeError(f"no link to the last page on {env['PATH_INFO']}")
+    return env["PATH_INFO"] + link[1].replace("&amp;", "&")
+
+
+def _with_query(env: dict[str, Any], url: str) -> dict[str, Any]:
+    path, _, query = url.partition("?")
+    return dict(env, PATH_INFO=path, QUERY_STRING=query)
+
+
 def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) -> None:
     warnings.filterwarnings("ignore", message="No directory at")
     setup(var_dir, database_url)
     import load_data
+    from django.core.management import call_command
     from django.db import connection
 
+    from admissions.people.models import User
+
     print(f"database: {connection.vendor}, applications: {args.applications}", flush=True)
-    timed("migrate and load rulebooks", load_catalogue)
-    timed("open the demonstration campaigns", load_data.open_demo_campaigns)
-    create_staff()
     rng = random.Random(args.seed)
-    timed("generate", lambda: create_applications(args.applications, rng))
-    status = timed("status pages", lambda: load_data.status_pages(rng))
+    filled = os.path.join(var_dir, FILLED)
+    if os.path.exists(filled):
+        # A kept SQLite folder: the same files again, with the branch's migrations applied.
+        timed("migrate", lambda: call_command("migrate", verbosity=0))
+        staff = {"admissions_officer": User.objects.get(email=OFFICER)}
+    else:
+        timed("migrate and load rulebooks", load_catalogue)
+        timed("open the demonstration campaigns", load_data.open_demo_campaigns)
+        staff = create_staff()
+        timed("generate", lambda: create_applications(args.applications, rng))
+        with open(filled, "w", encoding="utf-8") as marker:
+            marker.write(f"{args.applications}\n")
+    status = (
+        timed("status pages", lambda: load_data.status_pages(rng)) if "status" in args.kinds else []
+    )
     timed("analyse", analyse)
+    officer = load_data.sessions_for([staff["admissions_officer"].pk])
+    officer_session = officer[staff["admissions_officer"].pk]
     connection.close()
 
+    from django.urls import reverse
     from served import BARE_PATH, application
 
+    home = reverse("office:home")
+    last = last_page(application, environ(home, officer_session))
     envs = {
         "bare": [environ("/" + BARE_PATH, "")],
         "healthz": [environ("/healthz", "")],
         "status": [environ(request.path, request.session) for request in status],
+        "staff-first": [environ(home, officer_session)],
+        "staff-last": [_with_query(environ(home, officer_session), last)],
     }
+    kinds = [kind for kind in args.kinds.split(",") if kind]
+    envs = {kind: envs[kind] for kind in kinds}
     if args.explain:
         explain(envs["status"])
     # Every page rendered and kept once; templates compiled; connections opened.
@@ -232,7 +290,7 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
             call(application, env)
     results = {}
     for round_ in (1, 2):
-        for kind in ("bare", "healthz", "status"):
+        for kind in kinds:
             profile = round_ == 2 and kind in args.profile
             results[f"{kind} ({round_})"] = run(application, envs[kind], args.requests, profile)
     print(f"\n{connection.vendor}, {args.applications} applications, {args.requests} requests each")
@@ -246,9 +304,13 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
 def main() -> None:
     args = parse_args()
     with ExitStack() as stack:
-        var_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="admissions-signed-in-"))
+        var_dir = args.var_dir or stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="admissions-signed-in-")
+        )
         url = None
         if args.database == "postgres":
+            if args.var_dir:
+                raise SystemExit("--var-dir keeps a SQLite database only")
             url = stack.enter_context(throwaway_postgres())
         measure(args, url, var_dir)
 

@@ -67,8 +67,13 @@ class FileRow:
 
 
 def file_rows(
-    applications: Iterable[Application], finance_programmes: Collection[int] = ()
+    applications: Iterable[Application],
+    finance_programmes: Collection[int] = (),
+    *,
+    dated: bool = True,
 ) -> list[FileRow]:
+    """The rows of `applications`; without `dated`, for a list that does not show the date of
+    submission, that date is left unwritten ("")."""
     file_link = links_to("office:file")
     payments_link = links_to("office:finance:file") if finance_programmes else ""
     labels = {status.value: str(status.label) for status in Status}
@@ -89,7 +94,7 @@ def file_rows(
                 reference=application.reference,
                 candidate=application.candidate.display_name,
                 programme=application.programme.name,
-                submitted=_moment(application.submitted_at, moment),
+                submitted=_moment(application.submitted_at, moment) if dated else "",
             )
         )
     return rows

@@ -18,6 +18,15 @@ from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
 from admissions.office.file_rows import RELATED, SHOWN, file_rows, rows_html
 from admissions.office.home_figures import home_figures
+from admissions.office.home_html import (
+    Shown,
+    counts_head,
+    counts_html,
+    lateness_html,
+    links_html,
+    options_html,
+    waiting_html,
+)
 from admissions.office.worklist import step_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import (
@@ -103,7 +112,8 @@ def home(request: HttpRequest) -> HttpResponse:
             targets.get(row.application.campaign_id),
         )
         for row in file_rows(
-            waiting_on(user, roles, allowed_programme_ids(user, FILE_ROLES), platform)
+            waiting_on(user, roles, allowed_programme_ids(user, FILE_ROLES), platform),
+            dated=False,
         )
     ]
     figures = home_figures(user, files, targets, now)
@@ -113,29 +123,38 @@ def home(request: HttpRequest) -> HttpResponse:
         if platform or Role.FINANCE_OFFICER in roles
         else set()
     )
+    finance = platform or Role.FINANCE_OFFICER in roles
+    shown = Shown(
+        emails_admin=platform
+        or (Role.INSTITUTION_ADMIN in roles and editable_institutions(user).exists()),
+        webhooks_admin=platform or Role.INSTITUTION_ADMIN in roles,
+        importer=platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
+        finance=finance,
+        platform=platform,
+    )
     context = {
         "page": page,
         "rows_html": rows_html(file_rows(page.rows, finance_programmes)),
         "filters": filters,
-        "status_choices": [(s.value, s.label) for s in Status if s != Status.DRAFT],
-        "programmes": [(p.pk, p.name) for p in per_programme],
-        "overall": [(Status(code).label, number) for code, number in overall.items()],
-        "statuses": [s.label for s in Status if s.value in overall],
-        "per_programme": [
+        "status_options": options_html(
+            ((s.value, s.label) for s in Status if s != Status.DRAFT), filters.status
+        ),
+        "programme_options": options_html(
+            ((p.pk, p.name) for p in per_programme), filters.programme
+        ),
+        "counts_head": counts_head(Status(code).label for code in overall),
+        "per_programme": bool(per_programme),
+        "counts_html": counts_html(
             (p.name, [p.by_status.get(code, 0) for code in overall], p.total) for p in per_programme
-        ],
-        "waiting": waiting,
-        "lateness": figures.lateness,
+        ),
+        "waiting": bool(waiting),
+        "waiting_html": waiting_html(waiting),
+        "lateness": bool(figures.lateness),
+        "lateness_html": lateness_html(figures.lateness),
         "count": listed_count(files, filters, overall),
         "counted": COUNTED,
-        "finance": platform or Role.FINANCE_OFFICER in roles,
-        "importer": platform or bool(roles & {Role.ADMISSIONS_OFFICER, Role.INSTITUTION_ADMIN}),
-        "platform": platform,
+        "links_html": links_html(shown, figures.unread),
         "roles": sorted(Role(role).label for role in roles),
-        "unread": figures.unread,
-        "emails_admin": platform
-        or (Role.INSTITUTION_ADMIN in roles and editable_institutions(user).exists()),
-        "webhooks_admin": platform or Role.INSTITUTION_ADMIN in roles,
         # The values to confirm come from the parsed rules (catalog/parsed.py), not the JSON.
         "to_confirm": pending_count(confirmed_by_user),
     }

@@ -1,0 +1,194 @@
+"""The loops of the staff's home, written once per page in Python rather than by template tags.
+
+The template engine resolved each `{% url %}` of the links list and each cell of the tables
+and options node by node on every request: about a third of the page's time. The links'
+addresses and labels depend only on the language and the site's prefix, so they are made
+once per process for each; which links a reader gets is still decided on every request
+from their roles. Everything typed by a person goes through `format_html`'s escaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
+
+from admissions.applications.waiting import StepLateness
+from admissions.office.file_rows import FileRow
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Which of the links list's optional links the reader gets (decided per request)."""
+
+    emails_admin: bool
+    webhooks_admin: bool
+    importer: bool
+    finance: bool
+    platform: bool
+
+
+# The links list in the page's order: (view, label, the `Shown` flag that shows it or "").
+# "office:messages" carries the unread badge, written per request.
+LINKS = (
+    ("office:queue", gettext_lazy("Queue of files"), ""),
+    ("office:messages", gettext_lazy("Messages from candidates"), ""),
+    ("office:outbox", gettext_lazy("Outbox"), ""),
+    ("office:jury_sessions", gettext_lazy("Jury sessions"), ""),
+    ("office:places_index", gettext_lazy("Places and waiting lists"), ""),
+    ("office:reports", gettext_lazy("Reports"), ""),
+    ("office:email_templates", gettext_lazy("The institution's emails"), "emails_admin"),
+    ("office:catalogue", gettext_lazy("The institution's catalogue"), "emails_admin"),
+    ("office:webhooks", gettext_lazy("Webhooks"), "webhooks_admin"),
+    ("office:access_logs", gettext_lazy("Who read which document"), "webhooks_admin"),
+    ("office:login_logs", gettext_lazy("Staff log-ins"), "webhooks_admin"),
+    ("office:bank_details_index", gettext_lazy("Bank details"), "webhooks_admin"),
+    ("documents:import_new", gettext_lazy("Open a file from a ZIP archive"), "importer"),
+    ("office:finance:index", gettext_lazy("Finance"), "finance"),
+    ("office:tokens", gettext_lazy("My API tokens"), ""),
+    ("portal:logins", gettext_lazy("My recent log-ins"), ""),
+    ("mfa_index", gettext_lazy("Two-factor authentication"), ""),
+    ("admin:index", gettext_lazy("Platform administration"), "platform"),
+)
+MESSAGES = "office:messages"
+QUEUE = "office:queue"
+
+# (script prefix, language) -> view -> (address, label escaped); addresses and words only.
+_made: dict[tuple[str, str | None], dict[str, tuple[str, str]]] = {}
+
+
+def _links() -> dict[str, tuple[str, str]]:
+    key = (get_script_prefix(), get_language())
+    found = _made.get(key)
+    if found is None:
+        found = _made[key] = {
+            view: (reverse(view), format_html("{}", label)) for view, label, _flag in LINKS
+        }
+    return found
+
+
+def links_html(shown: Shown, unread: int) -> SafeString:
+    """The `<li>` items of the links list the reader gets."""
+    made = _links()
+    items = []
+    for view, _label, flag in LINKS:
+        if flag and not getattr(shown, flag):
+            continue
+        address, label = made[view]
+        if view == MESSAGES and unread:
+            badge = ngettext("%(counter)s unread", "%(counter)s unread", unread) % {
+                "counter": unread
+            }
+            items.append(
+                format_html(
+                    '<li><a href="{}">{} <span class="badge warning">{}</span></a></li>',
+                    address,
+                    mark_safe(label),  # noqa: S308 - escaped by `_links`
+                    badge,
+                )
+            )
+        else:
+            items.append(
+                format_html('<li><a href="{}">{}</a></li>', address, mark_safe(label))  # noqa: S308
+            )
+    return mark_safe("\n  ".join(items))  # noqa: S308 - each item written by format_html
+
+
+WAITING_ROW = (
+    '<tr{}>\n      <td><a href="{}">{}</a></td>\n      <td>{}</td>\n      <td>{}</td>\n'
+    '      <td>{}</td>\n      <td class="num">{}{}</td>\n    </tr>'
+)
+
+
+def waiting_html(waiting: Iterable[tuple[FileRow, int, int | None]]) -> SafeString:
+    """The rows of the files waiting on the reader, those over their target marked late."""
+    late = mark_safe(' class="late"')
+    rows = []
+    for row, days, target in waiting:
+        over = bool(target) and days > (target or 0)
+        rows.append(
+            (
+                late if over else "",
+                row.link,
+                row.reference,
+                row.candidate,
+                row.programme,
+                row.status,
+                days,
+                format_html(
+                    " <strong>({})</strong>",
+                    gettext("over %(target)s days") % {"target": target},
+                )
+                if over
+                else "",
+            )
+        )
+    return format_html_join("\n  ", WAITING_ROW, rows)
+
+
+LATENESS_ROW = (
+    '<tr{}><th scope="row">{}</th><td class="num"><a href="{}?status={}&amp;sort=waiting">'
+    '{}<span class="visually-hidden"> {}</span></a></td><td class="num">{}</td></tr>'
+)
+LATE_CELL = (
+    '<a href="{}?status={}&amp;late=1&amp;sort=waiting"><strong>{}</strong>'
+    '<span class="visually-hidden"> {}, {}</span></a>'
+)
+
+
+def lateness_html(lateness: Iterable[StepLateness]) -> SafeString:
+    """The rows of the waiting times: per step, the files waiting and those over target."""
+    queue = _links()[QUEUE][0]
+    over = gettext("over the target")
+    return format_html_join(
+        "\n  ",
+        LATENESS_ROW,
+        (
+            (
+                mark_safe(' class="late"') if step.late else "",
+                step.label,
+                queue,
+                step.status,
+                step.waiting,
+                step.label,
+                format_html(LATE_CELL, queue, step.status, step.late, over, step.label)
+                if step.late
+                else "0",
+            )
+            for step in lateness
+        ),
+    )
+
+
+def counts_head(statuses: Iterable[str]) -> SafeString:
+    return format_html_join("", '<th scope="col" class="num">{}</th>', ((s,) for s in statuses))
+
+
+def counts_html(per_programme: Iterable[tuple[str, Sequence[int], int]]) -> SafeString:
+    """The rows of the files per step: a programme, its count at each step, its total."""
+    return format_html_join(
+        "\n  ",
+        '<tr><th scope="row">{}</th>{}<td class="num">{}</td></tr>',
+        (
+            (
+                name,
+                format_html_join("", '<td class="num">{}</td>', ((n,) for n in numbers)),
+                total,
+            )
+            for name, numbers, total in per_programme
+        ),
+    )
+
+
+def options_html(choices: Iterable[tuple[object, str]], selected: object) -> SafeString:
+    """A select's options after its "All", the filter's value selected."""
+    chosen = mark_safe(" selected")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, chosen if value == selected else "", label) for value, label in choices),
+    )
