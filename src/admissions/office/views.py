@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from admissions.applications.models import Application
 from admissions.applications.queue import Filters, filtered, read_filters
 from admissions.applications.waiting import campaign_targets, days_in_step
 from admissions.catalog.confirmations import pending_count
-from admissions.catalog.models import Campaign, Programme, without_rulebooks
+from admissions.catalog.models import Campaign, without_rulebooks
 from admissions.core.keyset import count_up_to, keyset_page
 from admissions.notify.overrides import editable_institutions
 from admissions.office.file_rows import RELATED, SHOWN, file_rows, rows_html
@@ -27,11 +27,12 @@ from admissions.office.home_html import (
     options_html,
     waiting_html,
 )
-from admissions.office.worklist import step_counts, waiting_on
+from admissions.office.worklist import Scope, scope_counts, waiting_on
 from admissions.people.models import Role, User
 from admissions.people.permissions import (
     allowed_programme_ids,
     has_platform_role,
+    programme_filter,
     staff_grants,
     staff_roles,
 )
@@ -58,23 +59,19 @@ def listed_count(files: QuerySet[Application], filters: Filters, overall: dict[s
     return min(sum(n for code, n in overall.items() if code != Status.DRAFT), COUNTED + 1)
 
 
-def home_campaigns(user: User, platform: bool) -> tuple[list[Campaign], list[Campaign]]:
-    """In one query: the campaigns of the reader's programmes (`scope_campaigns`, for the
-    targets), and those of the institutions they hold a role in (`staff_campaigns`, whose
-    values to confirm are counted), told apart by the institutions of the roles already
-    read. A campaign in the first list only adds a target no listed file has."""
+def home_campaigns(
+    user: User, platform: bool, scope: Scope
+) -> tuple[list[Campaign], list[Campaign]]:
+    """In one query: the campaigns of the reader's programmes (for the targets), and those of
+    the institutions they hold a role in (whose values to confirm are counted), told apart
+    by the institutions of the roles already read. A campaign in the first list only adds a
+    target no listed file has."""
     campaigns = Campaign.objects.defer(*without_rulebooks("")).order_by("-opens_on", "-pk")
     if platform:
         found = list(campaigns)
         return found, found
     institutions = {inst for _role, inst, _programme in staff_grants(user) if inst is not None}
-    scope = Programme.objects.filter(pk__in=allowed_programme_ids(user, FILE_ROLES))
-    found = list(
-        campaigns.filter(
-            Q(institution__in=scope.values("institution_id"))
-            | Q(institution_id__in=sorted(institutions))
-        )
-    )
+    found = list(campaigns.filter(institution_id__in=sorted(scope.institution_ids | institutions)))
     return found, [c for c in found if c.institution_id in institutions]
 
 
@@ -88,9 +85,13 @@ def home(request: HttpRequest) -> HttpResponse:
     platform = has_platform_role(user)
     if not roles and not platform:
         raise Http404
-    files = Application.objects.filter(
-        programme_id__in=allowed_programme_ids(user, FILE_ROLES)
-    ).exclude(status=Status.DRAFT)
+    # The programmes in scope and their counts per step, read once: every query below takes
+    # their ids as a list.
+    scope = scope_counts(programme_filter(user, FILE_ROLES))
+    overall, per_programme = scope.overall, scope.per_programme
+    files = Application.objects.filter(programme_id__in=scope.programme_ids).exclude(
+        status=Status.DRAFT
+    )
     filters = read_filters(request.GET)
     # Newest submitted first, by position (index `application_submitted_order`); not the
     # campaign: each carries its whole rulebook, which this list never shows.
@@ -100,9 +101,8 @@ def home(request: HttpRequest) -> HttpResponse:
         size=PAGE_SIZE,
         query=request.GET,
     )
-    overall, per_programme = step_counts(allowed_programme_ids(user, FILE_ROLES))
     # Waiting times against each campaign's target (the rulebook's `step_target_days`).
-    campaigns, confirmed_by_user = home_campaigns(user, platform)
+    campaigns, confirmed_by_user = home_campaigns(user, platform, scope)
     targets = campaign_targets(campaigns)
     now = timezone.now()
     waiting = [
@@ -112,7 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
             targets.get(row.application.campaign_id),
         )
         for row in file_rows(
-            waiting_on(user, roles, allowed_programme_ids(user, FILE_ROLES), platform),
+            waiting_on(user, roles, scope.programme_ids, platform),
             dated=False,
         )
     ]

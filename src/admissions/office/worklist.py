@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import get_language
 
 from admissions.applications.lifecycle import STAFF_STEPS, Status
-from admissions.applications.models import Application, StepCount
+from admissions.applications.models import Application
+from admissions.catalog.models import Programme
 from admissions.core.plans import InConstants, UnindexedNumber, UnindexedText
 from admissions.office.file_rows import RELATED, SHOWN
 from admissions.people.models import Role, User
@@ -38,22 +40,50 @@ class ProgrammeCounts:
         return sum(self.by_status.values())
 
 
-def step_counts(programmes: QuerySet[Any]) -> tuple[dict[str, int], list[ProgrammeCounts]]:
-    """Counts per status, overall and per programme of `programmes` (a query of their ids),
-    read from the rows kept with each move (`StepCount`): as many rows as steps, however many
-    files."""
+@dataclass(frozen=True)
+class Scope:
+    """The programmes a reader's files come from, read once per request with their counts."""
+
+    programme_ids: list[int]
+    institution_ids: set[int]
+    # Counts per status, overall (in the lifecycle's order) and per programme with files.
+    overall: dict[str, int]
+    per_programme: list[ProgrammeCounts]
+
+
+def scope_counts(programmes: Q) -> Scope:
+    """The programmes matching `programmes` (a filter on Programme rows, as
+    `permissions.programme_filter` makes it), each with its counts per status kept with every
+    move (`StepCount`): one query of as many rows as steps, however many files. The page's
+    other queries take the ids as a list instead of a subquery of the roles and programmes
+    compiled again in each of them."""
     overall: dict[str, int] = {}
     by_programme: dict[tuple[str, int], dict[str, int]] = {}
+    ids: dict[int, None] = {}
+    institutions: set[int] = set()
     english = (get_language() or "fr").startswith("en")
-    rows = StepCount.objects.filter(programme_id__in=programmes, files__gt=0).values_list(
-        "programme_id", "programme__name_fr", "programme__name_en", "status", "files"
+    rows = (
+        Programme.objects.filter(programmes)
+        .order_by("pk")
+        .values_list(
+            "pk", "institution_id", "name_fr", "name_en", "stepcount__status", "stepcount__files"
+        )
     )
-    for pk, french_name, english_name, status, number in rows:
+    for pk, institution_id, french_name, english_name, status, number in rows:
+        ids[pk] = None
+        institutions.add(institution_id)
+        if status is None or not number or number <= 0:
+            continue
         name = english_name if english and english_name else french_name
         overall[status] = overall.get(status, 0) + number
         by_programme.setdefault((name, pk), {})[status] = number
     ordered = {s.value: overall[s.value] for s in Status if s.value in overall}
-    return ordered, [ProgrammeCounts(pk, n, c) for (n, pk), c in sorted(by_programme.items())]
+    return Scope(
+        programme_ids=list(ids),
+        institution_ids=institutions,
+        overall=ordered,
+        per_programme=[ProgrammeCounts(pk, n, c) for (n, pk), c in sorted(by_programme.items())],
+    )
 
 
 def _planned_columns() -> tuple[Any, Any]:
@@ -67,9 +97,9 @@ def _planned_columns() -> tuple[Any, Any]:
 
 
 def waiting_on(
-    user: User, roles: set[str], programmes: QuerySet[Any], platform: bool
+    user: User, roles: set[str], programmes: QuerySet[Any] | Sequence[int], platform: bool
 ) -> QuerySet[Application]:
-    """The submitted files of `programmes` (a query of their ids) waiting on `user`'s move,
+    """The submitted files of `programmes` (their ids, or a query of them) waiting on `user`'s move,
     the longest waiting first.
 
     Read in the order of the index `application_waiting_on_staff`, whose condition the query
