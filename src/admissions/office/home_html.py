@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 from admissions.applications.waiting import StepLateness
-from admissions.office.file_rows import FileRow
+from admissions.office.file_rows import FileRow, write_html
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def waiting_html(waiting: Iterable[tuple[FileRow, int, int | None]]) -> SafeStri
                 else "",
             )
         )
-    return format_html_join("\n  ", WAITING_ROW, rows)
+    return write_html(WAITING_ROW, rows, "\n  ")
 
 
 LATENESS_ROW = (
@@ -165,30 +165,26 @@ def lateness_html(lateness: Iterable[StepLateness]) -> SafeString:
 
 
 def counts_head(statuses: Iterable[str]) -> SafeString:
-    return format_html_join("", '<th scope="col" class="num">{}</th>', ((s,) for s in statuses))
+    return write_html('<th scope="col" class="num">{}</th>', ((s,) for s in statuses), "")
 
 
 def counts_html(per_programme: Iterable[tuple[str, Sequence[int], int]]) -> SafeString:
     """The rows of the files per step: a programme, its count at each step, its total."""
-    return format_html_join(
-        "\n  ",
+    return write_html(
         '<tr><th scope="row">{}</th>{}<td class="num">{}</td></tr>',
         (
-            (
-                name,
-                format_html_join("", '<td class="num">{}</td>', ((n,) for n in numbers)),
-                total,
-            )
+            (name, write_html('<td class="num">{}</td>', ((n,) for n in numbers), ""), total)
             for name, numbers, total in per_programme
         ),
+        "\n  ",
     )
 
 
 def options_html(choices: Iterable[tuple[object, str]], selected: object) -> SafeString:
     """A select's options after its "All", the filter's value selected."""
     chosen = mark_safe(" selected")
-    return format_html_join(
-        "",
+    return write_html(
         '<option value="{}"{}>{}</option>',
         ((value, chosen if value == selected else "", label) for value, label in choices),
+        "",
     )
