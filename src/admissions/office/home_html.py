@@ -164,7 +164,7 @@ def lateness_html(lateness: Iterable[StepLateness]) -> SafeString:
     )
 
 
-def counts_head(statuses: Iterable[str]) -> SafeString:
+def counts_head(statuses: Iterable[object]) -> SafeString:
     return write_html('<th scope="col" class="num">{}</th>', ((s,) for s in statuses), "")
 
 
@@ -180,7 +180,7 @@ def counts_html(per_programme: Iterable[tuple[str, Sequence[int], int]]) -> Safe
     )
 
 
-def options_html(choices: Iterable[tuple[object, str]], selected: object) -> SafeString:
+def options_html(choices: Iterable[tuple[object, object]], selected: object) -> SafeString:
     """A select's options after its "All", the filter's value selected."""
     chosen = mark_safe(" selected")
     return write_html(
