@@ -4,32 +4,39 @@ Usage (from the repository root):
 
     .venv/bin/python bench/signed_in.py --database sqlite --applications 100000
     .venv/bin/python bench/signed_in.py --database postgres --profile status
+    .venv/bin/python bench/signed_in.py --redis 8411
 
 Fills a database as `load.py` does (SQLite in a temporary folder, or a throw-away
 PostgreSQL cluster), then calls the project's WSGI handler directly, in this process, with
-the environ a server would pass: the bare view (`served.py`), `/healthz`, and the status
-pages of `load_data.status_pages`, each rendered once and then served kept. The
-request-started and request-finished signals stay connected and DEBUG is off, as in a
-worker. Prints, for each kind, the CPU time per request (`time.process_time`), the wall time
-and the statements sent (counted by an execute wrapper); with `--explain`, the version
-query's plan (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite); with
-`--profile KIND`, the top of cProfile's listing for that kind.
+the environ a server would pass: the bare view (`served.py`), `/healthz`, the status pages
+of `load_data.status_pages`, each rendered once and then served kept, and the staff's home
+page of an admissions officer. The request-started and request-finished signals stay
+connected and DEBUG is off, as in a worker. Prints, for each kind, the CPU time per request
+(`time.process_time`), the wall time and the statements sent (counted by an execute
+wrapper); with `--explain`, the version query's plan (EXPLAIN ANALYZE on PostgreSQL,
+EXPLAIN QUERY PLAN on SQLite); with `--profile KIND`, the top of cProfile's listing for that
+kind. With `--redis PORT`, a redis-server started on that loopback port holds the sessions
+(`cached_db`, as when `ADMISSIONS_CACHE_URL` is set) and the status pages are measured
+again: each session's first look (the cache emptied before each pass over them) and a
+repeated look, against the database store in the same process.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import cProfile
 import io
 import os
 import pstats
 import random
+import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from staff_lists import (
@@ -42,6 +49,9 @@ from staff_lists import (
     timed,
 )
 
+# ADMISSIONS_BENCH_STATEMENTS=1: each kind's statements listed by their beginning.
+SHOW_STATEMENTS = os.environ.get("ADMISSIONS_BENCH_STATEMENTS") == "1"
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -51,6 +61,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", action="append", default=[])
+    parser.add_argument("--redis", type=int, metavar="PORT")
     return parser.parse_args()
 
 
@@ -102,11 +113,14 @@ class Counter:
 
     def __init__(self) -> None:
         self.count = 0
+        self.kinds: collections.Counter[str] = collections.Counter()
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
         self.count += 1
+        if SHOW_STATEMENTS:
+            self.kinds[sql[:70]] += 1
         return execute(sql, params, many, context)
 
 
@@ -143,6 +157,8 @@ def run(
         if profiler:
             profiler.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    for sql, times in counter.kinds.most_common():
+        print(f"  {times / count:.2f} a request: {sql}")
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
@@ -201,6 +217,67 @@ def _plain(sql: str, params: list[Any]) -> None:
         cursor.fetchone()
 
 
+@contextmanager
+def redis_server(port: int, var_dir: str) -> Iterator[str]:
+    """A redis-server without persistence on 127.0.0.1:`port`, as the tests start one."""
+    import redis
+
+    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", var_dir]
+    command += ["--save", "", "--appendonly", "no"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        for _ in range(100):
+            try:
+                if redis.Redis.from_url(url).ping():
+                    break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            raise SystemExit(f"redis-server did not answer on port {port}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def sessions_in_redis(
+    url: str, envs: list[dict[str, Any]], count: int
+) -> dict[str, dict[str, float]]:
+    """The status pages with each session store: the database's, and `cached_db` in front
+    of it (a session's first look, then a repeated one)."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.utils import override_settings
+
+    passes = max(1, count // len(envs))
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    results = {}
+    for label, engine in (
+        ("database", "admissions.people.sessions"),
+        ("cached_db", "admissions.people.cached_sessions"),
+    ):
+        with override_settings(CACHES={**settings.CACHES, "default": redis}, SESSION_ENGINE=engine):
+            handler = WSGIHandler()
+            for env in envs:
+                call(handler, env)
+            if label == "cached_db":
+                first = []
+                for _ in range(passes):
+                    caches["default"].clear()
+                    first.append(run(handler, envs, len(envs), False))
+                results["status, cached_db, first look"] = {
+                    key: sum(one[key] for one in first) / passes for key in first[0]
+                }
+                for env in envs:
+                    call(handler, env)
+            results[f"status, {label}" + (", repeated" if label == "cached_db" else "")] = run(
+                handler, envs, passes * len(envs), False
+            )
+    return results
+
+
 def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) -> None:
     warnings.filterwarnings("ignore", message="No directory at")
     setup(var_dir, database_url)
@@ -210,10 +287,12 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
     print(f"database: {connection.vendor}, applications: {args.applications}", flush=True)
     timed("migrate and load rulebooks", load_catalogue)
     timed("open the demonstration campaigns", load_data.open_demo_campaigns)
-    create_staff()
+    staff = create_staff()
+    officer = staff["admissions_officer"].pk
     rng = random.Random(args.seed)
     timed("generate", lambda: create_applications(args.applications, rng))
     status = timed("status pages", lambda: load_data.status_pages(rng))
+    staff_session = load_data.sessions_for([officer])[officer]
     timed("analyse", analyse)
     connection.close()
 
@@ -223,6 +302,7 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
         "bare": [environ("/" + BARE_PATH, "")],
         "healthz": [environ("/healthz", "")],
         "status": [environ(request.path, request.session) for request in status],
+        "staff home": [environ("/en/office/", staff_session)],
     }
     if args.explain:
         explain(envs["status"])
@@ -232,13 +312,17 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
             call(application, env)
     results = {}
     for round_ in (1, 2):
-        for kind in ("bare", "healthz", "status"):
+        for kind in ("bare", "healthz", "status", "staff home"):
             profile = round_ == 2 and kind in args.profile
-            results[f"{kind} ({round_})"] = run(application, envs[kind], args.requests, profile)
+            count = args.requests // 10 if kind == "staff home" else args.requests
+            results[f"{kind} ({round_})"] = run(application, envs[kind], count, profile)
+    if args.redis:
+        with redis_server(args.redis, var_dir) as url:
+            results.update(sessions_in_redis(url, envs["status"], args.requests))
     print(f"\n{connection.vendor}, {args.applications} applications, {args.requests} requests each")
     for kind, figures in results.items():
         print(
-            f"{kind:12} CPU {figures['cpu_ms']:.3f} ms, wall {figures['wall_ms']:.3f} ms, "
+            f"{kind:30} CPU {figures['cpu_ms']:.3f} ms, wall {figures['wall_ms']:.3f} ms, "
             f"{figures['queries']:.1f} statements"
         )
 

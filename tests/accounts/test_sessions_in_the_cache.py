@@ -38,7 +38,7 @@ def test_a_signed_in_page_reads_no_session_row(client: Client, shared_cache: Non
     client.get("/en/me/")
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/en/me/").status_code == 200
-    assert not [q for q in captured.captured_queries if "django_session" in q["sql"]]
+    assert not [q for q in captured.captured_queries if "people_session" in q["sql"]]
 
 
 def test_a_logout_ends_the_session_everywhere(client: Client, shared_cache: None) -> None:
