@@ -16,9 +16,10 @@ connected and DEBUG is off, as in a worker. Prints, for each kind, the CPU time 
 wrapper); with `--explain`, the version query's plan (EXPLAIN ANALYZE on PostgreSQL,
 EXPLAIN QUERY PLAN on SQLite); with `--profile KIND`, the top of cProfile's listing for that
 kind. With `--redis PORT`, a redis-server started on that loopback port holds the sessions
-(`cached_db`, as when `ADMISSIONS_CACHE_URL` is set) and the status pages are measured
+in front of the database (Django's `cached_db`, `cached_sessions.py`: what a site with
+`ADMISSIONS_CACHE_URL` used before the seventh round) and the status pages are measured
 again: each session's first look (the cache emptied before each pass over them) and a
-repeated look, against the database store in the same process.
+repeated look, against the database's store in the same process.
 """
 
 from __future__ import annotations
@@ -256,7 +257,7 @@ def sessions_in_redis(
     results = {}
     for label, engine in (
         ("database", "admissions.people.sessions"),
-        ("cached_db", "admissions.people.cached_sessions"),
+        ("cached_db", "cached_sessions"),
     ):
         with override_settings(CACHES={**settings.CACHES, "default": redis}, SESSION_ENGINE=engine):
             handler = WSGIHandler()

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from admissions.people.authentication import FIELDS, read_user
 from admissions.people.models import Role, Session, StaffRole, User
-from admissions.people.sessions import CachedSessionStore, SessionStore, read
+from admissions.people.sessions import SessionStore, read
 from tests.accounts.conftest import PASSWORD, verified_user
 from tests.accounts.test_login import log_in
 from tests.factories import load_preset, staff_member
@@ -38,7 +38,7 @@ READS = ('"people_session"', '"people_user"')
 
 @pytest.fixture(params=["database", "shared cache"])
 def engine(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
-    """The sessions of a site without a shared cache, and of one with Redis."""
+    """A site without a shared cache, and one with Redis (sessions stay in the database)."""
     if request.param == "shared cache":
         settings.CACHES = {
             **django_settings.CACHES,
@@ -47,7 +47,6 @@ def engine(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
                 "LOCATION": request.getfixturevalue("redis_server"),
             },
         }
-        settings.SESSION_ENGINE = "admissions.people.cached_sessions"
         caches["default"].clear()
     yield request.param
     if request.param == "shared cache":
@@ -136,12 +135,9 @@ def test_the_session_read_is_the_row_and_its_user_s_row() -> None:
     assert SessionStore(store.session_key).load() == {}
 
 
-@pytest.mark.parametrize("store_class", [SessionStore, CachedSessionStore])
-def test_each_save_keeps_the_signed_in_user_s_key_beside_the_session(
-    store_class: type[SessionStore],
-) -> None:
+def test_each_save_keeps_the_signed_in_user_s_key_beside_the_session() -> None:
     user = verified_user()
-    store = store_class()
+    store = SessionStore()
     store["answer"] = 42
     store.create()
     assert Session.objects.get(pk=store.session_key).user_id is None
@@ -170,19 +166,12 @@ def test_a_signed_in_page_reads_the_session_and_the_user_in_one_statement(
     client: Client, engine: str
 ) -> None:
     _signed_in(client)
-    caches["default"].clear()  # a first look, with a shared cache as without
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(PAGE).status_code == 200
-    reads = _reads(captured)
-    assert len(reads) == 1, reads
-    assert 'LEFT OUTER JOIN "people_user"' in reads[0]
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(PAGE).status_code == 200
-    reads = _reads(captured)
-    assert len(reads) == 1, reads
-    if engine == "shared cache":
-        # The session from the cache, the user's row read on its own, afresh.
-        assert "people_session" not in reads[0]
+    for _look in (1, 2):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PAGE).status_code == 200
+        reads = _reads(captured)
+        assert len(reads) == 1, reads
+        assert 'FROM "people_session" LEFT OUTER JOIN "people_user"' in reads[0]
 
 
 def test_a_user_s_row_joined_to_another_user_s_session_is_not_used(client: Client) -> None:
@@ -260,14 +249,12 @@ def test_a_removed_role_closes_the_staff_pages(client: Client, engine: str) -> N
 
 def test_a_session_deleted_elsewhere_is_signed_out(client: Client, engine: str) -> None:
     _signed_in(client)
-    # Another process ends it through its store (a shared cache forgets it too).
-    caches["default"].close()
-    store_class = SessionStore if engine == "database" else CachedSessionStore
-    store_class(_session_key(client)).delete()
+    # Another process ends it through its store.
+    SessionStore(_session_key(client)).delete()
     assert _signed_out(client)
 
 
-def test_a_session_row_deleted_is_signed_out(client: Client) -> None:
+def test_a_session_row_deleted_is_signed_out(client: Client, engine: str) -> None:
     _signed_in(client)
     Session.objects.filter(session_key=_session_key(client)).delete()
     assert _signed_out(client)
@@ -278,7 +265,6 @@ def test_an_expired_session_is_signed_out(client: Client, engine: str) -> None:
     Session.objects.filter(session_key=_session_key(client)).update(
         expire_date=timezone.now() - dt.timedelta(seconds=1)
     )
-    caches["default"].clear()
     assert _signed_out(client)
 
 
@@ -287,7 +273,6 @@ def test_a_session_naming_another_backend_is_signed_out(client: Client, engine: 
     store = SessionStore(_session_key(client))
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.RemoteUserBackend"
     store.save()
-    caches["default"].clear()
     assert _signed_out(client)
 
 
@@ -333,9 +318,9 @@ def test_clearsessions_removes_the_expired_sessions(engine: str) -> None:
 
 
 def test_sessions_of_django_s_stores_and_of_both_engines_read_each_other() -> None:
-    """Switching engines (a shared cache set or removed) or upgrading keeps people signed in:
-    every store signs and reads a session the same way."""
-    stores = [db.SessionStore, cached_db.SessionStore, SessionStore, CachedSessionStore]
+    """Upgrading keeps people signed in: Django's stores (the site's engine with a shared
+    cache before) and this one sign and read a session the same way."""
+    stores = [db.SessionStore, cached_db.SessionStore, SessionStore]
     for writer in stores:
         encoded = writer().encode({"who": writer.__qualname__})
         for reader in stores:

@@ -8,7 +8,11 @@ data at each save) with one statement compiled once per process and database
 as before, so a logout, a session run out or deleted in any process ends it at once; the
 user's row read with it is kept on the store, for this request only, and
 `people/authentication.py` checks it as Django checks a user it reads itself. Everything
-else (writes, creation, the cache of `cached_db`) is Django's.
+else (writes, creation, expiry) is Django's.
+
+The store is the one engine, with or without a shared cache: Django's `cached_db` in front
+would spare no statement (the user's row is read on every request anyway) and costs more on
+a session's first look (bench/RESULTS.md, seventh round).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends import cached_db, db
+from django.contrib.sessions.backends import db
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.utils import timezone
@@ -93,7 +97,10 @@ def joined_user(session: Any, user_id: Any) -> User | None:
     return user  # type: ignore[no-any-return]
 
 
-class _CompiledRead:
+class JoinedRead:
+    """What a database store of Django's does differently here: the key it signs with,
+    the table, the user's key written beside the session, the joined read."""
+
     session_key: str | None
     _session_key: str | None
     joined_user: User | None = None
@@ -123,9 +130,5 @@ class _CompiledRead:
         return session
 
 
-class SessionStore(_CompiledRead, db.SessionStore):
+class SessionStore(JoinedRead, db.SessionStore):
     """Django's database sessions, read with their user in one compiled statement."""
-
-
-class CachedSessionStore(_CompiledRead, cached_db.SessionStore):
-    """Django's cached database sessions (a shared cache in front), the same read behind it."""
