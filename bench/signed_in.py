@@ -246,7 +246,8 @@ def sessions_in_redis(
     url: str, envs: list[dict[str, Any]], count: int
 ) -> dict[str, dict[str, float]]:
     """The status pages with each session store: the database's, and `cached_db` in front
-    of it (a session's first look, then a repeated one)."""
+    of it (a session's first look, then a repeated one), their passes taken in turn so
+    that the machine's ups and downs fall on each alike."""
     from django.conf import settings
     from django.core.cache import caches
     from django.core.handlers.wsgi import WSGIHandler
@@ -254,36 +255,33 @@ def sessions_in_redis(
 
     from admissions.people import session_expiry
 
-    passes = max(1, count // len(envs))
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    results = {}
     # Reads only: the idle clock's write (once a minute a session, to the database with
     # either store, to the cache as well with `cached_db`) would fall in whichever pass
     # crosses the minute.
     grain, session_expiry.SEEN_GRAIN = session_expiry.SEEN_GRAIN, 10**9
-    for label, engine in (
-        ("database", "admissions.people.sessions"),
-        ("cached_db", "cached_sessions"),
-    ):
-        with override_settings(CACHES={**settings.CACHES, "default": redis}, SESSION_ENGINE=engine):
-            handler = WSGIHandler()
+    passes: dict[str, list[dict[str, float]]] = {}
+    with override_settings(CACHES={**settings.CACHES, "default": redis}):
+        handlers = {"database": WSGIHandler()}
+        with override_settings(SESSION_ENGINE="cached_sessions"):
+            handlers["cached_db"] = WSGIHandler()
+        for handler in handlers.values():
             for env in envs:
                 call(handler, env)
-            if label == "cached_db":
-                first = []
-                for _ in range(passes):
-                    caches["default"].clear()
-                    first.append(run(handler, envs, len(envs), False))
-                results["status, cached_db, first look"] = {
-                    key: sum(one[key] for one in first) / passes for key in first[0]
-                }
-                for env in envs:
-                    call(handler, env)
-            results[f"status, {label}" + (", repeated" if label == "cached_db" else "")] = run(
-                handler, envs, passes * len(envs), False
+        for _ in range(max(1, 2 * count // len(envs))):
+            passes.setdefault("status, database", []).append(
+                run(handlers["database"], envs, len(envs), False)
             )
+            caches["default"].clear()
+            for kind in ("first look", "repeated"):
+                passes.setdefault(f"status, cached_db, {kind}", []).append(
+                    run(handlers["cached_db"], envs, len(envs), False)
+                )
     session_expiry.SEEN_GRAIN = grain
-    return results
+    return {
+        kind: {key: sum(one[key] for one in runs) / len(runs) for key in runs[0]}
+        for kind, runs in passes.items()
+    }
 
 
 def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) -> None:
