@@ -1,7 +1,7 @@
 """Sessions kept in the database, each request's session and user read in one statement.
 
 Django's store builds the same ORM query for every request (`Session.objects.get`), then
-the authentication reads the user's row with another. These stores read the session's row
+the authentication reads the user's row with another. This store reads the session's row
 LEFT JOIN its user's row (`session_rows.Session.user`, the key copied from the session's
 data at each save) with one statement compiled once per process and database
 (`core.prepared`: planned once per PostgreSQL connection). The row is read on every request,
