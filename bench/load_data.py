@@ -80,13 +80,12 @@ def sessions_for(user_ids: list[int]) -> dict[int, str]:
         AUTHENTICATION_METHODS_SESSION_KEY,
     )
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
     from admissions.people import session_expiry
-    from admissions.people.models import User
+    from admissions.people.models import Session, User
+    from admissions.people.sessions import SessionStore
 
     store = SessionStore()
     now = time.time()
@@ -112,7 +111,12 @@ def sessions_for(user_ids: list[int]) -> dict[int, str]:
             }
             keys[pk] = get_random_string(32)
             rows.append(
-                Session(session_key=keys[pk], session_data=store.encode(data), expire_date=expires)
+                Session(
+                    session_key=keys[pk],
+                    session_data=store.encode(data),
+                    expire_date=expires,
+                    user_id=pk,
+                )
             )
         Session.objects.bulk_create(rows)
     return keys

@@ -5,6 +5,7 @@ Usage (from the repository root):
     .venv/bin/python bench/signed_in.py --database sqlite --applications 100000
     .venv/bin/python bench/signed_in.py --database postgres --profile status
     .venv/bin/python bench/signed_in.py --kinds staff-first,staff-last --profile staff-first
+    .venv/bin/python bench/signed_in.py --redis 8411
 
 Fills a database as `load.py` does (SQLite in a temporary folder, or a throw-away
 PostgreSQL cluster), then calls the project's WSGI handler directly, in this process, with
@@ -16,12 +17,18 @@ request-started and request-finished signals stay connected and DEBUG is off, as
 worker. Prints, for each kind, the CPU time per request (`time.process_time`), the wall time
 and the statements sent (counted by an execute wrapper); with `--explain`, the version
 query's plan (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite); with
-`--profile KIND`, the top of cProfile's listing for that kind.
+`--profile KIND`, the top of cProfile's listing for that kind. With `--redis PORT`, a
+redis-server started on that loopback port holds the sessions in front of the database
+(Django's `cached_db`, `cached_sessions.py`: what a site with `ADMISSIONS_CACHE_URL` used
+before the seventh round) and the status pages are measured again: each session's first
+look (the cache emptied before each pass over them) and a repeated look, against the
+database's store in the same process.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import cProfile
 import io
 import os
@@ -29,12 +36,13 @@ import pstats
 import random
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from staff_lists import (
@@ -51,6 +59,8 @@ from staff_lists import (
 FILLED = "filled"
 OFFICER = "admissions_officer@bench.invalid"
 KINDS = ("bare", "healthz", "status", "staff-first", "staff-last")
+# ADMISSIONS_BENCH_STATEMENTS=1: each kind's statements listed by their beginning.
+SHOW_STATEMENTS = os.environ.get("ADMISSIONS_BENCH_STATEMENTS") == "1"
 
 
 def parse_args() -> argparse.Namespace:
@@ -70,6 +80,7 @@ def parse_args() -> argparse.Namespace:
         default=",".join(KINDS),
         help="comma-separated kinds to time, among " + ", ".join(KINDS),
     )
+    parser.add_argument("--redis", type=int, metavar="PORT")
     return parser.parse_args()
 
 
@@ -121,11 +132,14 @@ class Counter:
 
     def __init__(self) -> None:
         self.count = 0
+        self.kinds: collections.Counter[str] = collections.Counter()
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
         self.count += 1
+        if SHOW_STATEMENTS:
+            self.kinds[sql[:70]] += 1
         return execute(sql, params, many, context)
 
 
@@ -165,6 +179,8 @@ def run(
         if profiler:
             profiler.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    for sql, times in counter.kinds.most_common():
+        print(f"  {times / count:.2f} a request: {sql}")
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
@@ -244,6 +260,72 @@ def _with_query(env: dict[str, Any], url: str) -> dict[str, Any]:
     return dict(env, PATH_INFO=path, QUERY_STRING=query)
 
 
+@contextmanager
+def redis_server(port: int, var_dir: str) -> Iterator[str]:
+    """A redis-server without persistence on 127.0.0.1:`port`, as the tests start one."""
+    import redis
+
+    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", var_dir]
+    command += ["--save", "", "--appendonly", "no"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        for _ in range(100):
+            try:
+                if redis.Redis.from_url(url).ping():
+                    break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            raise SystemExit(f"redis-server did not answer on port {port}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def sessions_in_redis(
+    url: str, envs: list[dict[str, Any]], count: int
+) -> dict[str, dict[str, float]]:
+    """The status pages with each session store: the database's, and `cached_db` in front
+    of it (a session's first look, then a repeated one), their passes taken in turn so
+    that the machine's ups and downs fall on each alike."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.utils import override_settings
+
+    from admissions.people import session_expiry
+
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    # Reads only: the idle clock's write (once a minute a session, to the database with
+    # either store, to the cache as well with `cached_db`) would fall in whichever pass
+    # crosses the minute.
+    grain, session_expiry.SEEN_GRAIN = session_expiry.SEEN_GRAIN, 10**9
+    passes: dict[str, list[dict[str, float]]] = {}
+    with override_settings(CACHES={**settings.CACHES, "default": redis}):
+        handlers = {"database": WSGIHandler()}
+        with override_settings(SESSION_ENGINE="cached_sessions"):
+            handlers["cached_db"] = WSGIHandler()
+        for handler in handlers.values():
+            for env in envs:
+                call(handler, env)
+        for _ in range(max(1, 2 * count // len(envs))):
+            passes.setdefault("status, database", []).append(
+                run(handlers["database"], envs, len(envs), False)
+            )
+            caches["default"].clear()
+            for kind in ("first look", "repeated"):
+                passes.setdefault(f"status, cached_db, {kind}", []).append(
+                    run(handlers["cached_db"], envs, len(envs), False)
+                )
+    session_expiry.SEEN_GRAIN = grain
+    return {
+        kind: {key: sum(one[key] for one in runs) / len(runs) for key in runs[0]}
+        for kind, runs in passes.items()
+    }
+
+
 def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) -> None:
     warnings.filterwarnings("ignore", message="No directory at")
     setup(var_dir, database_url)
@@ -300,10 +382,13 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
         for kind in kinds:
             profile = round_ == 2 and kind in args.profile
             results[f"{kind} ({round_})"] = run(application, envs[kind], args.requests, profile)
+    if args.redis:
+        with redis_server(args.redis, var_dir) as url:
+            results.update(sessions_in_redis(url, envs["status"], args.requests))
     print(f"\n{connection.vendor}, {args.applications} applications, {args.requests} requests each")
     for kind, figures in results.items():
         print(
-            f"{kind:12} CPU {figures['cpu_ms']:.3f} ms (p50 {figures['cpu_p50_ms']:.3f}, "
+            f"{kind:30} CPU {figures['cpu_ms']:.3f} ms (p50 {figures['cpu_p50_ms']:.3f}, "
             f"min {figures['cpu_min_ms']:.3f}), wall {figures['wall_ms']:.3f} ms, "
             f"{figures['queries']:.1f} statements"
         )

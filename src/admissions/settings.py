@@ -409,12 +409,13 @@ STRIPE_SECRET_KEY = env.string("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env.string("STRIPE_WEBHOOK_SECRET", "")
 
 # Security --------------------------------------------------------------------------------
-# Sessions stay in the database; with a shared cache (Redis) they are read from it and
-# written to both, so a request reads no session row and a logout (the row and the cached
-# copy deleted) ends the session in every process. A cache kept per process cannot: a
-# session logged out or changed in one process would still be read from another's copy.
-# Django's engines, the row read with one compiled statement (people/sessions.py).
-SESSION_ENGINE = "admissions.people.cached_sessions" if CACHE_URL else "admissions.people.sessions"
+# Sessions are rows of the database, with or without a shared cache: each request reads its
+# session and its user's row in one statement (people/sessions.py), so a logout, a deleted
+# or expired session ends at once in every process. A shared cache in front (Django's
+# `cached_db`) would spare no statement, the user's row being read on every request anyway,
+# and costs more on a session's first look (bench/RESULTS.md, seventh round); a cache kept
+# per process would keep a session logged out in one process alive in the others.
+SESSION_ENGINE = "admissions.people.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -1,32 +1,56 @@
-"""Each signed-in request reads its session row and its user's row afresh, one compiled
-statement each (people/sessions.py, people/authentication.py), and meets all of Django's
-checks: a user deactivated, deleted or whose password changed, a session logged out,
-expired or naming another backend, is signed out at the next request, in any process."""
+"""Each signed-in request reads its session row and its user's row afresh, in one compiled
+statement (people/sessions.py), and meets all of Django's checks (people/authentication.py):
+a user deactivated, deleted, whose password changed or whose role was removed, a session
+logged out, expired, deleted or naming another backend, is signed out at the next request,
+in any process, with or without a shared cache."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends import cached_db, db
-from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from admissions.people.authentication import FIELDS, read_user
-from admissions.people.models import User
-from admissions.people.sessions import CachedSessionStore, SessionStore, read
+from admissions.people.models import Role, Session, StaffRole, User
+from admissions.people.sessions import SessionStore, read
 from tests.accounts.conftest import PASSWORD, verified_user
 from tests.accounts.test_login import log_in
+from tests.factories import load_preset, staff_member
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/en/me/"
+READS = ('"people_session"', '"people_user"')
+
+
+@pytest.fixture(params=["database", "shared cache"])
+def engine(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
+    """A site without a shared cache, and one with Redis (sessions stay in the database)."""
+    if request.param == "shared cache":
+        settings.CACHES = {
+            **django_settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": request.getfixturevalue("redis_server"),
+            },
+        }
+        caches["default"].clear()
+    yield request.param
+    if request.param == "shared cache":
+        caches["default"].clear()
 
 
 def _signed_in(client: Client) -> User:
@@ -43,6 +67,18 @@ def _signed_out(client: Client) -> bool:
 
 def _session_key(client: Client) -> str:
     return client.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+
+def _another_process(client: Client) -> Client:
+    """A client with the same cookie, its own connection to the cache."""
+    caches["default"].close()
+    other = Client()
+    other.cookies[django_settings.SESSION_COOKIE_NAME] = _session_key(client)
+    return other
+
+
+def _reads(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if any(t in q["sql"] for t in READS)]
 
 
 def test_the_user_read_is_the_orm_s_user() -> None:
@@ -63,20 +99,35 @@ def test_the_user_read_is_the_orm_s_user() -> None:
     assert read_user(user.pk + 1000) is None
 
 
-def test_the_session_read_is_the_row() -> None:
+def test_the_session_read_is_the_row_and_its_user_s_row() -> None:
+    user = verified_user()
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now(), first_name="Amina")
+    expected = User.objects.get(pk=user.pk)
     store = SessionStore()
     store["answer"] = 42
+    store[SESSION_KEY] = str(user.pk)
     store.create()
     row = Session.objects.get(session_key=store.session_key)
+    assert row.user_id == user.pk
     found = read(store.session_key)
     assert found is not None
-    assert (found.session_key, found.session_data, found.expire_date) == (
+    session, joined = found
+    assert (session.session_key, session.session_data, session.expire_date) == (
         row.session_key,
         row.session_data,
         row.expire_date,
     )
-    assert SessionStore(store.session_key).load() == {"answer": 42}
+    assert joined is not None
+    assert {name: getattr(joined, name) for name in FIELDS} == {
+        name: getattr(expected, name) for name in FIELDS
+    }
+    assert timezone.is_aware(joined.last_login)  # type: ignore[arg-type]
+    assert (joined._state.adding, joined._state.db) == (False, "default")
+    assert SessionStore(store.session_key).load()["answer"] == 42
     assert read(None) is None
+    # A user no longer there: the session's row, no user's.
+    User.objects.filter(pk=user.pk).delete()
+    assert read(store.session_key) == (session, None)
     Session.objects.filter(pk=store.session_key).update(
         expire_date=timezone.now() - dt.timedelta(seconds=1)
     )
@@ -84,28 +135,102 @@ def test_the_session_read_is_the_row() -> None:
     assert SessionStore(store.session_key).load() == {}
 
 
-def test_a_signed_in_page_reads_the_session_and_the_user_once(client: Client) -> None:
+def test_each_save_keeps_the_signed_in_user_s_key_beside_the_session() -> None:
+    user = verified_user()
+    store = SessionStore()
+    store["answer"] = 42
+    store.create()
+    assert Session.objects.get(pk=store.session_key).user_id is None
+    store[SESSION_KEY] = str(user.pk)
+    store.save()
+    assert Session.objects.get(pk=store.session_key).user_id == user.pk
+    store[SESSION_KEY] = "not a key"
+    store.save()
+    assert Session.objects.get(pk=store.session_key).user_id is None
+    store[SESSION_KEY] = str(user.pk)
+    store.cycle_key()
+    assert Session.objects.get(pk=store.session_key).user_id == user.pk
+    del store[SESSION_KEY]
+    store.save()
+    assert Session.objects.get(pk=store.session_key).user_id is None
+
+
+def test_a_log_in_writes_the_user_s_key(client: Client, engine: str) -> None:
+    user = _signed_in(client)
+    assert Session.objects.get(pk=_session_key(client)).user_id == user.pk
+    client.post("/en/accounts/logout/")
+    assert not Session.objects.filter(user_id=user.pk).exists()
+
+
+def test_a_signed_in_page_reads_the_session_and_the_user_in_one_statement(
+    client: Client, engine: str
+) -> None:
     _signed_in(client)
+    for _look in (1, 2):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PAGE).status_code == 200
+        reads = _reads(captured)
+        assert len(reads) == 1, reads
+        assert 'FROM "people_session" LEFT OUTER JOIN "people_user"' in reads[0]
+
+
+def test_a_user_s_row_joined_to_another_user_s_session_is_not_used(client: Client) -> None:
+    user = _signed_in(client)
+    other = User.objects.create_user("other@example.org", PASSWORD)
+    Session.objects.filter(pk=_session_key(client)).update(user=other)
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(PAGE).status_code == 200
-    sql = [query["sql"] for query in captured.captured_queries]
-    assert len([q for q in sql if '"django_session"' in q]) == 1
-    assert len([q for q in sql if 'FROM "people_user"' in q]) == 1
+        response = client.get(PAGE)
+    assert response.status_code == 200
+    assert response.wsgi_request.user.pk == user.pk  # type: ignore[attr-defined]
+    assert len(_reads(captured)) == 2
+    # Signed out as soon as the one the session names is.
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert _signed_out(client)
 
 
-def test_a_deactivated_user_is_signed_out(client: Client) -> None:
+class OwnReadBackend(ModelBackend):
+    """A backend that reads its users its own way."""
+
+    calls = 0
+
+    def get_user(self, user_id: Any) -> Any:
+        OwnReadBackend.calls += 1
+        return super().get_user(user_id)
+
+
+def test_a_backend_that_reads_its_users_itself_is_asked(client: Client, settings: Any) -> None:
+    path = f"{__name__}.OwnReadBackend"
+    settings.AUTHENTICATION_BACKENDS = [*django_settings.AUTHENTICATION_BACKENDS, path]
+    _signed_in(client)
+    store = SessionStore(_session_key(client))
+    store[BACKEND_SESSION_KEY] = path
+    store.save()
+    OwnReadBackend.calls = 0
+    assert client.get(PAGE).status_code == 200
+    assert OwnReadBackend.calls == 1
+
+
+def test_logged_out_in_another_request_is_signed_out(client: Client, engine: str) -> None:
+    _signed_in(client)
+    other = _another_process(client)
+    assert other.get(PAGE).status_code == 200
+    client.post("/en/accounts/logout/")
+    assert _signed_out(other)
+
+
+def test_a_deactivated_user_is_signed_out(client: Client, engine: str) -> None:
     user = _signed_in(client)
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert _signed_out(client)
 
 
-def test_a_deleted_user_is_signed_out(client: Client) -> None:
+def test_a_deleted_user_is_signed_out(client: Client, engine: str) -> None:
     user = _signed_in(client)
     User.objects.filter(pk=user.pk).delete()
     assert _signed_out(client)
 
 
-def test_a_changed_password_signs_out_and_ends_the_session(client: Client) -> None:
+def test_a_changed_password_signs_out_and_ends_the_session(client: Client, engine: str) -> None:
     user = _signed_in(client)
     key = _session_key(client)
     User.objects.filter(pk=user.pk).update(password=make_password("Another password 77"))
@@ -113,13 +238,29 @@ def test_a_changed_password_signs_out_and_ends_the_session(client: Client) -> No
     assert not Session.objects.filter(session_key=key).exists()
 
 
-def test_a_session_deleted_elsewhere_is_signed_out(client: Client) -> None:
+def test_a_removed_role_closes_the_staff_pages(client: Client, engine: str) -> None:
+    campaign = load_preset("imt-nord-europe")
+    officer = staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution)
+    client.force_login(officer)
+    assert client.get("/en/office/").status_code == 200
+    StaffRole.objects.filter(user=officer).delete()
+    assert client.get("/en/office/").status_code == 404
+
+
+def test_a_session_deleted_elsewhere_is_signed_out(client: Client, engine: str) -> None:
+    _signed_in(client)
+    # Another process ends it through its store.
+    SessionStore(_session_key(client)).delete()
+    assert _signed_out(client)
+
+
+def test_a_session_row_deleted_is_signed_out(client: Client, engine: str) -> None:
     _signed_in(client)
     Session.objects.filter(session_key=_session_key(client)).delete()
     assert _signed_out(client)
 
 
-def test_an_expired_session_is_signed_out(client: Client) -> None:
+def test_an_expired_session_is_signed_out(client: Client, engine: str) -> None:
     _signed_in(client)
     Session.objects.filter(session_key=_session_key(client)).update(
         expire_date=timezone.now() - dt.timedelta(seconds=1)
@@ -127,7 +268,7 @@ def test_an_expired_session_is_signed_out(client: Client) -> None:
     assert _signed_out(client)
 
 
-def test_a_session_naming_another_backend_is_signed_out(client: Client) -> None:
+def test_a_session_naming_another_backend_is_signed_out(client: Client, engine: str) -> None:
     _signed_in(client)
     store = SessionStore(_session_key(client))
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.RemoteUserBackend"
@@ -147,6 +288,7 @@ def test_a_session_signed_with_a_previous_secret_key_moves_to_the_current_one(
     new_key = _session_key(client)
     assert new_key != old_key
     assert SessionStore(new_key)[HASH_SESSION_KEY] != old_hash
+    assert Session.objects.get(pk=new_key).user_id == int(SessionStore(new_key)[SESSION_KEY])
 
 
 def test_a_forced_log_in_uses_the_same_read(client: Client) -> None:
@@ -156,15 +298,29 @@ def test_a_forced_log_in_uses_the_same_read(client: Client) -> None:
     assert SessionStore(_session_key(client))[BACKEND_SESSION_KEY] == (
         "django.contrib.auth.backends.ModelBackend"
     )
-    assert client.get(PAGE).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(PAGE).status_code == 200
+    assert len(_reads(captured)) == 1
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert _signed_out(client)
 
 
+def test_clearsessions_removes_the_expired_sessions(engine: str) -> None:
+    kept, gone = SessionStore(), SessionStore()
+    for store in (kept, gone):
+        store["answer"] = 42
+        store.create()
+    Session.objects.filter(pk=gone.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    call_command("clearsessions")
+    assert list(Session.objects.values_list("pk", flat=True)) == [kept.session_key]
+
+
 def test_sessions_of_django_s_stores_and_of_both_engines_read_each_other() -> None:
-    """Switching engines (a shared cache set or removed) or upgrading keeps people signed in:
-    every store signs and reads a session the same way."""
-    stores = [db.SessionStore, cached_db.SessionStore, SessionStore, CachedSessionStore]
+    """Upgrading keeps people signed in: Django's stores (the site's engine with a shared
+    cache before) and this one sign and read a session the same way."""
+    stores = [db.SessionStore, cached_db.SessionStore, SessionStore]
     for writer in stores:
         encoded = writer().encode({"who": writer.__qualname__})
         for reader in stores:

@@ -62,38 +62,38 @@ OFFICE = [
     # And the campaigns' targets, and the files over them per step (one grouped query).
     # The figures kept a short while (office/home_figures.py) cost 2 more when counted again:
     # tests/office/test_home.py counts that case.
-    Page("back office, first page", OFFICER, url("office:home"), 8),
-    Page("back office, oldest page", OFFICER, lambda w: reverse("office:home") + "?last=1", 8),
+    Page("back office, first page", OFFICER, url("office:home"), 7),
+    Page("back office, oldest page", OFFICER, lambda w: reverse("office:home") + "?last=1", 7),
     # The campaigns (choices, targets), the programmes, the page, its bounded count, the
     # reviewers to assign: the same in every order, filter and page.
-    Page("the queue", OFFICER, url("office:queue"), 8),
+    Page("the queue", OFFICER, url("office:queue"), 7),
     Page(
         "the queue by name, filtered, last page",
         OFFICER,
         lambda w: reverse("office:queue") + "?sort=name&last=1&nationality=eu&late=1&size=200",
-        8,
+        7,
     ),
-    Page("the queue as XLSX", OFFICER, url("office:export_xlsx"), 6),
+    Page("the queue as XLSX", OFFICER, url("office:export_xlsx"), 5),
     # Profile, checklist, versions, review, interview, ledger, notes, history, reviewer:
     # each read once.
-    Page("the whole file", OFFICER, url("office:file", submitted), 24),
-    Page("interview slots", OFFICER, url("office:slots", programme), 6),
-    Page("jury sessions", OFFICER, url("office:jury_sessions"), 12),
-    Page("a jury's deliberation", OFFICER, url("office:jury_session", jury_session), 20),
+    Page("the whole file", OFFICER, url("office:file", submitted), 23),
+    Page("interview slots", OFFICER, url("office:slots", programme), 5),
+    Page("jury sessions", OFFICER, url("office:jury_sessions"), 11),
+    Page("a jury's deliberation", OFFICER, url("office:jury_session", jury_session), 19),
     Page(
-        "a jury's deliberation, president", PRESIDENT, url("office:jury_session", jury_session), 20
+        "a jury's deliberation, president", PRESIDENT, url("office:jury_session", jury_session), 19
     ),
-    Page("webhooks", f"admin@{NORD}", url("office:webhooks"), 7),
+    Page("webhooks", f"admin@{NORD}", url("office:webhooks"), 6),
     # The tokens, the institutions to tie one to, the authenticator: each read once.
-    Page("my API tokens", OFFICER, url("office:tokens"), 5),
+    Page("my API tokens", OFFICER, url("office:tokens"), 4),
     Page(
         "a webhook's deliveries",
         f"admin@{NORD}",
         url("office:webhook_deliveries", row("endpoint")),
-        6,
+        5,
     ),
     # The institution, the staff to filter by, the page of reads with their readers.
-    Page("who read which document", ADMIN, lambda w: reverse("office:access_log", args=[NORD]), 7),
+    Page("who read which document", ADMIN, lambda w: reverse("office:access_log", args=[NORD]), 6),
     Page(
         "who read which document, one reader and one file",
         ADMIN,
@@ -101,24 +101,24 @@ OFFICE = [
             reverse("office:access_log", args=[NORD])
             + f"?staff={w.people[OFFICER].pk}&file={w.files['submitted'].reference}&last=1"
         ),
-        8,
+        7,
     ),
     # The institution, the page of log-ins with their people.
-    Page("staff log-ins", ADMIN, lambda w: reverse("office:login_log", args=[NORD]), 20),
+    Page("staff log-ins", ADMIN, lambda w: reverse("office:login_log", args=[NORD]), 19),
     # The institution with its rules, the reader's permission, the changes with their authors.
-    Page("bank details", ADMIN, lambda w: reverse("office:bank_details", args=[NORD]), 20),
-    Page("places and waiting lists", OFFICER, url("office:places_index"), 7),
+    Page("bank details", ADMIN, lambda w: reverse("office:bank_details", args=[NORD]), 19),
+    Page("places and waiting lists", OFFICER, url("office:places_index"), 6),
     Page(
         "a programme's places",
         OFFICER,
         url("office:places", admitted_programme, admitted_campaign),
-        13,
+        12,
     ),
-    Page("a file's documents", OFFICER, url("documents:list", submitted), 15),
+    Page("a file's documents", OFFICER, url("documents:list", submitted), 14),
     # And one insert logging the staff's download of every document in it.
-    Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 12),
-    Page("import into a file", OFFICER, url("documents:import", submitted), 6),
-    Page("open a file from a ZIP", OFFICER, url("documents:import_new"), 7),
+    Page("a file's documents in one PDF", OFFICER, url("documents:bundle", submitted), 11),
+    Page("import into a file", OFFICER, url("documents:import", submitted), 5),
+    Page("open a file from a ZIP", OFFICER, url("documents:import_new"), 6),
 ]
 
 
@@ -143,47 +143,47 @@ def first_document(world: World) -> str:
 
 CATALOGUE = [
     # The campaigns, and the last changes recorded (a bounded list).
-    Page("the catalogue", ADMIN, url("office:catalogue"), 6),
+    Page("the catalogue", ADMIN, url("office:catalogue"), 5),
     # The rules read once per process; the files counted by status in one query.
-    Page("a campaign's catalogue", ADMIN, url("office:catalogue_campaign", campaign), 8),
-    Page("campaign dates", ADMIN, catalogue("dates"), 5),
-    Page("a programme", ADMIN, catalogue("programme", first_programme), 5),
-    Page("fees", ADMIN, catalogue("fees"), 5),
-    Page("a document required", ADMIN, catalogue("document", first_document), 5),
-    Page("a new jury session", ADMIN, catalogue("jury-new"), 5),
-    Page("extend a deadline", ADMIN, url("office:catalogue_extend", campaign), 5),
-    Page("the rulebook as TOML", ADMIN, url("office:catalogue_export", campaign), 4),
+    Page("a campaign's catalogue", ADMIN, url("office:catalogue_campaign", campaign), 7),
+    Page("campaign dates", ADMIN, catalogue("dates"), 4),
+    Page("a programme", ADMIN, catalogue("programme", first_programme), 4),
+    Page("fees", ADMIN, catalogue("fees"), 4),
+    Page("a document required", ADMIN, catalogue("document", first_document), 4),
+    Page("a new jury session", ADMIN, catalogue("jury-new"), 4),
+    Page("extend a deadline", ADMIN, url("office:catalogue_extend", campaign), 4),
+    Page("the rulebook as TOML", ADMIN, url("office:catalogue_export", campaign), 3),
 ]
 
 FINANCE_PAGES = [
-    Page("finance", FINANCE, url("office:finance:index"), 6),
-    Page("payment issues", FINANCE, url("office:finance:issues"), 5),
-    Page("bank statements", FINANCE, url("office:finance:statements"), 8),
-    Page("a bank statement", FINANCE, url("office:finance:statement", row("statement")), 6),
-    Page("refunds", FINANCE, url("office:finance:refunds"), 5),
-    Page("a file's money", FINANCE, url("office:finance:file", submitted), 12),
+    Page("finance", FINANCE, url("office:finance:index"), 5),
+    Page("payment issues", FINANCE, url("office:finance:issues"), 4),
+    Page("bank statements", FINANCE, url("office:finance:statements"), 7),
+    Page("a bank statement", FINANCE, url("office:finance:statement", row("statement")), 5),
+    Page("refunds", FINANCE, url("office:finance:refunds"), 4),
+    Page("a file's money", FINANCE, url("office:finance:file", submitted), 11),
     # One institution: straight to its page.
-    Page("direct debits", FINANCE, url("office:finance:sepa"), 4, status=302),
+    Page("direct debits", FINANCE, url("office:finance:sepa"), 3, status=302),
     Page(
-        "an institution's debits", FINANCE, url("office:finance:sepa_institution", institution), 9
+        "an institution's debits", FINANCE, url("office:finance:sepa_institution", institution), 8
     ),
-    Page("a debit file", FINANCE, url("office:finance:sepa_batch", row("batch")), 5),
-    Page("a debit file as XML", FINANCE, url("office:finance:sepa_batch_file", row("batch")), 4),
-    Page("balances", FINANCE, url("office:finance:balances"), 6),
-    Page("a campaign's balances", FINANCE, url("office:finance:balance_campaign", campaign), 6),
+    Page("a debit file", FINANCE, url("office:finance:sepa_batch", row("batch")), 4),
+    Page("a debit file as XML", FINANCE, url("office:finance:sepa_batch_file", row("batch")), 3),
+    Page("balances", FINANCE, url("office:finance:balances"), 5),
+    Page("a campaign's balances", FINANCE, url("office:finance:balance_campaign", campaign), 5),
     Page(
         "a campaign's balances, last page",
         FINANCE,
         lambda w: reverse("office:finance:balance_campaign", args=[campaign(w)]) + "?last=1",
-        6,
+        5,
     ),
     Page(
         "a campaign's balances still owed",
         FINANCE,
         lambda w: reverse("office:finance:balance_campaign", args=[campaign(w)]) + "?owing=1",
-        6,
+        5,
     ),
-    Page("exports", FINANCE, url("office:finance:export"), 4),
+    Page("exports", FINANCE, url("office:finance:export"), 3),
 ]
 
 
@@ -236,17 +236,17 @@ def with_programme(name: str, extension: str | None = None) -> Callable[[World],
     return address
 
 
-# The kept totals only (workflow/report.py): the session, the user and their roles, the
+# The kept totals only (workflow/report.py): the session with its user, their roles, the
 # programmes in scope, the campaign, then one query each for the funnel, the days per step,
 # the waiting list and the fees. The files' export reads its rows in chunks of
 # `queue.EXPORT_CHUNK`: one query for the few rows of the budget's world.
 REPORTS = [
-    Page("reports", OFFICER, url("office:reports"), 5),
-    Page("a campaign's report", OFFICER, url("office:report", campaign), 9),
-    Page("a report of one programme", OFFICER, with_programme("office:report"), 9),
-    Page("a report as CSV", OFFICER, with_programme("office:report_export", "csv"), 9),
-    Page("a report as XLSX", OFFICER, with_programme("office:report_export", "xlsx"), 9),
-    Page("a report's files as XLSX", OFFICER, with_programme("office:report_files", "xlsx"), 6),
+    Page("reports", OFFICER, url("office:reports"), 4),
+    Page("a campaign's report", OFFICER, url("office:report", campaign), 8),
+    Page("a report of one programme", OFFICER, with_programme("office:report"), 8),
+    Page("a report as CSV", OFFICER, with_programme("office:report_export", "csv"), 8),
+    Page("a report as XLSX", OFFICER, with_programme("office:report_export", "xlsx"), 8),
+    Page("a report's files as XLSX", OFFICER, with_programme("office:report_files", "xlsx"), 5),
 ]
 
 

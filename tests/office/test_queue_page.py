@@ -189,7 +189,7 @@ def test_a_page_costs_the_same_queries_whatever_its_size(client: Client, size: i
     with CaptureQueriesContext(connection) as everything:
         response = client.get(f"{QUEUE}?size={size}")
     assert len(_listed(response.content.decode())) == min(size, 12)
-    assert (len(captured), len(everything)) == (8, 8)
+    assert (len(captured), len(everything)) == (7, 7)
 
 
 def _bulk(client: Client, files: list[Application], **fields: str) -> str:

@@ -1,14 +1,16 @@
-"""Who signs each request: Django's check of the session, the user read with one statement.
+"""Who signs each request: Django's check of the session, the user read with the session.
 
 Django's `get_user` asks the backend named in the session to build the ORM query for the
 user's row on every request. Both backends the site uses (Django's `ModelBackend` and
 allauth's, which inherits its `get_user`) read the row by its key and refuse an inactive
-user; here that read is a statement compiled once per process and database
-(`core.prepared`). Every check is Django's own and runs on every request, nothing is kept
-between requests: the backend must be one of the site's, the user's row is read afresh
-(deleted or deactivated: signed out), and the session's hash of the password must match
-(password changed: signed out, the session flushed), or one made with a previous secret
-key (the session then moves to the current one).
+user; here the row is the one the session store read in the same statement as the session
+(`people/sessions.py`), when it is the row of the user the session's data names, else it is
+read with a statement compiled once per process and database (`core.prepared`). Every check
+is Django's own and runs on every request, nothing is kept between requests: the backend
+must be one of the site's, the user's row is read afresh (deleted or deactivated: signed
+out), and the session's hash of the password must match (password changed: signed out, the
+session flushed), or one made with a previous secret key (the session then moves to the
+current one).
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from django.utils.functional import SimpleLazyObject
 
 from admissions.core.prepared import Statement
 from admissions.people.models import User
+from admissions.people.sessions import FIELDS, joined_user
 
-FIELDS = [field.attname for field in User._meta.concrete_fields]
+__all__ = ["FIELDS", "AuthenticationMiddleware", "get_user", "read_user"]
+
 # Built with this in place of the request's user, then swapped.
 _USER = -6_270_918_443
 _compiled: dict[str, Statement] = {}
@@ -53,11 +57,11 @@ def read_user(user_id: Any) -> User | None:
     return User.from_db(using, FIELDS, statement.converted(row, using))
 
 
-def _backend_user(backend: Any, user_id: Any) -> Any:
+def _backend_user(backend: Any, user_id: Any, session: Any) -> Any:
     if type(backend).get_user is not ModelBackend.get_user:
         # A backend that reads its users its own way.
         return backend.get_user(user_id)
-    user = read_user(user_id)
+    user = joined_user(session, user_id) or read_user(user_id)
     return user if user is not None and backend.user_can_authenticate(user) else None
 
 
@@ -71,7 +75,7 @@ def get_user(request: HttpRequest) -> Any:
         pass
     else:
         if backend_path in settings.AUTHENTICATION_BACKENDS:
-            user = _backend_user(load_backend(backend_path), user_id)
+            user = _backend_user(load_backend(backend_path), user_id, request.session)
             if hasattr(user, "get_session_auth_hash"):
                 session_hash = request.session.get(HASH_SESSION_KEY)
                 if not session_hash:

@@ -126,6 +126,7 @@ from admissions.people.profile import (  # noqa: E402  (models of the app, kept 
     Education,
     WorkPeriod,
 )
+from admissions.people.session_rows import Session  # noqa: E402
 from admissions.people.tokens import ApiToken  # noqa: E402
 
 __all__ = [
@@ -139,6 +140,7 @@ __all__ = [
     "LoginMethod",
     "Role",
     "RoleMappingRule",
+    "Session",
     "SsoRoleChange",
     "StaffRole",
     "User",

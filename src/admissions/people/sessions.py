@@ -1,11 +1,18 @@
-"""Sessions kept in the database, each request's read one statement compiled once.
+"""Sessions kept in the database, each request's session and user read in one statement.
 
-Django's store builds the same ORM query for every request (`Session.objects.get`), which
-costs more in Python than the look-up costs the database. These stores read the row with
-a statement compiled once per process and database (`core.prepared`: planned once per
-PostgreSQL connection); the row is read on every request, as before, so a logout, a
-session run out or deleted in any process ends it at once. Everything else (writes,
-creation, the cache of `cached_db`) is Django's.
+Django's store builds the same ORM query for every request (`Session.objects.get`), then
+the authentication reads the user's row with another. This store reads the session's row
+LEFT JOIN its user's row (`session_rows.Session.user`, the key copied from the session's
+data at each save) with one statement compiled once per process and database
+(`core.prepared`: planned once per PostgreSQL connection). The row is read on every request,
+as before, so a logout, a session run out or deleted in any process ends it at once; the
+user's row read with it is kept on the store, for this request only, and
+`people/authentication.py` checks it as Django checks a user it reads itself. Everything
+else (writes, creation, expiry) is Django's.
+
+The store is the one engine, with or without a shared cache: Django's `cached_db` in front
+would spare no statement (the user's row is read on every request anyway) and costs more on
+a session's first look (bench/RESULTS.md, seventh round).
 """
 
 from __future__ import annotations
@@ -13,13 +20,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.sessions.backends import cached_db, db
-from django.contrib.sessions.models import Session
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends import db
+from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.utils import timezone
 
 from admissions.core.prepared import Statement
+from admissions.people.models import Session, User
 
+# The columns of the user's row, as `User.objects.get` reads them.
+FIELDS = [field.attname for field in User._meta.concrete_fields]
+# A column no user's row leaves empty: empty in the join, the user's row is not there.
+_PRESENT = next(
+    i
+    for i, field in enumerate(User._meta.concrete_fields)
+    if not field.null and not field.primary_key
+)
 # Built with these in place of the request's key and time, then swapped.
 _KEY = "\x00session-key\x00"
 _MOMENT = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
@@ -31,7 +48,7 @@ def _statement(using: str) -> Statement:
     if found is None:
         ops = connections[using].ops
         rows = Session.objects.filter(session_key=_KEY, expire_date__gt=_MOMENT).values_list(
-            "session_key", "session_data", "expire_date"
+            "session_key", "session_data", "expire_date", *(f"user__{name}" for name in FIELDS)
         )
         found = _compiled[using] = Statement.of(
             rows, [_KEY, ops.adapt_datetimefield_value(_MOMENT)], using
@@ -39,8 +56,9 @@ def _statement(using: str) -> Statement:
     return found
 
 
-def read(session_key: str | None) -> Session | None:
-    """The unexpired session row named `session_key` (unsaved instance), or None."""
+def read(session_key: str | None) -> tuple[Session, User | None] | None:
+    """The unexpired session row named `session_key` (unsaved instance) and the row of the
+    user its `user` column names (None if it names none, or one that is not there), or None."""
     if session_key is None:
         return None
     using = router.db_for_read(Session)
@@ -49,16 +67,43 @@ def read(session_key: str | None) -> Session | None:
     row = statement.fetchone([session_key, now], using)
     if row is None:
         return None
-    key, data, expires = statement.converted(row, using)
-    found = Session(session_key=key, session_data=data, expire_date=expires)
+    key, data, expires, *columns = statement.converted(row, using)
+    found = Session(session_key=key, session_data=data, expire_date=expires, user_id=columns[0])
     found._state.adding = False
     found._state.db = using
-    return found
+    user = None
+    if columns[_PRESENT] is not None:
+        user = User.from_db(using, FIELDS, columns)
+    return found, user
 
 
-class _CompiledRead:
+def user_key(value: Any) -> Any:
+    """The user's key a session's `_auth_user_id` names, or None."""
+    if value is None:
+        return None
+    try:
+        return User._meta.pk.to_python(value)
+    except ValidationError:
+        return None
+
+
+def joined_user(session: Any, user_id: Any) -> User | None:
+    """The user's row read with `session` in this request, if it is the row of `user_id`;
+    given once (a second call reads nothing and returns None)."""
+    user = getattr(session, "joined_user", None)
+    if user is None or user.pk != user_id:
+        return None
+    session.joined_user = None
+    return user  # type: ignore[no-any-return]
+
+
+class JoinedRead:
+    """What a database store of Django's does differently here: the key it signs with,
+    the table, the user's key written beside the session, the joined read."""
+
     session_key: str | None
     _session_key: str | None
+    joined_user: User | None = None
 
     @property
     def key_salt(self) -> str:
@@ -66,16 +111,24 @@ class _CompiledRead:
         # stores, so that sessions written by either engine, or before, stay readable.
         return "django.contrib.sessions.SessionStore"
 
-    def _get_session_from_db(self) -> Any:
+    @classmethod
+    def get_model_class(cls) -> type[Session]:
+        return Session
+
+    def create_model_instance(self, data: dict[str, Any]) -> Session:
+        instance: Session = super().create_model_instance(data)  # type: ignore[misc]
+        instance.user_id = user_key(data.get(SESSION_KEY))
+        return instance
+
+    def _get_session_from_db(self) -> Session | None:
         found = read(self.session_key)
         if found is None:
             self._session_key = None
-        return found
+            self.joined_user = None
+            return None
+        session, self.joined_user = found
+        return session
 
 
-class SessionStore(_CompiledRead, db.SessionStore):
-    """Django's database sessions, read with one compiled statement."""
-
-
-class CachedSessionStore(_CompiledRead, cached_db.SessionStore):
-    """Django's cached database sessions (a shared cache in front), the same read behind it."""
+class SessionStore(JoinedRead, db.SessionStore):
+    """Django's database sessions, read with their user in one compiled statement."""
