@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -514,6 +515,8 @@ def test_a_form_of_a_kept_page_posts_with_the_readers_token(
     tokens = TOKEN.findall(html)
     assert tokens
     assert not re.search(r"csrf[0-9a-f]{32}", html), "the placeholder was served"
+    # The cookie is renewed with the answer, as with a page rendered.
+    assert settings.CSRF_COOKIE_NAME in response.cookies
     # Each answer masks the session's secret afresh, as Django does for a page rendered.
     assert TOKEN.findall(client.get(url(application)).content.decode()) != tokens
     with translation.override("en"):

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,6 +28,7 @@ from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, WITHDRAWABL
 from admissions.applications.models import Application
 from admissions.applications.texts import asked_texts
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
+from admissions.core import csrf_tokens
 from admissions.core.errors import DomainError, NotAllowed
 from admissions.payments import ledger
 from admissions.people.models import User
@@ -357,7 +357,7 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
     if kept is None:
         kept = keep_status_page(request, queries.own_application(user, reference), key, now)
     page, mark = kept
-    return HttpResponse(page.replace(mark, get_token(request)))
+    return HttpResponse(page.replace(mark, csrf_tokens.token(request)))
 
 
 def keep_status_page(
