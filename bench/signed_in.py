@@ -13,7 +13,8 @@ request-started and request-finished signals stay connected and DEBUG is off, as
 worker. Prints, for each kind, the CPU time per request (`time.process_time`), the wall time
 and the statements sent (counted by an execute wrapper); with `--explain`, the version
 query's plan (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite); with
-`--profile KIND`, the top of cProfile's listing for that kind.
+`--profile KIND`, the top of cProfile's listings for that kind (by cumulative and by own
+time).
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def run(
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(30)
         print(out.getvalue())
         print(f"function calls per request: {stats.total_calls / count:.0f}")  # type: ignore[attr-defined]
     return {
@@ -210,19 +212,23 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
     print(f"database: {connection.vendor}, applications: {args.applications}", flush=True)
     timed("migrate and load rulebooks", load_catalogue)
     timed("open the demonstration campaigns", load_data.open_demo_campaigns)
-    create_staff()
+    staff = create_staff()
     rng = random.Random(args.seed)
     timed("generate", lambda: create_applications(args.applications, rng))
     status = timed("status pages", lambda: load_data.status_pages(rng))
+    officer = staff["admissions_officer"].pk
+    officer_session = load_data.sessions_for([officer])[officer]
     timed("analyse", analyse)
     connection.close()
 
+    from django.urls import reverse
     from served import BARE_PATH, application
 
     envs = {
         "bare": [environ("/" + BARE_PATH, "")],
         "healthz": [environ("/healthz", "")],
         "status": [environ(request.path, request.session) for request in status],
+        "staff-home": [environ(reverse("office:home"), officer_session)],
     }
     if args.explain:
         explain(envs["status"])
@@ -232,13 +238,15 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
             call(application, env)
     results = {}
     for round_ in (1, 2):
-        for kind in ("bare", "healthz", "status"):
+        for kind in ("bare", "healthz", "status", "staff-home"):
             profile = round_ == 2 and kind in args.profile
-            results[f"{kind} ({round_})"] = run(application, envs[kind], args.requests, profile)
+            # The staff's home reads its lists: a tenth as many requests.
+            count = args.requests // 10 if kind == "staff-home" else args.requests
+            results[f"{kind} ({round_})"] = run(application, envs[kind], count, profile)
     print(f"\n{connection.vendor}, {args.applications} applications, {args.requests} requests each")
     for kind, figures in results.items():
         print(
-            f"{kind:12} CPU {figures['cpu_ms']:.3f} ms, wall {figures['wall_ms']:.3f} ms, "
+            f"{kind:16} CPU {figures['cpu_ms']:.3f} ms, wall {figures['wall_ms']:.3f} ms, "
             f"{figures['queries']:.1f} statements"
         )
 
