@@ -357,19 +357,21 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
     if kept is None:
         kept = keep_status_page(request, queries.own_application(user, reference), key, now)
     page, mark = kept
-    return HttpResponse(page.replace(mark, csrf_tokens.token(request)))
+    # Bytes, as the answer's body is sent: the page is not decoded and encoded again.
+    return HttpResponse(page.replace(mark, csrf_tokens.token(request).encode()))
 
 
 def keep_status_page(
     request: HttpRequest, application: Application, key: str, now: dt.datetime
-) -> tuple[str, str]:
+) -> tuple[bytes, bytes]:
     """Render the status page to be kept under `key`, keep it, and return it with its CSRF
-    placeholder: on a miss, and ahead of the candidate's first look (`status_ahead`)."""
+    placeholder, both encoded: on a miss, and ahead of the candidate's first look
+    (`status_ahead`)."""
     context = _status_context(application, now)
     mark = status_cache.placeholder()
     page: str = render_to_string(STATUS_TEMPLATE, {**context, "csrf_token": mark}, request)
     status_cache.put(key, page, mark, status_cache.valid_until(now, context))
-    return page, mark
+    return page.encode(), mark.encode()
 
 
 def _status_context(application: Application, now: dt.datetime) -> dict[str, Any]:

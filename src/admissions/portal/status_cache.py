@@ -108,15 +108,16 @@ def valid_until(now: dt.datetime, context: dict[str, Any]) -> dt.datetime:
     return min([day_ends, *later])
 
 
-def get(key: str, now: dt.datetime) -> tuple[str, str] | None:
-    """(the page, its placeholder) if kept and still valid at `now`."""
+def get(key: str, now: dt.datetime) -> tuple[bytes, bytes] | None:
+    """(the page, its placeholder), encoded as the answer's body is, if kept and still valid
+    at `now`."""
     found = caches["pages"].get(key)
     if found is None:
         return None
     until, mark, packed = found
     if now.timestamp() >= until:
         return None
-    return zlib.decompress(packed).decode(), mark
+    return zlib.decompress(packed), mark.encode()
 
 
 def put(key: str, page: str, mark: str, until: dt.datetime) -> None:
