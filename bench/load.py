@@ -32,6 +32,7 @@ import warnings
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cluster_services import redis_server
 from cluster_services import started as started_process
@@ -60,6 +61,8 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 BEGIN = "<!-- load.py: begin -->"
 END = "<!-- load.py: end -->"
 DATABASES = ("sqlite", "postgres")
+# Kept status pages hold at most until midnight there.
+PARIS = ZoneInfo("Europe/Paris")
 # (figure, kind of request, clients), in the order they run.
 PHASES = [
     ("bare-1", "bare", 1),
@@ -261,7 +264,7 @@ def measure_with(
     result_day: dict[str, Any] = {}
     if cache_url is not None:
         shared_env = {**env, "ADMISSIONS_CACHE_URL": cache_url}
-        hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+        started_day = dt.datetime.now(PARIS).date()
         result_day = timed(
             "render the result day's pages ahead",
             lambda: render_ahead(args, shared_env, var_dir, cache_url),
@@ -279,10 +282,10 @@ def measure_with(
                 )
         peaks[RESULT_DAY] = memory.peaks.get(RESULT_DAY, 0.0)
         peak = max(peak, memory.peak)
-        # A kept page holds at most until the next full hour: a run that crossed one
-        # measured pages rendered again after it.
-        result_day["crossed_hour"] = dt.datetime.now(dt.UTC) >= hour + dt.timedelta(hours=1)
-        late = " (a full hour passed: pages rendered again)" if result_day["crossed_hour"] else ""
+        # A kept page holds at most until midnight in Paris: a run that crossed it measured
+        # pages rendered again after it.
+        result_day["crossed_midnight"] = dt.datetime.now(PARIS).date() != started_day
+        late = " (midnight passed: pages rendered again)" if result_day["crossed_midnight"] else ""
         line = summary_line(figures[RESULT_DAY])
         print(f"{RESULT_DAY}: {line}, worker {peaks[RESULT_DAY]:.0f} MiB{late}", flush=True)
     return {
@@ -645,8 +648,8 @@ def result_day_setting(results: dict[str, Any]) -> str:
         f"{plural(result['result_day']['tasks'], 'task')} in "
         f"{result['result_day']['seconds']:.0f} s"
         + (
-            ", **a full hour passed during the figure**: pages rendered again after it"
-            if result["result_day"]["crossed_hour"]
+            ", **midnight in Paris passed during the figure**: pages rendered again after it"
+            if result["result_day"].get("crossed_midnight")
             else ""
         )
         for result in results.values()

@@ -17,7 +17,8 @@ request-started and request-finished signals stay connected and DEBUG is off, as
 worker. Prints, for each kind, the CPU time per request (`time.process_time`), the wall time
 and the statements sent (counted by an execute wrapper); with `--explain`, the version
 query's plan (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite); with
-`--profile KIND`, the top of cProfile's listing for that kind. With `--redis PORT`, a
+`--profile KIND`, the top of cProfile's listings for that kind (by cumulative and by own
+time). With `--redis PORT`, a
 redis-server started on that loopback port holds the sessions in front of the database
 (Django's `cached_db`, `cached_sessions.py`: what a site with `ADMISSIONS_CACHE_URL` used
 before the seventh round) and the status pages are measured again: each session's first
@@ -185,6 +186,7 @@ def run(
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(30)
         print(out.getvalue())
         print(f"function calls per request: {stats.total_calls / count:.0f}")  # type: ignore[attr-defined]
     return {

@@ -4,6 +4,7 @@ or one request is served to another."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -340,17 +342,93 @@ def test_the_confirmation_window_closing_shows(
     assert "The time to confirm this place ended" in shown
 
 
-def test_a_kept_page_holds_at_most_until_the_next_hour(
+def test_a_kept_page_holds_through_the_day_and_not_past_midnight_in_paris(
     submitted: Application, candidate: User, clock: time_machine.Coordinates
 ) -> None:
-    """Dates that change with the Paris day (the funding date, days since a declared
-    transfer) hold no further than the next full hour."""
+    """What is judged by the day (the funding date turning late) changes at midnight in
+    Paris: a page with no deadline to come holds until then, through every hour of the day."""
     client = client_of(candidate)
     kept(client, url(submitted))
-    clock.shift(dt.timedelta(minutes=59))
+    for hour in (11, 12, 18, 23):
+        clock.move_to(dt.datetime(2024, 2, 12, hour, 0, tzinfo=PARIS))
+        client.force_login(candidate)  # the session's own expiry is not what is tested
+        assert not page(client, url(submitted))[2]
+    clock.move_to(dt.datetime(2024, 2, 12, 23, 59, 59, tzinfo=PARIS))
     assert not page(client, url(submitted))[2]
-    clock.shift(dt.timedelta(minutes=2))
+    clock.move_to(dt.datetime(2024, 2, 13, 0, 0, tzinfo=PARIS))
     next_page(client, url(submitted))
+    assert not page(client, url(submitted))[2]
+
+
+def _utc(*moment: int) -> dt.datetime:
+    return dt.datetime(*moment, tzinfo=dt.UTC)
+
+
+def _paris(*moment: int) -> dt.datetime:
+    return dt.datetime(*moment, tzinfo=PARIS).astimezone(dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("now", "until"),
+    [
+        # A winter day: midnight in Paris is 23:00 UTC.
+        (_paris(2024, 2, 12, 10, 0), _utc(2024, 2, 12, 23, 0)),
+        (_paris(2024, 2, 12, 23, 59, 59), _utc(2024, 2, 12, 23, 0)),
+        # From midnight on: the new day's end.
+        (_paris(2024, 2, 13, 0, 0), _utc(2024, 2, 13, 23, 0)),
+        # The day clocks go forward has 23 hours, and ends at 22:00 UTC...
+        (_paris(2024, 3, 31, 1, 30), _utc(2024, 3, 31, 22, 0)),
+        (_paris(2024, 3, 31, 3, 30), _utc(2024, 3, 31, 22, 0)),
+        # ...its eve still at 23:00 UTC.
+        (_utc(2024, 3, 30, 22, 30), _utc(2024, 3, 30, 23, 0)),
+        # The day clocks go back has 25 hours, and ends at 23:00 UTC; its hour lived twice
+        # (00:30 and 01:30 UTC are both 02:30 in Paris) too. Its eve ends at 22:00 UTC.
+        (_utc(2024, 10, 27, 0, 30), _utc(2024, 10, 27, 23, 0)),
+        (_utc(2024, 10, 27, 1, 30), _utc(2024, 10, 27, 23, 0)),
+        (_utc(2024, 10, 26, 21, 59), _utc(2024, 10, 26, 22, 0)),
+    ],
+)
+def test_with_nothing_to_come_a_page_holds_until_the_end_of_the_paris_day(
+    now: dt.datetime, until: dt.datetime
+) -> None:
+    assert status_cache.valid_until(now, {"due_day": None}) == until
+
+
+@dataclasses.dataclass(frozen=True)
+class Shown:
+    due_by: dt.datetime | None
+    history: list[dt.datetime]
+
+
+def test_a_moment_shown_that_comes_within_the_day_ends_the_page_then() -> None:
+    now = _paris(2024, 2, 12, 10, 0)
+    at_three = _paris(2024, 2, 12, 15, 0)
+    past = [now - dt.timedelta(days=2), now]
+    context = {"summary": Shown(due_by=at_three, history=past), "extensions": []}
+    assert status_cache.valid_until(now, context) == at_three
+    # Once it has passed, the end of the day again; one of another day is not waited for.
+    later = at_three + dt.timedelta(seconds=1)
+    assert status_cache.valid_until(later, context) == _paris(2024, 2, 13, 0, 0)
+    tomorrow = {"summary": Shown(due_by=at_three + dt.timedelta(days=1), history=past)}
+    assert status_cache.valid_until(now, tomorrow) == _paris(2024, 2, 13, 0, 0)
+
+
+def test_the_page_of_a_file_sent_back_ends_with_the_campaign(
+    submitted: Application, candidate: User, officer: User, clock: time_machine.Coordinates
+) -> None:
+    """A file sent back is to be completed before the campaign closes, at the end of its
+    last day: the page says so until that moment and that the time is over from it on,
+    whatever the hour."""
+    transition(submitted, action="request_documents", by=officer)
+    campaign = submitted.campaign
+    client = client_of(candidate)
+    clock.move_to(campaign.closes_at - dt.timedelta(hours=5))
+    client.force_login(candidate)
+    before = kept(client, url(submitted))
+    clock.move_to(campaign.closes_at - dt.timedelta(seconds=1))
+    assert page(client, url(submitted))[0] == before
+    clock.move_to(campaign.closes_at)
+    assert next_page(client, url(submitted)) != before
 
 
 def test_a_diploma_or_job_edited_changes_the_version(
@@ -437,6 +515,8 @@ def test_a_form_of_a_kept_page_posts_with_the_readers_token(
     tokens = TOKEN.findall(html)
     assert tokens
     assert not re.search(r"csrf[0-9a-f]{32}", html), "the placeholder was served"
+    # The cookie is renewed with the answer, as with a page rendered.
+    assert settings.CSRF_COOKIE_NAME in response.cookies
     # Each answer masks the session's secret afresh, as Django does for a page rendered.
     assert TOKEN.findall(client.get(url(application)).content.decode()) != tokens
     with translation.override("en"):

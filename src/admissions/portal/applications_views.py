@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,6 +28,7 @@ from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, WITHDRAWABL
 from admissions.applications.models import Application
 from admissions.applications.texts import asked_texts
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
+from admissions.core import csrf_tokens
 from admissions.core.errors import DomainError, NotAllowed
 from admissions.payments import ledger
 from admissions.people.models import User
@@ -357,19 +357,21 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
     if kept is None:
         kept = keep_status_page(request, queries.own_application(user, reference), key, now)
     page, mark = kept
-    return HttpResponse(page.replace(mark, get_token(request)))
+    # Bytes, as the answer's body is sent: the page is not decoded and encoded again.
+    return HttpResponse(page.replace(mark, csrf_tokens.token(request).encode()))
 
 
 def keep_status_page(
     request: HttpRequest, application: Application, key: str, now: dt.datetime
-) -> tuple[str, str]:
+) -> tuple[bytes, bytes]:
     """Render the status page to be kept under `key`, keep it, and return it with its CSRF
-    placeholder: on a miss, and ahead of the candidate's first look (`status_ahead`)."""
+    placeholder, both encoded: on a miss, and ahead of the candidate's first look
+    (`status_ahead`)."""
     context = _status_context(application, now)
     mark = status_cache.placeholder()
     page: str = render_to_string(STATUS_TEMPLATE, {**context, "csrf_token": mark}, request)
     status_cache.put(key, page, mark, status_cache.valid_until(now, context))
-    return page, mark
+    return page.encode(), mark.encode()
 
 
 def _status_context(application: Application, now: dt.datetime) -> dict[str, Any]:

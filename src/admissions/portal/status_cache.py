@@ -9,9 +9,12 @@ by the services: a change of the file, made by any of them, in any process, chan
 version, and the next request renders the page again.
 
 What the data cannot say is the time: a deadline passing, the confirmation window closing,
-the funding date, the days since a declared transfer. A kept page holds until the next
-moment the page may change: the first deadline it shows that is still to come, and at the
-latest the next full hour (Paris changes day on a full hour of UTC).
+the funding date turning late. A kept page holds until the next moment the page may read
+differently: the first moment it was rendered from that is still to come (a deadline, the
+end of the confirmation window), and at the latest the end of the Paris day, when what is
+judged by the day (the funding date) may change. Nothing else on the page reads the clock:
+its other times and dates are those of recorded events. So pages do not all expire at once
+on every hour, only each at its own deadline and at midnight.
 
 Per request, never kept: the CSRF token (the page is rendered with a random placeholder in
 its place, replaced by the reader's own token on every answer); messages (a page with a
@@ -42,6 +45,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 import admissions
+from admissions.rules.deadlines import end_of_day, paris_date
 
 PACKAGE = Path(admissions.__file__).parent
 # What renders the page: a change of any of these is a new release.
@@ -97,22 +101,23 @@ def _moments(value: Any, depth: int = 0) -> Iterator[dt.datetime]:
 
 def valid_until(now: dt.datetime, context: dict[str, Any]) -> dt.datetime:
     """The next moment the page may read differently: the first moment still to come among
-    those it was rendered from (deadlines, the confirmation window), at the latest the next
-    full hour, when Paris may have changed day (funding dates, days since a declaration)."""
-    hour = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    those it was rendered from (deadlines, the confirmation window), at the latest the end of
+    the Paris day (the funding date judged by the day)."""
+    day_ends = end_of_day(paris_date(now))
     later = [moment for moment in _moments(context) if moment > now]
-    return min([hour, *later])
+    return min([day_ends, *later])
 
 
-def get(key: str, now: dt.datetime) -> tuple[str, str] | None:
-    """(the page, its placeholder) if kept and still valid at `now`."""
+def get(key: str, now: dt.datetime) -> tuple[bytes, bytes] | None:
+    """(the page, its placeholder), encoded as the answer's body is, if kept and still valid
+    at `now`."""
     found = caches["pages"].get(key)
     if found is None:
         return None
     until, mark, packed = found
     if now.timestamp() >= until:
         return None
-    return zlib.decompress(packed).decode(), mark
+    return zlib.decompress(packed), mark.encode()
 
 
 def put(key: str, page: str, mark: str, until: dt.datetime) -> None:

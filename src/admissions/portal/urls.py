@@ -5,6 +5,9 @@ from admissions.portal import logins_views, profile_views, programme_views, toke
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    # Early: Django tries the patterns in turn, and a file's pages (its status page above
+    # all) are the ones candidates load most. No pattern of it matches a path of the others.
+    path("", include("admissions.portal.urls_applications")),
     path("me/", views.dashboard, name="dashboard"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("programmes/", programme_views.programme_list, name="programmes"),
@@ -35,5 +38,4 @@ urlpatterns = [
     path("me/tokens/", tokens_views.tokens, name="tokens"),
     path("me/logins/", logins_views.logins, name="logins"),
     path("me/tokens/<int:pk>/revoke/", tokens_views.revoke, name="token_revoke"),
-    path("", include("admissions.portal.urls_applications")),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path, register_converter
+from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from admissions.portal import applications_views as views
 from admissions.portal import interview_views, messages_views, self_check_views
@@ -22,6 +22,67 @@ class ReferenceConverter:
 
 register_converter(ReferenceConverter, "reference")
 
+# A file's pages, under its reference: Django finds one after checking the prefix once,
+# and the page candidates load most (the status page) first.
+FILE_PAGES: list[URLPattern | URLResolver] = [
+    path(
+        "status/",
+        views.application_status,
+        name="application_status",
+    ),
+    path("", views.application_detail, name="application"),
+    path(
+        "interview/",
+        interview_views.interview,
+        name="application_interview",
+    ),
+    path(
+        "interview/book/",
+        interview_views.book,
+        name="application_interview_book",
+    ),
+    path(
+        "interview/cancel/",
+        interview_views.cancel,
+        name="application_interview_cancel",
+    ),
+    path(
+        "campus-france/",
+        views.application_campus_france,
+        name="application_campus_france",
+    ),
+    path(
+        "admission-certificate/",
+        views.application_certificate,
+        name="application_certificate",
+    ),
+    path(
+        "withdraw/",
+        views.application_withdraw,
+        name="application_withdraw",
+    ),
+    path(
+        "fee-transfer-made/",
+        views.application_declare_transfer,
+        name="application_declare_transfer",
+    ),
+    path(
+        "confirm/",
+        views.application_confirm,
+        name="application_confirm",
+    ),
+    path(
+        "decline/",
+        views.application_decline,
+        name="application_decline",
+    ),
+    path(
+        "messages/",
+        messages_views.application_messages,
+        name="application_messages",
+    ),
+]
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("eligibility/", self_check_views.self_check, name="self_check"),
     path("me/applications/", views.application_list, name="applications"),
@@ -31,62 +92,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.application_start,
         name="application_start",
     ),
-    path("me/applications/<reference:reference>/", views.application_detail, name="application"),
-    path(
-        "me/applications/<reference:reference>/interview/",
-        interview_views.interview,
-        name="application_interview",
-    ),
-    path(
-        "me/applications/<reference:reference>/interview/book/",
-        interview_views.book,
-        name="application_interview_book",
-    ),
-    path(
-        "me/applications/<reference:reference>/interview/cancel/",
-        interview_views.cancel,
-        name="application_interview_cancel",
-    ),
-    path(
-        "me/applications/<reference:reference>/status/",
-        views.application_status,
-        name="application_status",
-    ),
-    path(
-        "me/applications/<reference:reference>/campus-france/",
-        views.application_campus_france,
-        name="application_campus_france",
-    ),
-    path(
-        "me/applications/<reference:reference>/admission-certificate/",
-        views.application_certificate,
-        name="application_certificate",
-    ),
-    path(
-        "me/applications/<reference:reference>/withdraw/",
-        views.application_withdraw,
-        name="application_withdraw",
-    ),
-    path(
-        "me/applications/<reference:reference>/fee-transfer-made/",
-        views.application_declare_transfer,
-        name="application_declare_transfer",
-    ),
-    path(
-        "me/applications/<reference:reference>/confirm/",
-        views.application_confirm,
-        name="application_confirm",
-    ),
-    path(
-        "me/applications/<reference:reference>/decline/",
-        views.application_decline,
-        name="application_decline",
-    ),
-    path(
-        "me/applications/<reference:reference>/messages/",
-        messages_views.application_messages,
-        name="application_messages",
-    ),
+    path("me/applications/<reference:reference>/", include(FILE_PAGES)),
     path(
         "messages/file/<uuid:public_id>/",
         messages_views.message_attachment,

@@ -11,6 +11,11 @@ commits, and BEGIN IMMEDIATE then finds the database free. A write outside a tra
 turn for that one statement: otherwise it would take SQLite's lock behind the turns' back,
 and the next BEGIN IMMEDIATE would fall to the busy handler's sleeps. Another program still
 meets the busy handler. An in-memory database (tests) has no file to lock and needs no turn.
+
+Django's cursor rewrites each statement's `%s` placeholders as sqlite3's `?` with a regular
+expression, on every call: for the long statements run on every request (the status page's
+version) that is a good part of the request's own time. The rewritten text depends on the
+text alone, so it is kept per text (`ConvertedQueries`), within a bound.
 """
 
 from __future__ import annotations
@@ -69,10 +74,57 @@ def _writes(query: str) -> bool:
     return query.lstrip()[:7].upper().startswith(WRITES)
 
 
+class ConvertedQueries:
+    """Statements' texts in sqlite3's style, by their text in Django's, for statements with
+    positional parameters. Emptied whenever the texts it holds pass `limit` characters, so a
+    process sending ever new texts (values written into the text, long IN lists) keeps at
+    most that much; the statements a site runs on every request come back at once."""
+
+    def __init__(self, limit: int = 2_000_000) -> None:
+        self.limit = limit
+        self._texts: dict[str, str] = {}
+        self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @property
+    def size(self) -> int:
+        """Characters held (each text and its rewriting)."""
+        return self._size
+
+    def get(self, query: str) -> str | None:
+        return self._texts.get(query)
+
+    def put(self, query: str, converted: str) -> None:
+        added = len(query) + len(converted)
+        if added > self.limit:
+            return
+        # Threads of a process share it: at worst an entry is counted twice or lost.
+        if self._size + added > self.limit:
+            self._texts.clear()
+            self._size = 0
+        self._texts[query] = converted
+        self._size += added
+
+
+converted_queries = ConvertedQueries()
+
+
 class TurnCursor(base.SQLiteCursorWrapper):
     """Django's cursor, whose writes outside a transaction wait for the turn."""
 
     turn: Turn | None = None
+
+    def convert_query(self, query: str, *, param_names: list[str] | None = None) -> str:
+        if param_names is not None:
+            # Named parameters: the rewriting depends on the names too (Django's way).
+            return super().convert_query(query, param_names=param_names)
+        found = converted_queries.get(query)
+        if found is None:
+            found = super().convert_query(query)
+            converted_queries.put(query, found)
+        return found
 
     def execute(self, query: str, params: Any = None) -> Any:
         if self.turn is None or self.connection.in_transaction or not _writes(query):
