@@ -1,0 +1,151 @@
+"""A web worker's memory under each kind of request of `load.py`, without wrk.
+
+Usage (from the repository root):
+
+    .venv/bin/python bench/worker_memory.py --server-venv var/bench-venv
+    .venv/bin/python bench/worker_memory.py --database postgres --requests 300
+
+Fills a throw-away database with `load.py`'s generators, starts granian as `load.py` does
+(`load_server.Server`: the production command, its environment from `load.py`), then sends
+each kind of request in `load.py`'s order, `--requests` of each from two threads, and prints
+each worker's RSS and peak RSS (VmRSS and VmHWM of /proc/<pid>/status, MiB) at rest and after
+each kind. Cheap enough to run on a busy machine: the load is bounded, not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import load
+from load_server import Server, collected_static, stop_on_term
+from staff_lists import create_applications, create_staff, load_catalogue, throwaway_postgres
+
+KINDS = ("bare", "eligibility", "status", "staff-first", "staff-last", "drafts")
+THREADS = 2
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--applications", type=int, default=20_000)
+    parser.add_argument("--database", choices=load.DATABASES, default="sqlite")
+    parser.add_argument("--requests", type=int, default=300, help="requests of each kind")
+    parser.add_argument("--server-venv", type=Path, default=Path(sys.prefix))
+    parser.add_argument("--blocking-threads", type=int, default=load.BLOCKING_THREADS)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    # What `load.requests_of` reads to size the drafts' pool: one draft for each request.
+    args.warm_up, args.runs, args.duration = 0.0, 1, args.requests / load.MAX_DRAFT_RATE
+    return args
+
+
+def status(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of `pid` in MiB."""
+    values = {}
+    with open(f"/proc/{pid}/status", encoding="ascii") as lines:
+        for line in lines:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0]) / 1024
+    return values["VmRSS"], values["VmHWM"]
+
+
+def headers_of(request: Any) -> dict[str, str]:
+    fields = request.line().split("\t")
+    headers = {}
+    if request.session:
+        headers["Cookie"] = fields[2]
+        if fields[3]:
+            headers["X-CSRFToken"] = fields[3]
+    if request.body:
+        headers["Content-Type"] = "application/json"
+    return headers
+
+
+def send_all(server: Server, items: list[Any], count: int, expected: int) -> int:
+    """`count` requests cycling through `items` from two threads; the wrong answers."""
+    wrong = [0] * THREADS
+
+    def work(number: int) -> None:
+        for index in range(number, count, THREADS):
+            request = items[index % len(items)]
+            answer, _ = server.get(
+                request.path,
+                method=request.method,
+                headers=headers_of(request),
+                data=request.body.encode() if request.body else None,
+            )
+            if answer != expected:
+                wrong[number] += 1
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(wrong)
+
+
+def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -> None:
+    warnings.filterwarnings("ignore", message="No directory at")
+    load.setup_django(str(var_dir), database_url)
+    import load_data
+    from django.db import connection
+
+    load_catalogue()
+    load_data.open_demo_campaigns()
+    staff = create_staff()
+    rng = random.Random(args.seed)
+    create_applications(args.applications, rng)
+    requests = load.requests_of(args, staff, rng, None)
+    env = load.server_env(var_dir, database_url)
+    python = args.server_venv / "bin" / "python"
+    env["ADMISSIONS_STATIC_ROOT"] = str(collected_static(python, env))
+    connection.close()
+    granian = args.server_venv / "bin" / "granian"
+    log = var_dir / "granian.log"
+    print(f"database: {connection.vendor}, {args.requests} requests of each kind", flush=True)
+    with Server(granian, env, log, threads=args.blocking_threads) as server:
+        row("at rest", server.workers, 0)
+        for kind in KINDS:
+            wrong = send_all(server, requests[kind], args.requests, load.EXPECTED.get(kind, 200))
+            row(kind, server.workers, wrong)
+            if wrong:
+                print(server.log.read_text(errors="replace")[-3000:], flush=True)
+
+
+def row(label: str, workers: list[int], wrong: int) -> None:
+    cells = [f"{rss:6.1f} (peak {hwm:6.1f})" for rss, hwm in map(status, workers)]
+    note = f"  {wrong} WRONG ANSWERS" if wrong else ""
+    print(f"{label:12} " + "  ".join(cells) + note, flush=True)
+
+
+@contextmanager
+def database(kind: str) -> Iterator[str | None]:
+    if kind == "postgres":
+        with throwaway_postgres() as url:
+            yield url
+    else:
+        yield None
+
+
+def main() -> None:
+    args = parse_args()
+    stop_on_term()
+    with (
+        tempfile.TemporaryDirectory(prefix="admissions-memory-") as var_dir,
+        database(args.database) as url,
+    ):
+        measure(args, Path(var_dir), url)
+
+
+if __name__ == "__main__":
+    main()
