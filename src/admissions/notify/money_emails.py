@@ -79,9 +79,7 @@ def render_transfer_awaited(
         application, amount_cents, charge, charge_kind, reference, holder, iban, bic
     )
     language = language_of(application.candidate)
-    return render_ahead(
-        "transfer_awaited", values, language=language, head=head, varying=_PER_FILE
-    )
+    return render_ahead("transfer_awaited", values, language=language, head=head, varying=_PER_FILE)
 
 
 # What changes from one draft's transfer email to the next: the rest (the programme, the

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from admissions.applications.history import Batch
 from admissions.applications.models import Application
 from admissions.catalog.models import Institution, Site
+from admissions.core import compiled
 from admissions.core.errors import NotAllowed
 from admissions.notify.context import Footer, footer_of, language_of
 from admissions.notify.history import record
@@ -170,7 +171,7 @@ def _write(
     calendar: str,
     rendered: Rendered,
 ) -> Notification:
-    return Notification.objects.create(
+    notification = Notification(
         key=key,
         kind=kind.code,
         audience=kind.audience,
@@ -187,6 +188,8 @@ def _write(
         message_id=_message_id(),
         calendar=calendar,
     )
+    compiled.insert(notification)  # the statement `save` runs, compiled once per process
+    return notification
 
 
 def may_resend(user: User, notification: Notification) -> bool:
