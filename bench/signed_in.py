@@ -45,7 +45,6 @@ from staff_lists import (
     timed,
 )
 
-
 KINDS = ("bare", "healthz", "status", "eligibility", "drafts")
 # Draft creations answer 201; every other kind 200.
 EXPECTED = {"drafts": 201}

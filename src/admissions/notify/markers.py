@@ -56,6 +56,7 @@ def fill(template: Rendered, markers: Mapping[str, str], values: Mapping[str, Va
 
 
 _kept: dict[tuple[object, ...], Rendered | None] = {}
+_UNSEEN = object()
 
 
 def kept_render(
@@ -92,10 +93,11 @@ def kept_render(
         stay,
     )
     markers = {name: marker(n) for n, name in enumerate(names)}
-    if key in _kept:
-        template = _kept[key]
-        if template is not None:
-            return fill(template, markers, values)
+    # One look: another thread may empty the table between two.
+    found = _kept.get(key, _UNSEEN)
+    if isinstance(found, Rendered):
+        return fill(found, markers, values)
+    if found is None:
         return render(kind, values, language=language, footer=footer, wording=wording)
     template = render(
         kind, {**values, **markers}, language=language, footer=footer, wording=wording
