@@ -6,13 +6,16 @@ Usage (from the repository root):
     .venv/bin/python bench/signed_in.py --database postgres --profile status
     .venv/bin/python bench/signed_in.py --kinds staff-first,staff-last --profile staff-first
     .venv/bin/python bench/signed_in.py --redis 8411
+    .venv/bin/python bench/signed_in.py --kinds drafts,eligibility --profile drafts
 
 Fills a database as `load.py` does (SQLite in a temporary folder, or a throw-away
 PostgreSQL cluster), then calls the project's WSGI handler directly, in this process, with
 the environ a server would pass: the bare view (`served.py`), `/healthz`, and the status
 pages of `load_data.status_pages`, each rendered once and then served kept, and the staff's
 home as `load.py` requests it (`staff-first`: the admissions officer's signed-in session,
-`GET /office/`; `staff-last`: the URL of its "Oldest" link). The
+`GET /office/`; `staff-last`: the URL of its "Oldest" link), the public eligibility check
+(`load_data.eligibility_checks`, POST) and draft creation through the API (`load_data.drafts`,
+POST, each request by a candidate who has no file there yet). The
 request-started and request-finished signals stay connected and DEBUG is off, as in a
 worker. Prints, for each kind, the CPU time per request (`time.process_time`), the wall time
 and the statements sent (counted by an execute wrapper); with `--explain`, the version
@@ -59,7 +62,9 @@ from staff_lists import (
 # Written in a kept folder (`--var-dir`) once its database is filled.
 FILLED = "filled"
 OFFICER = "admissions_officer@bench.invalid"
-KINDS = ("bare", "healthz", "status", "staff-first", "staff-last")
+KINDS = ("bare", "healthz", "status", "staff-first", "staff-last", "eligibility", "drafts")
+# Draft creations answer 201; every other kind 200.
+EXPECTED = {"drafts": 201}
 # ADMISSIONS_BENCH_STATEMENTS=1: each kind's statements listed by their beginning.
 SHOW_STATEMENTS = os.environ.get("ADMISSIONS_BENCH_STATEMENTS") == "1"
 
@@ -71,7 +76,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--explain", action="store_true")
-    parser.add_argument("--profile", action="append", default=[])
+    parser.add_argument("--profile", action="append", default=[], choices=KINDS)
+    parser.add_argument("--profile-dir", help="also write each profile there, as KIND.prof")
     parser.add_argument(
         "--var-dir",
         help="SQLite only: a folder kept between runs, filled on the first and reused after",
@@ -90,6 +96,8 @@ def setup(var_dir: str, database_url: str | None) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "admissions.settings"
     os.environ["ADMISSIONS_DEBUG"] = "false"
     os.environ["ADMISSIONS_LOG_LEVEL"] = "warning"
+    # One address and one user send every request, as in load.py: no API rate limit.
+    os.environ["ADMISSIONS_API_RATE_PER_MINUTE"] = "0"
     if database_url:
         os.environ["ADMISSIONS_DATABASE_URL"] = database_url
     sys.path.insert(0, str(ROOT / "src"))
@@ -105,14 +113,21 @@ def setup(var_dir: str, database_url: str | None) -> None:
     override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}).enable()
 
 
-def environ(path: str, session: str) -> dict[str, Any]:
+def environ(path: str, session: str, method: str = "GET", body: str = "") -> dict[str, Any]:
     import load_data
 
     cookie = f"{load_data.SESSION_COOKIE}={session}; {load_data.CSRF_COOKIE}=" + (
         load_data.CSRF_SECRET
     )
+    extra: dict[str, Any] = {}
+    if method != "GET":
+        extra = {"CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body.encode()))}
+        if session:
+            extra["HTTP_X_CSRFTOKEN"] = load_data.CSRF_SECRET
     return {
-        "REQUEST_METHOD": "GET",
+        **extra,
+        "body": body.encode(),
+        "REQUEST_METHOD": method,
         "PATH_INFO": path,
         "SCRIPT_NAME": "",
         "QUERY_STRING": "",
@@ -150,7 +165,7 @@ def call(application: Any, env: dict[str, Any]) -> int:
     def start_response(status: str, headers: list[Any], exc_info: Any = None) -> None:
         statuses.append(status)
 
-    env = dict(env, **{"wsgi.input": io.BytesIO(b"")})
+    env = dict(env, **{"wsgi.input": io.BytesIO(env["body"])})
     body = application(env, start_response)
     for _chunk in body:
         pass
@@ -160,13 +175,19 @@ def call(application: Any, env: dict[str, Any]) -> int:
 
 
 def run(
-    application: Any, envs: list[dict[str, Any]], count: int, profile: bool
+    application: Any,
+    envs: list[dict[str, Any]],
+    count: int,
+    profile: bool,
+    expected: int = 200,
+    profile_to: str | None = None,
 ) -> dict[str, float]:
     from django.db import connection
 
     counter = Counter()
     samples: list[float] = []
-    profiler = cProfile.Profile() if profile else None
+    # CPU time, as the figures: waits on the disk or the database are not this process's work.
+    profiler = cProfile.Profile(time.process_time) if profile else None
     with connection.execute_wrapper(counter):
         cpu, wall = time.process_time(), time.perf_counter()
         if profiler:
@@ -175,7 +196,7 @@ def run(
             started = time.process_time()
             status = call(application, envs[i % len(envs)])
             samples.append(time.process_time() - started)
-            if status != 200:
+            if status != expected:
                 raise RuntimeError(f"{envs[i % len(envs)]['PATH_INFO']}: {status}")
         if profiler:
             profiler.disable()
@@ -188,6 +209,8 @@ def run(
         stats.sort_stats("cumulative").print_stats(45)
         stats.sort_stats("tottime").print_stats(30)
         print(out.getvalue())
+        if profile_to:
+            profiler.dump_stats(profile_to)
         print(f"function calls per request: {stats.total_calls / count:.0f}")  # type: ignore[attr-defined]
     return {
         "cpu_ms": cpu * 1000 / count,
@@ -354,6 +377,12 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
     status = (
         timed("status pages", lambda: load_data.status_pages(rng)) if "status" in args.kinds else []
     )
+    # Each draft is created once: one per request of each round, and one to warm up.
+    drafts = (
+        timed("draft requests", lambda: load_data.drafts(2 * args.requests + 1))
+        if "drafts" in args.kinds
+        else []
+    )
     timed("analyse", analyse)
     officer = load_data.sessions_for([staff["admissions_officer"].pk])
     officer_session = officer[staff["admissions_officer"].pk]
@@ -361,6 +390,9 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
 
     from django.urls import reverse
     from served import BARE_PATH, application
+
+    def posted(requests: list[load_data.Request]) -> list[dict[str, Any]]:
+        return [environ(r.path, r.session, r.method, r.body) for r in requests]
 
     home = reverse("office:home")
     last = last_page(application, environ(home, officer_session))
@@ -370,20 +402,30 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
         "status": [environ(request.path, request.session) for request in status],
         "staff-first": [environ(home, officer_session)],
         "staff-last": [_with_query(environ(home, officer_session), last)],
+        "eligibility": posted(load_data.eligibility_checks()),
+        "drafts": posted(drafts),
     }
     kinds = [kind for kind in args.kinds.split(",") if kind]
     envs = {kind: envs[kind] for kind in kinds}
     if args.explain:
         explain(envs["status"])
     # Every page rendered and kept once; templates compiled; connections opened.
-    for kind_envs in envs.values():
-        for env in kind_envs:
-            call(application, env)
+    for kind, kind_envs in envs.items():
+        for env in kind_envs[:1] if kind == "drafts" else kind_envs:
+            if (status := call(application, env)) != EXPECTED.get(kind, 200):
+                raise RuntimeError(f"{env['PATH_INFO']}: {status}")
+    rounds = {
+        "drafts": iter((envs["drafts"][1:][: args.requests], envs["drafts"][1:][args.requests :]))
+    }
     results = {}
     for round_ in (1, 2):
         for kind in kinds:
             profile = round_ == 2 and kind in args.profile
-            results[f"{kind} ({round_})"] = run(application, envs[kind], args.requests, profile)
+            kind_envs = next(rounds[kind]) if kind in rounds else envs[kind]
+            dump = f"{args.profile_dir}/{kind}.prof" if profile and args.profile_dir else None
+            results[f"{kind} ({round_})"] = run(
+                application, kind_envs, args.requests, profile, EXPECTED.get(kind, 200), dump
+            )
     if args.redis:
         with redis_server(args.redis, var_dir) as url:
             results.update(sessions_in_redis(url, envs["status"], args.requests))

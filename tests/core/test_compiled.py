@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
-from admissions.applications.models import Application
+from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Institution
 from admissions.core import compiled
 from admissions.core.compiled import CompiledQuery
+from admissions.notify.models import Notification
 from admissions.payments.models import LedgerEntry
 from tests.factories import IN_NORD_CAMPAIGN, eligible_candidate, load_preset, programme_of
 
@@ -36,7 +37,7 @@ def test_a_marker_the_statement_does_not_hold_is_refused() -> None:
         lost.rows("imt-bs")
 
 
-@pytest.mark.parametrize("model", [Application, LedgerEntry])
+@pytest.mark.parametrize("model", [Application, LedgerEntry, ApplicationEvent, Notification])
 def test_the_models_inserted_by_compiled_statements_add_nothing_to_a_new_row(
     model: type[Model],
 ) -> None:
@@ -77,3 +78,42 @@ def test_a_row_inserted_is_the_row_save_writes() -> None:
     assert second["reference"] == "NE-2"
     with pytest.raises(IntegrityError), transaction.atomic():
         compiled.insert(new("NE-2"))  # the unique reference answers as with `save`
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+@pytest.mark.parametrize("count", [1, 3, compiled.MANY + 1])
+def test_rows_inserted_together_are_the_rows_bulk_create_writes(count: int) -> None:
+    campaign = load_preset("imt-nord-europe")
+    application = Application.objects.create(
+        candidate=eligible_candidate(),
+        campaign=campaign,
+        programme=programme_of(campaign),
+        track="full_time",
+        financing_mode="personnel",
+        reference="NE-3",
+    )
+
+    def lines(action: str) -> list[ApplicationEvent]:
+        return [
+            ApplicationEvent(
+                application=application,
+                actor=None,
+                action=action,
+                to_status="draft" if n else "",
+                details={"n": n, "word": "déjà"},
+            )
+            for n in range(count)
+        ]
+
+    bulk, together = lines("bulk"), lines("together")
+    ApplicationEvent.objects.bulk_create(bulk)
+    compiled.insert_many(together)
+    assert all(event.pk is not None and not event._state.adding for event in together)
+    columns = ["application_id", "at", "actor_id", "to_status", "details"]
+    kept = ApplicationEvent.objects.order_by("pk").values(*columns)
+    assert list(kept.filter(action="bulk")) == list(kept.filter(action="together"))
+    assert [e.pk for e in together] == list(
+        kept.filter(action="together").values_list("pk", flat=True)
+    )
+    compiled.insert_many([])  # nothing to write, nothing written
+    assert ApplicationEvent.objects.count() == 2 * count

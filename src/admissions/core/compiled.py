@@ -9,7 +9,7 @@ gives them (no field's conversion): read plain columns only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections
@@ -42,27 +42,38 @@ class CompiledQuery:
             return list(cursor.fetchall())
 
 
-_inserts: dict[
-    tuple[type[Model], str], tuple[str, list[Field[Any, Any]], list[Field[Any, Any]]]
-] = {}
+_Insert = tuple[str, list[Field[Any, Any]], list[Field[Any, Any]], bool]
+_inserts: dict[tuple[type[Model], str, int], _Insert | None] = {}
+# Rows written at once by `insert_many` with one statement of their own count (a service's
+# history lines: one to a few); more go through `bulk_create`.
+MANY = 8
 
 
-def _insert_sql(
-    model: type[Model], obj: Model, using: str
-) -> tuple[str, list[Field[Any, Any]], list[Field[Any, Any]]]:
-    found = _inserts.get((model, using))
-    if found is None:
+def _insert_sql(model: type[Model], objs: Sequence[Model], using: str) -> _Insert | None:
+    """The statement, its columns, the columns it returns and whether it takes one array of
+    values per column (PostgreSQL's `UNNEST` for many rows) rather than the rows' values one
+    after the other; None where the statement takes its values otherwise."""
+    key = (model, using, len(objs))
+    if key not in _inserts:
         meta = model._meta
         # The columns `Model.save` writes for a new row whose id the database gives.
         fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
         returning = list(meta.db_returning_fields)
         query = InsertQuery(model)
-        query.insert_values(fields, [obj])
+        query.insert_values(fields, list(objs))
         compiler = query.get_compiler(using=using)
         compiler.returning_fields = returning
-        [(statement, _)] = compiler.as_sql()
-        found = _inserts[(model, using)] = (statement, fields, returning)
-    return found
+        [(statement, params)] = compiler.as_sql()
+        count = len(objs)
+        by_column = (
+            count > 1
+            and len(params) == len(fields)
+            and all(isinstance(p, list | tuple) and len(p) == count for p in params)
+        )
+        plain = len(params) == count * len(fields)
+        found = (statement, fields, returning, by_column) if by_column or plain else None
+        _inserts[key] = found
+    return _inserts[key]
 
 
 def insert(obj: Model, *, using: str = "default") -> None:
@@ -77,11 +88,51 @@ def insert(obj: Model, *, using: str = "default") -> None:
     if not connection.features.can_return_columns_from_insert:
         obj.save(force_insert=True, using=using)
         return
-    statement, fields, returning = _insert_sql(type(obj), obj, using)
+    found = _insert_sql(type(obj), [obj], using)
+    if found is None:
+        obj.save(force_insert=True, using=using)
+        return
+    statement, fields, returning, _by_column = found
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         row = cursor.fetchone()
+    _written(obj, returning, row, using)
+
+
+def insert_many(objs: Sequence[Model], *, using: str = "default") -> None:
+    """Write the new rows `objs` (of one model) with the one statement `bulk_create` runs,
+    compiled once per model, database and count, and set their ids; as `insert`."""
+    if not objs:
+        return
+    connection = connections[using]
+    found = None
+    if len(objs) <= MANY and connection.features.can_return_rows_from_bulk_insert:
+        found = _insert_sql(type(objs[0]), objs, using)
+    if found is None:
+        type(objs[0])._default_manager.db_manager(using).bulk_create(objs)
+        return
+    for obj in objs:
+        # As `bulk_create`: a related row assigned before it was saved gives its id now.
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+    statement, fields, returning, by_column = found
+    rows = [
+        [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+        for obj in objs
+    ]
+    params = (
+        [list(column) for column in zip(*rows, strict=True)]
+        if by_column
+        else [v for r in rows for v in r]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        written = cursor.fetchall()
+    for obj, row in zip(objs, written, strict=True):
+        _written(obj, returning, row, using)
+
+
+def _written(obj: Model, returning: list[Field[Any, Any]], row: Any, using: str) -> None:
     for field, value in zip(returning, row, strict=True):
         setattr(obj, field.attname, value)
     obj._state.adding = False

@@ -8,6 +8,7 @@ its count. Rows are written in key order, so that two writers meet them in the s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models
@@ -29,23 +30,42 @@ def add_up(
     rows = sorted((key, numbers) for key, numbers in counts.items() if any(numbers))
     if not rows:
         return
+    # Kept for the few rows of one file's event; work in bulk makes its one statement.
+    build = _statement if len(rows) <= KEPT_ROWS else _statement.__wrapped__
+    sql = build(model, tuple(keys), tuple(values), tuple(also), len(rows), connection.vendor)
+    params = [value for key, numbers in rows for value in (*key, *numbers)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# A few shapes, each written by every file created or paid: made once per process.
+KEPT_ROWS = 8
+
+
+@lru_cache(maxsize=256)
+def _statement(
+    model: type[models.Model],
+    keys: tuple[str, ...],
+    values: tuple[str, ...],
+    also: tuple[str, ...],
+    count: int,
+    vendor: str,
+) -> str:
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
     key_columns = [ops.quote_name(_column(model, name)) for name in keys]
     made_columns = key_columns + [ops.quote_name(_column(model, name)) for name in also]
     value_columns = [ops.quote_name(_column(model, name)) for name in values]
     width = len(made_columns) + len(values)
-    marks = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
+    marks = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * count)
     names = ", ".join(key_columns)
     made = ", ".join(made_columns)
     sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in value_columns)
-    sql = (
+    _ = vendor  # part of the key: the quoting of names is the database's
+    return (
         f"INSERT INTO {table} ({made}, {', '.join(value_columns)}) VALUES {marks} "  # noqa: S608 - names, not input
         f"ON CONFLICT ({names}) DO UPDATE SET {sets}"
     )
-    params = [value for key, numbers in rows for value in (*key, *numbers)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _column(model: type[models.Model], name: str) -> str:

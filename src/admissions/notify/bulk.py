@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db import transaction
-from django.utils.html import escape
 
 from admissions.applications.history import record_events
 from admissions.applications.models import Application, ApplicationEvent
@@ -24,6 +23,7 @@ from admissions.catalog.models import Institution, Site
 from admissions.notify.context import footer_of, language_of
 from admissions.notify.kinds import Kind
 from admissions.notify.kinds import kind as kind_of
+from admissions.notify.markers import fill, marker
 from admissions.notify.models import Notification
 from admissions.notify.outbox import _message_id, idempotency_key
 from admissions.notify.queue import schedule_many
@@ -40,11 +40,6 @@ class ToCandidate:
     application: Application
     event: str
     values: Mapping[str, Value]
-
-
-def _marker(index: int) -> str:
-    # Letters and digits only: escaping, line breaks and spacing leave it as it is.
-    return f"QzBulkValue{index}zQ"
 
 
 def _shared(
@@ -77,7 +72,7 @@ def _shared(
         )
         groups[(tuple(sorted(item.values)), same)].append(index)
     rendered: list[Rendered | None] = [None] * len(items)
-    markers = {key: _marker(n) for n, key in enumerate(varying)}
+    markers = {key: marker(n) for n, key in enumerate(varying)}
     for indexes in groups.values():
         sample = items[indexes[0]]
         template = render(
@@ -88,19 +83,11 @@ def _shared(
             wording=wording,
         )
 
-        def fill(item: ToCandidate, template: Rendered = template) -> Rendered:
-            subject, text, html = template.subject, template.text, template.html
-            for key, marker in markers.items():
-                value = str(item.values[key])
-                subject = subject.replace(marker, value)
-                text = text.replace(marker, value)
-                html = html.replace(marker, escape(value))
-            return Rendered(subject=subject, text=text, html=html)
-
         # Markers must not change the layout (a value tested or filtered): check one in full.
-        exact = fill(sample) == full(sample)
+        exact = fill(template, markers, sample.values) == full(sample)
         for index in indexes:
-            rendered[index] = fill(items[index]) if exact else full(items[index])
+            item = items[index]
+            rendered[index] = fill(template, markers, item.values) if exact else full(item)
     return [r for r in rendered if r is not None]
 
 

@@ -44,9 +44,12 @@ def send_transfer_awaited(
 ) -> Notification:
     """The fee is paid by bank transfer only: the account and the reference to quote.
     `batch`, `head` and `rendered` (by `render_transfer_awaited`) as for `outbox.enqueue`."""
-    values = _transfer_awaited_values(
-        application, amount_cents, charge, charge_kind, reference, holder, iban, bic
-    )
+    # Once rendered, the email needs its values no more.
+    values = {}
+    if rendered is None:
+        values = _transfer_awaited_values(
+            application, amount_cents, charge, charge_kind, reference, holder, iban, bic
+        )
     return to_candidate(
         "transfer_awaited",
         application,
@@ -76,7 +79,12 @@ def render_transfer_awaited(
         application, amount_cents, charge, charge_kind, reference, holder, iban, bic
     )
     language = language_of(application.candidate)
-    return render_ahead("transfer_awaited", values, language=language, head=head)
+    return render_ahead("transfer_awaited", values, language=language, head=head, varying=_PER_FILE)
+
+
+# What changes from one draft's transfer email to the next: the rest (the programme, the
+# amount, the account) is the same for every draft of a programme.
+_PER_FILE = ("candidate_name", "reference", "link", "creditor_reference")
 
 
 def _transfer_awaited_values(

@@ -10,7 +10,7 @@ adds `notification.sent`, `.failed` or `.bounced`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from email.utils import make_msgid
 from functools import partial
@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 from admissions.applications.history import Batch
 from admissions.applications.models import Application
 from admissions.catalog.models import Institution, Site
+from admissions.core import compiled
 from admissions.core.errors import NotAllowed
 from admissions.notify.context import Footer, footer_of, language_of
 from admissions.notify.history import record
 from admissions.notify.kinds import Kind
 from admissions.notify.kinds import kind as kind_of
+from admissions.notify.markers import kept_render
 from admissions.notify.models import Audience, Notification, Status
 from admissions.notify.queue import schedule
 from admissions.notify.render import Rendered, Wording, override_for, render
@@ -74,12 +76,26 @@ def letterhead(
 
 
 def render_ahead(
-    code: str, values: Mapping[str, Value], *, language: str, head: Letterhead
+    code: str,
+    values: Mapping[str, Value],
+    *,
+    language: str,
+    head: Letterhead,
+    varying: Collection[str] = (),
 ) -> Rendered:
     """The email `enqueue` would write, rendered before the transaction of its event (pass
-    it as `rendered`), so that the transaction does not hold its locks while it renders."""
-    return render(
-        kind_of(code), values, language=language, footer=head.footer, wording=head.wording
+    it as `rendered`), so that the transaction does not hold its locks while it renders.
+
+    `varying`: the values that change from one email of the kind to the next (the name, the
+    reference...): the email is then filled into a rendering kept in the process
+    (`notify.markers`), the same words for a fraction of the work."""
+    return kept_render(
+        kind_of(code),
+        values,
+        language=language,
+        footer=head.footer,
+        wording=head.wording,
+        varying=varying,
     )
 
 
@@ -155,7 +171,7 @@ def _write(
     calendar: str,
     rendered: Rendered,
 ) -> Notification:
-    return Notification.objects.create(
+    notification = Notification(
         key=key,
         kind=kind.code,
         audience=kind.audience,
@@ -172,6 +188,8 @@ def _write(
         message_id=_message_id(),
         calendar=calendar,
     )
+    compiled.insert(notification)  # the statement `save` runs, compiled once per process
+    return notification
 
 
 def may_resend(user: User, notification: Notification) -> bool:

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Protocol
 
 MONTHS_PER_YEAR = 12
@@ -71,7 +72,7 @@ class Duration:
 
     @classmethod
     def from_years(cls, years: Decimal) -> Duration:
-        return cls(Fraction(years) * MONTHS_PER_YEAR)
+        return _duration_of(years)
 
     @property
     def years(self) -> Decimal:
@@ -93,13 +94,25 @@ class Duration:
 
     def at_least(self, years: Decimal) -> bool:
         """Whether this is `years` or longer, compared exactly (no rounding)."""
-        return self.months >= Fraction(years) * MONTHS_PER_YEAR
+        return self.months >= _months_in(years)
 
     def __sub__(self, other: Duration) -> Duration:
         return Duration(max(Fraction(0), self.months - other.months))
 
     def __add__(self, other: Duration) -> Duration:
         return Duration(self.months + other.months)
+
+
+@lru_cache(maxsize=512)
+def _months_in(years: Decimal) -> Fraction:
+    # The rulebooks' and the answers' few durations, converted once each (exact fractions
+    # cost more than the comparisons they serve).
+    return Fraction(years) * MONTHS_PER_YEAR
+
+
+@lru_cache(maxsize=512)
+def _duration_of(years: Decimal) -> Duration:
+    return Duration(_months_in(years))  # immutable: one for each length asked
 
 
 ZERO = Duration(Fraction(0))
@@ -182,11 +195,13 @@ def elapsed(since: dt.date, on: dt.date) -> Duration:
     return months_between(since, on) if on > since else ZERO
 
 
+@lru_cache(maxsize=1024)
 def stretch_start(length: Duration, stop: dt.date) -> dt.date:
     """The latest first day of a stretch up to `stop` (excluded) that lasts at least `length`.
 
     The inverse of `months_between`: "in France for 2 years" on 2024-03-01 is since
     2022-03-01, and "3 years of work" to 2024-01-15 included starts on 2021-01-16.
+    Kept per length and day: a self-check's answers name a few lengths, each asked often.
     """
     whole = math.floor(length.months)
     earliest = add_months(stop, -(whole + 1)) - dt.timedelta(days=1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 
 from admissions.rules.experience import Duration, Span
 from admissions.rules.schema import Text
@@ -126,6 +127,9 @@ def span(value: Span) -> Text:
     return _years_months_days(years, months, value.days)
 
 
+# A few durations, each said in every check (a route's experience, what a candidate has):
+# the text (immutable) is made once for each.
+@lru_cache(maxsize=1024)
 def _years_months_days(years: int, months: int, days: int) -> Text:
     fr: list[str] = []
     en: list[str] = []

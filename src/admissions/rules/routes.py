@@ -167,8 +167,27 @@ def near_misses(
     return misses
 
 
+# Each route's description, with and without the mention of diplomas in progress: every
+# check describes every route of its programme, and a rulebook's routes never change (a
+# new rulebook is new objects). The route is kept with its text, so that its id names it.
+_described: dict[tuple[int, bool], tuple[EntryRoute, Text]] = {}
+DESCRIBED = 4096
+
+
 def describe_requirements(route: EntryRoute, *, mention_progress: bool) -> Text:
     """What a route asks: "Bac+4 or higher with at least 3 years of professional experience"."""
+    key = (id(route), mention_progress)
+    found = _described.get(key)
+    if found is not None and found[0] is route:
+        return found[1]
+    text = _description(route, mention_progress=mention_progress)
+    if len(_described) >= DESCRIBED:
+        _described.clear()
+    _described[key] = (route, text)
+    return text
+
+
+def _description(route: EntryRoute, *, mention_progress: bool) -> Text:
     requires = route.requires
     kinds = [explain.DIPLOMA_KINDS[kind] for kind in requires.diploma_kinds]
     if requires.min_level and kinds:
