@@ -360,7 +360,7 @@ def render_ahead(
 
 def first_look_queries(request: Any, cache_url: str) -> int:
     """A candidate's first look on result day, in this process with the result day's server
-    settings (the pages cache and the sessions in Redis)."""
+    settings (the pages cache in Redis; the sessions in the database, as everywhere)."""
     from django.conf import settings
     from django.test.utils import override_settings
 
@@ -369,10 +369,7 @@ def first_look_queries(request: Any, cache_url: str) -> int:
         "default": {"BACKEND": redis, "LOCATION": cache_url},
         "pages": {"BACKEND": redis, "LOCATION": cache_url, "KEY_PREFIX": "pages"},
     }
-    with override_settings(
-        CACHES={**settings.CACHES, **shared},
-        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
-    ):
+    with override_settings(CACHES={**settings.CACHES, **shared}):
         return send(request)
 
 
@@ -658,7 +655,8 @@ def result_day_setting(results: dict[str, Any]) -> str:
     return (
         "Result day is measured as production runs at that scale, on a second server with the "
         "same settings plus `ADMISSIONS_CACHE_URL` (a redis-server on 127.0.0.1 started by the "
-        "bench): the pages cache and the sessions (`cached_db`) in Redis. The decisions are "
+        "bench): the pages cache in Redis, the sessions in the database as on every server. "
+        "The decisions are "
         "published by the jury's publication, whose tasks render each decided file's status "
         f"page ahead, worked by {WORKERS} `db_worker` processes before the load ({done}; the "
         "publication's emails are not sent). Every other figure is measured without Redis, "
