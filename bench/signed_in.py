@@ -414,9 +414,10 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
         for env in kind_envs[:1] if kind == "drafts" else kind_envs:
             if (status := call(application, env)) != EXPECTED.get(kind, 200):
                 raise RuntimeError(f"{env['PATH_INFO']}: {status}")
-    rounds = {
-        "drafts": iter((envs["drafts"][1:][: args.requests], envs["drafts"][1:][args.requests :]))
-    }
+    rounds = {}
+    if "drafts" in envs:
+        fresh = envs["drafts"][1:]
+        rounds["drafts"] = iter((fresh[: args.requests], fresh[args.requests :]))
     results = {}
     for round_ in (1, 2):
         for kind in kinds:
