@@ -30,6 +30,7 @@ pytest_plugins = [
     "tests.services.clamd",
     "tests.services.smtp",
     "tests.services.s3",
+    "tests.migrating",
     "tests.e2e.plugin",
 ]
 

@@ -4,37 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Iterator
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import timezone
 
 from admissions.people.models import Session
 from tests.accounts.conftest import PASSWORD, verified_user
 from tests.accounts.test_login import log_in
+from tests.migrating import migrate_to
 
 BEFORE = ("people", "0009_education_work_updated_at")
 AFTER = ("people", "0010_sessions_with_their_user")
 MIGRATION = importlib.import_module("admissions.people.migrations.0010_sessions_with_their_user")
-
-
-def _migrate(target: tuple[str, str]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-
-
-@pytest.fixture
-def _latest_schema_after() -> Iterator[None]:
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _django_rows() -> dict[str, str]:
@@ -44,7 +29,7 @@ def _django_rows() -> dict[str, str]:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_latest_schema_after")
+@pytest.mark.usefixtures("latest_schema_after")
 def test_a_session_written_before_the_upgrade_is_still_signed_in_after_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -54,7 +39,7 @@ def test_a_session_written_before_the_upgrade_is_still_signed_in_after_it(
     assert client.get("/en/me/").status_code == 200
     key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     # Going back puts the sessions in Django's table, as the site kept them before.
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     assert key in _django_rows()
     # What Django's own store wrote there: signed-in sessions, one anonymous, one that does
     # not decode, one expired; more than a batch of them.
@@ -74,7 +59,7 @@ def test_a_session_written_before_the_upgrade_is_still_signed_in_after_it(
             "UPDATE django_session SET expire_date = %s WHERE session_key = %s",
             [timezone.now() - dt.timedelta(seconds=1), others[1]],
         )
-    _migrate(AFTER)
+    migrate_to(AFTER)
     assert _django_rows() == {}
     users = dict(Session.objects.values_list("session_key", "user_id"))
     assert users == {

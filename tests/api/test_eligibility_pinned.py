@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 
 from admissions.catalog.models import Campaign
+from tests.api.test_eligibility import payload
 from tests.factories import rulebook_raw
 
 URL = "/api/v1/eligibility/check"
@@ -23,17 +24,9 @@ PINNED = Path(__file__).with_name("eligibility_pinned.json")
 
 
 def body(institution: str, **changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "institution": institution,
-        "programme": rulebook_raw(institution)["programmes"][0]["slug"],
-        "track": "full_time",
-        "nationality": "FR",
-        "residence_country": "FR",
-        "diploma": {"level": 5, "kind": "cti_engineering", "country": "FR", "year": 2020},
-        "experience_years": "0",
-    }
-    data.update(changes)
-    return data
+    """The check's questions for the first programme of `institution`'s rulebook."""
+    programme = rulebook_raw(institution)["programmes"][0]["slug"]
+    return payload(**{"institution": institution, "programme": programme, **changes})
 
 
 QUESTIONS: dict[str, dict[str, Any]] = {

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from admissions.applications.models import ApplicationEvent
 from admissions.catalog.models import Campaign
@@ -14,30 +10,15 @@ from admissions.payments import file_balances, ledger
 from admissions.payments.models import EntryKind, LedgerEntry, Method, RefundRequest, RefundStatus
 from admissions.people.models import User
 from admissions.rules.vocabulary import ChargeKind, RefundEvent
+from tests.migrating import migrate_to
 from tests.payments.conftest import MakeApplication, make_user
 
 BEFORE = ("payments", "0004_bank_transaction_identity")
 AFTER = ("payments", "0005_refunded_charges_settled")
 
 
-def _migrate(target: tuple[str, str]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-
-
-@pytest.fixture
-def _latest_schema_after() -> Iterator[None]:
-    # Going back to BEFORE also takes away the later migrations (of payments and of the apps
-    # that depend on it): the tests that run next in this process need every table.
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_latest_schema_after")
+@pytest.mark.usefixtures("latest_schema_after")
 def test_a_charge_refunded_before_is_settled_by_the_migration(
     bs_campaign: Campaign, make_application: MakeApplication, bs_finance: User
 ) -> None:
@@ -70,10 +51,10 @@ def test_a_charge_refunded_before_is_settled_by_the_migration(
     )
     assert ledger.balance_cents(application.pk) == 45_000
     try:
-        _migrate(BEFORE)
-        _migrate(AFTER)
+        migrate_to(BEFORE)
+        migrate_to(AFTER)
     finally:
-        _migrate(AFTER)
+        migrate_to(AFTER)
     assert ledger.balance_cents(application.pk) == 0
     write_off = LedgerEntry.objects.get(kind=EntryKind.WRITE_OFF)
     assert (write_off.amount_cents, write_off.created_by) == (45_000, bs_finance)
@@ -81,13 +62,13 @@ def test_a_charge_refunded_before_is_settled_by_the_migration(
         application=application, action="payment.written_off"
     ).exists()
     # Run again, it finds nothing owed and writes nothing.
-    _migrate(BEFORE)
-    _migrate(AFTER)
+    migrate_to(BEFORE)
+    migrate_to(AFTER)
     assert LedgerEntry.objects.filter(kind=EntryKind.WRITE_OFF).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_latest_schema_after")
+@pytest.mark.usefixtures("latest_schema_after")
 def test_the_files_balances_are_summed_from_the_ledger_by_their_migration(
     nord_campaign: Campaign, make_application: MakeApplication
 ) -> None:
@@ -110,10 +91,10 @@ def test_the_files_balances_are_summed_from_the_ledger_by_their_migration(
     )
     ledger.write_off(paid_back.pk, charge_kind=fee, amount_cents=500, by=None)
     try:
-        _migrate(("payments", "0006_fee_totals"))
-        _migrate(("payments", "0007_file_balances"))
+        migrate_to(("payments", "0006_fee_totals"))
+        migrate_to(("payments", "0007_file_balances"))
     finally:
-        _migrate(("payments", "0007_file_balances"))
+        migrate_to(("payments", "0007_file_balances"))
     assert file_balances.kept() == file_balances.recount()
     assert file_balances.kept()[owing.pk] == (6_000, 2_500, 0, 0, 0, 3_500)
     assert file_balances.kept()[paid_back.pk] == (6_000, 12_000, 6_000, 1_000, 500, 500)
