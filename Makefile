@@ -13,7 +13,7 @@ PYTEST_TIMEOUT ?= 300
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
-.PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench bench-deadline bench-cluster fuzz
+.PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench bench-deadline bench-scale bench-cluster fuzz
 
 $(TOOLS)/bin/uv:
 	@mkdir -p var
@@ -99,6 +99,12 @@ bench: install-dev $(BENCH_VENV)/.installed
 DEADLINE_ARGS ?= --candidates 64 --seconds 60
 bench-deadline: install-dev $(BENCH_VENV)/.installed
 	$(PY) bench/deadline.py --server-venv $(BENCH_VENV) $(DEADLINE_ARGS)
+
+# The served figures at a million applications on a throw-away PostgreSQL cluster, beside
+# the peer's: status page, staff queue (page and API), drafts, memory; writes
+# bench/RESULTS.md (needs wrk). make bench-scale [BENCH_SCALE_ARGS="--applications 100000"]
+bench-scale: install-dev $(BENCH_VENV)/.installed
+	$(PY) bench/scale_load.py --server-venv $(BENCH_VENV) $(BENCH_SCALE_ARGS)
 
 # The production layout on this machine (docs/production.md): nginx, two application
 # processes, PostgreSQL, Redis, S3, two task workers and the scheduler on loopback, the load

@@ -433,7 +433,7 @@ def send(request: Any) -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
+    client = Client(headers={"Authorization": f"Bearer {request.bearer}"} if request.bearer else {})
     if request.session:
         client.cookies[load_data.SESSION_COOKIE] = request.session
     with CaptureQueriesContext(connection) as captured:
@@ -488,6 +488,8 @@ def verify(server: Server, requests: dict[str, list[Any]], kinds: list[str]) -> 
             headers["X-CSRFToken"] = request.line().split("\t")[3]
         if request.body:
             headers["Content-Type"] = "application/json"
+        if request.bearer:
+            headers["Authorization"] = f"Bearer {request.bearer}"
         status, body = server.get(
             request.path,
             method=request.method,

@@ -41,6 +41,8 @@ class Request:
     path: str
     session: str = ""
     body: str = ""
+    # An API token, sent as `Authorization: Bearer ...`.
+    bearer: str = ""
 
     def line(self) -> str:
         cookie = f"{SESSION_COOKIE}={self.session}; {CSRF_COOKIE}={CSRF_SECRET}"
@@ -52,6 +54,7 @@ class Request:
                 cookie if self.session else "",
                 CSRF_SECRET if self.session and unsafe else "",
                 self.body,
+                f"Bearer {self.bearer}" if self.bearer else "",
             ]
         )
 

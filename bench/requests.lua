@@ -1,8 +1,8 @@
 -- wrk script of load.py: requests read from a file, and the figures printed as JSON.
 --
 -- Usage: wrk -t T -c C -d D -s requests.lua URL -- FILE T [ORIGIN]
--- FILE holds one request a line, fields separated by tabs: method, path, cookie, CSRF token
--- and body (the last three may be empty). With ORIGIN, every request that carries a CSRF
+-- FILE holds one request a line, fields separated by tabs: method, path, cookie, CSRF token,
+-- body and Authorization header (the last four may be empty). With ORIGIN, every request that carries a CSRF
 -- token also sends it as its Origin header, as a browser does (Django checks it over HTTPS). Thread k of T sends lines k, k+T, k+2T... in
 -- turn (all of them when there are fewer lines than threads); a thread that reaches the end of its lines starts again and counts one "wrap".
 
@@ -39,6 +39,7 @@ local function read(file, count, mine)
          if f[4] ~= "" then headers["X-CSRFToken"] = f[4] end
          if f[4] ~= "" and origin then headers["Origin"] = origin end
          if f[5] ~= "" then headers["Content-Type"] = "application/json" end
+         if f[6] and f[6] ~= "" then headers["Authorization"] = f[6] end
          local body = nil
          if f[5] ~= "" then body = f[5] end
          table.insert(requests, wrk.format(f[1], f[2], headers, body))
