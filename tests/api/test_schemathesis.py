@@ -88,6 +88,9 @@ def token_for(user: User, *, institution: Institution | None = None) -> str:
     return text
 
 
+# Once, in the SQLite run: the staff's run below takes the production engine, and each run
+# of the suite keeps one of the two minutes.
+@pytest.mark.one_engine
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_as_a_candidate(
     live_server: LiveServer, settings: object, tmp_path: Path
