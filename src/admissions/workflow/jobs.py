@@ -12,11 +12,13 @@ from admissions.core.scheduler import Job
 from admissions.documents.housekeeping import run_upkeep
 from admissions.notify import webhooks
 from admissions.notify.queue import deliver_due
+from admissions.people.session_upkeep import delete_expired
 from admissions.workflow import conditions, reminders, waitlist
 from admissions.workflow.confirmation import lapse_overdue
 from admissions.workflow.declared_transfers import flag_unmatched, sweep_fee_awaited
 
 QUARTER = dt.timedelta(minutes=15)
+DAY = dt.timedelta(days=1)
 
 
 def _lapse(now: dt.datetime) -> str:
@@ -74,6 +76,10 @@ def _funding(now: dt.datetime) -> str:
     return f"funding request reminders queued: {reminders.remind_funding_requests(now)}"
 
 
+def _sessions(now: dt.datetime) -> str:
+    return f"expired sessions deleted: {delete_expired(now)}"
+
+
 def _deliver(now: dt.datetime) -> str:
     return f"emails due sent again: {deliver_due(now)}"
 
@@ -94,6 +100,7 @@ JOBS = [
     Job("instalment_reminders", _instalments, every=QUARTER),
     Job("funding_reminders", _funding, every=QUARTER),
     Job("documents_upkeep", _upkeep),
+    Job("expired_sessions", _sessions, every=DAY),
 ]
 # Last: what every job queued goes out at once where tasks cannot be deferred.
 DELIVERY = [
