@@ -155,6 +155,8 @@ def django_db_modify_db_settings(request: pytest.FixtureRequest, database_engine
         # Change the dict in place: Django's connection handler already holds it.
         default.clear()
         default.update(dj_database_url.parse(server.url("admissions"), conn_max_age=0))
+        # The project's engine, as settings.py names it for a PostgreSQL address.
+        default["ENGINE"] = "admissions.core.postgresql"
         connections.configure_settings(settings.DATABASES)
         # A connection opened before now would still speak to SQLite.
         for connection in connections.all(initialized_only=True):

@@ -99,7 +99,7 @@ def test_development_defaults_load(tmp_path: Path) -> None:
 def test_safe_production_environment_loads(tmp_path: Path) -> None:
     loaded = settings_of(tmp_path, **SAFE_PRODUCTION)
     assert loaded["PRODUCTION"] is True
-    assert loaded["ENGINE"] == "django.db.backends.postgresql"
+    assert loaded["ENGINE"] == "admissions.core.postgresql"
     assert loaded["ALLOWED_HOSTS"] == ["admissions.example.org"]
     assert loaded["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert loaded["EMAIL_USE_TLS"] is True

@@ -119,6 +119,9 @@ DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'admissions.sql
 # each request, which costs PostgreSQL's handshake or SQLite's set-up every time). A kept
 # connection is checked before a request uses it, so a restarted database costs no error.
 DATABASE_CONN_MAX_AGE = env.integer("DATABASE_CONN_MAX_AGE", 600, minimum=0)
+# PostgreSQL: milliseconds after a request during which its connection is not checked again
+# before the next request (core/postgresql/base.py); 0 checks before every request.
+DATABASE_HEALTH_CHECK_BYPASS_MS = env.integer("DATABASE_HEALTH_CHECK_BYPASS_MS", 500, minimum=0)
 # PostgreSQL plans the statements every request runs once per connection (core/prepared.py);
 # off behind a pooler in transaction mode, which may run them on another server connection.
 DATABASE_PREPARED_STATEMENTS = env.boolean("DATABASE_PREPARED_STATEMENTS", default=True)
@@ -132,6 +135,8 @@ except ValueError as error:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"ADMISSIONS_DATABASE_URL: {error}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "admissions.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Django's engine, with writers taking turns instead of polling for the lock.
