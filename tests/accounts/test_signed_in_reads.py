@@ -23,6 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from admissions.people import sessions
 from admissions.people.authentication import FIELDS, read_user
 from admissions.people.models import Role, Session, StaffRole, User
 from admissions.people.sessions import SessionStore, read
@@ -325,3 +326,51 @@ def test_sessions_of_django_s_stores_and_of_both_engines_read_each_other() -> No
         encoded = writer().encode({"who": writer.__qualname__})
         for reader in stores:
             assert reader().decode(encoded) == {"who": writer.__qualname__}, (writer, reader)
+
+
+def test_a_decoded_session_is_a_fresh_copy_each_time() -> None:
+    store = SessionStore()
+    encoded = store.encode({"nested": {"list": [1, 2]}, "who": "amina"})
+    first = SessionStore().decode(encoded)
+    assert encoded in sessions.DECODED
+    first["nested"]["list"].append(3)
+    first["who"] = "someone else"
+    second = SessionStore().decode(encoded)
+    assert second == {"nested": {"list": [1, 2]}, "who": "amina"}
+    assert second["nested"] is not first["nested"]
+
+
+def test_a_decoded_session_is_kept_only_for_the_keys_that_checked_it(settings: Any) -> None:
+    encoded = SessionStore().encode({"who": "amina"})
+    assert SessionStore().decode(encoded) == {"who": "amina"}
+    # Another secret key, the old one no longer among the fallbacks: the text no longer
+    # decodes, kept or not.
+    settings.SECRET_KEY = "another-secret-key-" + "y" * 50
+    settings.SECRET_KEY_FALLBACKS = []
+    assert SessionStore().decode(encoded) == {}
+    # A text signed otherwise, or tampered with, is never kept.
+    tampered = encoded[:-2] + ("A" if encoded[-2] != "A" else "B") + encoded[-1]
+    assert SessionStore().decode(tampered) == {}
+    assert tampered not in sessions.DECODED
+
+
+def test_the_decoded_sessions_kept_are_bounded() -> None:
+    store = SessionStore()
+    for n in range(sessions.DECODED_ENTRIES * 2 + 3):
+        store.decode(store.encode({"n": n}))
+        assert len(sessions.DECODED) <= sessions.DECODED_ENTRIES
+
+
+def test_a_session_changed_in_its_row_is_read_as_changed(client: Client, engine: str) -> None:
+    """What is kept is what a text decodes to: a row that changes reads as changed."""
+    _signed_in(client)
+    key = _session_key(client)
+    store = SessionStore(key)
+    store["shown"] = "before"
+    store.save()
+    assert SessionStore(key)["shown"] == "before"
+    store["shown"] = "after"
+    store.save()
+    assert SessionStore(key)["shown"] == "after"
+    store.flush()
+    assert _signed_out(client)

@@ -10,6 +10,13 @@ user's row read with it is kept on the store, for this request only, and
 `people/authentication.py` checks it as Django checks a user it reads itself. Everything
 else (writes, creation, expiry) is Django's.
 
+A session's data is signed and compressed: checking the signature and decoding it is most
+of the store's own work on a request. The data decoded is kept per process by the exact
+signed text it came from and the salt and secret keys that checked it (`DECODED`, at most
+`DECODED_ENTRIES`, emptied when full), and every request gets its own copy: the row itself
+is still read on every request, so this keeps nothing about whether the session is valid,
+only what a given text decodes to, which never changes while the keys stay.
+
 The store is the one engine, with or without a shared cache: Django's `cached_db` in front
 would spare no statement (the user's row is read on every request anyway) and costs more on
 a session's first look (bench/RESULTS.md, seventh round).
@@ -18,8 +25,10 @@ a session's first look (bench/RESULTS.md, seventh round).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.core.exceptions import ValidationError
@@ -41,6 +50,10 @@ _PRESENT = next(
 _KEY = "\x00session-key\x00"
 _MOMENT = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
 _compiled: dict[str, Statement] = {}
+# Signed text -> (the salt and secret keys it was checked with, the data it decodes to, as
+# JSON).
+DECODED_ENTRIES = 512
+DECODED: dict[str | bytes, tuple[tuple[Any, ...], str]] = {}
 
 
 def _statement(using: str) -> Statement:
@@ -119,6 +132,21 @@ class JoinedRead:
         instance: Session = super().create_model_instance(data)  # type: ignore[misc]
         instance.user_id = user_key(data.get(SESSION_KEY))
         return instance
+
+    def decode(self, session_data: bytes | str) -> dict[str, Any]:
+        keys = (self.key_salt, settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+        found = DECODED.get(session_data)
+        if found is not None and found[0] == keys:
+            # A new copy each time (the request may change its session's data), made from
+            # JSON as the signed text's own is: in one call, the same values.
+            return json.loads(found[1])  # type: ignore[no-any-return]
+        data: dict[str, Any] = super().decode(session_data)  # type: ignore[misc]
+        if data:
+            # An empty answer is also what a bad signature gives: never kept.
+            if len(DECODED) >= DECODED_ENTRIES:
+                DECODED.clear()
+            DECODED[session_data] = (keys, json.dumps(data))
+        return data
 
     def _get_session_from_db(self) -> Session | None:
         found = read(self.session_key)
