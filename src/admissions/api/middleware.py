@@ -83,7 +83,8 @@ class ApiMiddleware:
         return self._as_json(request, self.get_response(request))
 
     def _before(self, request: HttpRequest) -> HttpResponse | None:
-        header = request.headers.get("Authorization", "")
+        # The header as Django keeps it: `request.headers` would copy them all first.
+        header = request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _sep, credential = header.partition(" ")
         request.api_token = None  # type: ignore[attr-defined]
         if scheme.lower() == "bearer":

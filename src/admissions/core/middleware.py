@@ -114,7 +114,8 @@ class ApiLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        asked = language_from_header(request.headers.get("Accept-Language", ""))
+        # The header as Django keeps it: `request.headers` would copy them all first.
+        asked = language_from_header(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
         request.api_language_asked = asked  # type: ignore[attr-defined]
         before = translation.get_language()
         self._activate(request, asked or settings.LANGUAGE_CODE)
