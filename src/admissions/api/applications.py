@@ -45,16 +45,21 @@ def _user(request: HttpRequest) -> User:
 def application_out(
     application: Application, fee_status: ledger.FeeStatus | None = None
 ) -> ApplicationOut:
-    """The file as the API shows it; `fee_status` when the caller read it with others."""
+    """The file as the API shows it; `fee_status` when the caller read it with others.
+
+    Built from the row's own typed values: `model_construct` skips validating them again
+    (django-ninja's schemas check every field twice, each nested part twice again)."""
     campaign = application.campaign
     programme = application.programme
-    return ApplicationOut(
+    return ApplicationOut.model_construct(
         reference=application.reference,
-        status=application.status,
+        status=str(application.status),
         status_label=str(Status(application.status).label),
         institution=campaign.institution.slug,
-        campaign=NamedOut(id=campaign.pk, slug=campaign.slug, name=campaign.name),
-        programme=NamedOut(id=programme.pk, slug=programme.slug, name=programme.name),
+        campaign=NamedOut.model_construct(id=campaign.pk, slug=campaign.slug, name=campaign.name),
+        programme=NamedOut.model_construct(
+            id=programme.pk, slug=programme.slug, name=programme.name
+        ),
         track=application.track,
         financing_mode=application.financing_mode,
         cover_letter=application.cover_letter,

@@ -32,7 +32,8 @@ from django.utils.translation import gettext as _
 from admissions.api.errors import error_body
 from admissions.api.models import IdempotentAnswer
 
-HEADER = "Idempotency-Key"
+# The Idempotency-Key header as Django keeps it: `request.headers` would copy them all first.
+META_KEY = "HTTP_IDEMPOTENCY_KEY"
 MAX_KEY = 255
 NOT_KEPT = frozenset({401, 403, 429})
 
@@ -77,7 +78,7 @@ def _taken_over(earlier: IdempotentAnswer, now: dt.datetime) -> bool:
 
 def handle(request: HttpRequest, run: Callable[[HttpRequest], HttpResponse]) -> HttpResponse:
     """Run the write `request` once for its key; `run` is the rest of the request's way."""
-    key = request.headers.get(HEADER, "").strip()
+    key = request.META.get(META_KEY, "").strip()
     user = getattr(request, "user", None)
     if not key or user is None or not user.is_authenticated:
         return run(request)

@@ -49,11 +49,20 @@ def _holds_nul(request: HttpRequest) -> bool:
     return request.content_type == "application/json" and b"\\u0000" in request.body
 
 
-def _throttled(who: str) -> int | None:
-    """Seconds to wait when `who` made too many requests this minute, else None."""
+def _throttled(request: HttpRequest) -> int | None:
+    """Seconds to wait when the request's sender (its token, its user, else its address)
+    made too many requests this minute, else None. Without a limit the sender is not
+    looked for."""
     limit = int(getattr(settings, "API_RATE_PER_MINUTE", 0))
     if limit <= 0:
         return None
+    user = getattr(request, "user", None)
+    if request.api_token is not None:  # type: ignore[attr-defined]
+        who = f"token:{request.api_token.pk}"  # type: ignore[attr-defined]
+    elif user is not None and user.is_authenticated:
+        who = f"user:{user.pk}"
+    else:
+        who = f"address:{client_address(request)}"
     return ratelimit.hit("api", who, limit=limit, seconds=60)
 
 
@@ -74,7 +83,8 @@ class ApiMiddleware:
         return self._as_json(request, self.get_response(request))
 
     def _before(self, request: HttpRequest) -> HttpResponse | None:
-        header = request.headers.get("Authorization", "")
+        # The header as Django keeps it: `request.headers` would copy them all first.
+        header = request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _sep, credential = header.partition(" ")
         request.api_token = None  # type: ignore[attr-defined]
         if scheme.lower() == "bearer":
@@ -87,14 +97,7 @@ class ApiMiddleware:
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
             if request.method not in SAFE_METHODS and not token.can_write:
                 return refusal(403, "token_read_only", _("This API token may only read."))
-        user = getattr(request, "user", None)
-        if request.api_token is not None:  # type: ignore[attr-defined]
-            who = f"token:{request.api_token.pk}"  # type: ignore[attr-defined]
-        elif user is not None and user.is_authenticated:
-            who = f"user:{user.pk}"
-        else:
-            who = f"address:{client_address(request)}"
-        wait = _throttled(who)
+        wait = _throttled(request)
         if wait is not None:
             response = refusal(429, "throttled", _("Too many requests: wait a minute."))
             response["Retry-After"] = str(wait)

@@ -1,5 +1,5 @@
-"""Middleware of the whole site: a strict Content-Security-Policy, the API's language, a
-limit on uploads, a page to try again in a moment when object storage is down."""
+"""Middleware of the whole site: a strict Content-Security-Policy, the language (the API's
+its own), a limit on uploads, a page to try again in a moment when object storage is down."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -46,6 +47,32 @@ class ContentSecurityPolicyMiddleware:
 
 
 API_PREFIX = "/api/"
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, which under /api/ always comes to the default language: the API's addresses
+    have no language prefix, and an unprefixed address under i18n_patterns(
+    prefix_default_language=False) takes LANGUAGE_CODE whatever the cookie or the header say
+    (ApiLanguageMiddleware then decides). There that language is set, and the response
+    marked as Django's marks it, without reading the cookie, the header and the path for a
+    choice already known."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not request.path_info.startswith(API_PREFIX):
+            return super().process_request(request)
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if not request.path_info.startswith(API_PREFIX):
+            return super().process_response(request, response)
+        # No redirection of a 404 to a prefixed address: the default language has none.
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 def language_from_header(header: str) -> str | None:
@@ -87,7 +114,8 @@ class ApiLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        asked = language_from_header(request.headers.get("Accept-Language", ""))
+        # The header as Django keeps it: `request.headers` would copy them all first.
+        asked = language_from_header(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
         request.api_language_asked = asked  # type: ignore[attr-defined]
         before = translation.get_language()
         self._activate(request, asked or settings.LANGUAGE_CODE)
