@@ -41,7 +41,8 @@ def scoped_files(
 
     `programme_ids` are those programmes when the request has read them already (the
     queue's choices): the statement then holds them as values, not as a subquery that
-    PostgreSQL plans again with the page's other joins on every request."""
+    PostgreSQL plans again with the page's other joins on every request (16 ms of planning
+    against 1 for the queue's page of fifty rows)."""
     scope = allowed_programme_ids(user, FILE_ROLES) if programme_ids is None else programme_ids
     return Application.objects.filter(programme_id__in=scope, submitted_at__isnull=False).exclude(
         status=Status.DRAFT
