@@ -133,8 +133,8 @@ def staff_application(request: HttpRequest, reference: str) -> Application:
     return application
 
 
-def _link(request: HttpRequest, query: str) -> str:
-    filters = read_filters(request.GET).query
+def _link(filters: str, query: str) -> str:
+    """The list's URL with the `filters` asked for (as a query string) and a page's `query`."""
     joined = "&".join(part for part in (filters, query) if part)
     url = reverse("api:staff_files")
     return f"{url}?{joined}" if joined else url
@@ -156,6 +156,7 @@ def list_files(request: HttpRequest, query: Query[QueueQuery]) -> QueuePageOut:
         query=request.GET,
     )
     labels = {status.value: str(status.label) for status in Status}
+    asked = read_filters(request.GET).query
     english = (get_language() or "fr").startswith("en")
     # Built without validation: each value is a column of the type its field declares, and
     # validating fifty rows through the ORM getter was most of the list's time.
@@ -175,10 +176,10 @@ def list_files(request: HttpRequest, query: Query[QueueQuery]) -> QueuePageOut:
             )
             for a in page.rows
         ],
-        next=_link(request, page.next_query) if page.next_query else None,
-        previous=_link(request, page.previous_query) if page.previous_query else None,
-        first=_link(request, page.first_query),
-        last=_link(request, page.last_query),
+        next=_link(asked, page.next_query) if page.next_query else None,
+        previous=_link(asked, page.previous_query) if page.previous_query else None,
+        first=_link(asked, page.first_query),
+        last=_link(asked, page.last_query),
     )
 
 
