@@ -10,6 +10,7 @@ import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from admissions.api import staff as staff_api
 from admissions.applications.lifecycle import Status
@@ -194,3 +195,25 @@ def test_a_token_tied_to_an_institution_reaches_only_its_files(
     assert listed == [in_bs.reference]
     assert client.get(f"/api/v1/staff/files/{in_nord.reference}").status_code == 404
     assert client.get(f"/api/v1/staff/files/{in_bs.reference}").status_code == 200
+
+
+def test_a_row_of_the_list_holds_what_the_file_says(bs: Campaign, officer: User) -> None:
+    file = sent(bs)
+    file.refresh_from_db()
+    [row] = as_(officer).get("/api/v1/staff/files").json()["items"]
+    # As the schema's validation of the file would write it, field by field, in English.
+    with translation.override("en"):
+        label = str(Status(file.status).label)
+    expected = staff_api.QueueRowOut(
+        reference=file.reference,
+        status=file.status,
+        status_label=label,
+        candidate=file.candidate.get_full_name() or file.candidate.email,
+        email=file.candidate.email,
+        programme=file.programme.name_en,
+        programme_id=file.programme_id,
+        submitted_at=file.submitted_at,
+        status_changed_at=file.status_changed_at,
+    )
+    assert row == expected.model_dump(mode="json")
+    assert staff_api.QueueRowOut.model_validate(row) == expected

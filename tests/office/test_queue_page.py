@@ -186,10 +186,13 @@ def test_a_page_costs_the_same_queries_whatever_its_size(client: Client, size: i
     with CaptureQueriesContext(connection) as captured:
         response = client.get(f"{QUEUE}?size={size}&sort=waiting&nationality=eu&late=1")
     assert response.status_code == 200
+    filtered = response.content.decode()
     with CaptureQueriesContext(connection) as everything:
         response = client.get(f"{QUEUE}?size={size}")
     assert len(_listed(response.content.decode())) == min(size, 12)
-    assert (len(captured), len(everything)) == (7, 7)
+    # A list that fits on its first page is counted by its rows: one statement less.
+    assert len(captured) == (7 if 'rel="next"' in filtered else 6)
+    assert len(everything) == (7 if size < 12 else 6)
 
 
 def _bulk(client: Client, files: list[Application], **fields: str) -> str:

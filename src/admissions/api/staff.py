@@ -14,6 +14,7 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -45,6 +46,20 @@ ERRORS = {
     422: ErrorOut,
 }
 PAGE_SIZE = 50
+# The columns a row of the list is made of, read as one tuple per file.
+_ROW_COLUMNS = (
+    "pk",
+    "reference",
+    "status",
+    "submitted_at",
+    "status_changed_at",
+    "programme_id",
+    "programme__name_fr",
+    "programme__name_en",
+    "candidate__first_name",
+    "candidate__last_name",
+    "candidate__email",
+)
 
 
 # The list ---------------------------------------------------------------------------------
@@ -118,8 +133,8 @@ def staff_application(request: HttpRequest, reference: str) -> Application:
     return application
 
 
-def _link(request: HttpRequest, query: str) -> str:
-    filters = read_filters(request.GET).query
+def _link(filters: str, query: str) -> str:
+    """The list's URL with the `filters` asked for (as a query string) and a page's `query`."""
     joined = "&".join(part for part in (filters, query) if part)
     url = reverse("api:staff_files")
     return f"{url}?{joined}" if joined else url
@@ -135,30 +150,36 @@ def list_files(request: HttpRequest, query: Query[QueueQuery]) -> QueuePageOut:
     user = _staff(request)
     files = exported_files(user, request.GET, institution_id=token_institution(request))
     page = keyset_page(
-        files.select_related("candidate", "programme"),
+        files.values_list(*_ROW_COLUMNS, named=True),
         field="submitted_at",
         size=PAGE_SIZE,
         query=request.GET,
     )
-    return QueuePageOut(
+    labels = {status.value: str(status.label) for status in Status}
+    asked = read_filters(request.GET).query
+    english = (get_language() or "fr").startswith("en")
+    # Built without validation: each value is a column of the type its field declares, and
+    # validating fifty rows through the ORM getter was most of the list's time.
+    return QueuePageOut.model_construct(
         items=[
-            QueueRowOut(
+            QueueRowOut.model_construct(
                 reference=a.reference,
                 status=a.status,
-                status_label=str(Status(a.status).label),
-                candidate=a.candidate.get_full_name() or a.candidate.email,
-                email=a.candidate.email,
-                programme=a.programme.name,
+                status_label=labels[a.status],
+                candidate=f"{a.candidate__first_name} {a.candidate__last_name}".strip()
+                or a.candidate__email,
+                email=a.candidate__email,
+                programme=a.programme__name_en if english else a.programme__name_fr,
                 programme_id=a.programme_id,
                 submitted_at=a.submitted_at,
                 status_changed_at=a.status_changed_at,
             )
             for a in page.rows
         ],
-        next=_link(request, page.next_query) if page.next_query else None,
-        previous=_link(request, page.previous_query) if page.previous_query else None,
-        first=_link(request, page.first_query),
-        last=_link(request, page.last_query),
+        next=_link(asked, page.next_query) if page.next_query else None,
+        previous=_link(asked, page.previous_query) if page.previous_query else None,
+        first=_link(asked, page.first_query),
+        last=_link(asked, page.last_query),
     )
 
 

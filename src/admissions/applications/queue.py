@@ -125,12 +125,17 @@ def _slug(text: str | None) -> str:
     return text if len(text) <= 60 and text.replace("-", "").replace("_", "").isalnum() else ""
 
 
+# Read once: `Status.values` builds the choices and their labels again on each call.
+_STATUSES = frozenset(Status.values)
+_TRACKS = frozenset(track.value for track in Track)
+
+
 def read_filters(query: QueryDict) -> Filters:
     """What the reader asked for; anything unknown or malformed is ignored."""
     status = query.get("status", "")
     size = _number(query.get("size"))
     return Filters(
-        status=status if status in Status.values else "",
+        status=status if status in _STATUSES else "",
         programme=_number(query.get("programme")),
         campaign=_number(query.get("campaign")),
         search=query.get("q", "").strip()[:100],
@@ -139,7 +144,7 @@ def read_filters(query: QueryDict) -> Filters:
         nationality=n if (n := query.get("nationality", "")) in NATIONALITY_GROUPS else "",
         abroad=a if (a := query.get("abroad", "")) in YES_NO else "",
         financing=_slug(query.get("financing")),
-        track=t if (t := query.get("track", "")) in {x.value for x in Track} else "",
+        track=t if (t := query.get("track", "")) in _TRACKS else "",
         assigned_to_me=query.get("assigned") == "me",
         late=query.get("late") == "1",
         sort=s if (s := query.get("sort", "")) in ORDERS else "newest",

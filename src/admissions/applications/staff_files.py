@@ -5,7 +5,7 @@ the same files with the same filters."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import IO
 
 from django.db.models import Q, QuerySet
@@ -34,11 +34,28 @@ BULK_MAX = max(PAGE_SIZES)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def scoped_files(user: User) -> QuerySet[Application]:
-    """The submitted files of the reader's programmes (a draft withdrawn was never sent)."""
-    return Application.objects.filter(
-        programme_id__in=allowed_programme_ids(user, FILE_ROLES), submitted_at__isnull=False
-    ).exclude(status=Status.DRAFT)
+def scoped_files(
+    user: User, *, programme_ids: Collection[int] | None = None
+) -> QuerySet[Application]:
+    """The submitted files of the reader's programmes (a draft withdrawn was never sent).
+
+    `programme_ids` are those programmes when the request has read them already (the
+    queue's choices): the statement then holds them as values, not as a subquery that
+    PostgreSQL plans again with the page's other joins on every request (16 ms of planning
+    against 1 for the queue's page of fifty rows)."""
+    scope = allowed_programme_ids(user, FILE_ROLES) if programme_ids is None else programme_ids
+    return Application.objects.filter(programme_id__in=scope, submitted_at__isnull=False).exclude(
+        status=Status.DRAFT
+    )
+
+
+def scope_programmes(user: User) -> list[tuple[int, str, str]]:
+    """The id and names (French, English) of the reader's programmes, by French name."""
+    return list(
+        Programme.objects.filter(pk__in=allowed_programme_ids(user, FILE_ROLES))
+        .order_by("name_fr")
+        .values_list("pk", "name_fr", "name_en")
+    )
 
 
 def chosen_files(

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from operator import attrgetter
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from django.db.models import DateTimeField, Model, Q, QuerySet
+from django.db.models import DateTimeField, Q, QuerySet
 from django.http import QueryDict
 
-RowT = TypeVar("RowT", bound=Model)
+# A model instance, or a tuple of columns with `pk` and the order's (`values_list(named=True)`).
+RowT = TypeVar("RowT")
 SEPARATOR = "~"
+_pk = attrgetter("pk")
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,17 @@ def parse_cursor(text: str, *, moment: bool = True) -> Cursor | None:
     return parsed, int(pk)
 
 
-def _is_moment(rows: QuerySet[RowT], field: str) -> bool:
+def _is_moment(rows: QuerySet[Any, RowT], field: str) -> bool:
     return isinstance(rows.model._meta.get_field(field), DateTimeField)
 
 
 def keyset_page(
-    rows: QuerySet[RowT], *, field: str, size: int, query: QueryDict, descending: bool = True
+    rows: QuerySet[Any, RowT],
+    *,
+    field: str,
+    size: int,
+    query: QueryDict,
+    descending: bool = True,
 ) -> KeysetPage[RowT]:
     """The page of `rows` ordered by `field` (largest first unless `descending` is False)
     that `query` asks for; a bad cursor is ignored.
@@ -99,9 +107,9 @@ def keyset_page(
 def _page(rows: list[RowT], field: str, *, is_first: bool, is_last: bool) -> KeysetPage[RowT]:
     previous = next_ = ""
     if rows and not is_first:
-        previous = urlencode({"before": cursor_of(getattr(rows[0], field), rows[0].pk)})
+        previous = urlencode({"before": cursor_of(getattr(rows[0], field), _pk(rows[0]))})
     if rows and not is_last:
-        next_ = urlencode({"after": cursor_of(getattr(rows[-1], field), rows[-1].pk)})
+        next_ = urlencode({"after": cursor_of(getattr(rows[-1], field), _pk(rows[-1]))})
     return KeysetPage(
         rows=rows,
         is_first=is_first,
@@ -113,6 +121,6 @@ def _page(rows: list[RowT], field: str, *, is_first: bool, is_last: bool) -> Key
     )
 
 
-def count_up_to(rows: QuerySet[RowT], limit: int) -> int:
+def count_up_to(rows: QuerySet[Any, Any], limit: int) -> int:
     """How many rows, counting no further than `limit` + 1 (more than `limit` is all it says)."""
     return rows.order_by().values("pk")[: limit + 1].count()

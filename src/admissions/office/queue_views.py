@@ -37,22 +37,21 @@ from admissions.applications.queue import (
     read_filters,
 )
 from admissions.applications.staff_files import (
-    FILE_ROLES,
     XLSX,
     chosen_files,
     exported_files,
     scope_campaigns,
+    scope_programmes,
     scoped_files,
     xlsx_file,
 )
-from admissions.applications.waiting import campaign_targets, days_in_step, is_late
-from admissions.catalog.models import Campaign, Programme
+from admissions.applications.waiting import campaign_targets
+from admissions.catalog.models import Campaign
 from admissions.core.errors import DomainError
 from admissions.core.keyset import count_up_to, keyset_page
-from admissions.office.file_rows import file_rows
+from admissions.office.queue_rows import COLUMNS, options_html, rows_html
 from admissions.people.models import User
 from admissions.people.permissions import (
-    allowed_programme_ids,
     has_platform_role,
     staff_roles,
 )
@@ -99,53 +98,51 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     language = get_language() or "fr"
     filters = read_filters(request.GET)
+    english = language.startswith("en")
+    scope = scope_programmes(user)
+    names = {pk: name_en if english else name_fr for pk, name_fr, name_en in scope}
     campaigns = scope_campaigns(user)
     targets = campaign_targets(campaigns)
-    files = filtered(scoped_files(user), filters, reader_id=user.pk, targets=targets)
+    files = filtered(
+        scoped_files(user, programme_ids=list(names)),
+        filters,
+        reader_id=user.pk,
+        targets=targets,
+    )
     order = filters.order
     page = keyset_page(
-        files.select_related(
-            "candidate",
-            "candidate__profile",
-            "programme",
-            "assignment__reviewer",
-            "assignment__reviewer__profile",
-        ),
+        files.values_list(*COLUMNS, named=True),
         field=order.field,
         size=filters.size,
         query=request.GET,
         descending=order.descending,
     )
-    now = timezone.now()
-    rows = []
-    for row in file_rows(page.rows):
-        application = row.application
-        days = days_in_step(application.status_changed_at, now)
-        target = targets.get(application.campaign_id)
-        rows.append((row, days, is_late(application.status, days, target), target))
     assigner = has_platform_role(user) or bool(
         set(staff_roles(user)) & {r.value for r in ASSIGNERS}
     )
+    # The whole list is on this page: its rows are the count.
+    count = len(page.rows) if page.is_first and page.is_last else count_up_to(files, COUNTED)
+    reviewers = possible_reviewers(user) if assigner else []
+    choices = _choices(campaigns, language)
     context = {
         "page": page,
-        "rows": rows,
+        "rows": page.rows,
+        "rows_html": rows_html(page.rows, names, targets, timezone.now()),
         "filters": filters,
-        "status_choices": [(s.value, s.label) for s in Status if s != Status.DRAFT],
-        "programmes": [
-            (p.pk, p.name)
-            for p in Programme.objects.filter(
-                pk__in=allowed_programme_ids(user, FILE_ROLES)
-            ).order_by("name_fr")
-        ],
-        "campaigns": [(c.pk, c.name) for c in campaigns],
-        "tracks": [(value, label) for value, label in TRACK_LABELS.items()],
-        "orders": [(key, o.label) for key, o in ORDERS.items()],
-        "sizes": PAGE_SIZES,
-        "count": count_up_to(files, COUNTED),
+        "status_options": options_html(
+            [(s.value, s.label) for s in Status if s != Status.DRAFT], filters.status
+        ),
+        "programme_options": options_html(names.items(), filters.programme),
+        "campaign_options": options_html([(c.pk, c.name) for c in campaigns], filters.campaign),
+        "track_options": options_html(TRACK_LABELS.items(), filters.track),
+        "order_options": options_html([(key, o.label) for key, o in ORDERS.items()], filters.sort),
+        "size_options": options_html([(size, size) for size in PAGE_SIZES], filters.size),
+        "route_options": options_html(choices["routes"], filters.route),
+        "financing_options": options_html(choices["financing"], filters.financing),
+        "count": count,
         "counted": COUNTED,
-        "reviewers": list(possible_reviewers(user)) if assigner else [],
+        "reviewer_options": options_html([(r.pk, r.display_name) for r in reviewers], None),
         "assigner": assigner,
-        **_choices(campaigns, language),
     }
     return render(request, "office/queue.html", context)
 
