@@ -10,14 +10,15 @@ the page is. The order is a column, either way, then the primary key to break ti
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from django.db.models import DateTimeField, Model, Q, QuerySet
+from django.db.models import DateTimeField, Q, QuerySet
 from django.http import QueryDict
 
-RowT = TypeVar("RowT", bound=Model)
+RowT = TypeVar("RowT")
 SEPARATOR = "~"
 
 
@@ -56,18 +57,26 @@ def parse_cursor(text: str, *, moment: bool = True) -> Cursor | None:
     return parsed, int(pk)
 
 
-def _is_moment(rows: QuerySet[RowT], field: str) -> bool:
+def _is_moment(rows: QuerySet[Any, Any], field: str) -> bool:
     return isinstance(rows.model._meta.get_field(field), DateTimeField)
 
 
 def keyset_page(
-    rows: QuerySet[RowT], *, field: str, size: int, query: QueryDict, descending: bool = True
+    rows: QuerySet[Any, RowT],
+    *,
+    field: str,
+    size: int,
+    query: QueryDict,
+    descending: bool = True,
+    cursor: Callable[[RowT], Cursor] | None = None,
 ) -> KeysetPage[RowT]:
     """The page of `rows` ordered by `field` (largest first unless `descending` is False)
     that `query` asks for; a bad cursor is ignored.
 
-    Rows whose `field` is empty are left out: they have no place in the order.
+    Rows whose `field` is empty are left out: they have no place in the order. Rows read as
+    tuples (`values_list`) give their `cursor`: the value of `field` and the id of a row.
     """
+    key = cursor or (lambda row: (getattr(row, field), row.pk))  # type: ignore[attr-defined]
     rows = rows.filter(**{f"{field}__isnull": False})
     forward = rows.order_by(f"-{field}", "-pk") if descending else rows.order_by(field, "pk")
     backward = rows.order_by(field, "pk") if descending else rows.order_by(f"-{field}", "-pk")
@@ -81,27 +90,29 @@ def keyset_page(
         past = Q(**{f"{field}__{further}": value}) | Q(**{field: value, f"pk__{further}": pk})
         # The bound on the column alone lets the index start at the cursor.
         found = list(forward.filter(past, **{f"{field}__{further}e": value})[: size + 1])
-        return _page(found[:size], field, is_first=False, is_last=len(found) <= size)
+        return _page(found[:size], key, is_first=False, is_last=len(found) <= size)
     if before is not None:
         value, pk = before
         ahead = Q(**{f"{field}__{nearer}": value}) | Q(**{field: value, f"pk__{nearer}": pk})
         found = list(backward.filter(ahead, **{f"{field}__{nearer}e": value})[: size + 1])
         if len(found) > size:
-            return _page(found[:size][::-1], field, is_first=False, is_last=False)
+            return _page(found[:size][::-1], key, is_first=False, is_last=False)
         # Back at the start: the first page, full.
     elif "last" in query:
         found = list(backward[: size + 1])
-        return _page(found[:size][::-1], field, is_first=len(found) <= size, is_last=True)
+        return _page(found[:size][::-1], key, is_first=len(found) <= size, is_last=True)
     found = list(forward[: size + 1])
-    return _page(found[:size], field, is_first=True, is_last=len(found) <= size)
+    return _page(found[:size], key, is_first=True, is_last=len(found) <= size)
 
 
-def _page(rows: list[RowT], field: str, *, is_first: bool, is_last: bool) -> KeysetPage[RowT]:
+def _page(
+    rows: list[RowT], key: Callable[[RowT], Cursor], *, is_first: bool, is_last: bool
+) -> KeysetPage[RowT]:
     previous = next_ = ""
     if rows and not is_first:
-        previous = urlencode({"before": cursor_of(getattr(rows[0], field), rows[0].pk)})
+        previous = urlencode({"before": cursor_of(*key(rows[0]))})
     if rows and not is_last:
-        next_ = urlencode({"after": cursor_of(getattr(rows[-1], field), rows[-1].pk)})
+        next_ = urlencode({"after": cursor_of(*key(rows[-1]))})
     return KeysetPage(
         rows=rows,
         is_first=is_first,
@@ -113,6 +124,6 @@ def _page(rows: list[RowT], field: str, *, is_first: bool, is_last: bool) -> Key
     )
 
 
-def count_up_to(rows: QuerySet[RowT], limit: int) -> int:
+def count_up_to(rows: QuerySet[Any, Any], limit: int) -> int:
     """How many rows, counting no further than `limit` + 1 (more than `limit` is all it says)."""
     return rows.order_by().values("pk")[: limit + 1].count()

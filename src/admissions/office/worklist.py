@@ -14,7 +14,7 @@ from admissions.applications.lifecycle import STAFF_STEPS, Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Programme
 from admissions.core.plans import InConstants, UnindexedNumber, UnindexedText
-from admissions.office.file_rows import RELATED, SHOWN
+from admissions.office.file_rows import COLUMNS
 from admissions.people.models import Role, User
 
 WAITING_SHOWN = 20
@@ -98,9 +98,9 @@ def _planned_columns() -> tuple[Any, Any]:
 
 def waiting_on(
     user: User, roles: set[str], programmes: QuerySet[Any] | Sequence[int], platform: bool
-) -> QuerySet[Application]:
+) -> QuerySet[Application, tuple[Any, ...]]:
     """The submitted files of `programmes` (their ids, or a query of them) waiting on `user`'s move,
-    the longest waiting first.
+    the longest waiting first, as rows of `file_rows.COLUMNS`.
 
     Read in the order of the index `application_waiting_on_staff`, whose condition the query
     repeats word for word (SQLite uses a partial index only then): the scan stops at the
@@ -126,7 +126,6 @@ def waiting_on(
     )
     return (
         Application.objects.filter(pk__in=first)
-        .select_related(*RELATED)
-        .only(*SHOWN)
         .order_by("status_changed_at", "pk")
+        .values_list(*COLUMNS)
     )
