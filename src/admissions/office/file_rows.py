@@ -146,7 +146,7 @@ COLUMNS = (
     "candidate__profile__given_names",
     "candidate__profile__family_name",
 )
-Listed = tuple[Any, ...]
+Listed = Sequence[Any]
 
 
 def listed_cursor(row: Listed) -> tuple[object, int]:
@@ -208,7 +208,7 @@ def listed_rows(
                 payments_link=(
                     payments_link.replace(SLOT, slot) if programme_id in finance_programmes else ""
                 ),
-                status=labels[status] if status in labels else status,
+                status=labels.get(status) or status,
                 reference=reference,
                 candidate=name or f"{first_name} {last_name}".strip() or email,
                 programme=name_en if english else name_fr,

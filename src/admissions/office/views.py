@@ -14,9 +14,9 @@ from admissions.applications.queue import Filters, filtered, read_filters
 from admissions.applications.waiting import campaign_targets, days_in_step
 from admissions.catalog.confirmations import pending_count
 from admissions.catalog.models import Campaign, without_rulebooks
-from admissions.core.keyset import count_up_to, keyset_page
+from admissions.core.keyset import count_up_to
 from admissions.notify.overrides import editable_institutions
-from admissions.office.file_rows import COLUMNS, listed_cursor, listed_rows, rows_html
+from admissions.office.file_rows import listed_rows, rows_html
 from admissions.office.home_figures import home_figures
 from admissions.office.home_html import (
     Shown,
@@ -27,7 +27,8 @@ from admissions.office.home_html import (
     options_html,
     waiting_html,
 )
-from admissions.office.worklist import Scope, scope_counts, waiting_on
+from admissions.office.home_list import list_page
+from admissions.office.worklist import Scope, scope_counts, waiting_rows
 from admissions.people.models import Role, User
 from admissions.people.permissions import (
     allowed_programme_ids,
@@ -37,7 +38,6 @@ from admissions.people.permissions import (
     staff_roles,
 )
 
-PAGE_SIZE = 50
 # The page says how many files up to this many, then "more than": counting all is not free.
 COUNTED = 1000
 FILE_ROLES = (
@@ -93,22 +93,16 @@ def home(request: HttpRequest) -> HttpResponse:
         status=Status.DRAFT
     )
     filters = read_filters(request.GET)
-    # Newest submitted first, by position (index `application_submitted_order`), the rows
-    # read as tuples of the columns shown.
-    page = keyset_page(
-        filtered(files, filters).values_list(*COLUMNS),
-        field="submitted_at",
-        size=PAGE_SIZE,
-        query=request.GET,
-        cursor=listed_cursor,
-    )
+    page = list_page(scope.programme_ids, filters, request.GET)
     # Waiting times against each campaign's target (the rulebook's `step_target_days`).
     campaigns, confirmed_by_user = home_campaigns(user, platform, scope)
     targets = campaign_targets(campaigns)
     now = timezone.now()
     waiting = [
         (row, days_in_step(row.status_changed_at, now), targets.get(row.campaign_id))
-        for row in listed_rows(waiting_on(user, roles, scope.programme_ids, platform), dated=False)
+        for row in listed_rows(
+            waiting_rows(user, roles, scope.programme_ids, platform), dated=False
+        )
     ]
     figures = home_figures(user, files, targets, now)
     # The files whose payments this user handles link to their finance page too.

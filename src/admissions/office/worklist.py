@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from admissions.applications.lifecycle import STAFF_STEPS, Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Programme
+from admissions.core.compiled import Shaped, id_markers
 from admissions.core.plans import InConstants, UnindexedNumber, UnindexedText
 from admissions.office.file_rows import COLUMNS
 from admissions.people.models import Role, User
@@ -97,9 +98,10 @@ def _planned_columns() -> tuple[Any, Any]:
 
 
 def waiting_on(
-    user: User, roles: set[str], programmes: QuerySet[Any] | Sequence[int], platform: bool
+    user_id: int, roles: set[str], programmes: QuerySet[Any] | Sequence[int], platform: bool
 ) -> QuerySet[Application, tuple[Any, ...]]:
-    """The submitted files of `programmes` (their ids, or a query of them) waiting on `user`'s move,
+    """The submitted files of `programmes` (their ids, or a query of them) waiting on the move
+    of the user `user_id`,
     the longest waiting first, as rows of `file_rows.COLUMNS`.
 
     Read in the order of the index `application_waiting_on_staff`, whose condition the query
@@ -113,7 +115,7 @@ def waiting_on(
         statuses |= set(WAITS_ON[Role.PLATFORM_ADMIN])
     condition = Q(waiting_step__in=sorted(statuses))
     if Role.INTERVIEWER in roles:
-        condition |= Q(status=Status.INTERVIEW_SCHEDULED, interview__slot__interviewer=user)
+        condition |= Q(status=Status.INTERVIEW_SCHEDULED, interview__slot__interviewer_id=user_id)
     # The twenty files first, from the applications alone: a join would let the planner
     # start from the programmes and their index again.
     scope, step = _planned_columns()
@@ -128,4 +130,26 @@ def waiting_on(
         Application.objects.filter(pk__in=first)
         .order_by("status_changed_at", "pk")
         .values_list(*COLUMNS)
+    )
+
+
+WAITING = Shaped()
+
+
+def waiting_rows(
+    user: User, roles: set[str], programme_ids: Sequence[int], platform: bool
+) -> list[Sequence[Any]]:
+    """`waiting_on`'s rows, by its statement compiled once per shape: the steps the roles
+    wait on, whether one is the interviewer's, how many programmes."""
+    statuses = {s for role in roles for s in WAITS_ON.get(Role(role), ())}
+    if platform:
+        statuses |= set(WAITS_ON[Role.PLATFORM_ADMIN])
+    interviewer = Role.INTERVIEWER in roles
+    programmes = id_markers(len(programme_ids))
+    reader = id_markers(1, len(programme_ids))[0]
+    return WAITING.rows(
+        ("waiting", tuple(sorted(statuses)), interviewer, len(programme_ids)),
+        lambda: waiting_on(reader, roles, programmes, platform),
+        [*programmes, reader] if interviewer else programmes,
+        [*programme_ids, user.pk] if interviewer else programme_ids,
     )
