@@ -117,7 +117,7 @@ class Shaped:
         with connections[using].cursor() as cursor:
             cursor.execute(statement.sql, params)
             read = cursor.fetchall()
-        return [statement.converted(row, using) for row in read]
+        return list(statement.converted_rows(read, using))
 
 
 _Insert = tuple[str, list[Field[Any, Any]], list[Field[Any, Any]], bool]

@@ -38,7 +38,6 @@ LISTS = Shaped()
 def list_page(programme_ids: list[int], filters: Filters, query: QueryDict) -> KeysetPage[Listed]:
     """The page of the files sent to `programme_ids` that `query` asks for, newest submitted
     first (index `application_submitted_order`), as rows of `file_rows.COLUMNS`."""
-    files = Application.objects.filter(programme_id__in=programme_ids).exclude(status=Status.DRAFT)
     shaped = not dataclasses.replace(filters, status="", programme=None).narrowed
 
     def read(kind: str, bound: Cursor | None) -> list[Listed]:
@@ -77,11 +76,21 @@ def list_page(programme_ids: list[int], filters: Filters, query: QueryDict) -> K
         shape = (kind, PAGE_SIZE, len(ids), bool(filters.status), bool(filters.programme))
         return LISTS.rows(shape, build, markers, values)
 
+    if shaped:
+        # `read` reads the rows: the queryset only names the model whose column orders them.
+        return keyset_page(
+            Application.objects.values_list(*COLUMNS),
+            field=FIELD,
+            size=PAGE_SIZE,
+            query=query,
+            cursor=listed_cursor,
+            read=read,
+        )
+    files = Application.objects.filter(programme_id__in=programme_ids).exclude(status=Status.DRAFT)
     return keyset_page(
         filtered(files, filters).values_list(*COLUMNS),
         field=FIELD,
         size=PAGE_SIZE,
         query=query,
         cursor=listed_cursor,
-        read=read if shaped else None,
     )
