@@ -33,7 +33,7 @@ from admissions.people.models import Role, User
 from admissions.people.permissions import (
     allowed_programme_ids,
     has_platform_role,
-    programme_filter,
+    programme_scope,
     staff_grants,
     staff_roles,
 )
@@ -87,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
         raise Http404
     # The programmes in scope and their counts per step, read once: every query below takes
     # their ids as a list.
-    scope = scope_counts(programme_filter(user, FILE_ROLES))
+    scope = scope_counts(programme_scope(user, FILE_ROLES))
     overall, per_programme = scope.overall, scope.per_programme
     files = Application.objects.filter(programme_id__in=scope.programme_ids).exclude(
         status=Status.DRAFT

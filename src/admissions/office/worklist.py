@@ -52,23 +52,47 @@ class Scope:
     per_programme: list[ProgrammeCounts]
 
 
-def scope_counts(programmes: Q) -> Scope:
-    """The programmes matching `programmes` (a filter on Programme rows, as
-    `permissions.programme_filter` makes it), each with its counts per status kept with every
-    move (`StepCount`): one query of as many rows as steps, however many files. The page's
-    other queries take the ids as a list instead of a subquery of the roles and programmes
-    compiled again in each of them."""
+SCOPES = Shaped()
+
+
+def scope_counts(scope: tuple[bool, list[int], list[int]]) -> Scope:
+    """The programmes of `scope` (as `permissions.programme_scope` gives it: every programme,
+    or those of whole institutions and single programmes), each with its counts per status
+    kept with every move (`StepCount`): one query of as many rows as steps, however many
+    files, compiled once per shape (every programme, or how many ids of each kind). The
+    page's other queries take the ids as a list instead of a subquery of the roles and
+    programmes compiled again in each of them."""
     overall: dict[str, int] = {}
     by_programme: dict[tuple[str, int], dict[str, int]] = {}
     ids: dict[int, None] = {}
     institutions: set[int] = set()
     english = (get_language() or "fr").startswith("en")
-    rows = (
-        Programme.objects.filter(programmes)
-        .order_by("pk")
-        .values_list(
-            "pk", "institution_id", "name_fr", "name_en", "stepcount__status", "stepcount__files"
+    every, institution_ids, programme_ids = scope
+    institution_marks = id_markers(len(institution_ids))
+    programme_marks = id_markers(len(programme_ids), len(institution_ids))
+
+    def build() -> QuerySet[Any, Any]:
+        chosen = (
+            Q() if every else Q(institution_id__in=institution_marks) | Q(pk__in=programme_marks)
         )
+        return (
+            Programme.objects.filter(chosen)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "institution_id",
+                "name_fr",
+                "name_en",
+                "stepcount__status",
+                "stepcount__files",
+            )
+        )
+
+    rows = SCOPES.rows(
+        ("scope", every, len(institution_ids), len(programme_ids)),
+        build,
+        [*institution_marks, *programme_marks],
+        [*institution_ids, *programme_ids],
     )
     for pk, institution_id, french_name, english_name, status, number in rows:
         ids[pk] = None
