@@ -25,7 +25,9 @@ from admissions.catalog.models import Programme
 from admissions.core.keyset import keyset_page
 from admissions.office import home_list, views
 from admissions.office.file_rows import COLUMNS, listed_cursor
-from admissions.people.models import CandidateProfile, Role
+from admissions.office.worklist import scope_counts
+from admissions.people.models import CandidateProfile, Role, StaffRole
+from admissions.people.permissions import programme_scope
 from admissions.workflow.drafts import create_application
 from admissions.workflow.messages import mark_read, post_message
 from tests.factories import (
@@ -367,3 +369,31 @@ def test_a_shape_compiled_for_one_reader_reads_another_readers_files() -> None:
     for ids, expected in (([cyber.pk], mine), ([second.pk], theirs), ([cyber.pk], mine)):
         page = home_list.list_page(ids, Filters(), QueryDict(""))
         assert [row[2] for row in page.rows] == expected
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_each_reader_gets_the_programmes_of_their_own_roles() -> None:
+    """The scope's statement is compiled once per shape; the roles are read on each request
+    and each reader of the same shape gets their own programmes."""
+    nord = load_preset("imt-nord-europe").institution
+    bs = load_preset("imt-bs").institution
+    nord_ids = sorted(Programme.objects.filter(institution=nord).values_list("pk", flat=True))
+    bs_ids = sorted(Programme.objects.filter(institution=bs).values_list("pk", flat=True))
+    one_bs = Programme.objects.get(pk=bs_ids[0])
+    readers = [
+        (staff_member(Role.ADMISSIONS_OFFICER, institution=nord), nord_ids),
+        (staff_member(Role.ADMISSIONS_OFFICER, institution=bs), bs_ids),
+        (staff_member(Role.PEDAGOGICAL_LEAD, programme=one_bs), [one_bs.pk]),
+        (staff_member(Role.PLATFORM_ADMIN), sorted(nord_ids + bs_ids)),
+        (staff_member(Role.ADMISSIONS_OFFICER, institution=nord), nord_ids),
+    ]
+    both = staff_member(Role.ADMISSIONS_OFFICER, institution=nord)
+    StaffRole.objects.create(user=both, role=Role.PEDAGOGICAL_LEAD, programme=one_bs)
+    readers.append((both, sorted([*nord_ids, one_bs.pk])))
+    # A deactivated account: no programme, whatever its roles.
+    gone = staff_member(Role.ADMISSIONS_OFFICER, institution=nord)
+    gone.is_active = False
+    readers.append((gone, []))
+    for user, expected in readers:
+        scope = scope_counts(programme_scope(user, views.FILE_ROLES))
+        assert sorted(scope.programme_ids) == expected, user
