@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +18,7 @@ from admissions.applications.queue import Filters, filtered, read_filters
 from admissions.applications.waiting import campaign_targets, days_in_step
 from admissions.catalog.confirmations import pending_count
 from admissions.catalog.models import Campaign, without_rulebooks
+from admissions.core.compiled import Shaped, id_markers
 from admissions.core.keyset import count_up_to
 from admissions.notify.overrides import editable_institutions
 from admissions.office.file_rows import listed_rows, rows_html
@@ -51,12 +56,25 @@ FILE_ROLES = (
 )
 
 
-def listed_count(files: QuerySet[Application], filters: Filters, overall: dict[str, int]) -> int:
+def listed_count(
+    files: Callable[[], QuerySet[Application]], filters: Filters, overall: dict[str, int]
+) -> int:
     """How many files the list holds, up to COUNTED + 1. Unfiltered, the list is every file
     sent to the reader's programmes: the sum of the counts per step already read."""
     if filters.narrowed:
-        return count_up_to(filtered(files, filters), COUNTED)
+        return count_up_to(filtered(files(), filters), COUNTED)
     return min(sum(n for code, n in overall.items() if code != Status.DRAFT), COUNTED + 1)
+
+
+# A campaign's columns but its rulebook (tens of kB, parsed once per process from its digest:
+# catalog/parsed.py); the campaigns are made from them as the ORM makes a deferred row.
+CAMPAIGN_COLUMNS = [
+    field.attname
+    for field in Campaign._meta.concrete_fields
+    if field.name not in without_rulebooks("")
+]
+# Compiled once for every programme, or per number of institutions.
+CAMPAIGNS = Shaped()
 
 
 def home_campaigns(
@@ -66,12 +84,26 @@ def home_campaigns(
     the institutions they hold a role in (whose values to confirm are counted), told apart
     by the institutions of the roles already read. A campaign in the first list only adds a
     target no listed file has."""
-    campaigns = Campaign.objects.defer(*without_rulebooks("")).order_by("-opens_on", "-pk")
+    institutions = (
+        set()
+        if platform
+        else {inst for _role, inst, _programme in staff_grants(user) if inst is not None}
+    )
+    wanted = [] if platform else sorted(scope.institution_ids | institutions)
+    marks = id_markers(len(wanted))
+
+    def build() -> QuerySet[Campaign, Any]:
+        campaigns = (
+            Campaign.objects.all()
+            if platform
+            else Campaign.objects.filter(institution_id__in=marks)
+        )
+        return campaigns.order_by("-opens_on", "-pk").values_list(*CAMPAIGN_COLUMNS)
+
+    rows = CAMPAIGNS.rows((platform, len(wanted)), build, marks, wanted)
+    found = [Campaign.from_db(DEFAULT_DB_ALIAS, CAMPAIGN_COLUMNS, row) for row in rows]
     if platform:
-        found = list(campaigns)
         return found, found
-    institutions = {inst for _role, inst, _programme in staff_grants(user) if inst is not None}
-    found = list(campaigns.filter(institution_id__in=sorted(scope.institution_ids | institutions)))
     return found, [c for c in found if c.institution_id in institutions]
 
 
@@ -89,9 +121,13 @@ def home(request: HttpRequest) -> HttpResponse:
     # their ids as a list.
     scope = scope_counts(programme_scope(user, FILE_ROLES))
     overall, per_programme = scope.overall, scope.per_programme
-    files = Application.objects.filter(programme_id__in=scope.programme_ids).exclude(
-        status=Status.DRAFT
-    )
+
+    def files() -> QuerySet[Application]:
+        # Built only when read: the kept figures and an unfiltered count need no query of it.
+        return Application.objects.filter(programme_id__in=scope.programme_ids).exclude(
+            status=Status.DRAFT
+        )
+
     filters = read_filters(request.GET)
     page = list_page(scope.programme_ids, filters, request.GET)
     # Waiting times against each campaign's target (the rulebook's `step_target_days`).
