@@ -96,6 +96,9 @@ def parse_args() -> argparse.Namespace:
         default=2,
         help="timed passes of each kind, taken in turn; each kind's lowest and median round",
     )
+    parser.add_argument(
+        "--html-dir", help="also write the body of each kind's first request there, as KIND.html"
+    )
     return parser.parse_args()
 
 
@@ -275,14 +278,18 @@ def _plain(sql: str, params: list[Any]) -> None:
         cursor.fetchone()
 
 
-def last_page(application: Any, env: dict[str, Any]) -> str:
-    """The home's last page, as its "Oldest" link gives it (as `load.py` finds it)."""
-    chunks: list[bytes] = []
-    body = application(dict(env), lambda status, headers, exc_info=None: None)
-    chunks.extend(body)
+def body_of(application: Any, env: dict[str, Any]) -> bytes:
+    env = dict(env, **{"wsgi.input": io.BytesIO(env["body"])})
+    body = application(env, lambda status, headers, exc_info=None: None)
+    chunks = list(body)
     if hasattr(body, "close"):
         body.close()
-    link = re.search(r'href="(\?[^"]*)" rel="last"', b"".join(chunks).decode())
+    return b"".join(chunks)
+
+
+def last_page(application: Any, env: dict[str, Any]) -> str:
+    """The home's last page, as its "Oldest" link gives it (as `load.py` finds it)."""
+    link = re.search(r'href="(\?[^"]*)" rel="last"', body_of(application, env).decode())
     if link is None:
         raise RuntimeError(f"no link to the last page on {env['PATH_INFO']}")
     return env["PATH_INFO"] + link[1].replace("&amp;", "&")
@@ -426,6 +433,10 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
         for env in kind_envs[:1] if kind == "drafts" else kind_envs:
             if (status := call(application, env)) != EXPECTED.get(kind, 200):
                 raise RuntimeError(f"{env['PATH_INFO']}: {status}")
+        if args.html_dir and kind != "drafts":
+            # To compare a page before and after a change, byte for byte.
+            with open(f"{args.html_dir}/{kind}.html", "wb") as page:
+                page.write(body_of(application, kind_envs[0]))
     # Reads only: the idle clock's write of each session (once a minute) would fall in
     # whichever pass crosses the minute, and its extra statement in the profiled one.
     from admissions.people import session_expiry

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import time_machine
 from django.db import IntegrityError, transaction
@@ -117,3 +119,54 @@ def test_rows_inserted_together_are_the_rows_bulk_create_writes(count: int) -> N
     )
     compiled.insert_many([])  # nothing to write, nothing written
     assert ApplicationEvent.objects.count() == 2 * count
+
+
+def test_a_shape_is_compiled_once_and_read_with_each_calls_values() -> None:
+    load_preset("imt-nord-europe")
+    load_preset("imt-bs")
+    ids = {i.slug: i.pk for i in Institution.objects.all()}
+    shapes = compiled.Shaped()
+    built: list[int] = []
+
+    def build(count: int) -> Any:
+        built.append(count)
+        markers = compiled.id_markers(count)
+        # The marker is written twice: each place takes the call's value.
+        return (
+            Institution.objects.filter(pk__in=markers, slug__gt="")
+            .exclude(slug=compiled.TEXT_MARKER)
+            .filter(pk__in=markers)
+            .order_by("pk")
+            .values_list("slug", "updated_at")
+        )
+
+    def read(wanted: list[int], excluded: str) -> list[str]:
+        markers = [*compiled.id_markers(len(wanted)), compiled.TEXT_MARKER]
+        rows = shapes.rows(
+            ("slugs", len(wanted)), lambda: build(len(wanted)), markers, [*wanted, excluded]
+        )
+        # Converted as the queryset would give them: aware dates and times.
+        assert all(row[1].tzinfo is not None for row in rows)
+        return [row[0] for row in rows]
+
+    assert read([ids["imt-bs"]], "") == ["imt-bs"]
+    assert read([ids["imt-nord-europe"]], "") == ["imt-nord-europe"]
+    assert read([ids["imt-nord-europe"]], "imt-nord-europe") == []
+    both = sorted([ids["imt-bs"], ids["imt-nord-europe"]])
+    assert read(both, "") == [slug for slug, _pk in sorted(ids.items(), key=lambda i: i[1])]
+    assert built == [1, 2]
+
+
+def test_a_shape_that_matches_nothing_sends_no_statement(
+    django_assert_num_queries: Any,
+) -> None:
+    shapes = compiled.Shaped()
+    with django_assert_num_queries(0):
+        rows = shapes.rows("none", lambda: Institution.objects.filter(pk__in=[]), [], [])
+    assert rows == []
+
+
+def test_a_shape_that_lost_a_marker_is_refused() -> None:
+    shapes = compiled.Shaped()
+    with pytest.raises(RuntimeError, match="lost one of its markers"):
+        shapes.rows("lost", lambda: Institution.objects.filter(pk=1), [-1], [5])

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -19,8 +20,14 @@ from admissions.applications import step_counts
 from admissions.applications.history import transition
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.office import views
-from admissions.people.models import CandidateProfile, Role
+from admissions.applications.queue import Filters, filtered
+from admissions.catalog.models import Programme
+from admissions.core.keyset import keyset_page
+from admissions.office import home_list, views
+from admissions.office.file_rows import COLUMNS, listed_cursor
+from admissions.office.worklist import scope_counts
+from admissions.people.models import CandidateProfile, Role, StaffRole
+from admissions.people.permissions import programme_scope
 from admissions.workflow.drafts import create_application
 from admissions.workflow.messages import mark_read, post_message
 from tests.factories import (
@@ -170,7 +177,7 @@ def _link(page: str, rel: str) -> str | None:
 def test_pages_follow_each_other_by_position(
     client: Client, monkeypatch: pytest.MonkeyPatch, same_moment: bool
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    monkeypatch.setattr(home_list, "PAGE_SIZE", 4)
     campaign = load_preset("imt-nord-europe")
     newest_first = _submitted(
         10, campaign, programme_of(campaign, "ms-cybersecurite"), same_moment=same_moment
@@ -199,7 +206,7 @@ def test_pages_follow_each_other_by_position(
 def test_a_page_back_to_the_start_is_the_full_first_page(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    monkeypatch.setattr(home_list, "PAGE_SIZE", 4)
     campaign = load_preset("imt-nord-europe")
     newest_first = _submitted(
         6, campaign, programme_of(campaign, "ms-cybersecurite"), same_moment=False
@@ -241,7 +248,7 @@ def test_a_long_list_is_not_counted_to_the_end(
 def test_the_last_page_costs_the_queries_of_the_first(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(home_list, "PAGE_SIZE", 2)
     campaign = load_preset("imt-nord-europe")
     _submitted(5, campaign, programme_of(campaign, "ms-cybersecurite"), same_moment=False)
     client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
@@ -295,3 +302,98 @@ def test_the_figures_kept_a_while_change_on_the_next_request_after_a_message_or_
     page = client.get("/en/office/").content.decode()
     assert '1<span class="visually-hidden"> Complete, under review</span>' in page
     assert '<span class="visually-hidden"> Submitted</span>' not in page
+
+
+def _orm_page(ids: list[int], filters: Any, query: QueryDict) -> list[tuple[Any, ...]]:
+    files = Application.objects.filter(programme_id__in=ids).exclude(status=Status.DRAFT)
+    page = keyset_page(
+        filtered(files, filters).values_list(*COLUMNS),
+        field="submitted_at",
+        size=home_list.PAGE_SIZE,
+        query=query,
+        cursor=listed_cursor,
+    )
+    return [tuple(row) for row in page.rows]
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_the_compiled_list_reads_what_the_orm_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each shape (page asked for, chosen status and programme, number of programmes) is
+    compiled once, then run with each request's values: the same rows as the ORM's query,
+    for every reader's own programmes."""
+    monkeypatch.setattr(home_list, "PAGE_SIZE", 3)
+    campaign = load_preset("imt-nord-europe")
+    cyber = programme_of(campaign, "ms-cybersecurite")
+    other = Programme.objects.filter(institution_id=campaign.institution_id).exclude(pk=cyber.pk)
+    second = other.order_by("pk").first()
+    assert second is not None
+    _submitted(7, campaign, cyber, same_moment=False)
+    _submitted(4, campaign, second, same_moment=True)
+    moved = Application.objects.filter(programme=cyber).order_by("pk")[:3]
+    Application.objects.filter(pk__in=[a.pk for a in moved]).update(status=Status.COMPLETE)
+    newest = Application.objects.filter(programme=cyber).order_by("-submitted_at", "-pk")[3]
+    middle = f"{newest.submitted_at.isoformat()}~{newest.pk}"
+    scopes = [[cyber.pk], [second.pk], [cyber.pk, second.pk], [second.pk, cyber.pk], []]
+    shapes = [
+        Filters(),
+        Filters(status=Status.SUBMITTED),
+        Filters(programme=cyber.pk),
+        Filters(status=Status.COMPLETE, programme=cyber.pk),
+        Filters(search="nobody"),
+    ]
+    queries = ["", "last=1", f"after={middle}", f"before={middle}"]
+    compared = 0
+    for ids in scopes:
+        for filters in shapes:
+            for text in queries:
+                query = QueryDict(text)
+                page = home_list.list_page(ids, filters, query)
+                assert [tuple(row) for row in page.rows] == _orm_page(ids, filters, query)
+                compared += bool(page.rows)
+    assert compared > 20
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_a_shape_compiled_for_one_reader_reads_another_readers_files() -> None:
+    campaign = load_preset("imt-nord-europe")
+    cyber = programme_of(campaign, "ms-cybersecurite")
+    second = (
+        Programme.objects.filter(institution_id=campaign.institution_id)
+        .exclude(pk=cyber.pk)
+        .order_by("pk")
+        .first()
+    )
+    assert second is not None
+    mine = _submitted(2, campaign, cyber, same_moment=False)
+    theirs = _submitted(3, campaign, second, same_moment=False)
+    for ids, expected in (([cyber.pk], mine), ([second.pk], theirs), ([cyber.pk], mine)):
+        page = home_list.list_page(ids, Filters(), QueryDict(""))
+        assert [row[2] for row in page.rows] == expected
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_each_reader_gets_the_programmes_of_their_own_roles() -> None:
+    """The scope's statement is compiled once per shape; the roles are read on each request
+    and each reader of the same shape gets their own programmes."""
+    nord = load_preset("imt-nord-europe").institution
+    bs = load_preset("imt-bs").institution
+    nord_ids = sorted(Programme.objects.filter(institution=nord).values_list("pk", flat=True))
+    bs_ids = sorted(Programme.objects.filter(institution=bs).values_list("pk", flat=True))
+    one_bs = Programme.objects.get(pk=bs_ids[0])
+    readers = [
+        (staff_member(Role.ADMISSIONS_OFFICER, institution=nord), nord_ids),
+        (staff_member(Role.ADMISSIONS_OFFICER, institution=bs), bs_ids),
+        (staff_member(Role.PEDAGOGICAL_LEAD, programme=one_bs), [one_bs.pk]),
+        (staff_member(Role.PLATFORM_ADMIN), sorted(nord_ids + bs_ids)),
+        (staff_member(Role.ADMISSIONS_OFFICER, institution=nord), nord_ids),
+    ]
+    both = staff_member(Role.ADMISSIONS_OFFICER, institution=nord)
+    StaffRole.objects.create(user=both, role=Role.PEDAGOGICAL_LEAD, programme=one_bs)
+    readers.append((both, sorted([*nord_ids, one_bs.pk])))
+    # A deactivated account: no programme, whatever its roles.
+    gone = staff_member(Role.ADMISSIONS_OFFICER, institution=nord)
+    gone.is_active = False
+    readers.append((gone, []))
+    for user, expected in readers:
+        scope = scope_counts(programme_scope(user, views.FILE_ROLES))
+        assert sorted(scope.programme_ids) == expected, user

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Campaign
-from admissions.office import views
+from admissions.office import home_list
 from admissions.people.models import Role
 from admissions.workflow.submission import submit
 from tests.factories import (
@@ -71,7 +71,7 @@ def test_filters_and_search(client: Client) -> None:
 
 @time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
 def test_pages_keep_the_filters(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(home_list, "PAGE_SIZE", 2)
     nord = load_preset("imt-nord-europe")
     files = _files(nord, 5)
     Application.objects.filter(pk=files[0].pk).update(status=Status.COMPLETE)
@@ -89,7 +89,7 @@ def test_pages_keep_the_filters(client: Client, monkeypatch: pytest.MonkeyPatch)
 def test_a_page_costs_the_same_queries_whatever_its_size(
     client: Client, monkeypatch: pytest.MonkeyPatch, size: int
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", size)
+    monkeypatch.setattr(home_list, "PAGE_SIZE", size)
     nord = load_preset("imt-nord-europe")
     _files(nord, 6)
     client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=nord.institution))

@@ -43,7 +43,7 @@ def test_the_waiting_files_are_read_in_the_index_order(
         programmes = allowed_programme_ids(user, FILE_ROLES)
         # The home passes the ids it read with the counts (`scope_counts`).
         scope = [row["pk"] for row in programmes] if scope_as == "ids" else programmes
-        query = waiting_on(user, roles, scope, False)
+        query = waiting_on(user.pk, roles, scope, False)
         sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         if database_engine == "sqlite":

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from admissions.catalog.models import Campaign, ConfirmedValue
+from admissions.core.compiled import Shaped, id_markers
 from admissions.core.errors import DomainError
 from admissions.rules.rulebook_checks import values_at
 from admissions.rules.schema import ToConfirm
@@ -36,13 +37,27 @@ def _current(campaign: Campaign, key: str) -> Any:
     return values[key] if key in values else values_at(campaign.rulebook, key)
 
 
+# The confirmations of so many campaigns' values: compiled once per number of campaigns.
+CONFIRMED = Shaped()
+
+
 def pending_count(campaigns: list[Campaign]) -> int:
     """How many `to_confirm` values of `campaigns` no administrator confirmed as they are now:
     one query, whatever the number of campaigns (their rulebooks' JSON left unread)."""
     wanted = [c for c in campaigns if c.to_confirm_values]
     latest: dict[tuple[int, str], Any] = {}
-    rows = ConfirmedValue.objects.filter(campaign__in=[c.pk for c in wanted]).order_by("pk")
-    for campaign_id, key, value in rows.values_list("campaign_id", "key", "value"):
+    marks = id_markers(len(wanted))
+    rows = CONFIRMED.rows(
+        len(wanted),
+        lambda: (
+            ConfirmedValue.objects.filter(campaign__in=marks)
+            .order_by("pk")
+            .values_list("campaign_id", "key", "value")
+        ),
+        marks,
+        [c.pk for c in wanted],
+    )
+    for campaign_id, key, value in rows:
         latest[(campaign_id, key)] = value
     return sum(
         1

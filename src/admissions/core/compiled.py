@@ -9,9 +9,11 @@ gives them (no field's conversion): read plain columns only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Field, Model, QuerySet
 from django.db.models.sql import InsertQuery
@@ -40,6 +42,82 @@ class CompiledQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(statement.sql, statement.params_for(values))
             return list(cursor.fetchall())
+
+
+# Markers for `Shaped`: no row's id is negative, and no text a reader sends holds a NUL.
+def id_markers(count: int, start: int = 0) -> list[int]:
+    """`count` distinct ids that no row has (from the `start`-th on)."""
+    return [-1 - start - n for n in range(count)]
+
+
+TEXT_MARKER = "\x00marker"
+MOMENT_MARKER = dt.datetime(2, 2, 2, 2, 2, 2, 222222, tzinfo=dt.UTC)
+
+
+def moment_value(value: dt.datetime, using: str = "default") -> Any:
+    """A date and time as the database takes it among a compiled statement's parameters."""
+    return connections[using].ops.adapt_datetimefield_value(value)
+
+
+class Shaped:
+    """Querysets whose SQL depends on more than their values (which filters are chosen, how
+    many ids a list holds), compiled once per shape and database, then run as plain SQL
+    with each call's values.
+
+    A shape is a key naming all that changes the SQL; `build` makes its queryset with
+    `markers` in place of the values (ids from `id_markers`, TEXT_MARKER, MOMENT_MARKER as
+    `moment_value` gives it), each found once or more among the compiled parameters (a
+    keyset's bound is written three times) and equal to no other. Rows come back as the
+    queryset would give them (its columns' conversions applied), as lists."""
+
+    # Shapes kept per process at most: a bound on memory, not a figure ever reached.
+    MOST = 512
+
+    def __init__(self) -> None:
+        self._compiled: dict[tuple[str, Hashable], tuple[Statement, list[list[int]]] | None] = {}
+
+    def _compile(
+        self, queryset: QuerySet[Any, Any], markers: Sequence[object], using: str
+    ) -> tuple[Statement, list[list[int]]]:
+        sql, params = queryset.query.get_compiler(using).as_sql()
+        values = list(params)
+        places = [[i for i, value in enumerate(values) if value == m] for m in markers]
+        if not all(places) or sum(map(len, places)) != len({i for p in places for i in p}):
+            raise RuntimeError("a shaped statement lost one of its markers")
+        return Statement(sql, values, [], queryset.query), places
+
+    def rows(
+        self,
+        shape: Hashable,
+        build: Callable[[], QuerySet[Any, Any]],
+        markers: Sequence[object],
+        values: Sequence[object],
+        using: str = "default",
+    ) -> list[Sequence[Any]]:
+        key = (using, shape)
+        if key in self._compiled:
+            found = self._compiled[key]
+        else:
+            if len(self._compiled) >= self.MOST:
+                self._compiled.clear()
+            try:
+                found = self._compile(build(), markers, using)
+            except EmptyResultSet:
+                # A shape that can match nothing (an empty list of ids): no statement, as
+                # the ORM sends none.
+                found = None
+            self._compiled[key] = found
+        if found is None:
+            return []
+        statement, places = found
+        params = list(statement.params)
+        for positions, value in zip(places, values, strict=True):
+            for position in positions:
+                params[position] = value
+        with connections[using].cursor() as cursor:
+            cursor.execute(statement.sql, params)
+            read = cursor.fetchall()
+        return list(statement.converted_rows(read, using))
 
 
 _Insert = tuple[str, list[Field[Any, Any]], list[Field[Any, Any]], bool]

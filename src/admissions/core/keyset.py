@@ -10,8 +10,8 @@ the page is. The order is a column, either way, then the primary key to break ti
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
@@ -21,7 +21,6 @@ from django.http import QueryDict
 # A model instance, or a tuple of columns with `pk` and the order's (`values_list(named=True)`).
 RowT = TypeVar("RowT")
 SEPARATOR = "~"
-_pk = attrgetter("pk")
 
 
 @dataclass(frozen=True)
@@ -59,8 +58,43 @@ def parse_cursor(text: str, *, moment: bool = True) -> Cursor | None:
     return parsed, int(pk)
 
 
-def _is_moment(rows: QuerySet[Any, RowT], field: str) -> bool:
+def _is_moment(rows: QuerySet[Any, Any], field: str) -> bool:
     return isinstance(rows.model._meta.get_field(field), DateTimeField)
+
+
+# A page's read: its kind ("first", "last", "after" or "before" a cursor) and the cursor.
+Read = Callable[[str, Cursor | None], list[RowT]]
+
+
+def keyset_query(
+    rows: QuerySet[Any, RowT],
+    *,
+    field: str,
+    size: int,
+    kind: str,
+    bound: Cursor | None = None,
+    descending: bool = True,
+) -> QuerySet[Any, RowT]:
+    """The rows of one page of `rows` and one more (whether another page follows): the
+    `first` or `last` page, or the page `after` or `before` the cursor `bound`, in the
+    order they are read (the `before` and `last` pages backwards)."""
+    rows = rows.filter(**{f"{field}__isnull": False})
+    forward = rows.order_by(f"-{field}", "-pk") if descending else rows.order_by(field, "pk")
+    backward = rows.order_by(field, "pk") if descending else rows.order_by(f"-{field}", "-pk")
+    # "Further" in the page order: smaller values when the largest come first.
+    further, nearer = ("lt", "gt") if descending else ("gt", "lt")
+    if kind == "after" and bound is not None:
+        value, pk = bound
+        past = Q(**{f"{field}__{further}": value}) | Q(**{field: value, f"pk__{further}": pk})
+        # The bound on the column alone lets the index start at the cursor.
+        return forward.filter(past, **{f"{field}__{further}e": value})[: size + 1]
+    if kind == "before" and bound is not None:
+        value, pk = bound
+        ahead = Q(**{f"{field}__{nearer}": value}) | Q(**{field: value, f"pk__{nearer}": pk})
+        return backward.filter(ahead, **{f"{field}__{nearer}e": value})[: size + 1]
+    if kind == "last":
+        return backward[: size + 1]
+    return forward[: size + 1]
 
 
 def keyset_page(
@@ -70,46 +104,52 @@ def keyset_page(
     size: int,
     query: QueryDict,
     descending: bool = True,
+    cursor: Callable[[RowT], Cursor] | None = None,
+    read: Read[RowT] | None = None,
 ) -> KeysetPage[RowT]:
     """The page of `rows` ordered by `field` (largest first unless `descending` is False)
     that `query` asks for; a bad cursor is ignored.
 
-    Rows whose `field` is empty are left out: they have no place in the order.
+    Rows whose `field` is empty are left out: they have no place in the order. Rows read as
+    tuples (`values_list`) give their `cursor`: the value of `field` and the id of a row.
+    `read`, when given, reads the rows `keyset_query` would (a statement compiled once).
     """
-    rows = rows.filter(**{f"{field}__isnull": False})
-    forward = rows.order_by(f"-{field}", "-pk") if descending else rows.order_by(field, "pk")
-    backward = rows.order_by(field, "pk") if descending else rows.order_by(f"-{field}", "-pk")
-    # "Further" in the page order: smaller values when the largest come first.
-    further, nearer = ("lt", "gt") if descending else ("gt", "lt")
+    key = cursor or (lambda row: (getattr(row, field), row.pk))  # type: ignore[attr-defined]
+
+    def by_orm(kind: str, bound: Cursor | None) -> list[RowT]:
+        return list(
+            keyset_query(
+                rows, field=field, size=size, kind=kind, bound=bound, descending=descending
+            )
+        )
+
+    fetch = read or by_orm
     moment = _is_moment(rows, field)
     after = parse_cursor(query.get("after", ""), moment=moment)
     before = parse_cursor(query.get("before", ""), moment=moment)
     if after is not None:
-        value, pk = after
-        past = Q(**{f"{field}__{further}": value}) | Q(**{field: value, f"pk__{further}": pk})
-        # The bound on the column alone lets the index start at the cursor.
-        found = list(forward.filter(past, **{f"{field}__{further}e": value})[: size + 1])
-        return _page(found[:size], field, is_first=False, is_last=len(found) <= size)
+        found = fetch("after", after)
+        return _page(found[:size], key, is_first=False, is_last=len(found) <= size)
     if before is not None:
-        value, pk = before
-        ahead = Q(**{f"{field}__{nearer}": value}) | Q(**{field: value, f"pk__{nearer}": pk})
-        found = list(backward.filter(ahead, **{f"{field}__{nearer}e": value})[: size + 1])
+        found = fetch("before", before)
         if len(found) > size:
-            return _page(found[:size][::-1], field, is_first=False, is_last=False)
+            return _page(found[:size][::-1], key, is_first=False, is_last=False)
         # Back at the start: the first page, full.
     elif "last" in query:
-        found = list(backward[: size + 1])
-        return _page(found[:size][::-1], field, is_first=len(found) <= size, is_last=True)
-    found = list(forward[: size + 1])
-    return _page(found[:size], field, is_first=True, is_last=len(found) <= size)
+        found = fetch("last", None)
+        return _page(found[:size][::-1], key, is_first=len(found) <= size, is_last=True)
+    found = fetch("first", None)
+    return _page(found[:size], key, is_first=True, is_last=len(found) <= size)
 
 
-def _page(rows: list[RowT], field: str, *, is_first: bool, is_last: bool) -> KeysetPage[RowT]:
+def _page(
+    rows: list[RowT], key: Callable[[RowT], Cursor], *, is_first: bool, is_last: bool
+) -> KeysetPage[RowT]:
     previous = next_ = ""
     if rows and not is_first:
-        previous = urlencode({"before": cursor_of(getattr(rows[0], field), _pk(rows[0]))})
+        previous = urlencode({"before": cursor_of(*key(rows[0]))})
     if rows and not is_last:
-        next_ = urlencode({"after": cursor_of(getattr(rows[-1], field), _pk(rows[-1]))})
+        next_ = urlencode({"after": cursor_of(*key(rows[-1]))})
     return KeysetPage(
         rows=rows,
         is_first=is_first,

@@ -70,6 +70,13 @@ class Statement:
     def converted(self, row: tuple[Any, ...], using: str = "default") -> list[Any]:
         """`row` as the ORM returns its values (aware times, booleans...): the converters of
         each column applied, as the queryset this statement was compiled from would."""
+        converted: list[Any] = self.converted_rows([row], using)[0]
+        return converted
+
+    def converted_rows(
+        self, rows: Sequence[tuple[Any, ...]], using: str = "default"
+    ) -> list[list[Any]]:
+        """`converted` for each of `rows`, the converters looked up once."""
         if self._query is None:
             raise RuntimeError("a statement from plain SQL has no columns to convert")
         connection = connections[using]
@@ -81,8 +88,8 @@ class Statement:
             found = self._converters[connection] = (compiler, compiler.get_converters(columns))
         compiler, converters = found
         if not converters:
-            return list(row)
-        return next(iter(compiler.apply_converters([row], converters)))
+            return [list(row) for row in rows]
+        return [list(row) for row in compiler.apply_converters(rows, converters)]
 
     def params_for(self, values: Sequence[Any]) -> list[Any]:
         """The compiled parameters with each call's `values` in their slots."""

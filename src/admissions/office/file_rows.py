@@ -14,12 +14,13 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
@@ -31,26 +32,6 @@ SLOT = "REFERENCE-SLOT"
 def links_to(view_name: str) -> str:
     """The view's link with SLOT in place of the reference (to `str.replace`)."""
     return reverse(view_name, args=[SLOT])
-
-
-# The columns a row is made of, for `.only(*SHOWN)` beside the `select_related` of the same
-# relations: a page reads these, not each file's texts and each candidate's whole profile
-# (whose dates alone were a tenth of the page's time to convert).
-SHOWN = (
-    "reference",
-    "status",
-    "submitted_at",
-    "status_changed_at",
-    "campaign_id",
-    "programme__name_fr",
-    "programme__name_en",
-    "candidate__first_name",
-    "candidate__last_name",
-    "candidate__email",
-    "candidate__profile__given_names",
-    "candidate__profile__family_name",
-)
-RELATED = ("candidate", "candidate__profile", "programme")
 
 
 @dataclass(frozen=True)
@@ -146,12 +127,105 @@ def write_html(form: str, rows: Iterable[Sequence[object]], separator: str = "\n
     )
 
 
+# The columns of a listed file read as a tuple (`values_list(*COLUMNS)`), in this order: the
+# ORM then makes no model instance per row (four per file, with its candidate, the
+# candidate's profile and the programme: a sixth of the home's time).
+COLUMNS = (
+    "pk",
+    "submitted_at",
+    "reference",
+    "status",
+    "status_changed_at",
+    "campaign_id",
+    "programme_id",
+    "programme__name_fr",
+    "programme__name_en",
+    "candidate__first_name",
+    "candidate__last_name",
+    "candidate__email",
+    "candidate__profile__given_names",
+    "candidate__profile__family_name",
+)
+Listed = Sequence[Any]
+
+
+def listed_cursor(row: Listed) -> tuple[object, int]:
+    """The keyset cursor of a listed row: its date of submission and its id."""
+    return row[1], row[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ListedRow:
+    """The texts of one listed file, and what its waiting time is measured with."""
+
+    link: str
+    payments_link: str
+    status: str
+    reference: str
+    candidate: str
+    programme: str
+    # As `FileRow.submitted`.
+    submitted: str
+    status_changed_at: dt.datetime
+    campaign_id: int
+
+
+def listed_rows(
+    rows: Iterable[Listed], finance_programmes: Collection[int] = (), *, dated: bool = True
+) -> list[ListedRow]:
+    """`file_rows` for rows of COLUMNS: the same texts, from the columns as read.
+
+    The candidate's name is `User.display_name`'s (the profile's names, else the account's,
+    else the address) and the programme's `Programme.name`, written here from the columns."""
+    file_link = links_to("office:file")
+    payments_link = links_to("office:finance:file") if finance_programmes else ""
+    labels: dict[str, str] = {status.value: str(status.label) for status in Status}
+    moment = _moment_writer(formats.get_format("SHORT_DATETIME_FORMAT"))
+    english = (get_language() or "fr").startswith("en")
+    found = []
+    for (
+        _pk,
+        submitted_at,
+        reference,
+        status,
+        status_changed_at,
+        campaign_id,
+        programme_id,
+        name_fr,
+        name_en,
+        first_name,
+        last_name,
+        email,
+        given_names,
+        family_name,
+    ) in rows:
+        slot = quote(reference, safe="")
+        # A file's candidate without a profile: both columns empty through the outer join.
+        name = f"{given_names} {family_name}".strip() if given_names is not None else ""
+        found.append(
+            ListedRow(
+                link=file_link.replace(SLOT, slot),
+                payments_link=(
+                    payments_link.replace(SLOT, slot) if programme_id in finance_programmes else ""
+                ),
+                status=labels.get(status) or status,
+                reference=reference,
+                candidate=name or f"{first_name} {last_name}".strip() or email,
+                programme=name_en if english else name_fr,
+                submitted=moment(submitted_at) if dated else "",
+                status_changed_at=status_changed_at,
+                campaign_id=campaign_id,
+            )
+        )
+    return found
+
+
 # One row of the staff's home list; the arguments escaped by `format_html`.
 ROW = '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
 PAYMENTS = ' · <a href="{}">{}<span class="visually-hidden"> {}</span></a>'
 
 
-def rows_html(rows: Iterable[FileRow]) -> SafeString:
+def rows_html(rows: Iterable[FileRow | ListedRow]) -> SafeString:
     """The body of the home's list, written here rather than by a template loop: the
     template engine spends about as much on the fifty rows' few hundred nodes as the rest of
     the page costs."""

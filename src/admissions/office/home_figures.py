@@ -10,6 +10,7 @@ a figure computed by another process without a shared cache is at most `KEPT_SEC
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +35,12 @@ class HomeFigures:
 
 
 def home_figures(
-    user: User, files: QuerySet[Application], targets: dict[int, int], now: dt.datetime
+    user: User,
+    files: Callable[[], QuerySet[Application]],
+    targets: dict[int, int],
+    now: dt.datetime,
 ) -> HomeFigures:
+    """The figures over `files` (made only when the kept ones are out of date)."""
     # The labels of the steps are in the reader's language.
     key = f"office-home:{user.pk}:{get_language()}:{versions.current(VERSION)}"
     found = cache.get(key)
@@ -43,7 +48,7 @@ def home_figures(
         return found
     figures = HomeFigures(
         unread=sum(unread_for_staff(user).values()),
-        lateness=lateness_by_step(files, targets, now),
+        lateness=lateness_by_step(files(), targets, now),
     )
     cache.set(key, figures, KEPT_SECONDS)
     return figures

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 from admissions.applications.waiting import StepLateness
-from admissions.office.file_rows import FileRow, write_html
+from admissions.office.file_rows import ListedRow, write_html
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ WAITING_ROW = (
 )
 
 
-def waiting_html(waiting: Iterable[tuple[FileRow, int, int | None]]) -> SafeString:
+def waiting_html(waiting: Iterable[tuple[ListedRow, int, int | None]]) -> SafeString:
     """The rows of the files waiting on the reader, those over their target marked late."""
     late = mark_safe(' class="late"')
     rows = []

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,9 +18,10 @@ from admissions.applications.queue import Filters, filtered, read_filters
 from admissions.applications.waiting import campaign_targets, days_in_step
 from admissions.catalog.confirmations import pending_count
 from admissions.catalog.models import Campaign, without_rulebooks
-from admissions.core.keyset import count_up_to, keyset_page
+from admissions.core.compiled import Shaped, id_markers
+from admissions.core.keyset import count_up_to
 from admissions.notify.overrides import editable_institutions
-from admissions.office.file_rows import RELATED, SHOWN, file_rows, rows_html
+from admissions.office.file_rows import listed_rows, rows_html
 from admissions.office.home_figures import home_figures
 from admissions.office.home_html import (
     Shown,
@@ -27,17 +32,17 @@ from admissions.office.home_html import (
     options_html,
     waiting_html,
 )
-from admissions.office.worklist import Scope, scope_counts, waiting_on
+from admissions.office.home_list import list_page
+from admissions.office.worklist import Scope, scope_counts, waiting_rows
 from admissions.people.models import Role, User
 from admissions.people.permissions import (
     allowed_programme_ids,
     has_platform_role,
-    programme_filter,
+    programme_scope,
     staff_grants,
     staff_roles,
 )
 
-PAGE_SIZE = 50
 # The page says how many files up to this many, then "more than": counting all is not free.
 COUNTED = 1000
 FILE_ROLES = (
@@ -51,12 +56,25 @@ FILE_ROLES = (
 )
 
 
-def listed_count(files: QuerySet[Application], filters: Filters, overall: dict[str, int]) -> int:
+def listed_count(
+    files: Callable[[], QuerySet[Application]], filters: Filters, overall: dict[str, int]
+) -> int:
     """How many files the list holds, up to COUNTED + 1. Unfiltered, the list is every file
     sent to the reader's programmes: the sum of the counts per step already read."""
     if filters.narrowed:
-        return count_up_to(filtered(files, filters), COUNTED)
+        return count_up_to(filtered(files(), filters), COUNTED)
     return min(sum(n for code, n in overall.items() if code != Status.DRAFT), COUNTED + 1)
+
+
+# A campaign's columns but its rulebook (tens of kB, parsed once per process from its digest:
+# catalog/parsed.py); the campaigns are made from them as the ORM makes a deferred row.
+CAMPAIGN_COLUMNS = [
+    field.attname
+    for field in Campaign._meta.concrete_fields
+    if field.name not in without_rulebooks("")
+]
+# Compiled once for every programme, or per number of institutions.
+CAMPAIGNS = Shaped()
 
 
 def home_campaigns(
@@ -66,12 +84,26 @@ def home_campaigns(
     the institutions they hold a role in (whose values to confirm are counted), told apart
     by the institutions of the roles already read. A campaign in the first list only adds a
     target no listed file has."""
-    campaigns = Campaign.objects.defer(*without_rulebooks("")).order_by("-opens_on", "-pk")
+    institutions = (
+        set()
+        if platform
+        else {inst for _role, inst, _programme in staff_grants(user) if inst is not None}
+    )
+    wanted = [] if platform else sorted(scope.institution_ids | institutions)
+    marks = id_markers(len(wanted))
+
+    def build() -> QuerySet[Campaign, Any]:
+        campaigns = (
+            Campaign.objects.all()
+            if platform
+            else Campaign.objects.filter(institution_id__in=marks)
+        )
+        return campaigns.order_by("-opens_on", "-pk").values_list(*CAMPAIGN_COLUMNS)
+
+    rows = CAMPAIGNS.rows((platform, len(wanted)), build, marks, wanted)
+    found = [Campaign.from_db(DEFAULT_DB_ALIAS, CAMPAIGN_COLUMNS, row) for row in rows]
     if platform:
-        found = list(campaigns)
         return found, found
-    institutions = {inst for _role, inst, _programme in staff_grants(user) if inst is not None}
-    found = list(campaigns.filter(institution_id__in=sorted(scope.institution_ids | institutions)))
     return found, [c for c in found if c.institution_id in institutions]
 
 
@@ -87,33 +119,25 @@ def home(request: HttpRequest) -> HttpResponse:
         raise Http404
     # The programmes in scope and their counts per step, read once: every query below takes
     # their ids as a list.
-    scope = scope_counts(programme_filter(user, FILE_ROLES))
+    scope = scope_counts(programme_scope(user, FILE_ROLES))
     overall, per_programme = scope.overall, scope.per_programme
-    files = Application.objects.filter(programme_id__in=scope.programme_ids).exclude(
-        status=Status.DRAFT
-    )
+
+    def files() -> QuerySet[Application]:
+        # Built only when read: the kept figures and an unfiltered count need no query of it.
+        return Application.objects.filter(programme_id__in=scope.programme_ids).exclude(
+            status=Status.DRAFT
+        )
+
     filters = read_filters(request.GET)
-    # Newest submitted first, by position (index `application_submitted_order`); not the
-    # campaign: each carries its whole rulebook, which this list never shows.
-    page = keyset_page(
-        filtered(files, filters).select_related(*RELATED).only(*SHOWN),
-        field="submitted_at",
-        size=PAGE_SIZE,
-        query=request.GET,
-    )
+    page = list_page(scope.programme_ids, filters, request.GET)
     # Waiting times against each campaign's target (the rulebook's `step_target_days`).
     campaigns, confirmed_by_user = home_campaigns(user, platform, scope)
     targets = campaign_targets(campaigns)
     now = timezone.now()
     waiting = [
-        (
-            row,
-            days_in_step(row.application.status_changed_at, now),
-            targets.get(row.application.campaign_id),
-        )
-        for row in file_rows(
-            waiting_on(user, roles, scope.programme_ids, platform),
-            dated=False,
+        (row, days_in_step(row.status_changed_at, now), targets.get(row.campaign_id))
+        for row in listed_rows(
+            waiting_rows(user, roles, scope.programme_ids, platform), dated=False
         )
     ]
     figures = home_figures(user, files, targets, now)
@@ -134,7 +158,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "page": page,
-        "rows_html": rows_html(file_rows(page.rows, finance_programmes)),
+        "rows_html": rows_html(listed_rows(page.rows, finance_programmes)),
         "filters": filters,
         "status_options": options_html(
             ((s.value, s.label) for s in Status if s != Status.DRAFT), filters.status

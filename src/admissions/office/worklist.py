@@ -13,8 +13,9 @@ from django.utils.translation import get_language
 from admissions.applications.lifecycle import STAFF_STEPS, Status
 from admissions.applications.models import Application
 from admissions.catalog.models import Programme
+from admissions.core.compiled import Shaped, id_markers
 from admissions.core.plans import InConstants, UnindexedNumber, UnindexedText
-from admissions.office.file_rows import RELATED, SHOWN
+from admissions.office.file_rows import COLUMNS
 from admissions.people.models import Role, User
 
 WAITING_SHOWN = 20
@@ -51,23 +52,47 @@ class Scope:
     per_programme: list[ProgrammeCounts]
 
 
-def scope_counts(programmes: Q) -> Scope:
-    """The programmes matching `programmes` (a filter on Programme rows, as
-    `permissions.programme_filter` makes it), each with its counts per status kept with every
-    move (`StepCount`): one query of as many rows as steps, however many files. The page's
-    other queries take the ids as a list instead of a subquery of the roles and programmes
-    compiled again in each of them."""
+SCOPES = Shaped()
+
+
+def scope_counts(scope: tuple[bool, list[int], list[int]]) -> Scope:
+    """The programmes of `scope` (as `permissions.programme_scope` gives it: every programme,
+    or those of whole institutions and single programmes), each with its counts per status
+    kept with every move (`StepCount`): one query of as many rows as steps, however many
+    files, compiled once per shape (every programme, or how many ids of each kind). The
+    page's other queries take the ids as a list instead of a subquery of the roles and
+    programmes compiled again in each of them."""
     overall: dict[str, int] = {}
     by_programme: dict[tuple[str, int], dict[str, int]] = {}
     ids: dict[int, None] = {}
     institutions: set[int] = set()
     english = (get_language() or "fr").startswith("en")
-    rows = (
-        Programme.objects.filter(programmes)
-        .order_by("pk")
-        .values_list(
-            "pk", "institution_id", "name_fr", "name_en", "stepcount__status", "stepcount__files"
+    every, institution_ids, programme_ids = scope
+    institution_marks = id_markers(len(institution_ids))
+    programme_marks = id_markers(len(programme_ids), len(institution_ids))
+
+    def build() -> QuerySet[Any, Any]:
+        chosen = (
+            Q() if every else Q(institution_id__in=institution_marks) | Q(pk__in=programme_marks)
         )
+        return (
+            Programme.objects.filter(chosen)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "institution_id",
+                "name_fr",
+                "name_en",
+                "stepcount__status",
+                "stepcount__files",
+            )
+        )
+
+    rows = SCOPES.rows(
+        ("scope", every, len(institution_ids), len(programme_ids)),
+        build,
+        [*institution_marks, *programme_marks],
+        [*institution_ids, *programme_ids],
     )
     for pk, institution_id, french_name, english_name, status, number in rows:
         ids[pk] = None
@@ -97,10 +122,11 @@ def _planned_columns() -> tuple[Any, Any]:
 
 
 def waiting_on(
-    user: User, roles: set[str], programmes: QuerySet[Any] | Sequence[int], platform: bool
-) -> QuerySet[Application]:
-    """The submitted files of `programmes` (their ids, or a query of them) waiting on `user`'s move,
-    the longest waiting first.
+    user_id: int, roles: set[str], programmes: QuerySet[Any] | Sequence[int], platform: bool
+) -> QuerySet[Application, tuple[Any, ...]]:
+    """The submitted files of `programmes` (their ids, or a query of them) waiting on the move
+    of the user `user_id`,
+    the longest waiting first, as rows of `file_rows.COLUMNS`.
 
     Read in the order of the index `application_waiting_on_staff`, whose condition the query
     repeats word for word (SQLite uses a partial index only then): the scan stops at the
@@ -113,7 +139,7 @@ def waiting_on(
         statuses |= set(WAITS_ON[Role.PLATFORM_ADMIN])
     condition = Q(waiting_step__in=sorted(statuses))
     if Role.INTERVIEWER in roles:
-        condition |= Q(status=Status.INTERVIEW_SCHEDULED, interview__slot__interviewer=user)
+        condition |= Q(status=Status.INTERVIEW_SCHEDULED, interview__slot__interviewer_id=user_id)
     # The twenty files first, from the applications alone: a join would let the planner
     # start from the programmes and their index again.
     scope, step = _planned_columns()
@@ -126,7 +152,28 @@ def waiting_on(
     )
     return (
         Application.objects.filter(pk__in=first)
-        .select_related(*RELATED)
-        .only(*SHOWN)
         .order_by("status_changed_at", "pk")
+        .values_list(*COLUMNS)
+    )
+
+
+WAITING = Shaped()
+
+
+def waiting_rows(
+    user: User, roles: set[str], programme_ids: Sequence[int], platform: bool
+) -> list[Sequence[Any]]:
+    """`waiting_on`'s rows, by its statement compiled once per shape: the steps the roles
+    wait on, whether one is the interviewer's, how many programmes."""
+    statuses = {s for role in roles for s in WAITS_ON.get(Role(role), ())}
+    if platform:
+        statuses |= set(WAITS_ON[Role.PLATFORM_ADMIN])
+    interviewer = Role.INTERVIEWER in roles
+    programmes = id_markers(len(programme_ids))
+    reader = id_markers(1, len(programme_ids))[0]
+    return WAITING.rows(
+        ("waiting", tuple(sorted(statuses)), interviewer, len(programme_ids)),
+        lambda: waiting_on(reader, roles, programmes, platform),
+        [*programmes, reader] if interviewer else programmes,
+        [*programme_ids, user.pk] if interviewer else programme_ids,
     )

@@ -53,10 +53,21 @@ def programme_filter(user: User, roles: Iterable[Role] | None = None) -> Q:
     Use it as `Programme.objects.filter(programme_filter(user))`, or prefix the lookups for
     related rows (see `application_filter`).
     """
-    if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if has_platform_role(user):
+    every, institutions, programmes = programme_scope(user, roles)
+    if every:
         return Q()
+    return Q(institution_id__in=institutions) | Q(pk__in=programmes)
+
+
+def programme_scope(
+    user: User, roles: Iterable[Role] | None = None
+) -> tuple[bool, list[int], list[int]]:
+    """What `programme_filter` filters on: whether every programme, else the ids of the
+    institutions whose every programme, and of the single programmes, in order."""
+    if not user.is_authenticated or not user.is_active:
+        return False, [], []
+    if has_platform_role(user):
+        return True, [], []
     wanted = None if roles is None else {str(role) for role in roles}
     whole_institutions: set[int] = set()
     single_programmes: set[int] = set()
@@ -67,7 +78,7 @@ def programme_filter(user: User, roles: Iterable[Role] | None = None) -> Q:
             single_programmes.add(programme_id)
         elif institution_id is not None:
             whole_institutions.add(institution_id)
-    return Q(institution_id__in=sorted(whole_institutions)) | Q(pk__in=sorted(single_programmes))
+    return False, sorted(whole_institutions), sorted(single_programmes)
 
 
 def allowed_programme_ids(
