@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from admissions.core import views as core_views
+from admissions.core.namespaces import NamespaceOnUse
 from admissions.office import documents_urls as office_documents
 from admissions.people import auth_urls, sso_views
 from admissions.portal import documents_urls as portal_documents
@@ -35,7 +36,9 @@ urlpatterns += i18n_patterns(
     path("payments/", include("admissions.portal.payments_urls")),
     path("privacy/", include("admissions.portal.privacy_urls")),
     path("office/", include("admissions.office.urls")),
-    path("admin/", admin.site.urls),
+    # The admin site's names are gathered by the first link into it, not by every worker's
+    # first page (in each language).
+    NamespaceOnUse("admin/", admin.site.urls),
     prefix_default_language=False,
 )
 # Never Django's bare "Bad Request (400)": a page in the reader's language, or JSON.
