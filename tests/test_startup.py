@@ -86,6 +86,16 @@ steps["a link into the admin"] = reverse("admin:index")
 print(json.dumps(steps))
 """
 
+# The first page builds the template engine, which imports every installed app's template
+# tags: humanize's (one filter, and a catalogue per language) is not among them.
+TEMPLATE_TAGS = """
+import json, sys
+from django.template import engines
+from admissions.wsgi import application
+engines["django"].from_string("{% load ui %}{{ 1234|grouped }}").render({})
+print(json.dumps(sorted(name for name in sys.modules if "humanize" in name)))
+"""
+
 
 def run_in_a_worker(script: str, tmp_path: Path) -> str:
     done = subprocess.run(
@@ -125,3 +135,7 @@ def test_a_page_link_gathers_no_admin_name(tmp_path: Path) -> None:
         "en: a page's link": [],
         "a link into the admin": "/admin/",
     }
+
+
+def test_the_first_page_loads_no_humanize_tag(tmp_path: Path) -> None:
+    assert json.loads(run_in_a_worker(TEMPLATE_TAGS, tmp_path)) == []
