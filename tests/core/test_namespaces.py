@@ -5,26 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib import admin
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
-from django.urls.resolvers import RoutePattern
 from django.utils import translation
 
 from admissions.core.namespaces import NamespaceOnUse
 
+NAMESPACES = ["admin", "documents", "office", "payment_hooks", "payments", "portal", "privacy"]
 
-def admin_resolver() -> NamespaceOnUse:
+
+def namespaces() -> dict[str, URLResolver]:
+    """The namespaces at the top of the URLconf and under its language prefix."""
+    top = get_resolver().url_patterns
     found = [
         pattern
-        for prefixed in get_resolver().url_patterns
-        if isinstance(prefixed, URLResolver)
-        for pattern in prefixed.url_patterns
-        if getattr(pattern, "namespace", None) == "admin"
+        for candidate in top
+        if isinstance(candidate, URLResolver)
+        for pattern in (candidate.url_patterns if candidate.namespace is None else [candidate])
+        if isinstance(pattern, URLResolver) and pattern.namespace
     ]
-    assert len(found) == 1
-    assert isinstance(found[0], NamespaceOnUse)
-    return found[0]
+    return {resolver.namespace: resolver for resolver in found if resolver.namespace != "api"}
+
+
+def test_every_namespace_is_gathered_on_use() -> None:
+    found = namespaces()
+    assert sorted(found) == NAMESPACES
+    assert all(isinstance(resolver, NamespaceOnUse) for resolver in found.values())
 
 
 def gathered(resolver: URLResolver) -> dict[str, Any]:
@@ -44,17 +50,16 @@ def gathered(resolver: URLResolver) -> dict[str, Any]:
     }
 
 
+@pytest.mark.parametrize("namespace", NAMESPACES)
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_admin_namespace_gathers_what_a_plain_include_gathers(language: str) -> None:
+def test_a_namespace_gathers_what_a_plain_include_gathers(namespace: str, language: str) -> None:
+    ours = namespaces()[namespace]
     plain = URLResolver(
-        RoutePattern("admin/", is_endpoint=False),
-        admin.site.urls[0],
-        app_name="admin",
-        namespace="admin",
+        ours.pattern, ours.urlconf_name, app_name=ours.app_name, namespace=ours.namespace
     )
     with translation.override(language):
-        assert gathered(admin_resolver()) == gathered(plain)
-        assert len(admin_resolver().reverse_dict) > 50
+        assert gathered(ours) == gathered(plain)
+        assert len(ours.reverse_dict) > 0
 
 
 @pytest.mark.parametrize(("language", "prefix"), [("fr", "/admin/"), ("en", "/en/admin/")])
@@ -71,3 +76,23 @@ def test_links_into_the_admin_and_its_pages_in_each_language(language: str, pref
 def test_the_admin_login_page_answers(client: Client) -> None:
     assert client.get("/admin/login/").status_code == 200
     assert client.get("/en/admin/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "fr", "en"),
+    [
+        ("portal:home", {}, "/", "/en/"),
+        ("office:queue", {}, "/office/queue/", "/en/office/queue/"),
+        ("privacy:my_data", {}, "/privacy/my-data/", "/en/privacy/my-data/"),
+        ("payment_hooks:provider", {"provider": "card"}, "/hooks/payments/card/", None),
+    ],
+)
+def test_links_into_each_namespace_in_each_language(
+    name: str, kwargs: dict[str, str], fr: str, en: str | None
+) -> None:
+    with translation.override("fr"):
+        assert reverse(name, kwargs=kwargs) == fr
+        assert resolve(fr).view_name == name
+    with translation.override("en"):
+        assert reverse(name, kwargs=kwargs) == (en or fr)
+        assert resolve(en or fr).view_name == name

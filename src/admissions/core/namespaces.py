@@ -1,9 +1,10 @@
 """URL namespaces whose names are gathered when a reverse() first asks for one of them.
 
 Django gathers the names of every namespace, in every language, at the first reverse() of a
-worker (a page's link to itself): for each address a normalised pattern, kept per language
-for the worker's life. A namespace that most workers never link into (the admin site, the
-API) is only gathered, for a language, by the first reverse() into it."""
+worker (a page's link to itself, or to itself in the other language): for each address a
+normalised pattern, kept per language for the worker's life. A namespace that most workers
+never link into (the admin site, the API) is only gathered by the first reverse() into it,
+and one below a prefix (the staff's pages) is never gathered twice."""
 
 from __future__ import annotations
 
@@ -15,13 +16,17 @@ from django.utils.translation import get_language
 
 
 class NamespaceOnUse(URLResolver):
-    """An include() with a namespace, its names gathered on first use."""
+    """An include() with a namespace, its names gathered on first use.
 
-    def __init__(self, route: str, included: tuple[list[Any], str, str]) -> None:
-        patterns, app_name, namespace = included
+    Django reverses a name of a namespace below a prefix through a resolver of its own, made
+    by the first reverse() into it: only a namespace without a prefix (the candidate's pages
+    in the default language) is gathered here."""
+
+    def __init__(self, route: str, included: tuple[Any, str | None, str | None]) -> None:
+        urlconf, app_name, namespace = included
         super().__init__(
             RoutePattern(route, is_endpoint=False),
-            patterns,
+            urlconf,
             app_name=app_name,
             namespace=namespace,
         )
