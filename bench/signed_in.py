@@ -160,11 +160,15 @@ class Counter:
     def __init__(self) -> None:
         self.count = 0
         self.kinds: collections.Counter[str] = collections.Counter()
+        # Each text is one statement prepared by SQLite (sqlite3 keeps `cached_statements`
+        # of them per connection, settings.py).
+        self.texts: set[str] = set()
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
         self.count += 1
+        self.texts.add(sql)
         if SHOW_STATEMENTS:
             self.kinds[sql[:70]] += 1
         return execute(sql, params, many, context)
@@ -212,6 +216,7 @@ def run(
         if profiler:
             profiler.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(f"  {len(counter.texts)} different statements")
     for sql, times in counter.kinds.most_common():
         print(f"  {times / count:.2f} a request: {sql}")
     if profiler:

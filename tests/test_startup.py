@@ -12,7 +12,7 @@ from tests.test_settings import SOURCE_DIR
 
 # Loaded where they are used: PDF reading and writing, images, IBAN checks, Redis, the card
 # provider, object storage, calendar invitations, Django's test client, X.509 certificates,
-# SAML (with lxml and xmlsec) and WebAuthn (people/auth_urls.py).
+# SAML (with lxml and xmlsec) and WebAuthn (people/auth_urls.py), bank statements' XML.
 HEAVY = [
     "pikepdf",
     "PIL",
@@ -28,6 +28,8 @@ HEAVY = [
     "lxml",
     "xmlsec",
     "fido2",
+    "defusedxml",
+    "xml.etree.ElementTree",
 ]
 
 STARTUP = """
@@ -60,6 +62,40 @@ steps["every area"] = areas
 print(json.dumps(steps))
 """
 
+# The admin site's names are not gathered by a page's link, in any language
+# (core/namespaces.py); a link into the admin reads them through Django's own resolver of
+# the namespace, built by that first link.
+ADMIN_NAMES = """
+import json
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import translation
+from admissions.wsgi import application
+admin = [
+    pattern
+    for prefixed in get_resolver().url_patterns
+    if isinstance(prefixed, URLResolver)
+    for pattern in prefixed.url_patterns
+    if getattr(pattern, "namespace", None) == "admin"
+][0]
+steps = {}
+for language in ("fr", "en"):
+    with translation.override(language):
+        reverse("portal:home")
+        steps[language + ": a page's link"] = sorted(admin._reverse_dict)
+steps["a link into the admin"] = reverse("admin:index")
+print(json.dumps(steps))
+"""
+
+# The first page builds the template engine, which imports every installed app's template
+# tags: humanize's (one filter, and a catalogue per language) is not among them.
+TEMPLATE_TAGS = """
+import json, sys
+from django.template import engines
+from admissions.wsgi import application
+engines["django"].from_string("{% load ui %}{{ 1234|grouped }}").render({})
+print(json.dumps(sorted(name for name in sys.modules if "humanize" in name)))
+"""
+
 
 def run_in_a_worker(script: str, tmp_path: Path) -> str:
     done = subprocess.run(
@@ -90,3 +126,16 @@ def test_the_api_areas_load_with_their_first_use(tmp_path: Path) -> None:
     assert steps["an eligibility check"] == ["admissions.api.eligibility"]
     assert steps["a link into the API"] == steps["every area"]
     assert len(steps["every area"]) == 29
+
+
+def test_a_page_link_gathers_no_admin_name(tmp_path: Path) -> None:
+    steps = json.loads(run_in_a_worker(ADMIN_NAMES, tmp_path))
+    assert steps == {
+        "fr: a page's link": [],
+        "en: a page's link": [],
+        "a link into the admin": "/admin/",
+    }
+
+
+def test_the_first_page_loads_no_humanize_tag(tmp_path: Path) -> None:
+    assert json.loads(run_in_a_worker(TEMPLATE_TAGS, tmp_path)) == []

@@ -5,16 +5,16 @@ import threading
 from typing import Any
 
 from django.urls import URLPattern, URLResolver
-from django.urls.resolvers import RegexPattern, RoutePattern
+from django.urls.resolvers import RegexPattern
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.openapi.urls import get_openapi_urls, get_root_url
 from ninja.router import BoundRouter, Router
 
 from admissions.api import errors
+from admissions.core.namespaces import NamespaceOnUse
 
 DESCRIPTION = """\
 Admissions to Mastères Spécialisés: the public catalogue, the candidate's own files and the
@@ -145,43 +145,12 @@ class AreaResolver(URLResolver):
         return f"<AreaResolver {self.pattern.describe()} {self.indexes}>"
 
 
-class ApiNamespace(URLResolver):
-    """The "api:" namespace, whose names are gathered only when a reverse() asks for one.
-
-    Django gathers the names of every namespace when any name is first reversed (a page's
-    link to itself): that would load every area of the API in every worker."""
+class ApiNamespace(NamespaceOnUse):
+    """The "api:" namespace, whose names are gathered only when a reverse() asks for one:
+    gathering them loads every area of the API."""
 
     def __init__(self, api: AdmissionsAPI) -> None:
-        patterns, app_name, namespace = api.urls
-        super().__init__(RoutePattern(""), patterns, app_name=app_name, namespace=namespace)
-
-    def _populate(self) -> None:
-        # The enclosing resolver's population: nothing of this namespace is needed yet.
-        pass
-
-    def _gather(self) -> None:
-        # Once gathered for a language, every name and callback is known for it.
-        if get_language() not in self._reverse_dict:
-            super()._populate()
-
-    @property
-    def reverse_dict(self) -> Any:
-        self._gather()
-        return super().reverse_dict
-
-    @property
-    def namespace_dict(self) -> Any:
-        self._gather()
-        return super().namespace_dict
-
-    @property
-    def app_dict(self) -> Any:
-        self._gather()
-        return super().app_dict
-
-    def _is_callback(self, name: str) -> bool:
-        self._gather()
-        return super()._is_callback(name)
+        super().__init__("", api.urls)
 
 
 api = AdmissionsAPI(

@@ -8,6 +8,7 @@ from django.template.defaulttags import URLNode
 from django.templatetags.i18n import TranslateNode
 from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix, get_urlconf, translate_url
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -90,3 +91,10 @@ def constant(parser: template.base.Parser, token: template.base.Token) -> Consta
                 f"and static files, not {node!r}"
             )
     return ConstantNode(nodelist)
+
+
+@register.filter(is_safe=True)
+def grouped(value: int) -> str:
+    """A whole number with its thousands grouped as the reader's language writes them (what
+    humanize's `intcomma` gives: that app's tags and catalogues are not loaded for it)."""
+    return number_format(int(value), use_l10n=True, force_grouping=True)
