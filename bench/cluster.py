@@ -46,6 +46,7 @@ from cluster_services import (
 )
 from load import commit, machine
 from load_server import collected_static, stop_on_term
+from results_file import write_section
 from staff_lists import ROOT, throwaway_postgres, timed
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -267,13 +268,7 @@ def write_results_section(
     args: argparse.Namespace, report: dict[str, Any], outcome: Any, name: str, elapsed: float
 ) -> None:
     section = render(args, report, outcome, name, elapsed)
-    text = args.results.read_text(encoding="utf-8") if args.results.exists() else "# Results\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    args.results.write_text(text, encoding="utf-8")
+    write_section(args.results, section, begin=BEGIN, end=END)
 
 
 def render(

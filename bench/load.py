@@ -46,6 +46,7 @@ from load_server import (
     run_wrk,
     stop_on_term,
 )
+from results_file import write_section
 from staff_lists import (
     ROOT,
     analyse,
@@ -585,13 +586,7 @@ def summary_line(figure: dict[str, Any]) -> str:
 
 def write_results(args: argparse.Namespace, results: dict[str, Any], elapsed: float) -> None:
     section = render(args, results, elapsed)
-    text = args.results.read_text(encoding="utf-8") if args.results.exists() else "# Results\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    args.results.write_text(text, encoding="utf-8")
+    write_section(args.results, section, begin=BEGIN, end=END)
 
 
 def commit() -> str:

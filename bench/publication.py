@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.results_file import write_section  # noqa: E402 - the path above first
 from bench.staff_lists import setup_django  # noqa: E402 - the path above first
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -211,13 +212,9 @@ def render(args: argparse.Namespace, bulk: dict[str, Any], single: dict[str, Any
 
 
 def write_results(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Results\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n## Publication of a jury's decisions\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    write_section(
+        path, section, begin=BEGIN, end=END, heading="## Publication of a jury's decisions\n\n"
+    )
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import scale_data
+from results_file import write_section
 from staff_lists import create_staff, setup_django, throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,13 +114,7 @@ def render(
 
 
 def write_results(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Results\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n## Reports\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    write_section(path, section, begin=BEGIN, end=END, heading="## Reports\n\n")
 
 
 def main() -> None:

@@ -49,6 +49,7 @@ from load import (
     verify,
 )
 from load_server import MemorySampler, Server, collected_static, stop_on_term
+from results_file import write_section
 from staff_lists import ROOT, analyse, create_staff, setup_django, throwaway_postgres, timed
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -224,13 +225,7 @@ def staff_token(user: Any) -> str:
 
 def write_results(args: argparse.Namespace, result: dict[str, Any], elapsed: float) -> None:
     section = render(args, result, elapsed)
-    text = args.results.read_text(encoding="utf-8") if args.results.exists() else "# Results\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    args.results.write_text(text, encoding="utf-8")
+    write_section(args.results, section, begin=BEGIN, end=END)
 
 
 def render(args: argparse.Namespace, result: dict[str, Any], elapsed: float) -> str:
