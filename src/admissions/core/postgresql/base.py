@@ -37,12 +37,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.answered_at = time.monotonic()
 
     def close_if_health_check_failed(self) -> None:
-        window = settings.DATABASE_HEALTH_CHECK_BYPASS_MS / 1000
+        # Called before every cursor: the setting is read only when a check is due.
         if (
             self.connection is not None
             and not self.health_check_done
             and self.answered_at is not None
-            and time.monotonic() - self.answered_at < window
+            and time.monotonic() - self.answered_at
+            < settings.DATABASE_HEALTH_CHECK_BYPASS_MS / 1000
         ):
             self.health_check_done = True
             return
