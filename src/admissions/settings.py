@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "admissions.core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, which hands the session the value a page reads with it (people/session_riders.py).
+    "admissions.people.session_riders.SessionMiddleware",
     # Django's, short under /api/ (core/middleware.py).
     "admissions.core.middleware.LocaleMiddleware",
     "admissions.core.middleware.ApiLanguageMiddleware",

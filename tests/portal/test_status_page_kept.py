@@ -53,8 +53,8 @@ from tests.review.conftest import admissible, complete
 ADMITTED_AT = dt.datetime(2024, 3, 20, 18, 30, tzinfo=PARIS)
 # 15 days from 20 March: the window ends with 4 April, Paris time.
 TOO_LATE = dt.datetime(2024, 4, 5, 0, 0, tzinfo=PARIS)
-# A kept page costs the session with its user (one statement) and the version.
-HIT = 2
+# A kept page costs one statement: the session with its user and the file's version.
+HIT = 1
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 Capture = Callable[..., Any]

@@ -40,8 +40,9 @@ from tests.jury.conftest import submitted as submitted
 from tests.portal.test_status_page_kept import RENDERED
 from tests.portal.test_status_page_kept import renders as renders  # its autouse fixture
 
-# A kept page costs the session with its user (one statement) and the version.
-HIT = 2
+# A kept page costs one statement: the session with its user and the file's version, the
+# version read there the same as the one the page was rendered ahead under.
+HIT = 1
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TASK = status_ahead.render_ahead.module_path
 OUTCOMES: list[dict[str, Any]] = [

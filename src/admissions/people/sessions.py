@@ -17,6 +17,10 @@ signed text it came from and the salt and secret keys that checked it (`DECODED`
 is still read on every request, so this keeps nothing about whether the session is valid,
 only what a given text decodes to, which never changes while the keys stay.
 
+For a page that reads a value of its own on every request right after (the candidate's
+status page), the statement reads that value too, as a subquery of the session's user column
+(`people/session_riders.py`): one round trip for both.
+
 The store is the one engine, with or without a shared cache: Django's `cached_db` in front
 would spare no statement (the user's row is read on every request anyway) and costs more on
 a session's first look (bench/RESULTS.md, seventh round).
@@ -33,10 +37,12 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.core.exceptions import ValidationError
 from django.db import connections, router
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from admissions.core.prepared import Statement
 from admissions.people.models import Session, User
+from admissions.people.session_riders import Ridden, Rider
 
 # The columns of the user's row, as `User.objects.get` reads them.
 FIELDS = [field.attname for field in User._meta.concrete_fields]
@@ -49,22 +55,32 @@ _PRESENT = next(
 # Built with these in place of the request's key and time, then swapped.
 _KEY = "\x00session-key\x00"
 _MOMENT = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
-_compiled: dict[str, Statement] = {}
+_compiled: dict[tuple[str, str | None], Statement] = {}
 # Signed text -> (the salt and secret keys it was checked with, the data it decodes to, as
 # JSON).
 DECODED_ENTRIES = 512
 DECODED: dict[str | bytes, tuple[tuple[Any, ...], str]] = {}
 
 
-def _statement(using: str) -> Statement:
-    found = _compiled.get(using)
+def _statement(using: str, rider: Rider | None = None) -> Statement:
+    ridden_by = rider.name if rider is not None else None
+    found = _compiled.get((using, ridden_by))
     if found is None:
         ops = connections[using].ops
-        rows = Session.objects.filter(session_key=_KEY, expire_date__gt=_MOMENT).values_list(
-            "session_key", "session_data", "expire_date", *(f"user__{name}" for name in FIELDS)
-        )
-        found = _compiled[using] = Statement.of(
-            rows, [_KEY, ops.adapt_datetimefield_value(_MOMENT)], using
+        rows = Session.objects.filter(session_key=_KEY, expire_date__gt=_MOMENT)
+        columns: list[Any] = [
+            "session_key",
+            "session_data",
+            "expire_date",
+            *(f"user__{name}" for name in FIELDS),
+        ]
+        placeholders = [_KEY, ops.adapt_datetimefield_value(_MOMENT)]
+        if rider is not None:
+            # Correlated to the session's own user column: one row, one subquery.
+            columns.append(rider.build(OuterRef("user_id")))
+            placeholders.extend(rider.placeholders)
+        found = _compiled[(using, ridden_by)] = Statement.of(
+            rows.values_list(*columns), placeholders, using
         )
     return found
 
@@ -72,22 +88,34 @@ def _statement(using: str) -> Statement:
 def read(session_key: str | None) -> tuple[Session, User | None] | None:
     """The unexpired session row named `session_key` (unsaved instance) and the row of the
     user its `user` column names (None if it names none, or one that is not there), or None."""
+    found = read_riding(session_key, None)
+    return None if found is None else found[:2]
+
+
+def read_riding(
+    session_key: str | None, ride: tuple[Rider, tuple[Any, ...]] | None
+) -> tuple[Session, User | None, Ridden | None] | None:
+    """`read`, and what the rider of `ride` reads with its values in the same statement."""
     if session_key is None:
         return None
     using = router.db_for_read(Session)
-    statement = _statement(using)
+    rider, values = ride if ride is not None else (None, ())
+    statement = _statement(using, rider)
     now = connections[using].ops.adapt_datetimefield_value(timezone.now())
-    row = statement.fetchone([session_key, now], using)
+    row = statement.fetchone([session_key, now, *values], using)
     if row is None:
         return None
     key, data, expires, *columns = statement.converted(row, using)
+    ridden = None
+    if rider is not None:
+        ridden = Ridden(rider.name, values, columns[0], columns.pop())
     found = Session(session_key=key, session_data=data, expire_date=expires, user_id=columns[0])
     found._state.adding = False
     found._state.db = using
     user = None
     if columns[_PRESENT] is not None:
         user = User.from_db(using, FIELDS, columns)
-    return found, user
+    return found, user, ridden
 
 
 def user_key(value: Any) -> Any:
@@ -117,6 +145,9 @@ class JoinedRead:
     session_key: str | None
     _session_key: str | None
     joined_user: User | None = None
+    # Set by the session middleware (`session_riders`) before the first read.
+    rider: tuple[Rider, tuple[Any, ...]] | None = None
+    ridden: Ridden | None = None
 
     @property
     def key_salt(self) -> str:
@@ -149,12 +180,13 @@ class JoinedRead:
         return data
 
     def _get_session_from_db(self) -> Session | None:
-        found = read(self.session_key)
+        found = read_riding(self.session_key, self.rider)
         if found is None:
             self._session_key = None
             self.joined_user = None
+            self.ridden = None
             return None
-        session, self.joined_user = found
+        session, self.joined_user, self.ridden = found
         return session
 
 

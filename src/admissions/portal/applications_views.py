@@ -33,7 +33,7 @@ from admissions.core.errors import DomainError, NotAllowed
 from admissions.payments import ledger
 from admissions.people.models import User
 from admissions.people.permissions import can_act_on_programme
-from admissions.portal import autosave, file_links, status_cache
+from admissions.portal import autosave, file_links, status_cache, status_rider
 from admissions.portal.forms_applications import ChoicesForm, DraftForm, FeePaidForm, WithdrawForm
 from admissions.portal.forms_confirmation import DeclineForm
 from admissions.rules.deadlines import PARIS
@@ -344,13 +344,16 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
     if settings.DEBUG or status_cache.has_messages(request):
         application = queries.own_application(user, reference)
         return render(request, STATUS_TEMPLATE, _status_context(application, timezone.now()))
-    found = status_version(user.pk, reference)
-    if found is None:
-        raise Http404
-    version, status = found
-    if status == Status.DRAFT:
-        application = queries.own_application(user, reference)
-        return render(request, STATUS_TEMPLATE, _status_context(application, timezone.now()))
+    # Read with the session, in its statement, when it could be (`status_rider`).
+    version = status_rider.version(request, user.pk, reference)
+    if version is None:
+        found = status_version(user.pk, reference)
+        if found is None:
+            raise Http404
+        version, status = found
+        if status == Status.DRAFT:
+            application = queries.own_application(user, reference)
+            return render(request, STATUS_TEMPLATE, _status_context(application, timezone.now()))
     key = status_cache.key(request, version, get_language() or settings.LANGUAGE_CODE)
     now = timezone.now()
     kept = status_cache.get(key, now)

@@ -6,19 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path, register_convert
 
 from admissions.portal import applications_views as views
 from admissions.portal import interview_views, messages_views, self_check_views
-
-
-class ReferenceConverter:
-    """An application reference as printed: NE-2024-000123."""
-
-    regex = r"[A-Z0-9]{1,8}-[0-9]{4}-[0-9]{6,}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
+from admissions.portal.references import ReferenceConverter
 
 register_converter(ReferenceConverter, "reference")
 
