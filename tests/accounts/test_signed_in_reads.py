@@ -15,6 +15,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends import cached_db, db
 from django.core.cache import caches
 from django.core.management import call_command
@@ -373,4 +374,17 @@ def test_a_session_changed_in_its_row_is_read_as_changed(client: Client, engine:
     store.save()
     assert SessionStore(key)["shown"] == "after"
     store.flush()
+    assert _signed_out(client)
+
+
+def test_the_request_s_user_is_read_once_and_held_as_itself(client: Client) -> None:
+    response = client.get(PAGE)
+    assert type(response.wsgi_request.user) is AnonymousUser  # type: ignore[attr-defined]
+    user = _signed_in(client)
+    response = client.get(PAGE)
+    held = response.wsgi_request.user  # type: ignore[attr-defined]
+    assert type(held) is User
+    assert held.pk == user.pk
+    # Still every check on the next request: deactivated, signed out.
+    User.objects.filter(pk=user.pk).update(is_active=False)
     assert _signed_out(client)

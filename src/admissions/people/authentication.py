@@ -102,6 +102,16 @@ def _cached_user(request: HttpRequest) -> Any:
     return request._cached_user  # type: ignore[attr-defined]
 
 
+def signed_in_user(request: HttpRequest) -> Any:
+    """The request's user, read now if it was not yet; `request.user` becomes the object
+    itself, so that what reads it next (a dozen places a request) does not go through the
+    lazy object's proxy on each access."""
+    user: Any = request.user
+    if type(user) is SimpleLazyObject:
+        user = request.user = _cached_user(request)
+    return user
+
+
 class AuthenticationMiddleware(DjangoMiddleware):
     """Django's, with `get_user` above for the request's user (`auser` stays Django's)."""
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from admissions.people import session_expiry
+from admissions.people.authentication import signed_in_user
 from admissions.people.login_log import keep_device_cookie
 from admissions.people.models import User
 from admissions.people.second_factor import Standing, standing
@@ -40,7 +41,7 @@ class SessionExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        user = signed_in_user(request)
         if (
             isinstance(user, User)
             and user.is_authenticated
