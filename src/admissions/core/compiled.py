@@ -174,7 +174,8 @@ def insert(obj: Model, *, using: str = "default") -> None:
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        row = cursor.fetchone()
+        # A key given by the caller (a UUID) leaves nothing to return.
+        row = cursor.fetchone() if returning else ()
     _written(obj, returning, row, using)
 
 
