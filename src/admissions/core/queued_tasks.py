@@ -13,7 +13,7 @@ transaction commits, through its own `enqueue`.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, router, transaction
 from django_tasks.base import Task
@@ -29,7 +29,12 @@ def enqueue_with_transaction(task: Task[Any, Any], *args: Any) -> None:
     """Queue `task(*args)` to run once the current transaction commits."""
     backend = task.get_backend()
     using = router.db_for_write(DBTaskResult)
-    if not isinstance(backend, DatabaseBackend) or not connections[using].in_atomic_block:
+    # django-tasks-db's own backend only: a subclass may write its rows otherwise.
+    exact = type(cast(object, backend)) is DatabaseBackend
+    if (
+        not (exact and isinstance(backend, DatabaseBackend))
+        or not connections[using].in_atomic_block
+    ):
         transaction.on_commit(partial(task.enqueue, *args), robust=True)
         return
     backend.validate_task(task)
