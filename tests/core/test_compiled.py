@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+from django_tasks_db.models import DBTaskResult
 
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Institution
@@ -170,3 +178,49 @@ def test_a_shape_that_lost_a_marker_is_refused() -> None:
     shapes = compiled.Shaped()
     with pytest.raises(RuntimeError, match="lost one of its markers"):
         shapes.rows("lost", lambda: Institution.objects.filter(pk=1), [-1], [5])
+
+
+# Values of every kind a service writes, and some it does not (they go through the field).
+VALUES: list[Any] = [
+    None,
+    "",
+    "text",
+    "  spaced  text ",
+    gettext_lazy("Draft"),
+    mark_safe("<b>safe</b>"),
+    0,
+    7,
+    -3,
+    2**40,
+    True,
+    False,
+    dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC),
+    dt.datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=ZoneInfo("Europe/Paris")),
+    dt.date(2026, 3, 1),
+    Decimal("12.50"),
+    uuid.UUID(int=42),
+    {"a": [1, "b"]},
+]
+
+
+REFUSED = (TypeError, ValueError, ValidationError, RuntimeWarning)
+
+
+@pytest.mark.parametrize(
+    "model", [Application, LedgerEntry, ApplicationEvent, Notification, DBTaskResult]
+)
+def test_each_column_is_prepared_as_its_field_prepares_it(model: type[Model]) -> None:
+    for field in model._meta.local_concrete_fields:
+        prepare = compiled.preparer(field)
+        if prepare == field.get_db_prep_save:
+            continue  # the field's own, as before
+        for value in VALUES:
+            try:
+                expected = field.get_db_prep_save(value, connection)
+            except REFUSED as refused:
+                # Refused, or warned of (a naive moment; warnings are errors), alike.
+                with pytest.raises(type(refused)):
+                    prepare(value, connection)
+                continue
+            found = prepare(value, connection)
+            assert (type(found), found) == (type(expected), expected), (field, value)

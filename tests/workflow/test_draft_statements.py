@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult, get_date_max
+from pytest_django.fixtures import Settings
 
 from admissions.applications.choices import financing_modes_for, tracks_of
 from admissions.applications.models import ApplicationEvent
@@ -93,3 +95,35 @@ def test_the_creation_holds_its_writes_only_and_charges_the_fee(
         email = application.notifications.get()  # type: ignore[attr-defined]
         assert application.reference in email.text  # type: ignore[attr-defined]
         assert charge.creditor_reference[:4] in email.text
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_with_the_database_queue_the_email_task_is_written_in_the_creation(
+    settings: Settings,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    campaign = load_preset("imt-nord-europe")  # paid by transfer: the account by email
+    programme = programme_of(campaign)
+    track = str(tracks_of(campaign, programme)[0])
+    mode = financing_modes_for(campaign, track)[0].code
+    with CaptureQueriesContext(connection) as captured:
+        application = create_application(
+            candidate=eligible_candidate(),
+            campaign=campaign,
+            programme=programme,
+            track=track,
+            financing_mode=mode,
+        )
+    statements = [q["sql"] for q in captured.captured_queries]
+    begin = max(i for i, s in enumerate(statements) if s.startswith("SAVEPOINT"))
+    end = next(i for i, s in enumerate(statements) if i > begin and s.startswith("RELEASE"))
+    held = [shape(s) for s in statements[begin + 1 : end]]
+    assert held.index("INSERT INTO django_tasks_database_dbtaskresult") == (
+        held.index("INSERT INTO notify_notification") + 1
+    )
+    email = application.notifications.get()  # type: ignore[attr-defined]
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs == {"args": [email.pk], "kwargs": {}}
+    assert task.task_path == "admissions.notify.queue.deliver_notification"
+    assert task.status == "READY"
+    assert task.run_after == get_date_max()

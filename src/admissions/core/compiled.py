@@ -15,7 +15,28 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Field, Model, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    EmailField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    PositiveBigIntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    QuerySet,
+    SlugField,
+    SmallAutoField,
+    SmallIntegerField,
+    TextField,
+)
 from django.db.models.sql import InsertQuery
 
 from admissions.core.prepared import Statement
@@ -120,7 +141,77 @@ class Shaped:
         return list(statement.converted_rows(read, using))
 
 
-_Insert = tuple[str, list[Field[Any, Any]], list[Field[Any, Any]], bool]
+# A field's `get_db_prep_save`, given the value and the connection.
+Prepare = Callable[[Any, BaseDatabaseWrapper], Any]
+_Insert = tuple[str, list[Field[Any, Any]], list[Field[Any, Any]], bool, list[Prepare]]
+
+TEXTS = (CharField, TextField, EmailField, SlugField)
+INTEGERS = (
+    IntegerField,
+    BigIntegerField,
+    SmallIntegerField,
+    PositiveIntegerField,
+    PositiveBigIntegerField,
+    PositiveSmallIntegerField,
+)
+AUTO_KEYS = (AutoField, BigAutoField, SmallAutoField)
+
+
+def preparer(field: Field[Any, Any]) -> Prepare:
+    """`field.get_db_prep_save`, with the steps it takes for the plain values a service writes
+    (a string, a whole number, a boolean, a key, an aware moment, None) taken directly: the
+    fields' chain of conversions is a good part of writing a row otherwise. A field of another
+    class (a subclass included), or another value, goes through the field."""
+    slow = field.get_db_prep_save
+    kind = type(field)
+    if kind in TEXTS:
+        # CharField.to_python: a string or None is kept as it is.
+        def text(value: Any, connection: BaseDatabaseWrapper) -> Any:
+            return value if type(value) is str or value is None else slow(value, connection)
+
+        return text
+    if kind is BooleanField:
+
+        def boolean(value: Any, connection: BaseDatabaseWrapper) -> Any:
+            return value if type(value) is bool or value is None else slow(value, connection)
+
+        return boolean
+    if kind in INTEGERS:
+        internal = field.get_internal_type()
+
+        # IntegerField.get_db_prep_value: int(value), then the database's adaptation.
+        def integer(value: Any, connection: BaseDatabaseWrapper) -> Any:
+            if type(value) is int or value is None:
+                return connection.ops.adapt_integerfield_value(value, internal)
+            return slow(value, connection)
+
+        return integer
+    if (
+        isinstance(field, ForeignKey)
+        and kind is ForeignKey
+        and type(field.target_field) in AUTO_KEYS
+    ):
+        # ForeignKey.get_db_prep_save: None stays None; else the target's (an auto key:
+        # int(value), then the database's check of it).
+        def key(value: Any, connection: BaseDatabaseWrapper) -> Any:
+            if value is None:
+                return None
+            if type(value) is int:
+                return connection.ops.validate_autopk_value(value)
+            return slow(value, connection)
+
+        return key
+    if kind is DateTimeField:
+        # DateTimeField.get_db_prep_value: an aware moment (or None) is only adapted.
+        def moment(value: Any, connection: BaseDatabaseWrapper) -> Any:
+            if value is None or (type(value) is dt.datetime and value.utcoffset() is not None):
+                return connection.ops.adapt_datetimefield_value(value)
+            return slow(value, connection)
+
+        return moment
+    return slow
+
+
 _inserts: dict[tuple[type[Model], str, int], _Insert | None] = {}
 # Rows written at once by `insert_many` with one statement of their own count (a service's
 # history lines: one to a few); more go through `bulk_create`.
@@ -128,9 +219,10 @@ MANY = 8
 
 
 def _insert_sql(model: type[Model], objs: Sequence[Model], using: str) -> _Insert | None:
-    """The statement, its columns, the columns it returns and whether it takes one array of
+    """The statement, its columns, the columns it returns, whether it takes one array of
     values per column (PostgreSQL's `UNNEST` for many rows) rather than the rows' values one
-    after the other; None where the statement takes its values otherwise."""
+    after the other, and each column's `preparer`; None where the statement takes its values
+    otherwise."""
     key = (model, using, len(objs))
     if key not in _inserts:
         meta = model._meta
@@ -149,7 +241,8 @@ def _insert_sql(model: type[Model], objs: Sequence[Model], using: str) -> _Inser
             and all(isinstance(p, list | tuple) and len(p) == count for p in params)
         )
         plain = len(params) == count * len(fields)
-        found = (statement, fields, returning, by_column) if by_column or plain else None
+        prepare = [preparer(field) for field in fields]
+        found = (statement, fields, returning, by_column, prepare) if by_column or plain else None
         _inserts[key] = found
     return _inserts[key]
 
@@ -170,11 +263,15 @@ def insert(obj: Model, *, using: str = "default") -> None:
     if found is None:
         obj.save(force_insert=True, using=using)
         return
-    statement, fields, returning, _by_column = found
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    statement, fields, returning, _by_column, prepare = found
+    params = [
+        prep(field.pre_save(obj, True), connection)
+        for field, prep in zip(fields, prepare, strict=True)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        row = cursor.fetchone()
+        # A key given by the caller (a UUID) leaves nothing to return.
+        row = cursor.fetchone() if returning else ()
     _written(obj, returning, row, using)
 
 
@@ -193,11 +290,9 @@ def insert_many(objs: Sequence[Model], *, using: str = "default") -> None:
     for obj in objs:
         # As `bulk_create`: a related row assigned before it was saved gives its id now.
         obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-    statement, fields, returning, by_column = found
-    rows = [
-        [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-        for obj in objs
-    ]
+    statement, fields, returning, by_column, prepare = found
+    pairs = list(zip(fields, prepare, strict=True))
+    rows = [[prep(field.pre_save(obj, True), connection) for field, prep in pairs] for obj in objs]
     params = (
         [list(column) for column in zip(*rows, strict=True)]
         if by_column

@@ -30,7 +30,7 @@ from admissions.notify.kinds import Kind
 from admissions.notify.kinds import kind as kind_of
 from admissions.notify.markers import kept_render
 from admissions.notify.models import Audience, Notification, Status
-from admissions.notify.queue import schedule
+from admissions.notify.queue import schedule, schedule_with_transaction
 from admissions.notify.render import Rendered, Wording, override_for, render
 from admissions.notify.restricted import Value
 from admissions.people.models import Role, User
@@ -145,7 +145,7 @@ def enqueue(
             kind, key, to, recipient, language, application, institution, calendar, rendered
         )
         record(notification, "notification.queued", by=None, batch=batch)
-        transaction.on_commit(partial(schedule, notification.pk), robust=True)
+        schedule_with_transaction(notification.pk)
         return notification
     try:
         with transaction.atomic():

@@ -14,6 +14,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task, task_backends
 
+from admissions.core.queued_tasks import enqueue_with_transaction
 from admissions.notify import delivery
 from admissions.notify.models import Notification
 
@@ -37,6 +38,12 @@ def schedule(notification_id: int, *, run_after: dt.datetime | None = None) -> N
         return  # the sweep of the periodic jobs sends it when it is due
     runner = deliver_notification.using(run_after=run_after) if run_after else deliver_notification
     runner.enqueue(notification_id)
+
+
+def schedule_with_transaction(notification_id: int) -> None:
+    """Schedule a row written by the current transaction, to run once it commits (with
+    the database's queue, its task's row is written in the same transaction)."""
+    enqueue_with_transaction(deliver_notification, notification_id)
 
 
 def deliver_due(now: dt.datetime | None = None) -> int:

@@ -286,7 +286,26 @@ def _diploma_misses(requires: RouteRequirements, diploma: Education) -> list[Fai
     return misses
 
 
-def _diploma_failures(requires: RouteRequirements, diploma: Education) -> list[Failure]:
+# A diploma's failures against a route's diploma conditions, in words: a check words them
+# for every route the candidate's closest diploma misses. Kept per conditions and diploma,
+# as the descriptions above (a rulebook's conditions never change; kept with their failures,
+# so that their id names them).
+_failed: dict[tuple[int, Education], tuple[RouteRequirements, tuple[Failure, ...]]] = {}
+
+
+def _diploma_failures(requires: RouteRequirements, diploma: Education) -> tuple[Failure, ...]:
+    key = (id(requires), diploma)
+    found = _failed.get(key)
+    if found is not None and found[0] is requires:
+        return found[1]
+    failures = tuple(_worded_failures(requires, diploma))
+    if len(_failed) >= DESCRIBED:
+        _failed.clear()
+    _failed[key] = (requires, failures)
+    return failures
+
+
+def _worded_failures(requires: RouteRequirements, diploma: Education) -> list[Failure]:
     failures: list[Failure] = []
     kind = explain.DIPLOMA_KINDS[diploma.kind]
     for code in _diploma_misses(requires, diploma):

@@ -1,0 +1,64 @@
+"""Queuing a task with the transaction of the event that causes it.
+
+A task queued by a service runs only once the service's transaction commits, and not at all
+if it rolls back. With django-tasks' database backend (the embedded default) the queue is a
+table of the same database: the task's row is written inside the transaction, the row the
+backend's `enqueue` writes (same columns, same values, its `pre_save` receiver's default
+included), and the worker sees it at the commit, as it would have seen a row written just
+after. That is one write less after every such transaction: on SQLite another turn to
+write, on PostgreSQL another commit. Any other backend (Redis) gets the task once the
+transaction commits, through its own `enqueue`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, cast
+
+from django.db import connections, router, transaction
+from django_tasks.base import Task
+from django_tasks.signals import task_enqueued
+from django_tasks.utils import normalize_json
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from admissions.core import compiled
+
+
+def enqueue_with_transaction(task: Task[Any, Any], *args: Any) -> None:
+    """Queue `task(*args)` to run once the current transaction commits."""
+    backend = task.get_backend()
+    using = router.db_for_write(DBTaskResult)
+    # django-tasks-db's own backend only: a subclass may write its rows otherwise.
+    exact = type(cast(object, backend)) is DatabaseBackend
+    if (
+        not (exact and isinstance(backend, DatabaseBackend))
+        or not connections[using].in_atomic_block
+    ):
+        transaction.on_commit(partial(task.enqueue, *args), robust=True)
+        return
+    backend.validate_task(task)
+    row = task_row(backend, task, args)
+    compiled.insert(row, using=using)
+    # As `enqueue` does once the row is written: after the commit, as it was.
+    transaction.on_commit(partial(_enqueued, backend, row), using=using, robust=True)
+
+
+def task_row(
+    backend: DatabaseBackend, task: Task[Any, Any], args: tuple[Any, ...]
+) -> DBTaskResult[Any, Any]:
+    """The new row `backend.enqueue(task, args, {})` saves."""
+    return DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": args, "kwargs": {}}),
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        # What the backend's `pre_save` receiver (set_run_after) puts in place of None.
+        run_after=task.run_after if task.run_after is not None else get_date_max(),
+        backend_name=backend.alias,
+    )
+
+
+def _enqueued(backend: DatabaseBackend, row: DBTaskResult[Any, Any]) -> None:
+    task_enqueued.send(type(backend), task_result=row.task_result)
