@@ -39,6 +39,7 @@ print(json.dumps({
     "STORAGE": s.STORAGES["default"]["BACKEND"],
     "LOG_LEVEL": s.LOGGING["root"]["level"],
     "SESSION_ENGINE": s.SESSION_ENGINE,
+    "PAGES_CACHE": s.CACHES["pages"],
 }))
 """
 
@@ -218,6 +219,20 @@ def test_sessions_are_read_from_the_database_with_or_without_a_shared_cache(
     assert settings_of(tmp_path)["SESSION_ENGINE"] == "admissions.people.sessions"
     shared = settings_of(tmp_path, CACHE_URL="redis://127.0.0.1:6379/1")
     assert shared["SESSION_ENGINE"] == "admissions.people.sessions"
+
+
+def test_kept_pages_in_a_process_take_a_few_mib_at_most(tmp_path: Path) -> None:
+    # About 3 KiB a status page with its key (portal/status_cache.py): 1,000 are 3 MiB of a
+    # web worker; 5,000 were 14.
+    pages = settings_of(tmp_path)["PAGES_CACHE"]
+    assert pages["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert pages["OPTIONS"] == {"MAX_ENTRIES": 1000}
+    assert settings_of(tmp_path, PAGE_CACHE_ENTRIES="5000")["PAGES_CACHE"]["OPTIONS"] == {
+        "MAX_ENTRIES": 5000
+    }
+    # In Redis, shared by the processes, the bound is Redis's.
+    shared = settings_of(tmp_path, CACHE_URL="redis://127.0.0.1:6379/1")["PAGES_CACHE"]
+    assert "OPTIONS" not in shared
 
 
 @pytest.mark.parametrize("url", ["", "postgres://admissions@db.example.org/admissions"])

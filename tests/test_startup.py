@@ -41,8 +41,9 @@ print(json.dumps(sorted(name for name in sys.modules if name in %r or name.split
 """
 
 # The API's areas build their pydantic models when imported (admissions/api/router.py): a
-# worker loads none at start-up, nor for a page's links, and only the areas of the first
-# segment of the API's addresses it serves.
+# worker loads none at start-up, nor for a page's links, and for an address only the areas
+# under its prefix up to the one that has it: a draft's creation is in the first area under
+# /applications, the staff's files in the first under /staff.
 API_AREAS = """
 import json, sys
 from django.urls import get_resolver, resolve, reverse
@@ -56,6 +57,12 @@ reverse("portal:home")
 steps["a page's link"] = loaded()
 resolve("/api/v1/eligibility/check")
 steps["an eligibility check"] = loaded()
+resolve("/api/v1/applications")
+steps["a draft's creation"] = loaded()
+resolve("/api/v1/staff/files")
+steps["the staff's files"] = loaded()
+resolve("/api/v1/staff/jury/sessions")
+steps["the jury's sessions"] = loaded()
 reverse("api:staff_files")
 steps["a link into the API"] = loaded()
 steps["every area"] = areas
@@ -124,6 +131,23 @@ def test_the_api_areas_load_with_their_first_use(tmp_path: Path) -> None:
     assert steps["start-up"] == []
     assert steps["a page's link"] == []
     assert steps["an eligibility check"] == ["admissions.api.eligibility"]
+    assert steps["a draft's creation"] == [
+        "admissions.api.applications",
+        "admissions.api.eligibility",
+    ]
+    assert steps["the staff's files"] == [
+        "admissions.api.applications",
+        "admissions.api.eligibility",
+        "admissions.api.staff",
+    ]
+    # Tried in the order of AREAS: the staff's areas before the jury's, none after it.
+    assert steps["the jury's sessions"] == [
+        "admissions.api.applications",
+        "admissions.api.eligibility",
+        "admissions.api.jury",
+        "admissions.api.review",
+        "admissions.api.staff",
+    ]
     assert steps["a link into the API"] == steps["every area"]
     assert len(steps["every area"]) == 29
 

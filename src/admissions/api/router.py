@@ -58,19 +58,17 @@ AREAS = [
 ]
 
 
-def first_segment(prefix: str) -> str:
-    return prefix.strip("/").split("/")[0]
-
-
 class AdmissionsAPI(NinjaAPI):
     """The API whose areas are loaded when first used.
 
     An area's module builds the pydantic models of its operations when imported: all of them
     took about 20 MiB in each web worker. Each area is imported, and its router bound to the
-    API as `add_router` would, by the first request to an address under its first segment
-    (`/staff/...` loads the staff areas), by a reverse() of an API name, or by the OpenAPI
-    document, which lists them all in the order of `AREAS`. Addresses of different first
-    segments never match the same path, so the order in which they are matched is unchanged.
+    API as `add_router` would, by the first request that reaches it, by a reverse() of an API
+    name, or by the OpenAPI document, which lists them all in the order of `AREAS`. A request
+    reaches the areas whose prefix starts its path, one after the other in the order of
+    `AREAS`, until one has the address: `POST /applications` loads the first area under
+    `/applications` only, `/staff/files` the first under `/staff`. The order in which the
+    addresses are matched is the order of `AREAS`, as with routers added one by one.
     """
 
     def __init__(self, *, areas: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -107,10 +105,7 @@ class AdmissionsAPI(NinjaAPI):
         result: list[URLResolver | URLPattern] = get_openapi_urls(self)
         for bound_router in super()._get_bound_routers():
             result.extend(bound_router.urls_paths(bound_router.prefix))
-        segments: dict[str, list[int]] = {}
-        for index, (prefix, _) in enumerate(self.areas):
-            segments.setdefault(first_segment(prefix), []).append(index)
-        result += [AreaResolver(self, segment, indexes) for segment, indexes in segments.items()]
+        result += [AreaResolver(self, index) for index in range(len(self.areas))]
         result.append(get_root_url(self))
         return result
 
@@ -122,27 +117,27 @@ class AdmissionsAPI(NinjaAPI):
 
 
 class AreaResolver(URLResolver):
-    """The addresses of the areas under one first segment, made when a path reaches them.
+    """The addresses of one area, made when a path under its prefix first reaches them.
 
-    Its pattern consumes nothing (a lookahead on the segment), so the areas' addresses are
+    Its pattern consumes nothing (a lookahead on the prefix), so the area's addresses are
     ninja's own, whole, and reverse() composes them unchanged."""
 
-    def __init__(self, api: AdmissionsAPI, segment: str, indexes: list[int]) -> None:
-        pattern = RegexPattern(rf"^(?={re.escape(segment)}(?:/|$))")
+    def __init__(self, api: AdmissionsAPI, index: int) -> None:
+        prefix = api.areas[index][0].strip("/")
+        pattern = RegexPattern(rf"^(?={re.escape(prefix)}(?:/|$))")
         super().__init__(pattern, [])
         self.api = api
-        self.indexes = indexes
+        self.index = index
 
     @cached_property
     def urlconf_module(self) -> list[URLPattern]:
         patterns: list[URLPattern] = []
-        for index in self.indexes:
-            for bound_router in self.api.area(index):
-                patterns.extend(bound_router.urls_paths(bound_router.prefix))
+        for bound_router in self.api.area(self.index):
+            patterns.extend(bound_router.urls_paths(bound_router.prefix))
         return patterns
 
     def __repr__(self) -> str:
-        return f"<AreaResolver {self.pattern.describe()} {self.indexes}>"
+        return f"<AreaResolver {self.pattern.describe()} {self.index}>"
 
 
 class ApiNamespace(NamespaceOnUse):
