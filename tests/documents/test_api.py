@@ -20,9 +20,10 @@ from tests.documents.conftest import Upload
 
 BASE = "/api/v1/documents"
 # The session, the sender judged (file, document), the check before storing (document), the
-# transaction (its savepoint here, the file locked, document, new slot, number, version,
-# history, document, translation slot): nothing read again to answer.
-UPLOAD_STATEMENTS = 14
+# transaction (its savepoint here, the file locked, document, new slot, version, history,
+# document): a slot created by the upload has no version to number after and no
+# translation to look up, and nothing is read again to answer.
+UPLOAD_STATEMENTS = 12
 
 
 @pytest.fixture
