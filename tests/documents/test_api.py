@@ -6,8 +6,10 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from admissions.applications.models import Application
 from admissions.documents.models import Document, DocumentVersion
@@ -17,6 +19,11 @@ from tests.documents import corpus
 from tests.documents.conftest import Upload
 
 BASE = "/api/v1/documents"
+# The session, the sender judged (file, document), the check before storing (document), the
+# transaction (its savepoint here, the file locked, document, new slot, version, history,
+# document): a slot created by the upload has no version to number after and no
+# translation to look up, and nothing is read again to answer.
+UPLOAD_STATEMENTS = 12
 
 
 @pytest.fixture
@@ -53,6 +60,26 @@ def test_an_upload_is_checked_and_stored(api: Client, application: Application) 
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_upload_reads_the_file_once_and_answers_what_it_stored(
+    api: Client, application: Application
+) -> None:
+    """The file read to judge the sender serves the upload; the answer is built from the rows
+    just written, and is what a read afterwards finds."""
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post(
+            f"{BASE}/{application.reference}/cv",
+            {"file": SimpleUploadedFile("cv.pdf", corpus.pdf(pages=2))},
+        )
+    assert response.status_code == 201, response.content
+    reads = [q["sql"] for q in captured if 'FROM "applications_application"' in q["sql"]]
+    assert len(reads) == 2  # judged before the body is read, then locked
+    assert len(captured) <= UPLOAD_STATEMENTS, [q["sql"][:80] for q in captured]
+    listed = {
+        entry["requirement"]: entry for entry in api.get(f"{BASE}/{application.reference}").json()
+    }
+    assert response.json()["document"] == listed["cv"]["document"]
 
 
 def test_a_refused_file_answers_422_with_its_reason(api: Client, application: Application) -> None:

@@ -28,6 +28,7 @@ from admissions.api.auth import user_auth
 from admissions.api.errors import error_body
 from admissions.api.schemas import ErrorOut, Input
 from admissions.api.uploads import file_too_large, read_within
+from admissions.applications.models import Application
 from admissions.core.errors import DomainError
 from admissions.documents import access, services
 from admissions.documents.errors import UnknownRequirementError
@@ -48,6 +49,8 @@ ERRORS = {
     422: ErrorOut,
 }
 View = Callable[..., HttpResponse]
+# The request's attribute holding the file `size_limited` judged before reading the body.
+JUDGED_APPLICATION = "judged_application"
 
 
 class VersionOut(Schema):
@@ -156,8 +159,9 @@ def _refusal(status: int, code: str, message: str, details: Any = None) -> JsonR
 
 def _judge_sender(
     request: HttpRequest, reference: str, code: str, *, translation: bool
-) -> HttpResponse | int:
-    """A refusal, or the size limit of the upload, from the request's line and headers only.
+) -> HttpResponse | tuple[Application, int]:
+    """A refusal, or the file and the size limit of the upload, from the request's line and
+    headers only.
 
     The body of a request that may not upload here is never read: not by this check, nor by
     the CSRF check that comes after it.
@@ -178,7 +182,7 @@ def _judge_sender(
         return _refusal(404, "not_found", _("Not found."))
     except DomainError as error:
         return _refusal(error.http_status, error.code, str(error.message), error.details)
-    return requirement.max_bytes
+    return application, requirement.max_bytes
 
 
 def size_limited(*, translation: bool) -> Callable[[View], View]:
@@ -196,8 +200,13 @@ def size_limited(*, translation: bool) -> Callable[[View], View]:
             )
             if isinstance(judged, HttpResponse):
                 return judged
-            refused = read_within(request, judged, file_too_large(judged))
-            return refused if refused is not None else run(request, *args, **kwargs)
+            application, limit = judged
+            refused = read_within(request, limit, file_too_large(limit))
+            if refused is not None:
+                return refused
+            # The operation takes the file read here: the upload checks it again, locked.
+            setattr(request, JUDGED_APPLICATION, application)
+            return run(request, *args, **kwargs)
 
         return wrapped
 
@@ -248,7 +257,9 @@ def _upload(
     valid_until: dt.date | None = None,
     foreign_language: bool | None = None,
 ) -> Status[Any]:
-    application = access.readable_application(_user(request), reference)
+    application = getattr(request, JUDGED_APPLICATION, None)
+    if application is None or application.reference != reference:
+        application = access.readable_application(_user(request), reference)
     try:
         services.requirement_for(application, code)
     except UnknownRequirementError:
@@ -263,7 +274,6 @@ def _upload(
         valid_until=valid_until,
         foreign_language=foreign_language,
     )
-    result.document.refresh_from_db()
     if result.refusal is not None:
         return Status(
             422,

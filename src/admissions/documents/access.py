@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from admissions.applications.models import Application
+from admissions.catalog.models import without_rulebooks
 from admissions.people.models import Role, User
 from admissions.people.permissions import can_act_on_programme
 
@@ -38,9 +39,10 @@ def can_read(user: User, application: Application) -> bool:
 
 
 def _applications() -> QuerySet[Application]:
+    # The rulebooks' JSON (tens of kB each) is parsed once per process from its digest.
     return Application.objects.select_related(
         "candidate", "programme", "programme__institution", "campaign"
-    )
+    ).defer(*without_rulebooks("campaign", "programme__institution"))
 
 
 def readable_application(user: User, reference: str) -> Application:

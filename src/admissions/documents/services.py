@@ -194,8 +194,19 @@ def find_document(
     return Document.objects.filter(translation_of=original).first()
 
 
+@dataclass(frozen=True)
+class Slot:
+    document: Document
+    created: bool  # by this call, under the lock: no version and no translation of it yet
+
+
 def locked_slot(application: Application, code: str, *, translation: bool) -> Document:
     """The document to fill, created as missing if needed; call under the application lock."""
+    return open_slot(application, code, translation=translation).document
+
+
+def open_slot(application: Application, code: str, *, translation: bool) -> Slot:
+    """`locked_slot`, telling whether the document was created by this call."""
     original = (
         Document.objects.select_for_update()
         .filter(application=application, requirement_code=code, translation_of__isnull=True)
@@ -203,8 +214,9 @@ def locked_slot(application: Application, code: str, *, translation: bool) -> Do
     )
     if not translation:
         if original is None:
-            original = Document.objects.create(application=application, requirement_code=code)
-        return original
+            created = Document.objects.create(application=application, requirement_code=code)
+            return Slot(created, created=True)
+        return Slot(original, created=False)
     slot = (
         Document.objects.select_for_update().filter(translation_of=original).first()
         if original is not None
@@ -218,7 +230,7 @@ def locked_slot(application: Application, code: str, *, translation: bool) -> Do
             ),
             details={"field": "translation"},
         )
-    return slot
+    return Slot(slot, created=False)
 
 
 def move(document: Document, action: str) -> tuple[str, str]:
@@ -351,7 +363,8 @@ def _commit_version(
     try:
         with transaction.atomic():
             locked = history.lock_application(application)
-            document = locked_slot(locked, requirement.code, translation=translation)
+            slot = open_slot(locked, requirement.code, translation=translation)
+            document = slot.document
             check_may_upload(by, locked, requirement, document)
             if foreign_language is not None:
                 document.foreign_language = foreign_language
@@ -366,9 +379,10 @@ def _commit_version(
                 filename=filename,
                 by=by,
                 valid_until=valid_until,
+                first=slot.created,
             )
             if not translation:
-                sync_translation(locked, requirement, document, by)
+                sync_translation(locked, requirement, document, by, alone=slot.created)
             transaction.on_commit(lambda: storage.delete_quietly(incoming))
             faults.point("upload.before_commit")
     except BaseException:
@@ -387,18 +401,20 @@ def add_version(
     filename: str,
     by: User,
     valid_until: dt.date | None,
+    first: bool = False,
 ) -> DocumentVersion:
     """Copy a checked file to its final key and make it a version of `document`.
 
     Call inside a transaction holding the application lock. The final key is appended to
     `written` before the row exists, so that the caller can delete it if anything fails.
+    `first`: the document was created in this transaction, so it has no version yet.
     """
     final_key = storage.new_key(storage.DOCUMENTS, EXTENSIONS[checked.kind])
     written.append(final_key)
     final_key = storage.copy(incoming, final_key)
     version = DocumentVersion.objects.create(
         document=document,
-        number=_next_number(document),
+        number=1 if first else _next_number(document),
         file=final_key,
         original_filename=filename,
         size=checked.size,
@@ -634,11 +650,19 @@ def set_foreign_language(document: Document, *, foreign: bool, by: User) -> Docu
 
 
 def sync_translation(
-    application: Application, requirement: DocumentRequirement, document: Document, by: User
+    application: Application,
+    requirement: DocumentRequirement,
+    document: Document,
+    by: User,
+    *,
+    alone: bool = False,
 ) -> None:
-    """Create or withdraw the translation slot so that it follows the language flag."""
+    """Create or withdraw the translation slot so that it follows the language flag.
+
+    `alone`: the document was created in this transaction, so no translation points to it.
+    """
     needed = document.foreign_language and asks_translation(application, requirement)
-    existing = Document.objects.filter(translation_of=document).first()
+    existing = None if alone else Document.objects.filter(translation_of=document).first()
     if needed and existing is None:
         translation = Document.objects.create(
             application=application,
