@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from ninja.renderers import JSONRenderer
 
-from admissions.applications.lifecycle import Status
+from admissions.applications.lifecycle import status_labels
 from admissions.applications.models import Application
 from admissions.applications.queue import Filters, filtered, read_filters
 from admissions.applications.staff_files import FILE_ROLES, exported_files, scoped_files
@@ -66,8 +66,6 @@ _ID_FILTERS = ("programme", "campaign")
 # whose column orders them (made once: making a queryset of these columns costs the ORM's
 # work each time).
 _NAMED = Application.objects.values_list(*COLUMNS)
-# Each language's labels of the statuses.
-_LABELS: dict[str | None, dict[str, str]] = {}
 RENDERER = JSONRenderer()
 CONTENT_TYPE = f"{RENDERER.media_type}; charset={RENDERER.charset}"
 
@@ -194,20 +192,12 @@ def _link(url: str, filters: str, query: str) -> str:
     return f"{url}?{joined}" if joined else url
 
 
-def _labels() -> dict[str, str]:
-    language = get_language()
-    found = _LABELS.get(language)
-    if found is None:
-        found = _LABELS[language] = {status.value: str(status.label) for status in Status}
-    return found
-
-
 def queue_answer(user: User, query: QueryDict, institution_id: int | None) -> HttpResponse:
     """The page of the caller's files that `query` asks for, as `staff.QueuePageOut`'s JSON
     (each field in the schema's order)."""
     filters = read_filters(query)
     page: KeysetPage[Sequence[Any]] = _page(user, filters, query, institution_id)
-    labels = _labels()
+    labels = status_labels()
     english = (get_language() or "fr").startswith("en")
     asked = filters.query
     items = [
