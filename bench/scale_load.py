@@ -50,7 +50,15 @@ from load import (
 )
 from load_server import MemorySampler, Server, collected_static, stop_on_term
 from results_file import write_section
-from staff_lists import ROOT, analyse, create_staff, setup_django, throwaway_postgres, timed
+from staff_lists import (
+    ROOT,
+    analyse,
+    create_staff,
+    setup_django,
+    staff_token,
+    throwaway_postgres,
+    timed,
+)
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 BEGIN = "<!-- scale_load.py: begin -->"
@@ -207,17 +215,6 @@ def requests_of(
         # Three more: two for the query count, one for the check through the server.
         "drafts": load_data.drafts(round(seconds * MAX_DRAFT_RATE) + 3),
     }
-
-
-def staff_token(user: Any) -> str:
-    """A read-only API token of `user`, as the token page makes it once their second factor
-    is confirmed (that check is the page's, not the token's)."""
-    from admissions.people.models import ApiToken
-    from admissions.people.tokens import new_secret
-
-    text, key_id, digest = new_secret()
-    ApiToken.objects.create(user=user, name="bench", key_id=key_id, digest=digest)
-    return str(text)
 
 
 # Results ------------------------------------------------------------------------------------

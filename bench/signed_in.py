@@ -57,6 +57,7 @@ from staff_lists import (
     create_applications,
     create_staff,
     load_catalogue,
+    staff_token,
     throwaway_postgres,
     timed,
 )
@@ -64,7 +65,19 @@ from staff_lists import (
 # Written in a kept folder (`--var-dir`) once its database is filled.
 FILLED = "filled"
 OFFICER = "admissions_officer@bench.invalid"
-KINDS = ("bare", "healthz", "status", "staff-first", "staff-last", "eligibility", "drafts")
+KINDS = (
+    "bare",
+    "healthz",
+    "status",
+    "staff-first",
+    "staff-last",
+    "api-queue",
+    "queue-page",
+    "eligibility",
+    "drafts",
+)
+# The queue's filters as `scale_load.py` asks for them: EU nationals on work-study.
+QUEUE_FILTERS = "nationality=eu&track=work_study"
 # Draft creations answer 201; every other kind 200.
 EXPECTED = {"drafts": 201}
 # ADMISSIONS_BENCH_STATEMENTS=1: each kind's statements listed by their beginning.
@@ -75,6 +88,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--applications", type=int, default=20_000)
+    parser.add_argument(
+        "--data",
+        choices=("load", "scale"),
+        default="load",
+        help="the files of load.py, or those of scale_data.py (make bench-scale's)",
+    )
     parser.add_argument("--requests", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--explain", action="store_true")
@@ -88,6 +107,11 @@ def parse_args() -> argparse.Namespace:
         "--kinds",
         default=",".join(KINDS),
         help="comma-separated kinds to time, among " + ", ".join(KINDS),
+    )
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database kept between runs instead of a throw-away cluster: "
+        "filled on the first run, reused after",
     )
     parser.add_argument("--redis", type=int, metavar="PORT")
     parser.add_argument(
@@ -124,15 +148,19 @@ def setup(var_dir: str, database_url: str | None) -> None:
     override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}).enable()
 
 
-def environ(path: str, session: str, method: str = "GET", body: str = "") -> dict[str, Any]:
+def environ(
+    path: str, session: str, method: str = "GET", body: str = "", bearer: str = ""
+) -> dict[str, Any]:
     import load_data
 
     cookie = f"{load_data.SESSION_COOKIE}={session}; {load_data.CSRF_COOKIE}=" + (
         load_data.CSRF_SECRET
     )
     extra: dict[str, Any] = {}
+    if bearer:
+        extra["HTTP_AUTHORIZATION"] = f"Bearer {bearer}"
     if method != "GET":
-        extra = {"CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body.encode()))}
+        extra |= {"CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body.encode()))}
         if session:
             extra["HTTP_X_CSRFTOKEN"] = load_data.CSRF_SECRET
     return {
@@ -201,6 +229,7 @@ def run(
 
     counter = Counter()
     samples: list[float] = []
+    server = server_cpu()
     # CPU time, as the figures: waits on the disk or the database are not this process's work.
     profiler = cProfile.Profile(time.process_time) if profile else None
     with connection.execute_wrapper(counter):
@@ -216,6 +245,7 @@ def run(
         if profiler:
             profiler.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    server_ms = (server_cpu() - server) * 1000 / count if server is not None else None
     print(f"  {len(counter.texts)} different statements")
     for sql, times in counter.kinds.most_common():
         print(f"  {times / count:.2f} a request: {sql}")
@@ -235,7 +265,25 @@ def run(
         "cpu_min_ms": min(samples) * 1000,
         "wall_ms": wall * 1000 / count,
         "queries": counter.count / count,
+        **({"server_cpu_ms": server_ms} if server_ms is not None else {}),
     }
+
+
+def server_cpu() -> float | None:
+    """The CPU seconds the PostgreSQL server process of this connection has used (its
+    /proc entry: the server runs on this machine), or None on SQLite. The connection is
+    kept between requests (CONN_MAX_AGE), so the difference over a pass is the database's
+    work for that pass's requests."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    # utime and stime, the 14th and 15th fields (11th and 12th after the name).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def explain(status_envs: list[dict[str, Any]]) -> None:
@@ -379,6 +427,7 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
     warnings.filterwarnings("ignore", message="No directory at")
     setup(var_dir, database_url)
     import load_data
+    import scale_data
     from django.core.management import call_command
     from django.db import connection
 
@@ -387,15 +436,25 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
     print(f"database: {connection.vendor}, applications: {args.applications}", flush=True)
     rng = random.Random(args.seed)
     filled = os.path.join(var_dir, FILLED)
-    if os.path.exists(filled):
+    kept = bool(args.database_url) and (
+        User._meta.db_table in connection.introspection.table_names()
+        and User.objects.filter(email=OFFICER).exists()
+    )
+    if os.path.exists(filled) or kept:
         # A kept SQLite folder: the same files again, with the branch's migrations applied.
         timed("migrate", lambda: call_command("migrate", verbosity=0))
         staff = {"admissions_officer": User.objects.get(email=OFFICER)}
     else:
-        timed("migrate and load rulebooks", load_catalogue)
-        timed("open the demonstration campaigns", load_data.open_demo_campaigns)
-        staff = create_staff()
-        timed("generate", lambda: create_applications(args.applications, rng))
+        if args.data == "scale":
+            timed("migrate and load rulebooks", scale_data.catalogue)
+            staff = create_staff()
+            timed("generate", lambda: scale_data.generate(args.applications, rng))
+            timed("open the campaigns", load_data.open_demo_campaigns)
+        else:
+            timed("migrate and load rulebooks", load_catalogue)
+            timed("open the demonstration campaigns", load_data.open_demo_campaigns)
+            staff = create_staff()
+            timed("generate", lambda: create_applications(args.applications, rng))
         with open(filled, "w", encoding="utf-8") as marker:
             marker.write(f"{args.applications}\n")
     status = (
@@ -420,12 +479,17 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
 
     home = reverse("office:home")
     last = last_page(application, environ(home, officer_session))
+    token = staff_token(staff["admissions_officer"])
+    api_queue = f"{reverse('api:staff_files')}?{QUEUE_FILTERS}"
+    queue_page = f"{reverse('office:queue')}?{QUEUE_FILTERS}&sort=waiting"
     envs = {
         "bare": [environ("/" + BARE_PATH, "")],
         "healthz": [environ("/healthz", "")],
         "status": [environ(request.path, request.session) for request in status],
         "staff-first": [environ(home, officer_session)],
         "staff-last": [_with_query(environ(home, officer_session), last)],
+        "api-queue": [_with_query(environ(home, "", bearer=token), api_queue)],
+        "queue-page": [_with_query(environ(home, officer_session), queue_page)],
         "eligibility": posted(load_data.eligibility_checks()),
         "drafts": posted(drafts),
     }
@@ -453,6 +517,7 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
         rounds["drafts"] = iter((fresh[: args.requests], fresh[args.requests :]))
     results = {}
     per_round: dict[str, list[float]] = {}
+    per_round_server: dict[str, list[float]] = {}
     for round_ in range(1, max(2, args.rounds) + 1):
         for kind in kinds:
             if kind in rounds and round_ > 2:
@@ -468,20 +533,31 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
                 results[f"{kind} ({round_})"] = figures
             if not profile:
                 per_round.setdefault(kind, []).append(figures["cpu_ms"])
+                if "server_cpu_ms" in figures:
+                    per_round_server.setdefault(kind, []).append(figures["server_cpu_ms"])
     if args.redis:
         with redis_server(args.redis, var_dir) as url:
             results.update(sessions_in_redis(url, envs["status"], args.requests))
     print(f"\n{connection.vendor}, {args.applications} applications, {args.requests} requests each")
     for kind, figures in results.items():
+        server = figures.get("server_cpu_ms")
         print(
             f"{kind:30} CPU {figures['cpu_ms']:.3f} ms (p50 {figures['cpu_p50_ms']:.3f}, "
             f"min {figures['cpu_min_ms']:.3f}), wall {figures['wall_ms']:.3f} ms, "
             f"{figures['queries']:.1f} statements"
+            + (f", database server CPU {server:.3f} ms" if server is not None else "")
         )
     for kind, cpus in per_round.items():
+        servers = per_round_server.get(kind)
         print(
             f"{kind:30} CPU per request, {len(cpus)} rounds: lowest {min(cpus):.3f} ms, "
             f"median {statistics.median(cpus):.3f} ms"
+            + (
+                f"; database server: lowest {min(servers):.3f} ms, "
+                f"median {statistics.median(servers):.3f} ms"
+                if servers
+                else ""
+            )
         )
 
 
@@ -491,8 +567,8 @@ def main() -> None:
         var_dir = args.var_dir or stack.enter_context(
             tempfile.TemporaryDirectory(prefix="admissions-signed-in-")
         )
-        url = None
-        if args.database == "postgres":
+        url = args.database_url
+        if args.database == "postgres" and url is None:
             if args.var_dir:
                 raise SystemExit("--var-dir keeps a SQLite database only")
             url = stack.enter_context(throwaway_postgres())

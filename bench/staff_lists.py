@@ -159,6 +159,17 @@ def create_staff() -> dict[str, Any]:
     return staff
 
 
+def staff_token(user: Any) -> str:
+    """A read-only API token of `user`, as the token page makes it once their second factor
+    is confirmed (that check is the page's, not the token's)."""
+    from admissions.people.models import ApiToken
+    from admissions.people.tokens import new_secret
+
+    text, key_id, digest = new_secret()
+    ApiToken.objects.create(user=user, name="bench", key_id=key_id, digest=digest)
+    return str(text)
+
+
 def create_applications(total: int, rng: random.Random) -> None:
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
@@ -214,6 +225,9 @@ def create_applications(total: int, rng: random.Random) -> None:
                         financing_mode=financing_mode(campaign, track),
                         status=status,
                         submitted_at=submitted,
+                        # As submission copies it; seven files in ten from the EU, drawn
+                        # without the generator so that the other columns stay as they were.
+                        eu_national=None if submitted is None else i % 10 < 7,
                     )
                 )
             created = Application.objects.bulk_create(files)

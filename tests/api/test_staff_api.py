@@ -4,17 +4,23 @@ review moves, each within the caller's scope (404 outside), through the pages' s
 from __future__ import annotations
 
 import datetime as dt
+import json
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache
+from django.http import QueryDict
 from django.test import Client
 from django.utils import translation
+from ninja.responses import NinjaJSONEncoder
 
 from admissions.api import staff as staff_api
+from admissions.api import staff_queue
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
+from admissions.applications.staff_files import exported_files
 from admissions.catalog.models import Campaign
 from admissions.people.models import Role, StaffRole, User
 from admissions.people.token_service import create_token
@@ -55,7 +61,7 @@ def test_the_list_pages_by_cursor_and_filters_as_the_page(
     for _ in range(3):
         files.append(sent(bs))
         clock.shift(dt.timedelta(minutes=5))
-    monkeypatch.setattr(staff_api, "PAGE_SIZE", 2)
+    monkeypatch.setattr(staff_queue, "PAGE_SIZE", 2)
     client = as_(officer)
     first = client.get("/api/v1/staff/files").json()
     assert [row["reference"] for row in first["items"]] == [
@@ -217,3 +223,79 @@ def test_a_row_of_the_list_holds_what_the_file_says(bs: Campaign, officer: User)
     )
     assert row == expected.model_dump(mode="json")
     assert staff_api.QueueRowOut.model_validate(row) == expected
+
+
+def test_the_list_answers_what_the_ordered_files_are_whatever_the_filters(
+    bs: Campaign, nord: Campaign, clock: time_machine.Coordinates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The list's statements are compiled once per shape of filters and scope: each shape
+    # must list the files the ORM's query of the same filters orders, page after page.
+    both = staff_member(Role.ADMISSIONS_OFFICER, institution=bs.institution)
+    StaffRole.objects.create(user=both, role=Role.ADMISSIONS_OFFICER, institution=nord.institution)
+    files = []
+    for turn in range(5):
+        files.append(sent(bs if turn % 2 else nord))
+        clock.shift(dt.timedelta(minutes=5))
+    Application.objects.filter(pk=files[1].pk).update(eu_national=False, lives_abroad=True)
+    Application.objects.filter(pk=files[2].pk).update(status=Status.COMPLETE)
+    monkeypatch.setattr(staff_queue, "PAGE_SIZE", 2)
+    cache.clear()
+    TOTP.activate(both, SECRET)
+    _token, text = create_token(
+        both, name="bs only", institution=bs.institution, otp_code=totp_now(SECRET)
+    )
+    by_session, by_token = as_(both), Client(HTTP_AUTHORIZATION=f"Bearer {text}")
+    queries = [
+        {},
+        {"nationality": "eu"},
+        {"nationality": "non_eu", "abroad": "yes"},
+        {"track": "work_study", "status": "submitted"},
+        {"status": "complete", "programme": str(files[2].programme_id)},
+        {"campaign": str(bs.pk), "financing": "opco"},
+        {"assigned": "me"},
+        {"q": files[3].reference},
+    ]
+    for query in queries:
+        for client, institution in ((by_session, None), (by_token, bs.institution_id)):
+            expected = list(
+                exported_files(both, QueryDict(urlencode(query)), institution_id=institution)
+                .order_by("-submitted_at", "-pk")
+                .values_list("reference", flat=True)
+            )
+            listed: list[str] = []
+            url: str | None = "/api/v1/staff/files?" + urlencode(query)
+            while url:
+                page = client.get(url).json()
+                listed += [row["reference"] for row in page["items"]]
+                url = page["next"]
+            assert listed == expected, query
+            if len(expected) > 2:
+                last = client.get(page["last"]).json()
+                assert [row["reference"] for row in last["items"]] == expected[-2:]
+
+
+def test_the_list_is_written_as_its_schema_writes_it(bs: Campaign, officer: User) -> None:
+    sent(bs)
+    sent(bs)
+    response = as_(officer).get("/api/v1/staff/files", {"track": "work_study"})
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    page = staff_api.QueuePageOut.model_validate_json(response.content)
+    assert len(page.items) == 2
+    assert response.content.decode() == json.dumps(page.model_dump(), cls=NinjaJSONEncoder)
+
+
+def test_a_role_taken_away_or_an_owner_deactivated_counts_at_the_next_request(
+    bs: Campaign, officer: User
+) -> None:
+    sent(bs)
+    cache.clear()
+    TOTP.activate(officer, SECRET)
+    _token, text = create_token(officer, name="list", otp_code=totp_now(SECRET))
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {text}")
+    assert len(client.get("/api/v1/staff/files").json()["items"]) == 1
+    StaffRole.objects.filter(user=officer).delete()
+    assert client.get("/api/v1/staff/files").status_code == 404
+    StaffRole.objects.create(user=officer, role=Role.ADMISSIONS_OFFICER, institution=bs.institution)
+    assert client.get("/api/v1/staff/files").status_code == 200
+    User.objects.filter(pk=officer.pk).update(is_active=False)
+    assert client.get("/api/v1/staff/files").status_code == 401

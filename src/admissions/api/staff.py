@@ -11,21 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from admissions.api.auth import caller, token_institution, user_auth
 from admissions.api.schemas import ErrorOut, Input
+from admissions.api.staff_queue import queue_answer
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.applications.queue import read_filters
-from admissions.applications.staff_files import exported_files
 from admissions.core.errors import ValidationFailed
-from admissions.core.keyset import keyset_page
 from admissions.documents.access import is_staff_on
 from admissions.documents.models import Document
 from admissions.people.models import User
@@ -45,21 +42,6 @@ ERRORS = {
     409: ErrorOut,
     422: ErrorOut,
 }
-PAGE_SIZE = 50
-# The columns a row of the list is made of, read as one tuple per file.
-_ROW_COLUMNS = (
-    "pk",
-    "reference",
-    "status",
-    "submitted_at",
-    "status_changed_at",
-    "programme_id",
-    "programme__name_fr",
-    "programme__name_en",
-    "candidate__first_name",
-    "candidate__last_name",
-    "candidate__email",
-)
 
 
 # The list ---------------------------------------------------------------------------------
@@ -133,54 +115,15 @@ def staff_application(request: HttpRequest, reference: str) -> Application:
     return application
 
 
-def _link(filters: str, query: str) -> str:
-    """The list's URL with the `filters` asked for (as a query string) and a page's `query`."""
-    joined = "&".join(part for part in (filters, query) if part)
-    url = reverse("api:staff_files")
-    return f"{url}?{joined}" if joined else url
-
-
 @router.get(
     "/files",
     response={200: QueuePageOut, **ERRORS},
     url_name="staff_files",
     summary="The files of my programmes, newest submitted first",
 )
-def list_files(request: HttpRequest, query: Query[QueueQuery]) -> QueuePageOut:
-    user = _staff(request)
-    files = exported_files(user, request.GET, institution_id=token_institution(request))
-    page = keyset_page(
-        files.values_list(*_ROW_COLUMNS, named=True),
-        field="submitted_at",
-        size=PAGE_SIZE,
-        query=request.GET,
-    )
-    labels = {status.value: str(status.label) for status in Status}
-    asked = read_filters(request.GET).query
-    english = (get_language() or "fr").startswith("en")
-    # Built without validation: each value is a column of the type its field declares, and
-    # validating fifty rows through the ORM getter was most of the list's time.
-    return QueuePageOut.model_construct(
-        items=[
-            QueueRowOut.model_construct(
-                reference=a.reference,
-                status=a.status,
-                status_label=labels[a.status],
-                candidate=f"{a.candidate__first_name} {a.candidate__last_name}".strip()
-                or a.candidate__email,
-                email=a.candidate__email,
-                programme=a.programme__name_en if english else a.programme__name_fr,
-                programme_id=a.programme_id,
-                submitted_at=a.submitted_at,
-                status_changed_at=a.status_changed_at,
-            )
-            for a in page.rows
-        ],
-        next=_link(asked, page.next_query) if page.next_query else None,
-        previous=_link(asked, page.previous_query) if page.previous_query else None,
-        first=_link(asked, page.first_query),
-        last=_link(asked, page.last_query),
-    )
+def list_files(request: HttpRequest, query: Query[QueueQuery]) -> HttpResponse:
+    # The answer is written as `QueuePageOut`'s JSON, without a model per row (staff_queue.py).
+    return queue_answer(_staff(request), request.GET, token_institution(request))
 
 
 # The whole file ---------------------------------------------------------------------------

@@ -123,21 +123,28 @@ class Statement:
         return f"PREPARE {self.name} AS {''.join(parts)}"
 
     def fetchone(self, values: Sequence[Any], using: str = "default") -> tuple[Any, ...] | None:
+        with connections[using].cursor() as cursor:
+            self._execute(cursor, values, using)
+            return cursor.fetchone()  # type: ignore[no-any-return]
+
+    def fetchall(self, values: Sequence[Any], using: str = "default") -> list[tuple[Any, ...]]:
+        with connections[using].cursor() as cursor:
+            self._execute(cursor, values, using)
+            return list(cursor.fetchall())
+
+    def _execute(self, cursor: Any, values: Sequence[Any], using: str) -> None:
         connection = connections[using]
         if (
             connection.vendor != "postgresql"
             or not settings.DATABASE_PREPARED_STATEMENTS
             or connection.in_atomic_block
         ):
-            with connection.cursor() as cursor:
-                cursor.execute(self.sql, self.params_for(values))
-                return cursor.fetchone()  # type: ignore[no-any-return]
-        with connection.cursor() as cursor:
-            raw = connection.connection
-            names = _prepared.setdefault(raw, set())
-            if self.name not in names:
-                cursor.execute(self._prepare_sql(raw))
-                names.add(self.name)
-            marks = ", ".join(["%s"] * len(self.slots))
-            cursor.execute(f"EXECUTE {self.name}({marks})", list(values))
-            return cursor.fetchone()  # type: ignore[no-any-return]
+            cursor.execute(self.sql, self.params_for(values))
+            return
+        raw = connection.connection
+        names = _prepared.setdefault(raw, set())
+        if self.name not in names:
+            cursor.execute(self._prepare_sql(raw))
+            names.add(self.name)
+        marks = ", ".join(["%s"] * len(self.slots))
+        cursor.execute(f"EXECUTE {self.name}({marks})", list(values))

@@ -11,6 +11,7 @@ attribute), and for each filter, on every row.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -22,7 +23,7 @@ from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from admissions.applications.lifecycle import Status
+from admissions.applications.lifecycle import status_labels
 from admissions.applications.models import Application
 
 # A reference never holds this, so it marks where the reference goes in a reversed link.
@@ -57,7 +58,7 @@ def file_rows(
     submission, that date is left unwritten ("")."""
     file_link = links_to("office:file")
     payments_link = links_to("office:finance:file") if finance_programmes else ""
-    labels = {status.value: str(status.label) for status in Status}
+    labels = status_labels()
     moment = _moment_writer(formats.get_format("SHORT_DATETIME_FORMAT"))
     rows = []
     for application in applications:
@@ -90,6 +91,8 @@ _NUMERIC: dict[str, Callable[[dt.datetime], str]] = {
     "H": lambda moment: f"{moment.hour:02d}",
     "i": lambda moment: f"{moment.minute:02d}",
 }
+# The same parts as `strftime` directives.
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "H": "%H", "i": "%M"}
 
 
 def _moment_writer(form: str) -> Callable[[dt.datetime | None], str]:
@@ -98,22 +101,33 @@ def _moment_writer(form: str) -> Callable[[dt.datetime | None], str]:
     directly: `dateformat` parses its format again for each date, a tenth of a page of
     fifty rows."""
     direct = not any((char.isalpha() and char not in _NUMERIC) or char == "\\" for char in form)
-    parts = [_NUMERIC.get(char, char) for char in form]
+    # The same, as one `strftime` (for the years of four digits, which it pads alike).
+    pattern = "".join(_STRFTIME.get(char) or char.replace("%", "%%") for char in form)
+    zone = timezone.get_current_timezone()
 
     def write(value: dt.datetime | None) -> str:
         if value is None:
             return "—"
-        local = timezone.localtime(value)
+        local = timezone.localtime(value, zone)
         if not direct:
             return dateformat.format(local, form)
-        return "".join(part if isinstance(part, str) else part(local) for part in parts)
+        if local.year >= 1000:
+            return local.strftime(pattern)
+        return "".join(_NUMERIC[char](local) if char in _NUMERIC else char for char in form)
 
     return write
 
 
+# A character `escape` writes otherwise; most texts of a row hold none.
+_SPECIAL = re.compile("[&<>\"']")
+
+
 def _escaped(value: object) -> str:
     """`conditional_escape` without its lazy-text wrapper: the markup of a safe string as it
-    is, anything else escaped."""
+    is, anything else escaped. A plain text without a character to escape is itself: looking
+    for one costs a fifth of `escape`'s five replacements, seven hundred times a page."""
+    if type(value) is str:
+        return escape(value) if _SPECIAL.search(value) else value
     markup = getattr(value, "__html__", None)
     return markup() if markup is not None else escape(str(value))
 
@@ -179,7 +193,7 @@ def listed_rows(
     else the address) and the programme's `Programme.name`, written here from the columns."""
     file_link = links_to("office:file")
     payments_link = links_to("office:finance:file") if finance_programmes else ""
-    labels: dict[str, str] = {status.value: str(status.label) for status in Status}
+    labels = status_labels()
     moment = _moment_writer(formats.get_format("SHORT_DATETIME_FORMAT"))
     english = (get_language() or "fr").startswith("en")
     found = []

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from admissions.applications.lifecycle import Status
+from admissions.applications.lifecycle import status_labels
 from admissions.applications.waiting import days_in_step, is_late
 from admissions.office.file_rows import SLOT, _moment_writer, links_to
 
@@ -77,7 +77,7 @@ def rows_html(
     the step and whether that is over the campaign's target, the reviewer, the date;
     `programmes` names the reader's programmes by id."""
     file_link = links_to("office:file")
-    labels = {status.value: str(status.label) for status in Status}
+    labels = status_labels()
     submitted = _moment_writer(formats.get_format("SHORT_DATE_FORMAT"))
     select = gettext("Select %(reference)s")
     over = gettext("over %(target)s days")
