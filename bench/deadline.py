@@ -588,9 +588,10 @@ def main() -> None:
 
 
 @contextmanager
-def throwaway_clamd() -> Iterator[str]:
+def clamd_process() -> Iterator[tuple[str, int]]:
     """The tests' clamd (tests/services/clamd.py): the daemon production scans with, given a
-    one-signature database (the EICAR test file) as no signature download is made here."""
+    one-signature database (the EICAR test file) as no signature download is made here; its
+    address and process id."""
     import shutil
 
     sys.path.insert(0, str(ROOT))
@@ -607,11 +608,18 @@ def throwaway_clamd() -> Iterator[str]:
             log=root / "clamd.log",
         )
         try:
-            yield f"tcp://{LOOPBACK}:{port}"
+            yield f"tcp://{LOOPBACK}:{port}", process.pid
         finally:
             stop_process(process)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_clamd() -> Iterator[str]:
+    """The tests' clamd's address (`clamd_process`)."""
+    with clamd_process() as (address, _pid):
+        yield address
 
 
 def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -> dict[str, Any]:

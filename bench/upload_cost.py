@@ -32,11 +32,13 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from deadline import clamd_process
+from signed_in import call
 from staff_lists import ROOT, load_catalogue, throwaway_postgres
 
 BOUNDARY = "deadline-bench-boundary-7d1f0c"
@@ -71,32 +73,6 @@ def setup(var_dir: str, database_url: str | None, clamd_address: str) -> None:
 
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}).enable()
-
-
-@contextmanager
-def clamd_process() -> Iterator[tuple[str, int]]:
-    """The tests' clamd; its address and process id."""
-    import shutil
-
-    sys.path.insert(0, str(ROOT))
-    from tests.services import clamd
-    from tests.services.base import LOOPBACK, start_on_free_port, stop_process
-
-    root, binary = clamd._prepared_root()
-    try:
-        process, port = start_on_free_port(
-            lambda port: clamd._start(binary, root, port),
-            clamd._pong,
-            what="clamd",
-            timeout=60,
-            log=root / "clamd.log",
-        )
-        try:
-            yield f"tcp://{LOOPBACK}:{port}", process.pid
-        finally:
-            stop_process(process)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def cpu_of(pid: int | None, *, children: bool = False) -> float:
@@ -213,21 +189,6 @@ def upload_environ(candidate: Any, number: int, data: bytes) -> dict[str, Any]:
         "wsgi.url_scheme": "http",
         "wsgi.errors": sys.stderr,
     }
-
-
-def call(application: Any, env: dict[str, Any]) -> int:
-    statuses: list[str] = []
-
-    def start_response(status: str, headers: list[Any], exc_info: Any = None) -> None:
-        statuses.append(status)
-
-    env = dict(env, **{"wsgi.input": io.BytesIO(env["body"])})
-    body = application(env, start_response)
-    for _chunk in body:
-        pass
-    if hasattr(body, "close"):
-        body.close()
-    return int(statuses[0].split()[0])
 
 
 def fork_server_pid() -> int | None:
