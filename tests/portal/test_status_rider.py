@@ -5,7 +5,6 @@ still made on the status page."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,44 +18,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from admissions.applications.models import Application
-from admissions.catalog.models import Campaign
 from admissions.people import session_riders, sessions
 from admissions.people.models import Session, User
 from admissions.people.session_riders import NOTHING, Ridden, ridden
 from admissions.portal import status_rider
 from admissions.workflow.status_version import digest, status_version
-from admissions.workflow.submission import submit
-from tests.factories import IN_NORD_CAMPAIGN, eligible_candidate, load_preset, ready_application
-from tests.portal.test_status_page_kept import (  # noqa: F401 (autouse fixtures)
-    HIT,
-    client_of,
-    empty_cache,
-    kept,
-    page,
-    renders,
-    url,
-)
-
-
-@pytest.fixture
-def clock() -> Iterator[time_machine.Coordinates]:
-    with time_machine.travel(IN_NORD_CAMPAIGN, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def nord(db: None, clock: time_machine.Coordinates) -> Campaign:
-    return load_preset("imt-nord-europe")
-
-
-@pytest.fixture
-def candidate(db: None) -> User:
-    return eligible_candidate(given_names="Camille")
-
-
-@pytest.fixture
-def submitted(nord: Campaign, candidate: User) -> Application:
-    return submit(ready_application(candidate, nord), by=candidate)
+from tests.factories import eligible_candidate, ready_application
+from tests.portal.test_status_page_kept import HIT, client_of, kept, page, url
+from tests.portal.test_status_page_kept import candidate as candidate  # the fixtures, shared
+from tests.portal.test_status_page_kept import clock as clock
+from tests.portal.test_status_page_kept import empty_cache as empty_cache  # autouse
+from tests.portal.test_status_page_kept import nord as nord
+from tests.portal.test_status_page_kept import renders as renders  # autouse
+from tests.portal.test_status_page_kept import submitted as submitted
 
 
 def _key(client: Client) -> str:
