@@ -139,6 +139,8 @@ def test_in_flight_requests_are_those_the_killed_process_had_taken(tmp_path: Pat
             [
                 line("upstream prematurely closed connection", "POST", killed),
                 line("recv() failed (104: Connection reset by peer)", "GET", killed),
+                # A 1 MB upload, buffered to a file, is sent to the process by sendfile().
+                line("sendfile() failed (32: Broken pipe)", "POST", killed),
                 # Refused: nothing was sent, nginx sent the request to the other process.
                 line("connect() failed (111: Connection refused)", "POST", killed),
                 line("upstream prematurely closed connection", "GET", other),
@@ -151,4 +153,5 @@ def test_in_flight_requests_are_those_the_killed_process_had_taken(tmp_path: Pat
     assert [(item["method"], item["upstream"]) for item in found] == [
         ("POST", killed),
         ("GET", killed),
+        ("POST", killed),
     ]
