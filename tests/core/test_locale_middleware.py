@@ -1,5 +1,5 @@
-"""The site's LocaleMiddleware does under /api/ exactly what Django's does there, without
-reading the cookie, the header and the path; elsewhere it is Django's."""
+"""The site's LocaleMiddleware does exactly what Django's does, without reading the cookie and
+the header where the path decides (the site's URLconf), and Django's own way with another."""
 
 from __future__ import annotations
 
@@ -22,11 +22,28 @@ REQUESTS = [
     ("/en/", {"HTTP_ACCEPT_LANGUAGE": "en"}, 200),
     ("/", {"HTTP_ACCEPT_LANGUAGE": "en", "HTTP_COOKIE": "django_language=en"}, 200),
     ("/nowhere/", {"HTTP_ACCEPT_LANGUAGE": "en"}, 404),
+    ("/me/", {"HTTP_COOKIE": "django_language=en", "HTTP_ACCEPT_LANGUAGE": "en"}, 200),
+    ("/en/me/", {"HTTP_COOKIE": "django_language=fr", "HTTP_ACCEPT_LANGUAGE": "fr"}, 200),
+    ("/en", {}, 200),
+    ("/en/nowhere/", {"HTTP_ACCEPT_LANGUAGE": "fr"}, 404),
+    ("/de/me/", {"HTTP_ACCEPT_LANGUAGE": "en"}, 404),
+    ("/fr/me/", {"HTTP_COOKIE": "django_language=en"}, 404),
+    ("/healthz", {"HTTP_ACCEPT_LANGUAGE": "en-GB"}, 200),
 ]
+# A URLconf without i18n_patterns: the cookie and the header decide, as in Django's.
+OTHER_URLCONF = "django.conf.urls.i18n"
 
 
-def through(middleware_class: type, path: str, headers: dict[str, str], status: int) -> Any:
+def through(
+    middleware_class: type,
+    path: str,
+    headers: dict[str, str],
+    status: int,
+    urlconf: str | None = None,
+) -> Any:
     request = RequestFactory().get(path, **headers)  # type: ignore[arg-type]
+    if urlconf is not None:
+        request.urlconf = urlconf
     seen: dict[str, Any] = {}
 
     def view(request: HttpRequest) -> HttpResponseBase:
@@ -45,3 +62,30 @@ def test_the_same_as_djangos(path: str, headers: dict[str, str], status: int) ->
     assert through(LocaleMiddleware, path, headers, status) == through(
         DjangoLocaleMiddleware, path, headers, status
     )
+
+
+@pytest.mark.parametrize(("path", "headers", "status"), REQUESTS)
+def test_the_same_as_djangos_with_another_urlconf(
+    path: str, headers: dict[str, str], status: int
+) -> None:
+    mine = through(LocaleMiddleware, path, headers, status, OTHER_URLCONF)
+    assert mine == through(DjangoLocaleMiddleware, path, headers, status, OTHER_URLCONF)
+
+
+def test_the_cookie_decides_with_another_urlconf() -> None:
+    # The case above in which the path does not decide is met.
+    seen, *_rest = through(
+        LocaleMiddleware, "/me/", {"HTTP_COOKIE": "django_language=en"}, 200, OTHER_URLCONF
+    )
+    assert seen == {"active": "en", "request": "en"}
+
+
+def test_the_path_decides_with_the_sites_urlconf() -> None:
+    seen, _after, _status, headers = through(
+        LocaleMiddleware, "/me/", {"HTTP_COOKIE": "django_language=en"}, 200
+    )
+    assert seen == {"active": "fr", "request": "fr"}
+    assert ("Vary", "Accept-Language") in headers
+    seen, _after, _status, headers = through(LocaleMiddleware, "/en/me/", {}, 200)
+    assert seen == {"active": "en", "request": "en"}
+    assert "Vary" not in dict(headers)

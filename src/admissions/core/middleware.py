@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
@@ -49,28 +50,38 @@ class ContentSecurityPolicyMiddleware:
 API_PREFIX = "/api/"
 
 
+def _path_decides(request: HttpRequest) -> bool:
+    """Whether the path alone gives the request's language in Django's LocaleMiddleware:
+    under i18n_patterns(prefix_default_language=False), a prefixed path takes its prefix's
+    language and an unprefixed one LANGUAGE_CODE, whatever the cookie or the header say."""
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+    used, prefixed_default = is_language_prefix_patterns_used(urlconf)
+    return used and not prefixed_default
+
+
 class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's, which under /api/ always comes to the default language: the API's addresses
-    have no language prefix, and an unprefixed address under i18n_patterns(
-    prefix_default_language=False) takes LANGUAGE_CODE whatever the cookie or the header say
-    (ApiLanguageMiddleware then decides). There that language is set, and the response
-    marked as Django's marks it, without reading the cookie, the header and the path for a
-    choice already known."""
+    """Django's, without reading the cookie and the header for a choice the path already
+    made: the site's pages are under i18n_patterns(prefix_default_language=False), where a
+    path takes the language of its prefix and an unprefixed one (the API's, whose language
+    ApiLanguageMiddleware then decides) LANGUAGE_CODE, whatever the cookie or the header
+    say. The response is marked as Django marks it (no redirection of a 404 to a prefixed
+    address there: the default language has none). With any other URLconf, Django's."""
 
     def process_request(self, request: HttpRequest) -> None:
-        if not request.path_info.startswith(API_PREFIX):
+        if not _path_decides(request):
             return super().process_request(request)
-        translation.activate(settings.LANGUAGE_CODE)
+        language = translation.get_language_from_path(request.path_info)
+        translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
         return None
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if not request.path_info.startswith(API_PREFIX):
+        if not _path_decides(request):
             return super().process_response(request, response)
-        # No redirection of a 404 to a prefixed address: the default language has none.
-        patch_vary_headers(response, ("Accept-Language",))
+        if translation.get_language_from_path(request.path_info) is None:
+            patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
 

@@ -1,13 +1,22 @@
-from django.urls import include, path
+from django.urls import path
 
-from admissions.portal import logins_views, profile_views, programme_views, tokens_views, views
+from admissions.portal import (
+    logins_views,
+    profile_views,
+    programme_views,
+    tokens_views,
+    urls_applications,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     # Early: Django tries the patterns in turn, and a file's pages (its status page above
     # all) are the ones candidates load most. No pattern of it matches a path of the others.
-    path("", include("admissions.portal.urls_applications")),
+    # Placed here as they are rather than include()d under "": each level of resolvers costs
+    # every request through it a match and a ResolverMatch more.
+    *urls_applications.urlpatterns,
     path("me/", views.dashboard, name="dashboard"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("programmes/", programme_views.programme_list, name="programmes"),

@@ -1,4 +1,5 @@
-"""PostgreSQL without a `SELECT 1` before each request on a connection that just answered.
+"""PostgreSQL without a `SELECT 1` before each request on a connection that just answered, and
+with times read by Python's ISO parser on a connection in UTC (`timestamps.py`).
 
 With kept connections and health checks (`CONN_HEALTH_CHECKS`), Django sends `SELECT 1`
 before the first statement of every request, so that a connection the server closed (a
@@ -15,16 +16,28 @@ one. 0 checks every request, as Django does.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db.backends.postgresql import base
+
+from admissions.core.postgresql import timestamps
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     # When the connection last ended a request that used it without error.
     answered_at: float | None = None
     health_check_done: bool
+
+    def get_connection_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = super().get_connection_params()
+        # Django's template registers its loader for the connection's time zone: in UTC,
+        # the same loader reading `+00` values in C.
+        if "context" in params and self.timezone is dt.UTC:
+            params["context"] = timestamps.adapters(params["context"])
+        return params
 
     def close_if_unusable_or_obsolete(self) -> None:
         # Run at the start and at the end of each request: only the end of a request that
