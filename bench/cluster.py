@@ -45,7 +45,7 @@ from cluster_services import (
     task_worker,
 )
 from load import commit, machine
-from load_server import collected_static, stop_on_term
+from load_server import collected_static, compiled_sources, stop_on_term
 from results_file import write_section
 from staff_lists import ROOT, throwaway_postgres, timed
 
@@ -178,6 +178,7 @@ def main() -> None:
             timed("static files", lambda: collected_static(python, env))
         )
         timed("migrate and prepare the data", lambda: load.prepare(random.Random(args.seed)))
+        compiled_sources(python)
         close_database()
         for app in apps:
             app.env = env

@@ -4,12 +4,17 @@ Usage (from the repository root):
 
     .venv/bin/python bench/worker_memory.py --server-venv var/bench-venv
     .venv/bin/python bench/worker_memory.py --database postgres --requests 300
+    .venv/bin/python bench/worker_memory.py --result-day 2000
 
 Fills a throw-away database with `load.py`'s generators, starts granian as `load.py` does
 (`load_server.Server`: the production command, its environment from `load.py`), then sends
 each kind of request in `load.py`'s order, `--requests` of each from two threads, and prints
 each worker's RSS and peak RSS (VmRSS and VmHWM of /proc/<pid>/status, MiB) at rest and after
 each kind. Cheap enough to run on a busy machine: the load is bounded, not timed.
+
+With `--result-day N`, then as `load.py`'s result day: N candidates' decisions published with
+the pages cache in a throw-away Redis, their pages rendered ahead by the database task
+workers, and a second server, sharing that cache, sent `--requests` of their status pages.
 """
 
 from __future__ import annotations
@@ -21,11 +26,12 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import load
+from cluster_services import redis_server
 from load_server import Server, collected_static, stop_on_term
 from staff_lists import create_applications, create_staff, load_catalogue, throwaway_postgres
 
@@ -41,7 +47,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--server-venv", type=Path, default=Path(sys.prefix))
     parser.add_argument("--blocking-threads", type=int, default=load.BLOCKING_THREADS)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--result-day",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure a result day's server, N candidates' pages kept in Redis",
+    )
     args = parser.parse_args()
+    args.result_day_candidates = args.result_day
     # What `load.requests_of` reads to size the drafts' pool: one draft for each request.
     args.warm_up, args.runs, args.duration = 0.0, 1, args.requests / load.MAX_DRAFT_RATE
     return args
@@ -94,7 +108,9 @@ def send_all(server: Server, items: list[Any], count: int, expected: int) -> int
     return sum(wrong)
 
 
-def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -> None:
+def measure(
+    args: argparse.Namespace, var_dir: Path, database_url: str | None, redis_url: str | None
+) -> None:
     warnings.filterwarnings("ignore", message="No directory at")
     load.setup_django(str(var_dir), database_url)
     import load_data
@@ -105,7 +121,8 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
     staff = create_staff()
     rng = random.Random(args.seed)
     create_applications(args.applications, rng)
-    requests = load.requests_of(args, staff, rng, None)
+    cache_url = f"{redis_url}/1" if redis_url else None
+    requests = load.requests_of(args, staff, rng, cache_url)
     env = load.server_env(var_dir, database_url)
     python = args.server_venv / "bin" / "python"
     env["ADMISSIONS_STATIC_ROOT"] = str(collected_static(python, env))
@@ -120,6 +137,20 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str | None) -
             row(kind, server.workers, wrong)
             if wrong:
                 print(server.log.read_text(errors="replace")[-3000:], flush=True)
+    if cache_url is None:
+        return
+    shared_env = {**env, "ADMISSIONS_CACHE_URL": cache_url}
+    rendered = load.render_ahead(args, shared_env, var_dir, cache_url)
+    print(f"result day: {rendered}", flush=True)
+    connection.close()
+    log = var_dir / "granian-result-day.log"
+    with Server(granian, shared_env, log, threads=args.blocking_threads) as server:
+        row("at rest", server.workers, 0)
+        kind = load.RESULT_DAY
+        wrong = send_all(server, requests[kind], args.requests, load.EXPECTED.get(kind, 200))
+        row(kind, server.workers, wrong)
+        if wrong:
+            print(server.log.read_text(errors="replace")[-3000:], flush=True)
 
 
 def row(label: str, workers: list[int], wrong: int) -> None:
@@ -143,8 +174,14 @@ def main() -> None:
     with (
         tempfile.TemporaryDirectory(prefix="admissions-memory-") as var_dir,
         database(args.database) as url,
+        ExitStack() as stack,
     ):
-        measure(args, Path(var_dir), url)
+        redis_url = None
+        if args.result_day:
+            folder = Path(var_dir) / "redis"
+            folder.mkdir()
+            redis_url = stack.enter_context(redis_server(folder))
+        measure(args, Path(var_dir), url, redis_url)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,26 @@
+"""The bench's servers run the project's compiled bytecode, as production installs it."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import load_server  # noqa: E402
+
+
+def test_a_server_runs_the_projects_sources_compiled() -> None:
+    sources = [
+        ROOT / "src" / "admissions" / "wsgi.py",
+        ROOT / "src" / "admissions" / "portal" / "views.py",
+    ]
+    compiled = [Path(importlib.util.cache_from_source(str(source))) for source in sources]
+    for path in compiled:
+        path.unlink(missing_ok=True)
+    load_server.compiled_sources(Path(sys.executable))
+    for source, path in zip(sources, compiled, strict=True):
+        assert path.exists(), source
+        assert path.stat().st_mtime >= source.stat().st_mtime
