@@ -29,7 +29,7 @@ def caches_in(url: str) -> dict[str, Any]:
     """The caches of a server with `ADMISSIONS_CACHE_URL=url` (settings.py)."""
     from django.conf import settings
 
-    redis = "django.core.cache.backends.redis.RedisCache"
+    redis = settings.REDIS_CACHE
     return {
         **settings.CACHES,
         "default": {"BACKEND": redis, "LOCATION": url},

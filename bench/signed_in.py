@@ -408,7 +408,7 @@ def sessions_in_redis(
 
     from admissions.people import session_expiry
 
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    redis = {"BACKEND": settings.REDIS_CACHE, "LOCATION": url}
     # The pages in Redis as a site with ADMISSIONS_CACHE_URL keeps them (the result day's
     # look: the page read from Redis), in a database of their own so that emptying the
     # sessions' cache leaves them.
