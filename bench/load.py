@@ -365,7 +365,7 @@ def first_look_queries(request: Any, cache_url: str) -> int:
     from django.conf import settings
     from django.test.utils import override_settings
 
-    redis = "django.core.cache.backends.redis.RedisCache"
+    redis = settings.REDIS_CACHE
     shared = {
         "default": {"BACKEND": redis, "LOCATION": cache_url},
         "pages": {"BACKEND": redis, "LOCATION": cache_url, "KEY_PREFIX": "pages"},

@@ -422,7 +422,7 @@ def decision_pages(count: int, rng: random.Random, pages_cache_url: str) -> list
     shared = {
         **settings.CACHES,
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": settings.REDIS_CACHE,
             "LOCATION": pages_cache_url,
             "KEY_PREFIX": "pages",
         },

@@ -7,6 +7,7 @@ Usage (from the repository root):
     .venv/bin/python bench/signed_in.py --kinds staff-first,staff-last --profile staff-first
     .venv/bin/python bench/signed_in.py --redis 8411
     .venv/bin/python bench/signed_in.py --kinds drafts,eligibility --profile drafts
+    .venv/bin/python bench/signed_in.py --kinds bare,result-day --redis 8411 --candidates 2000
 
 Fills a database as `load.py` does (SQLite in a temporary folder, or a throw-away
 PostgreSQL cluster), then calls the project's WSGI handler directly, in this process, with
@@ -29,6 +30,13 @@ that Redis as such a site keeps them (the result day's look: `status, database`)
 session's first look (the cache emptied before each pass over them) and a repeated look,
 against the database's store in the same process. `--rounds N` times each kind N times in
 turn and gives its lowest and median round.
+
+`--kinds result-day --redis PORT` (never among the default kinds) is `load.py`'s result day
+in this process (`result_day.py`): `--candidates N` (10,000) new candidates' decisions
+published, their pages rendered ahead into that Redis by the publication's tasks, then passes
+over every candidate's look in the request list's order, with a server's caches in Redis: a
+session's first look in the phase (its idle clock written) and a look again, each with the
+answers of the decoded sessions' cache, the kept pages and the version read with the session.
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
+import result_day
 from staff_lists import (
     ROOT,
     analyse,
@@ -75,7 +84,10 @@ KINDS = (
     "queue-page",
     "eligibility",
     "drafts",
+    "result-day",
 )
+# Timed only when asked for (it takes a Redis, `--redis`, and its own data).
+RESULT_DAY = "result-day"
 # The queue's filters as `scale_load.py` asks for them: EU nationals on work-study.
 QUEUE_FILTERS = "nationality=eu&track=work_study"
 # Draft creations answer 201; every other kind 200.
@@ -105,7 +117,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--kinds",
-        default=",".join(KINDS),
+        default=",".join(kind for kind in KINDS if kind != RESULT_DAY),
         help="comma-separated kinds to time, among " + ", ".join(KINDS),
     )
     parser.add_argument(
@@ -114,6 +126,12 @@ def parse_args() -> argparse.Namespace:
         "filled on the first run, reused after",
     )
     parser.add_argument("--redis", type=int, metavar="PORT")
+    parser.add_argument(
+        "--candidates",
+        type=int,
+        default=10_000,
+        help="result-day: candidates whose decision is published, each looking at it",
+    )
     parser.add_argument(
         "--rounds",
         type=int,
@@ -390,7 +408,7 @@ def sessions_in_redis(
 
     from admissions.people import session_expiry
 
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    redis = {"BACKEND": settings.REDIS_CACHE, "LOCATION": url}
     # The pages in Redis as a site with ADMISSIONS_CACHE_URL keeps them (the result day's
     # look: the page read from Redis), in a database of their own so that emptying the
     # sessions' cache leaves them.
@@ -423,6 +441,46 @@ def sessions_in_redis(
     }
 
 
+def result_day_looks(
+    args: argparse.Namespace, application: Any, url: str, rng: random.Random
+) -> dict[str, dict[str, float]]:
+    """Every candidate of the result day looking at their decision (`result_day.py`), each
+    pass over all of them in the request list's order: a session's first look (its idle
+    clock written) and a look again, `--rounds` times in turn."""
+    from django.test.utils import override_settings
+
+    from admissions.people import session_expiry
+
+    requests = result_day.prepare(args.candidates, rng, url)
+    timed("analyse", analyse)
+    envs = [environ(request.path, request.session) for request in requests]
+    looks = result_day.Looks()
+    results: dict[str, dict[str, float]] = {}
+    grain = session_expiry.SEEN_GRAIN
+    with override_settings(CACHES=result_day.caches_in(url)):
+        if args.html_dir:
+            with open(f"{args.html_dir}/{RESULT_DAY}.html", "wb") as page:
+                page.write(b"".join(body_of(application, env) for env in envs[:20]))
+        for round_ in range(1, max(2, args.rounds) + 1):
+            for look, seen_grain in (("first look", 0), ("again", 10**9)):
+                kind = f"{RESULT_DAY}, {look}"
+                session_expiry.SEEN_GRAIN = seen_grain
+                profile = round_ == 2 and RESULT_DAY in args.profile
+                name = look.replace(" ", "-")
+                folder = args.profile_dir
+                dump = f"{folder}/{RESULT_DAY}-{name}.prof" if profile and folder else None
+                with looks.counting():
+                    figures = run(application, envs, len(envs), profile, 200, dump)
+                print(f"{kind}, round {round_}: CPU {figures['cpu_ms']:.3f} ms a request")
+                print(looks.ratios(len(envs)), flush=True)
+                if not profile:
+                    results.setdefault(kind, figures)
+                    if figures["cpu_ms"] < results[kind]["cpu_ms"]:
+                        results[kind] = figures
+    session_expiry.SEEN_GRAIN = grain
+    return results
+
+
 def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) -> None:
     warnings.filterwarnings("ignore", message="No directory at")
     setup(var_dir, database_url)
@@ -440,6 +498,8 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
         User._meta.db_table in connection.introspection.table_names()
         and User.objects.filter(email=OFFICER).exists()
     )
+    if (os.path.exists(filled) or kept) and RESULT_DAY in args.kinds.split(","):
+        raise SystemExit("result-day publishes decisions of its own: it takes a new database")
     if os.path.exists(filled) or kept:
         # A kept SQLite folder: the same files again, with the branch's migrations applied.
         timed("migrate", lambda: call_command("migrate", verbosity=0))
@@ -493,7 +553,7 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
         "eligibility": posted(load_data.eligibility_checks()),
         "drafts": posted(drafts),
     }
-    kinds = [kind for kind in args.kinds.split(",") if kind]
+    kinds = [kind for kind in args.kinds.split(",") if kind and kind != RESULT_DAY]
     envs = {kind: envs[kind] for kind in kinds}
     if args.explain:
         explain(envs["status"])
@@ -535,9 +595,14 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
                 per_round.setdefault(kind, []).append(figures["cpu_ms"])
                 if "server_cpu_ms" in figures:
                     per_round_server.setdefault(kind, []).append(figures["server_cpu_ms"])
-    if args.redis:
+    if args.redis and "status" in envs:
         with redis_server(args.redis, var_dir) as url:
             results.update(sessions_in_redis(url, envs["status"], args.requests))
+    if RESULT_DAY in args.kinds.split(","):
+        if not args.redis:
+            raise SystemExit("result-day: give a port for its Redis (--redis PORT)")
+        with redis_server(args.redis, var_dir) as url:
+            results.update(result_day_looks(args, application, url.rsplit("/", 1)[0] + "/1", rng))
     print(f"\n{connection.vendor}, {args.applications} applications, {args.requests} requests each")
     for kind, figures in results.items():
         server = figures.get("server_cpu_ms")

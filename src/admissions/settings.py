@@ -363,15 +363,17 @@ CACHE_URL = env.string("CACHE_URL", "")
 # prefix, or in each process's memory, at most PAGE_CACHE_ENTRIES pages there (compressed,
 # about 3 KiB each with the key: 1,000 pages are 3 MiB of a web worker, 5,000 were 14).
 PAGE_CACHE_ENTRIES = env.integer("PAGE_CACHE_ENTRIES", 1000, minimum=1)
+# Django's Redis backend, its client made once per process (core/redis_cache.py).
+REDIS_CACHE = "admissions.core.redis_cache.RedisCache"
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {"BACKEND": REDIS_CACHE, "LOCATION": CACHE_URL}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
     "pages": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_CACHE,
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "pages",
         }

@@ -132,6 +132,12 @@ class Statement:
             self._execute(cursor, values, using)
             return list(cursor.fetchall())
 
+    def execute(self, values: Sequence[Any], using: str = "default") -> int:
+        """Run a statement that returns no rows (an UPDATE); the rows it touched."""
+        with connections[using].cursor() as cursor:
+            self._execute(cursor, values, using)
+            return int(cursor.rowcount)
+
     def _execute(self, cursor: Any, values: Sequence[Any], using: str) -> None:
         connection = connections[using]
         if (

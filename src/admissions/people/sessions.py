@@ -21,6 +21,14 @@ For a page that reads a value of its own on every request right after (the candi
 status page), the statement reads that value too, as a subquery of the session's user column
 (`people/session_riders.py`): one round trip for both.
 
+A session that changed is written back (at least once a minute a session, the idle clock:
+`people/session_expiry.py`) with the UPDATE that Django's `Model.save(force_update=True)`
+sends, compiled once per process and database, run alone outside a transaction (one
+statement needs none): not the ORM's save, whose making of the statement and savepoint cost
+as much as the rest of the request (bench/RESULTS.md, tenth round). No row updated is
+Django's `UpdateError`, as with its save; inside a transaction, and for a new session, the
+write is Django's own.
+
 The store is the one engine, with or without a shared cache: Django's `cached_db` in front
 would spare no statement (the user's row is read on every request anyway) and costs more on
 a session's first look (bench/RESULTS.md, seventh round).
@@ -35,9 +43,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import ValidationError
-from django.db import connections, router
-from django.db.models import OuterRef
+from django.db import DatabaseError, IntegrityError, connections, router
+from django.db.models import OuterRef, Q
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from admissions.core.prepared import Statement
@@ -55,7 +65,10 @@ _PRESENT = next(
 # Built with these in place of the request's key and time, then swapped.
 _KEY = "\x00session-key\x00"
 _MOMENT = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
+_DATA = "\x00session-data\x00"
+_USER = -7_301_512_664
 _compiled: dict[tuple[str, str | None], Statement] = {}
+_updates: dict[str, Statement] = {}
 # Signed text -> (the salt and secret keys it was checked with, the data it decodes to, as
 # JSON).
 DECODED_ENTRIES = 512
@@ -83,6 +96,46 @@ def _statement(using: str, rider: Rider | None = None) -> Statement:
             rows.values_list(*columns), placeholders, using
         )
     return found
+
+
+def _update(using: str) -> Statement:
+    """The UPDATE of `Model.save(force_update=True)` for a session's row: every column but
+    the key, by the key."""
+    found = _updates.get(using)
+    if found is None:
+        query = UpdateQuery(Session)
+        query.add_update_values({"session_data": _DATA, "expire_date": _MOMENT, "user_id": _USER})
+        query.add_q(Q(session_key=_KEY))
+        sql, params = query.get_compiler(using).as_sql()
+        markers = [_DATA, connections[using].ops.adapt_datetimefield_value(_MOMENT), _USER, _KEY]
+        slots = []
+        for marker in markers:
+            places = [i for i, value in enumerate(params) if value == marker]
+            if len(places) != 1:
+                raise RuntimeError(f"the session's update lost its parameter {marker!r}")
+            slots.append(places[0])
+        found = _updates[using] = Statement(sql, params, slots)
+    return found
+
+
+def write(row: Session, using: str) -> None:
+    """Write the existing session `row` back as `row.save(force_update=True)` would: every
+    column but the key. `UpdateError` if no row has its key (deleted in the meantime)."""
+    statement = _update(using)
+    values = [
+        row.session_data,
+        connections[using].ops.adapt_datetimefield_value(row.expire_date),
+        row.user_id,
+        row.session_key,
+    ]
+    try:
+        updated = statement.execute(values, using)
+    except IntegrityError:
+        raise
+    except DatabaseError as error:
+        raise UpdateError from error
+    if updated != 1:
+        raise UpdateError
 
 
 def read(session_key: str | None) -> tuple[Session, User | None] | None:
@@ -178,6 +231,13 @@ class JoinedRead:
                 DECODED.clear()
             DECODED[session_data] = (keys, json.dumps(data))
         return data
+
+    def save(self, must_create: bool = False) -> None:
+        using = router.db_for_write(Session)
+        if must_create or self.session_key is None or connections[using].in_atomic_block:
+            super().save(must_create)  # type: ignore[misc]
+            return
+        write(self.create_model_instance(self._get_session()), using)  # type: ignore[attr-defined]
 
     def _get_session_from_db(self) -> Session | None:
         found = read_riding(self.session_key, self.rider)
