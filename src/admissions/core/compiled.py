@@ -203,9 +203,12 @@ def preparer(field: Field[Any, Any]) -> Prepare:
 
         return key
     if kind is DateTimeField:
-        # DateTimeField.get_db_prep_value: an aware moment (or None) is only adapted.
+        # DateTimeField.get_db_prep_value: an aware moment is only adapted; None stays None
+        # (what both databases' adaptation gives it).
         def moment(value: Any, connection: BaseDatabaseWrapper) -> Any:
-            if value is None or (type(value) is dt.datetime and value.utcoffset() is not None):
+            if value is None:
+                return None
+            if type(value) is dt.datetime and value.utcoffset() is not None:
                 return connection.ops.adapt_datetimefield_value(value)
             return slow(value, connection)
 
