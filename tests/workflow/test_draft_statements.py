@@ -12,6 +12,7 @@ from pytest_django.fixtures import Settings
 
 from admissions.applications.choices import financing_modes_for, tracks_of
 from admissions.applications.models import ApplicationEvent
+from admissions.core.deferred_writes import SEPARATOR
 from admissions.payments.models import EntryKind, LedgerEntry
 from admissions.people.models import User
 from admissions.workflow.drafts import create_application
@@ -22,6 +23,15 @@ pytestmark = pytest.mark.django_db
 
 def shape(statement: str) -> str:
     return " ".join(statement.split()[:3]).replace('"', "")
+
+
+def shapes(statements: list[str]) -> list[str]:
+    """Each statement's shape, those sent together in one query (deferred_writes) each."""
+    return [shape(part) for statement in statements for part in statement.split(SEPARATOR)]
+
+
+def sent_together(statements: list[str]) -> list[list[str]]:
+    return [shapes([s]) for s in statements if SEPARATOR in s]
 
 
 @pytest.mark.parametrize(
@@ -61,7 +71,7 @@ def test_the_creation_holds_its_writes_only_and_charges_the_fee(
     # writes) last.
     begin = max(i for i, s in enumerate(statements) if s.startswith("SAVEPOINT"))
     end = next(i for i, s in enumerate(statements) if i > begin and s.startswith("RELEASE"))
-    held = [shape(s) for s in statements[begin + 1 : end]]
+    held = shapes(statements[begin + 1 : end])
     # Both numbers in one statement: on PostgreSQL `SELECT nextval(a), nextval(b)` before the
     # transaction; on SQLite one UPDATE of their counter rows, before the transaction when
     # the email is written with them, else as its first write.
@@ -81,6 +91,11 @@ def test_the_creation_holds_its_writes_only_and_charges_the_fee(
         "INSERT INTO payments_filebalance",
         "INSERT INTO payments_chargedfiles",
     ]
+    # What is not read back, sent in one round trip on PostgreSQL: the history lines and
+    # the kept totals.
+    assert sent_together(statements[begin + 1 : end]) == (
+        [held[-5:]] if connection.vendor == "postgresql" else []
+    )
     charge = LedgerEntry.objects.get(application=application, kind=EntryKind.CHARGE)
     assert charge.creditor_reference.startswith("RF")
     assert charge.reference == application.reference  # type: ignore[attr-defined]
@@ -117,9 +132,15 @@ def test_with_the_database_queue_the_email_task_is_written_in_the_creation(
     statements = [q["sql"] for q in captured.captured_queries]
     begin = max(i for i, s in enumerate(statements) if s.startswith("SAVEPOINT"))
     end = next(i for i, s in enumerate(statements) if i > begin and s.startswith("RELEASE"))
-    held = [shape(s) for s in statements[begin + 1 : end]]
+    held = shapes(statements[begin + 1 : end])
     assert held.index("INSERT INTO django_tasks_database_dbtaskresult") == (
         held.index("INSERT INTO notify_notification") + 1
+    )
+    # The task's row goes with the history lines and the totals (nothing is read back).
+    assert sent_together(statements[begin + 1 : end]) == (
+        [held[held.index("INSERT INTO django_tasks_database_dbtaskresult") :]]
+        if connection.vendor == "postgresql"
+        else []
     )
     email = application.notifications.get()  # type: ignore[attr-defined]
     task = DBTaskResult.objects.get()

@@ -19,7 +19,8 @@ from admissions.applications.lifecycle import MOVES, SUBMITTED_STATUSES, Status
 from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.signals import Moved, status_changed, statuses_changed
 from admissions.catalog.models import Campaign, Programme
-from admissions.core import compiled
+from admissions.core import compiled, kept_counts
+from admissions.core.deferred_writes import DeferredWrites
 from admissions.core.errors import IllegalTransition
 from admissions.people.models import User
 
@@ -51,11 +52,16 @@ class Batch:
 
     The lines go in one INSERT; the totals (`report_counts`, `fee_totals`: rows shared by
     every file of a programme, which PostgreSQL holds locked from their write to the
-    commit) are written last, so that other transactions wait on them the least.
+    commit) are written last, so that other transactions wait on them the least. Nothing
+    of these is read back (the lines' ids stay unset): with `writes` (other rows the
+    service left there, a queued task's), they are sent together, on PostgreSQL in one
+    round trip (`core.deferred_writes`). A total that reads kept rows must not follow one
+    that writes them in the same batch: it would not see that write.
     """
 
     events: list[ApplicationEvent] = field(default_factory=list)
     totals: list[Callable[[], None]] = field(default_factory=list)
+    writes: DeferredWrites = field(default_factory=DeferredWrites)
 
     def event(
         self,
@@ -83,9 +89,16 @@ class Batch:
 
     def write(self) -> None:
         # The INSERT `bulk_create` runs, compiled once per count of lines.
-        compiled.insert_many(self.events)
-        for write in self.totals:
-            write()
+        lines = compiled.insert_statement(self.events)
+        if lines is None:
+            self.writes.run()
+            compiled.insert_many(self.events)
+        else:
+            self.writes.add(*lines)
+        with kept_counts.deferred_into(self.writes):
+            for write in self.totals:
+                write()
+        self.writes.run()
 
 
 EVENT_COLUMNS = (

@@ -203,9 +203,12 @@ def preparer(field: Field[Any, Any]) -> Prepare:
 
         return key
     if kind is DateTimeField:
-        # DateTimeField.get_db_prep_value: an aware moment (or None) is only adapted.
+        # DateTimeField.get_db_prep_value: an aware moment is only adapted; None stays None
+        # (what both databases' adaptation gives it).
         def moment(value: Any, connection: BaseDatabaseWrapper) -> Any:
-            if value is None or (type(value) is dt.datetime and value.utcoffset() is not None):
+            if value is None:
+                return None
+            if type(value) is dt.datetime and value.utcoffset() is not None:
                 return connection.ops.adapt_datetimefield_value(value)
             return slow(value, connection)
 
@@ -213,27 +216,29 @@ def preparer(field: Field[Any, Any]) -> Prepare:
     return slow
 
 
-_inserts: dict[tuple[type[Model], str, int], _Insert | None] = {}
+_inserts: dict[tuple[type[Model], str, int, bool], _Insert | None] = {}
 # Rows written at once by `insert_many` with one statement of their own count (a service's
 # history lines: one to a few); more go through `bulk_create`.
 MANY = 8
 
 
-def _insert_sql(model: type[Model], objs: Sequence[Model], using: str) -> _Insert | None:
+def _insert_sql(
+    model: type[Model], objs: Sequence[Model], using: str, *, read_back: bool = True
+) -> _Insert | None:
     """The statement, its columns, the columns it returns, whether it takes one array of
     values per column (PostgreSQL's `UNNEST` for many rows) rather than the rows' values one
     after the other, and each column's `preparer`; None where the statement takes its values
-    otherwise."""
-    key = (model, using, len(objs))
+    otherwise. Without `read_back`, the statement returns nothing."""
+    key = (model, using, len(objs), read_back)
     if key not in _inserts:
         meta = model._meta
         # The columns `Model.save` writes for a new row whose id the database gives.
         fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-        returning = list(meta.db_returning_fields)
+        returning = list(meta.db_returning_fields) if read_back else []
         query = InsertQuery(model)
         query.insert_values(fields, list(objs))
         compiler = query.get_compiler(using=using)
-        compiler.returning_fields = returning
+        compiler.returning_fields = returning or None
         [(statement, params)] = compiler.as_sql()
         count = len(objs)
         by_column = (
@@ -304,6 +309,32 @@ def insert_many(objs: Sequence[Model], *, using: str = "default") -> None:
         written = cursor.fetchall()
     for obj, row in zip(objs, written, strict=True):
         _written(obj, returning, row, using)
+
+
+def insert_statement(
+    objs: Sequence[Model], *, using: str = "default"
+) -> tuple[str, list[Any]] | None:
+    """The statement and values that write the new rows `objs` (of one model, `MANY` at
+    most) as `insert_many` does, returning nothing: for rows whose ids no one reads, sent
+    later with other writes (`core.deferred_writes`). The rows' ids stay unset. None where
+    `insert_many` would go through `bulk_create`."""
+    connection = connections[using]
+    if not objs or len(objs) > MANY or not connection.features.can_return_rows_from_bulk_insert:
+        return None
+    found = _insert_sql(type(objs[0]), objs, using, read_back=False)
+    if found is None:
+        return None
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+    statement, fields, _returning, by_column, prepare = found
+    pairs = list(zip(fields, prepare, strict=True))
+    rows = [[prep(field.pre_save(obj, True), connection) for field, prep in pairs] for obj in objs]
+    params = (
+        [list(column) for column in zip(*rows, strict=True)]
+        if by_column
+        else [v for r in rows for v in r]
+    )
+    return statement, params
 
 
 def _written(obj: Model, returning: list[Field[Any, Any]], row: Any, using: str) -> None:

@@ -3,15 +3,37 @@
 `INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n` on SQLite and PostgreSQL:
 two writers adding to one row at once wait for each other on that row, and neither loses
 its count. Rows are written in key order, so that two writers meet them in the same order.
+
+Within `deferred_into`, the statements are handed to a `DeferredWrites` instead of being
+run: a service that ends its transaction with its totals sends them with its other last
+writes (`history.Batch`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models
+
+from admissions.core.deferred_writes import DeferredWrites
+
+_deferred: ContextVar[DeferredWrites | None] = ContextVar("kept_counts_deferred", default=None)
+
+
+@contextmanager
+def deferred_into(writes: DeferredWrites) -> Iterator[None]:
+    """The totals added meanwhile go to `writes`, run by its owner. What is written there is
+    not seen by a read made meanwhile: a total read back must not follow one that writes it
+    in the same `writes`."""
+    token = _deferred.set(writes)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
 
 
 def add_up(
@@ -34,6 +56,10 @@ def add_up(
     build = _statement if len(rows) <= KEPT_ROWS else _statement.__wrapped__
     sql = build(model, tuple(keys), tuple(values), tuple(also), len(rows), connection.vendor)
     params = [value for key, numbers in rows for value in (*key, *numbers)]
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.add(sql, params)
+        return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -23,10 +23,14 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from admissions.core import compiled
+from admissions.core.deferred_writes import DeferredWrites
 
 
-def enqueue_with_transaction(task: Task[Any, Any], *args: Any) -> None:
-    """Queue `task(*args)` to run once the current transaction commits."""
+def enqueue_with_transaction(
+    task: Task[Any, Any], *args: Any, writes: DeferredWrites | None = None
+) -> None:
+    """Queue `task(*args)` to run once the current transaction commits; with `writes`, the
+    task's row is left there, to be written with the transaction's last writes."""
     backend = task.get_backend()
     using = router.db_for_write(DBTaskResult)
     # django-tasks-db's own backend only: a subclass may write its rows otherwise.
@@ -39,7 +43,12 @@ def enqueue_with_transaction(task: Task[Any, Any], *args: Any) -> None:
         return
     backend.validate_task(task)
     row = task_row(backend, task, args)
-    compiled.insert(row, using=using)
+    deferred = writes is not None and writes.using == using
+    statement = compiled.insert_statement([row], using=using) if deferred else None
+    if writes is not None and statement is not None:
+        writes.add(*statement)  # the row's id is its own: nothing to read back
+    else:
+        compiled.insert(row, using=using)
     # As `enqueue` does once the row is written: after the commit, as it was.
     transaction.on_commit(partial(_enqueued, backend, row), using=using, robust=True)
 

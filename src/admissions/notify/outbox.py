@@ -145,7 +145,7 @@ def enqueue(
             kind, key, to, recipient, language, application, institution, calendar, rendered
         )
         record(notification, "notification.queued", by=None, batch=batch)
-        schedule_with_transaction(notification.pk)
+        schedule_with_transaction(notification.pk, writes=batch.writes)
         return notification
     try:
         with transaction.atomic():

@@ -14,6 +14,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task, task_backends
 
+from admissions.core.deferred_writes import DeferredWrites
 from admissions.core.queued_tasks import enqueue_with_transaction
 from admissions.notify import delivery
 from admissions.notify.models import Notification
@@ -40,10 +41,11 @@ def schedule(notification_id: int, *, run_after: dt.datetime | None = None) -> N
     runner.enqueue(notification_id)
 
 
-def schedule_with_transaction(notification_id: int) -> None:
+def schedule_with_transaction(notification_id: int, writes: DeferredWrites | None = None) -> None:
     """Schedule a row written by the current transaction, to run once it commits (with
-    the database's queue, its task's row is written in the same transaction)."""
-    enqueue_with_transaction(deliver_notification, notification_id)
+    the database's queue, its task's row is written in the same transaction, with `writes`
+    when given)."""
+    enqueue_with_transaction(deliver_notification, notification_id, writes=writes)
 
 
 def deliver_due(now: dt.datetime | None = None) -> int:

@@ -116,6 +116,17 @@ def create_application(
     if letter is not None:
         application.reference = printed(campaign, numbers[0])
         rendered = _render_transfer_awaited(application, fee, numbers[1], letter)
+    # The history lines in one INSERT, the kept totals last (history.Batch). The first line
+    # is made here, outside the transaction: it takes the file's id when it is written.
+    batch = Batch()
+    batch.event(
+        application,
+        action="application.created",
+        by=candidate,
+        to_status=Status.DRAFT,
+        details={"track": track, "financing_mode": financing_mode},
+    )
+    batch.total(partial(report_counts.created, application))
     # No look for an existing file first: the unique constraint answers, and the look is
     # made only when it refuses.
     try:
@@ -123,16 +134,6 @@ def create_application(
             numbers = numbers or next_numbers_of(keys)
             application.reference = printed(campaign, numbers[0])
             compiled.insert(application)
-            # The history lines in one INSERT, the kept totals last (history.Batch).
-            batch = Batch()
-            batch.event(
-                application,
-                action="application.created",
-                by=candidate,
-                to_status=Status.DRAFT,
-                details={"track": track, "financing_mode": financing_mode},
-            )
-            batch.total(partial(report_counts.created, application))
             if fee > 0:
                 # The row just created is this transaction's: not read and locked again.
                 charge = ledger.charge(

@@ -1,0 +1,51 @@
+"""Writes of a transaction whose results it does not read, sent together at its end.
+
+On PostgreSQL every statement is a round trip: the server wakes, parses, runs and answers,
+and the web thread waits for it. A service that ends its transaction with rows it never
+reads back (history lines, a queued task's row, the kept totals) collects them here and
+sends them as one query of several statements: Django's PostgreSQL cursor binds values on
+the client side and sends the text with the simple query protocol, which takes several
+statements; the server runs them in order, in the transaction, and the first error stops
+the rest and fails the query, so the transaction as before. SQLite's driver takes one
+statement per call: there they run one after the other, in the same order.
+
+Rows that are read back (a file's id, a charge's) are not for this: the statement sending
+them returns nothing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+# Between the statements of one query: a new line, so that a logged query reads as a list.
+SEPARATOR = ";\n"
+
+
+class DeferredWrites:
+    """Statements (Django's `%s` style, with their values) for the database `using`, run by
+    `run`, in the order added."""
+
+    def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
+        self.using = using
+        self.statements: list[tuple[str, Sequence[Any]]] = []
+
+    def add(self, sql: str, params: Sequence[Any]) -> None:
+        self.statements.append((sql, params))
+
+    def run(self) -> None:
+        statements, self.statements = self.statements, []
+        if not statements:
+            return
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and len(statements) > 1:
+                cursor.execute(
+                    SEPARATOR.join(sql for sql, _params in statements),
+                    [value for _sql, params in statements for value in params],
+                )
+                return
+            for sql, params in statements:
+                cursor.execute(sql, params)

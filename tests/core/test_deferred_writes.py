@@ -1,0 +1,63 @@
+"""Writes left for the end of a transaction: all run, in order, in the transaction; on
+PostgreSQL in one query."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from admissions.core.deferred_writes import DeferredWrites
+from admissions.core.models import Counter
+
+pytestmark = pytest.mark.django_db
+
+TABLE = connection.ops.quote_name(Counter._meta.db_table)
+INSERT = f"INSERT INTO {TABLE} ({connection.ops.quote_name('key')}, value) VALUES (%s, %s)"  # noqa: S608 - names, not input
+ADD = f"UPDATE {TABLE} SET value = value + %s WHERE {connection.ops.quote_name('key')} = %s"  # noqa: S608 - names, not input
+
+
+def values() -> dict[str, int]:
+    return dict(Counter.objects.filter(key__startswith="deferred:").values_list("key", "value"))
+
+
+def test_every_write_runs_in_the_order_added() -> None:
+    writes = DeferredWrites()
+    writes.add(INSERT, ["deferred:a", 1])
+    writes.add(INSERT, ["deferred:b", 10])
+    # Depends on the first: run before it, it would change nothing.
+    writes.add(ADD, [5, "deferred:a"])
+    writes.add(ADD, [100, "deferred:b"])
+    assert values() == {}
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        writes.run()
+    assert values() == {"deferred:a": 6, "deferred:b": 110}
+    # On PostgreSQL one round trip; SQLite's driver takes one statement per call.
+    assert len(captured.captured_queries) == (1 if connection.vendor == "postgresql" else 4)
+    assert writes.statements == []
+
+
+def test_a_value_holding_the_separator_or_a_percent_sign_is_a_value() -> None:
+    writes = DeferredWrites()
+    writes.add(INSERT, ["deferred:x;\nDELETE FROM core_counter", 1])
+    writes.add(INSERT, ["deferred:100%s", 2])
+    with transaction.atomic():
+        writes.run()
+    assert values() == {"deferred:x;\nDELETE FROM core_counter": 1, "deferred:100%s": 2}
+
+
+def test_a_failing_write_fails_the_transaction_and_keeps_none_of_the_others() -> None:
+    Counter.objects.create(key="deferred:taken", value=1)
+    writes = DeferredWrites()
+    writes.add(INSERT, ["deferred:first", 1])
+    writes.add(INSERT, ["deferred:taken", 2])  # the key is unique
+    writes.add(INSERT, ["deferred:last", 3])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        writes.run()
+    assert values() == {"deferred:taken": 1}
+
+
+def test_nothing_added_sends_nothing() -> None:
+    with CaptureQueriesContext(connection) as captured:
+        DeferredWrites().run()
+    assert captured.captured_queries == []

@@ -1,0 +1,124 @@
+"""Every row a draft's creation writes is there, with its values: the file, its fee's charge,
+the history lines, the transfer email and its delivery task, and every kept total (checked
+against a recount from the rows themselves). The history lines, the task and the totals are
+sent together at the end of the transaction: none of them may be lost on the way."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django_tasks_db.models import DBTaskResult
+from pytest_django.fixtures import Settings
+
+from admissions.applications import report_counts
+from admissions.applications.choices import financing_modes_for, tracks_of
+from admissions.applications.funnel import Step
+from admissions.applications.models import Application, ApplicationEvent
+from admissions.catalog.models import Campaign, Programme
+from admissions.notify.models import Notification
+from admissions.payments import fee_totals, file_balances
+from admissions.payments.models import ChargedFiles, EntryKind, FeeTotal, FileBalance, LedgerEntry
+from admissions.rules.vocabulary import ChargeKind
+from admissions.workflow.drafts import application_fee_cents, create_application
+from tests.factories import IN_NORD_CAMPAIGN, eligible_candidate, load_preset, programme_of
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def created(campaign: Campaign, programme: Programme) -> Application:
+    track = str(tracks_of(campaign, programme)[0])
+    return create_application(
+        candidate=eligible_candidate(),
+        campaign=campaign,
+        programme=programme,
+        track=track,
+        financing_mode=financing_modes_for(campaign, track)[0].code,
+    )
+
+
+def drafts_counted(application: Application) -> int:
+    key = (application.campaign_id, application.programme_id, Step.DRAFTS.value, "", "")
+    return report_counts.kept().funnel[key]
+
+
+@pytest.mark.parametrize(("preset", "by_transfer"), [("imt-nord-europe", True), ("imt-bs", False)])
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_a_draft_writes_every_row_and_total(
+    settings: Settings, preset: str, by_transfer: bool
+) -> None:
+    settings.TASKS = DATABASE_QUEUE
+    campaign = load_preset(preset)
+    programme = programme_of(campaign)
+    fee = application_fee_cents(campaign)
+    first = created(campaign, programme)
+    fee_row = {"campaign_id": campaign.pk, "programme_id": programme.pk}
+
+    application = created(campaign, programme)
+
+    assert application.status == "draft"
+    charge = LedgerEntry.objects.get(application=application)
+    assert (charge.kind, charge.charge_kind, charge.amount_cents) == (
+        EntryKind.CHARGE,
+        ChargeKind.APPLICATION_FEE,
+        fee,
+    )
+    assert charge.reference == application.reference
+    assert charge.creditor_reference.startswith("RF")
+    lines = list(
+        ApplicationEvent.objects.filter(application=application)
+        .order_by("pk")
+        .values_list("action", "actor_id", "to_status", "details")
+    )
+    charged = {
+        "entry_id": charge.pk,
+        "charge_kind": ChargeKind.APPLICATION_FEE.value,
+        "amount_cents": fee,
+        "creditor_reference": charge.creditor_reference,
+    }
+    expected = [
+        (
+            "application.created",
+            application.candidate_id,
+            "draft",
+            {"track": application.track, "financing_mode": application.financing_mode},
+        ),
+        ("payment.charged", None, "", charged),
+    ]
+    emails = list(Notification.objects.filter(application=application))
+    tasks = list(DBTaskResult.objects.filter(args_kwargs__args=[emails[0].pk]) if emails else [])
+    if by_transfer:
+        [email] = emails
+        # The RF reference is printed in groups of four.
+        assert application.reference in email.text
+        assert charge.creditor_reference[-4:] in email.text.replace(" ", "")
+        queued = {
+            "notification": email.pk,
+            "kind": email.kind,
+            "audience": email.audience,
+            "to": email.to_address,
+            "subject": email.subject,
+        }
+        expected.append(("notification.queued", None, "", queued))
+        assert len(tasks) == 1
+        assert tasks[0].task_path == "admissions.notify.queue.deliver_notification"
+    else:
+        assert emails == []
+    assert lines == expected
+    # Each kept total as its rows recount it: one lost write would leave it behind.
+    assert report_counts.kept() == report_counts.recount()[0]
+    assert drafts_counted(application) == 2
+    assert fee_totals.kept() == fee_totals.recount()
+    assert (
+        FeeTotal.objects.get(
+            **fee_row, charge_kind=ChargeKind.APPLICATION_FEE, kind=EntryKind.CHARGE
+        ).entries
+        == 2
+    )
+    assert file_balances.kept() == file_balances.recount()
+    balance = FileBalance.objects.get(pk=application.pk)
+    assert (balance.charged, balance.outstanding) == (fee, fee)
+    assert file_balances.kept_files() == file_balances.recount_files()
+    assert ChargedFiles.objects.get(**fee_row).files == 2
+    assert FileBalance.objects.filter(pk=first.pk).exists()
