@@ -61,3 +61,16 @@ def test_nothing_added_sends_nothing() -> None:
     with CaptureQueriesContext(connection) as captured:
         DeferredWrites().run()
     assert captured.captured_queries == []
+
+
+def test_server_side_binding_sends_each_write_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A prepared query holds one statement: several in one would fail on the server.
+    options = {**connection.settings_dict.get("OPTIONS", {}), "server_side_binding": True}
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+    writes = DeferredWrites()
+    writes.add(INSERT, ["deferred:a", 1])
+    writes.add(ADD, [5, "deferred:a"])
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        writes.run()
+    assert values() == {"deferred:a": 6}
+    assert len(captured.captured_queries) == 2

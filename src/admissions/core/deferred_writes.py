@@ -20,6 +20,16 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+
+def client_side_binding(connection: Any) -> bool:
+    """Whether one query may carry several statements: PostgreSQL with Django's default
+    client-side binding. Server-side binding (the `server_side_binding` option) prepares each
+    query, and a prepared query holds one statement."""
+    if connection.vendor != "postgresql":
+        return False
+    return not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+
+
 # Between the statements of one query: a new line, so that a logged query reads as a list.
 SEPARATOR = ";\n"
 
@@ -41,7 +51,7 @@ class DeferredWrites:
             return
         connection = connections[self.using]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and len(statements) > 1:
+            if len(statements) > 1 and client_side_binding(connection):
                 cursor.execute(
                     SEPARATOR.join(sql for sql, _params in statements),
                     [value for _sql, params in statements for value in params],
