@@ -363,7 +363,9 @@ def render(args: argparse.Namespace, vendor: str, sizes: list[dict[str, Any]]) -
     first, last = sizes[0], sizes[-1]
     if len(sizes) > 1:
         growth = []
-        for a, b in zip(first["exports"], last["exports"], strict=True):
+        smallest = {f["label"]: f for f in first["exports"]}
+        for b in last["exports"]:
+            a = smallest[b["label"]]
             small = a["high_water_kib"] - a["rss_before_kib"]
             large = b["high_water_kib"] - b["rss_before_kib"]
             growth.append(
