@@ -13,7 +13,7 @@ PYTEST_TIMEOUT ?= 300
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -p no:cacheprovider --timeout=$(PYTEST_TIMEOUT) -n $(PYTEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
-.PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench bench-deadline bench-scale bench-cluster fuzz
+.PHONY: run test install install-dev lint typecheck audit backup restore pytest pytest-sqlite pytest-postgres migrate demo serve format clean messages bench bench-deadline bench-exports bench-scale bench-cluster fuzz
 
 $(TOOLS)/bin/uv:
 	@mkdir -p var
@@ -101,6 +101,14 @@ bench: install-dev $(BENCH_VENV)/.installed
 DEADLINE_ARGS ?= --candidates 64 --seconds 60
 bench-deadline: install-dev $(BENCH_VENV)/.installed
 	$(PY) bench/deadline.py --server-venv $(BENCH_VENV) $(DEADLINE_ARGS)
+
+# The staff's list of files exported whole, CSV and XLSX, through the office's pages and the
+# API, at 10,000 then 100,000 applications: time, CPU, statements and peak memory, each
+# export in a fresh process; writes bench/RESULTS.md.
+# make bench-exports [EXPORTS_ARGS="--applications 10000 100000 --throwaway-postgres"]
+EXPORTS_ARGS ?=
+bench-exports: install-dev
+	$(PY) bench/exports.py $(EXPORTS_ARGS)
 
 # The served figures at a million applications on a throw-away PostgreSQL cluster, beside
 # the peer's: status page, staff queue (page and API), drafts, memory; writes

@@ -17,6 +17,7 @@ from admissions.applications.models import Application
 from admissions.catalog.models import Campaign
 from admissions.office import home_list
 from admissions.people.models import Role
+from admissions.review.assignments import assign_reviewer
 from admissions.workflow.submission import submit
 from tests.factories import (
     IN_NORD_CAMPAIGN,
@@ -124,3 +125,26 @@ def test_the_export_streams_the_filtered_list_of_ones_programmes(client: Client)
     )
     client.force_login(candidate)
     assert client.get("/en/office/export.csv").status_code == 404
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_the_export_names_the_reviewers_without_a_query_per_file(client: Client) -> None:
+    nord = load_preset("imt-nord-europe")
+    files = _files(nord, 3)
+    officer = staff_member(Role.ADMISSIONS_OFFICER, institution=nord.institution)
+    reviewer = staff_member(Role.PEDAGOGICAL_LEAD, institution=nord.institution)
+    client.force_login(officer)
+
+    def exported() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/en/office/export.csv")
+            body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        return len(captured), body.decode("utf-8-sig").strip().splitlines()
+
+    assign_reviewer(files[:1], reviewer=reviewer, by=officer)
+    one, _lines = exported()
+    assign_reviewer(files, reviewer=reviewer, by=officer)
+    every, lines = exported()
+
+    assert every == one
+    assert [line.rsplit(",", 1)[1] for line in lines[1:]] == [reviewer.display_name] * 3

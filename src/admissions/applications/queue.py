@@ -230,8 +230,14 @@ _YES = {True: gettext_lazy("yes"), False: gettext_lazy("no"), None: ""}
 def export_rows(files: QuerySet[Application]) -> Iterator[list[object]]:
     """One list of cells per file, read in chunks: a long list is never held whole."""
     now = timezone.now()
+    # The reviewer's name is their profile's when they have one: read with the row, or each
+    # assigned file costs a query.
     rows = files.select_related(
-        "candidate", "candidate__profile", "programme", "assignment__reviewer"
+        "candidate",
+        "candidate__profile",
+        "programme",
+        "assignment__reviewer",
+        "assignment__reviewer__profile",
     ).order_by("-submitted_at", "-pk")
     for application in rows.iterator(chunk_size=EXPORT_CHUNK):
         assignment = getattr(application, "assignment", None)
