@@ -22,6 +22,7 @@ from admissions.applications.models import Application, ApplicationEvent
 from admissions.catalog.models import Institution
 from admissions.core import compiled
 from admissions.core.compiled import CompiledQuery
+from admissions.core.keyset import Cursor, keyset_query
 from admissions.notify.models import Notification
 from admissions.payments.models import LedgerEntry
 from tests.factories import IN_NORD_CAMPAIGN, eligible_candidate, load_preset, programme_of
@@ -178,6 +179,38 @@ def test_a_shape_that_lost_a_marker_is_refused() -> None:
     shapes = compiled.Shaped()
     with pytest.raises(RuntimeError, match="lost one of its markers"):
         shapes.rows("lost", lambda: Institution.objects.filter(pk=1), [-1], [5])
+
+
+def test_marked_values_take_their_places_a_bound_included() -> None:
+    load_preset("imt-nord-europe")
+    load_preset("imt-bs")
+    institutions = list(Institution.objects.order_by("-updated_at", "-pk"))
+    shapes = compiled.Shaped()
+
+    def read(wanted: list[int], excluded: str, bound: Cursor | None) -> list[str]:
+        marked = compiled.Marked()
+        ids = [marked.id(pk) for pk in wanted]
+        text = marked.text(excluded)
+        bound_marker = marked.bound(bound)
+        # Distinct markers, whatever their kind; one value each.
+        assert len(set(map(str, marked.markers))) == len(marked.markers) == len(marked.values)
+
+        def build() -> Any:
+            rows = Institution.objects.filter(pk__in=ids).exclude(slug=text).values_list("slug")
+            return keyset_query(rows, field="updated_at", size=5, kind="after", bound=bound_marker)
+
+        shape = ("marked", len(wanted), bound is None)
+        return [row[0] for row in shapes.rows(shape, build, marked.markers, marked.values)]
+
+    every = [i.pk for i in institutions]
+    assert read(every, "", None) == [i.slug for i in institutions]
+    first, second = institutions[:2]
+    assert read(every, first.slug, None) == [i.slug for i in institutions[1:]]
+    after_first = read(every, "", (first.updated_at, first.pk))
+    assert after_first == [i.slug for i in institutions[1:]]
+    assert read(every, "", (second.updated_at, second.pk)) == [i.slug for i in institutions[2:]]
+    with pytest.raises(TypeError, match="date and time"):
+        compiled.Marked().bound(("2026-03-01", 1))
 
 
 # Values of every kind a service writes, and some it does not (they go through the field).

@@ -14,11 +14,11 @@ waiting time or "late" go through the ORM as before.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.urls import reverse
@@ -30,13 +30,7 @@ from admissions.applications.models import Application
 from admissions.applications.queue import Filters, filtered, read_filters
 from admissions.applications.staff_files import FILE_ROLES, exported_files, scoped_files
 from admissions.catalog.models import Programme
-from admissions.core.compiled import (
-    MOMENT_MARKER,
-    TEXT_MARKER,
-    Shaped,
-    id_markers,
-    moment_value,
-)
+from admissions.core.compiled import Marked, Shaped
 from admissions.core.keyset import Cursor, KeysetPage, keyset_page, keyset_query
 from admissions.people.models import User
 from admissions.people.permissions import programme_scope, scope_filter
@@ -67,6 +61,7 @@ _ID_FILTERS = ("programme", "campaign")
 # work each time).
 _NAMED = Application.objects.values_list(*COLUMNS)
 RENDERER = JSONRenderer()
+_DATES = DjangoJSONEncoder().default
 CONTENT_TYPE = f"{RENDERER.media_type}; charset={RENDERER.charset}"
 
 
@@ -95,40 +90,19 @@ def _page(user: User, filters: Filters, query: QueryDict, institution_id: int | 
     every, institutions, programmes = programme_scope(user, FILE_ROLES)
 
     def read(kind: str, bound: Cursor | None) -> list[Sequence[Any]]:
-        markers: list[object] = []
-        values: list[object] = []
-
-        def marked_id(value: int) -> int:
-            marker = id_markers(1, len(markers))[0]
-            markers.append(marker)
-            values.append(value)
-            return marker
-
-        def marked_text(value: str) -> str:
-            marker = f"{TEXT_MARKER}{len(markers)}"
-            markers.append(marker)
-            values.append(value)
-            return marker
-
-        institution_markers = [marked_id(pk) for pk in institutions]
-        programme_markers = [marked_id(pk) for pk in programmes]
-        bound_institution = None if institution_id is None else marked_id(institution_id)
+        marked = Marked()
+        institution_markers = [marked.id(pk) for pk in institutions]
+        programme_markers = [marked.id(pk) for pk in programmes]
+        bound_institution = None if institution_id is None else marked.id(institution_id)
         chosen: dict[str, Any] = {}
         for name in _TEXT_FILTERS:
             if value := getattr(filters, name):
-                chosen[name] = marked_text(value)
+                chosen[name] = marked.text(value)
         for name in _ID_FILTERS:
             if value := getattr(filters, name):
-                chosen[name] = marked_id(value)
-        reader = marked_id(user.pk) if filters.assigned_to_me else None
-        bound_marker = None
-        if bound is not None:
-            moment, pk = bound
-            if not isinstance(moment, dt.datetime):
-                raise TypeError("the list's cursor is a date and time")
-            markers.append(moment_value(MOMENT_MARKER))
-            values.append(moment_value(moment))
-            bound_marker = (MOMENT_MARKER, marked_id(pk))
+                chosen[name] = marked.id(value)
+        reader = marked.id(user.pk) if filters.assigned_to_me else None
+        bound_marker = marked.bound(bound)
         # Two values each: they are part of the shape, not parameters.
         chosen["nationality"] = filters.nationality
         chosen["abroad"] = filters.abroad
@@ -161,7 +135,7 @@ def _page(user: User, filters: Filters, query: QueryDict, institution_id: int | 
             filters.abroad,
             filters.assigned_to_me,
         )
-        return LISTS.rows(shape, build, markers, values)
+        return LISTS.rows(shape, build, marked.markers, marked.values)
 
     if _shaped(filters):
         return keyset_page(
@@ -171,19 +145,6 @@ def _page(user: User, filters: Filters, query: QueryDict, institution_id: int | 
     return keyset_page(
         files.values_list(*COLUMNS), field=FIELD, size=PAGE_SIZE, query=query, cursor=_cursor
     )
-
-
-def _moment(value: dt.datetime | None) -> str | None:
-    """The date and time as the API's JSON writes it (Django's JSON encoder: ECMA-262's
-    format, to the millisecond, "Z" for UTC)."""
-    if value is None:
-        return None
-    text = value.isoformat()
-    if value.microsecond:
-        text = text[:23] + text[26:]
-    if text.endswith("+00:00"):
-        text = text.removesuffix("+00:00") + "Z"
-    return text
 
 
 def _link(url: str, filters: str, query: str) -> str:
@@ -209,8 +170,8 @@ def queue_answer(user: User, query: QueryDict, institution_id: int | None) -> Ht
             "email": email,
             "programme": name_en if english else name_fr,
             "programme_id": programme_id,
-            "submitted_at": _moment(submitted_at),
-            "status_changed_at": _moment(status_changed_at),
+            "submitted_at": submitted_at,
+            "status_changed_at": status_changed_at,
         }
         for (
             _pk,
@@ -234,4 +195,6 @@ def queue_answer(user: User, query: QueryDict, institution_id: int | None) -> Ht
         "first": _link(url, asked, page.first_query),
         "last": _link(url, asked, page.last_query),
     }
-    return HttpResponse(json.dumps(answer), content_type=CONTENT_TYPE)
+    # The dates as the API's JSON writes them (ECMA-262's format, to the millisecond, "Z" for
+    # UTC).
+    return HttpResponse(json.dumps(answer, default=_DATES), content_type=CONTENT_TYPE)

@@ -39,6 +39,7 @@ from django.db.models import (
 )
 from django.db.models.sql import InsertQuery
 
+from admissions.core.keyset import Cursor
 from admissions.core.prepared import Statement
 
 
@@ -80,6 +81,39 @@ def moment_value(value: dt.datetime, using: str = "default") -> Any:
     return connections[using].ops.adapt_datetimefield_value(value)
 
 
+class Marked:
+    """The markers a `Shaped` statement is built with, and the values one call puts in their
+    places, gathered in the same order: each value is given once, and its marker (distinct
+    from every other) is what the queryset is built with."""
+
+    def __init__(self) -> None:
+        self.markers: list[object] = []
+        self.values: list[object] = []
+
+    def id(self, value: int) -> int:
+        marker = id_markers(1, len(self.markers))[0]
+        self.markers.append(marker)
+        self.values.append(value)
+        return marker
+
+    def text(self, value: str) -> str:
+        marker = f"{TEXT_MARKER}{len(self.markers)}"
+        self.markers.append(marker)
+        self.values.append(value)
+        return marker
+
+    def bound(self, bound: Cursor | None) -> Cursor | None:
+        """A keyset's bound (a date and time and an id) as `keyset_query` takes it."""
+        if bound is None:
+            return None
+        moment, pk = bound
+        if not isinstance(moment, dt.datetime):
+            raise TypeError("the list's cursor is a date and time")
+        self.markers.append(moment_value(MOMENT_MARKER))
+        self.values.append(moment_value(moment))
+        return MOMENT_MARKER, self.id(pk)
+
+
 class Shaped:
     """Querysets whose SQL depends on more than their values (which filters are chosen, how
     many ids a list holds), compiled once per shape and database, then run as plain SQL
@@ -87,8 +121,9 @@ class Shaped:
 
     A shape is a key naming all that changes the SQL; `build` makes its queryset with
     `markers` in place of the values (ids from `id_markers`, TEXT_MARKER, MOMENT_MARKER as
-    `moment_value` gives it), each found once or more among the compiled parameters (a
-    keyset's bound is written three times) and equal to no other. Rows come back as the
+    `moment_value` gives it; `Marked` gathers them with the values), each found once or more
+    among the compiled parameters (a keyset's bound is written three times) and equal to no
+    other. Rows come back as the
     queryset would give them (its columns' conversions applied), as lists.
 
     On PostgreSQL each statement is prepared once per connection (`core.prepared`): planning

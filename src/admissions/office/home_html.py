@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
+from admissions.applications.lifecycle import Status, status_labels
 from admissions.applications.waiting import StepLateness
 from admissions.office.file_rows import ListedRow, write_html
 
@@ -144,28 +145,59 @@ def lateness_html(lateness: Iterable[StepLateness]) -> SafeString:
     """The rows of the waiting times: per step, the files waiting and those over target."""
     queue = _links()[QUEUE][0]
     over = gettext("over the target")
-    return format_html_join(
-        "\n  ",
+    late = mark_safe(' class="late"')
+    return write_html(
         LATENESS_ROW,
         (
             (
-                mark_safe(' class="late"') if step.late else "",
+                late if step.late else "",
                 step.label,
                 queue,
                 step.status,
                 step.waiting,
                 step.label,
-                format_html(LATE_CELL, queue, step.status, step.late, over, step.label)
+                write_html(LATE_CELL, [(queue, step.status, step.late, over, step.label)])
                 if step.late
                 else "0",
             )
             for step in lateness
         ),
+        "\n  ",
     )
 
 
-def counts_head(statuses: Iterable[object]) -> SafeString:
-    return write_html('<th scope="col" class="num">{}</th>', ((s,) for s in statuses), "")
+# (language, the statuses counted) -> the head of the counts' table; (language, the status
+# chosen) -> the status filter's options. Words only, and few: every status but draft.
+_heads: dict[tuple[str | None, tuple[str, ...]], SafeString] = {}
+_status_options: dict[tuple[str | None, str], SafeString] = {}
+
+
+def counts_head(statuses: Iterable[str]) -> SafeString:
+    """The columns' heads of the counts per step: the label of each of `statuses`."""
+    codes = tuple(statuses)
+    key = (get_language(), codes)
+    found = _heads.get(key)
+    if found is None:
+        labels = status_labels()
+        found = _heads[key] = write_html(
+            '<th scope="col" class="num">{}</th>', ((labels[code],) for code in codes), ""
+        )
+    return found
+
+
+def status_options_html(selected: str) -> SafeString:
+    """The status filter's options after its "All": every status but draft, `selected`
+    (a status, or "" for none) selected."""
+    key = (get_language(), selected)
+    found = _status_options.get(key)
+    if found is None:
+        labels = status_labels()
+        if selected and selected not in labels:
+            raise ValueError(f"not a status: {selected!r}")
+        found = _status_options[key] = options_html(
+            ((code, label) for code, label in labels.items() if code != Status.DRAFT), selected
+        )
+    return found
 
 
 def counts_html(per_programme: Iterable[tuple[str, Sequence[int], int]]) -> SafeString:

@@ -11,7 +11,6 @@ waiting time...) go through the ORM as before.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,13 +19,7 @@ from django.http import QueryDict
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.applications.queue import Filters, filtered
-from admissions.core.compiled import (
-    MOMENT_MARKER,
-    TEXT_MARKER,
-    Shaped,
-    id_markers,
-    moment_value,
-)
+from admissions.core.compiled import Marked, Shaped
 from admissions.core.keyset import Cursor, KeysetPage, keyset_page, keyset_query
 from admissions.office.file_rows import COLUMNS, Listed, listed_cursor
 
@@ -45,26 +38,11 @@ def list_page(programme_ids: list[int], filters: Filters, query: QueryDict) -> K
     shaped = not dataclasses.replace(filters, status="", programme=None).narrowed
 
     def read(kind: str, bound: Cursor | None) -> list[Listed]:
-        ids = id_markers(len(programme_ids))
-        markers: list[object] = list(ids)
-        values: list[object] = list(programme_ids)
-        status, programme = "", None
-        if filters.status:
-            status = TEXT_MARKER
-            markers.append(status)
-            values.append(filters.status)
-        if filters.programme:
-            programme = id_markers(1, len(ids))[0]
-            markers.append(programme)
-            values.append(filters.programme)
-        bound_marker = None
-        if bound is not None:
-            moment, pk = bound
-            if not isinstance(moment, dt.datetime):
-                raise TypeError("the list's cursor is a date and time")
-            bound_marker = (MOMENT_MARKER, id_markers(1, len(ids) + 1)[0])
-            markers.extend((moment_value(MOMENT_MARKER), bound_marker[1]))
-            values.extend((moment_value(moment), pk))
+        marked = Marked()
+        ids = [marked.id(pk) for pk in programme_ids]
+        status = marked.text(filters.status) if filters.status else ""
+        programme = marked.id(filters.programme) if filters.programme else None
+        bound_marker = marked.bound(bound)
 
         def build() -> QuerySet[Any, Any]:
             base = Application.objects.filter(programme_id__in=ids).exclude(status=Status.DRAFT)
@@ -78,7 +56,7 @@ def list_page(programme_ids: list[int], filters: Filters, query: QueryDict) -> K
             )
 
         shape = (kind, PAGE_SIZE, len(ids), bool(filters.status), bool(filters.programme))
-        return LISTS.rows(shape, build, markers, values)
+        return LISTS.rows(shape, build, marked.markers, marked.values)
 
     if shaped:
         return keyset_page(

@@ -30,6 +30,7 @@ from admissions.office.home_html import (
     lateness_html,
     links_html,
     options_html,
+    status_options_html,
     waiting_html,
 )
 from admissions.office.home_list import list_page
@@ -158,15 +159,13 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "page": page,
-        "rows_html": rows_html(listed_rows(page.rows, finance_programmes)),
+        "rows_html": rows_html(page.rows, finance_programmes),
         "filters": filters,
-        "status_options": options_html(
-            ((s.value, s.label) for s in Status if s != Status.DRAFT), filters.status
-        ),
+        "status_options": status_options_html(filters.status),
         "programme_options": options_html(
             ((p.pk, p.name) for p in per_programme), filters.programme
         ),
-        "counts_head": counts_head(Status(code).label for code in overall),
+        "counts_head": counts_head(overall),
         "per_programme": bool(per_programme),
         "counts_html": counts_html(
             (p.name, [p.by_status.get(code, 0) for code in overall], p.total) for p in per_programme

@@ -16,16 +16,22 @@ Django's cursor rewrites each statement's `%s` placeholders as sqlite3's `?` wit
 expression, on every call: for the long statements run on every request (the status page's
 version) that is a good part of the request's own time. The rewritten text depends on the
 text alone, so it is kept per text (`ConvertedQueries`), within a bound.
+
+A date and time comes back from sqlite3 as a naive moment (in UTC); Django's conversion
+then checks it twice through `is_aware` and `make_aware` before giving it its zone, a good
+part of reading a list of files. `DatabaseOperations` gives it the zone directly.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import threading
 from typing import Any
 
-from django.db.backends.sqlite3 import base
+from django.conf import settings
+from django.db.backends.sqlite3 import base, operations
 
 # The lock file beside the database: `admissions.sqlite3-writer.lock`.
 LOCK_SUFFIX = "-writer.lock"
@@ -145,7 +151,19 @@ class TurnCursor(base.SQLiteCursorWrapper):
             self.turn.give_back()
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def convert_datetimefield_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        # sqlite3 hands the column over parsed already (Django registers `parse_datetime` for
+        # "datetime" columns): a naive moment in the connection's zone, given that zone here
+        # as Django's `make_aware` would after its checks.
+        if type(value) is dt.datetime and value.tzinfo is None and settings.USE_TZ:
+            return value.replace(tzinfo=self.connection.timezone)
+        return super().convert_datetimefield_value(value, expression, connection)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._turn: Turn | None = None
