@@ -77,6 +77,8 @@ def test_postgresql_reads_each_moment_as_djangos_loader(zone: str, style: str) -
     _readers_agree(zone, style)
 
 
+# SQLite's conversion: in the SQLite run only.
+@pytest.mark.one_engine
 @pytest.mark.parametrize(
     "value",
     [
@@ -89,8 +91,6 @@ def test_postgresql_reads_each_moment_as_djangos_loader(zone: str, style: str) -
     ],
 )
 def test_sqlite_gives_each_moment_its_zone_as_django_does(value: object) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's conversion")
     assert isinstance(connection.ops, DatabaseOperations)
     ours = connection.ops.convert_datetimefield_value(value, None, connection)
     django = DjangoOperations.convert_datetimefield_value(connection.ops, value, None, connection)
