@@ -328,17 +328,8 @@ def insert_many(objs: Sequence[Model], *, using: str = "default") -> None:
     if found is None:
         type(objs[0])._default_manager.db_manager(using).bulk_create(objs)
         return
-    for obj in objs:
-        # As `bulk_create`: a related row assigned before it was saved gives its id now.
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-    statement, fields, returning, by_column, prepare = found
-    pairs = list(zip(fields, prepare, strict=True))
-    rows = [[prep(field.pre_save(obj, True), connection) for field, prep in pairs] for obj in objs]
-    params = (
-        [list(column) for column in zip(*rows, strict=True)]
-        if by_column
-        else [v for r in rows for v in r]
-    )
+    statement, _fields, returning, _by_column, _prepare = found
+    params = _many_values(found, objs, connection)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         written = cursor.fetchall()
@@ -359,17 +350,21 @@ def insert_statement(
     found = _insert_sql(type(objs[0]), objs, using, read_back=False)
     if found is None:
         return None
+    return found[0], _many_values(found, objs, connection)
+
+
+def _many_values(found: Any, objs: Sequence[Model], connection: Any) -> list[Any]:
+    """The values of `found`'s statement (`_insert_sql`) for the new rows `objs`: row by row,
+    or column by column where the statement takes arrays."""
     for obj in objs:
+        # As `bulk_create`: a related row assigned before it was saved gives its id now.
         obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-    statement, fields, _returning, by_column, prepare = found
+    _statement, fields, _returning, by_column, prepare = found
     pairs = list(zip(fields, prepare, strict=True))
     rows = [[prep(field.pre_save(obj, True), connection) for field, prep in pairs] for obj in objs]
-    params = (
-        [list(column) for column in zip(*rows, strict=True)]
-        if by_column
-        else [v for r in rows for v in r]
-    )
-    return statement, params
+    if by_column:
+        return [list(column) for column in zip(*rows, strict=True)]
+    return [v for r in rows for v in r]
 
 
 def _written(obj: Model, returning: list[Field[Any, Any]], row: Any, using: str) -> None:

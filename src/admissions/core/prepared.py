@@ -58,6 +58,18 @@ class Statement:
         the database receives them), each found once in its parameters, which each call
         replaces by its own."""
         sql, params = queryset.query.get_compiler(using).as_sql()
+        return cls.placed(sql, params, placeholders, queryset.query)
+
+    @classmethod
+    def placed(
+        cls,
+        sql: str,
+        params: Sequence[Any],
+        placeholders: Sequence[Any],
+        query: Query | None = None,
+    ) -> Statement:
+        """`sql` with `params` as compiled, each of `placeholders` found once among them and
+        replaced by each call's own value."""
         values = list(params)
         slots = []
         for placeholder in placeholders:
@@ -65,7 +77,7 @@ class Statement:
             if len(found) != 1:
                 raise RuntimeError(f"a compiled statement lost its parameter {placeholder!r}")
             slots.append(found[0])
-        return cls(sql, values, slots, queryset.query)
+        return cls(sql, values, slots, query)
 
     def converted(self, row: tuple[Any, ...], using: str = "default") -> list[Any]:
         """`row` as the ORM returns its values (aware times, booleans...): the converters of

@@ -108,13 +108,7 @@ def _update(using: str) -> Statement:
         query.add_q(Q(session_key=_KEY))
         sql, params = query.get_compiler(using).as_sql()
         markers = [_DATA, connections[using].ops.adapt_datetimefield_value(_MOMENT), _USER, _KEY]
-        slots = []
-        for marker in markers:
-            places = [i for i, value in enumerate(params) if value == marker]
-            if len(places) != 1:
-                raise RuntimeError(f"the session's update lost its parameter {marker!r}")
-            slots.append(places[0])
-        found = _updates[using] = Statement(sql, params, slots)
+        found = _updates[using] = Statement.placed(sql, params, markers)
     return found
 
 

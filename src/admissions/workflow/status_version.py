@@ -258,13 +258,8 @@ _compiled: dict[str, Statement] = {}
 def _statement(alias: str) -> Statement:
     found = _compiled.get(alias)
     if found is None:
-        sql, params = _queryset(_USER, REFERENCE).query.get_compiler(alias).as_sql()
-        values = list(params)
-        users = [i for i, value in enumerate(values) if value == _USER]
-        references = [i for i, value in enumerate(values) if value == REFERENCE]
-        if len(users) != 1 or len(references) != 1:
-            raise RuntimeError("the status page's version query lost its parameters")
-        found = _compiled[alias] = Statement(sql, values, [users[0], references[0]])
+        queryset = _queryset(_USER, REFERENCE)
+        found = _compiled[alias] = Statement.of(queryset, [_USER, REFERENCE], alias)
     return found
 
 
