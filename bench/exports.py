@@ -43,7 +43,14 @@ from typing import Any
 
 import scale_data
 from results_file import write_section
-from staff_lists import analyse, create_staff, setup_django, staff_token, throwaway_postgres
+from staff_lists import (
+    analyse,
+    create_staff,
+    database_options,
+    setup_django,
+    staff_token,
+    throwaway_postgres,
+)
 from upload_cost import cpu_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,13 +81,7 @@ def parse_args() -> argparse.Namespace:
         default=[10_000, 100_000],
         help="sizes, the database grown to each in turn (default: 10000 100000)",
     )
-    parser.add_argument("--database-url", help="an empty database (default: SQLite in a temp dir)")
-    parser.add_argument(
-        "--throwaway-postgres",
-        action="store_true",
-        help="start a throw-away PostgreSQL cluster on 127.0.0.1 and measure on it",
-    )
-    parser.add_argument("--seed", type=int, default=2026)
+    database_options(parser)
     parser.add_argument("--results", type=Path, default=RESULTS)
     # A child's run: one export measured on the database the parent filled.
     parser.add_argument("--measure", choices=[f"{w}-{f}" for _l, w, f in EXPORTS])

@@ -30,7 +30,7 @@ from typing import Any
 
 import scale_data
 from results_file import write_section
-from staff_lists import create_staff, setup_django, throwaway_postgres
+from staff_lists import create_staff, database_options, setup_django, throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -41,13 +41,7 @@ REQUESTS = 20
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--applications", type=int, required=True, help="number of applications")
-    parser.add_argument("--database-url", help="an empty database (default: SQLite in a temp dir)")
-    parser.add_argument(
-        "--throwaway-postgres",
-        action="store_true",
-        help="start a throw-away PostgreSQL cluster on 127.0.0.1 and measure on it",
-    )
-    parser.add_argument("--seed", type=int, default=2026)
+    database_options(parser)
     parser.add_argument("--results", type=Path, default=RESULTS)
     return parser.parse_args()
 

@@ -45,9 +45,8 @@ REQUESTS = 20
 PAGE_BUDGET_SECONDS = 20.0
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--applications", type=int, required=True, help="number of applications")
+def database_options(parser: argparse.ArgumentParser) -> None:
+    """The database a bench fills and measures, and the seed of its data."""
     parser.add_argument("--database-url", help="an empty database (default: SQLite in a temp dir)")
     parser.add_argument(
         "--throwaway-postgres",
@@ -55,6 +54,12 @@ def parse_args() -> argparse.Namespace:
         help="start a throw-away PostgreSQL cluster on 127.0.0.1 and measure on it",
     )
     parser.add_argument("--seed", type=int, default=2026)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--applications", type=int, required=True, help="number of applications")
+    database_options(parser)
     return parser.parse_args()
 
 
