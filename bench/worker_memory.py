@@ -5,6 +5,8 @@ Usage (from the repository root):
     .venv/bin/python bench/worker_memory.py --server-venv var/bench-venv
     .venv/bin/python bench/worker_memory.py --database postgres --requests 300
     .venv/bin/python bench/worker_memory.py --result-day 2000
+    .venv/bin/python bench/worker_memory.py --scale --applications 1000000 --smaps
+
 
 Fills a throw-away database with `load.py`'s generators, starts granian as `load.py` does
 (`load_server.Server`: the production command, its environment from `load.py`), then sends
@@ -31,11 +33,20 @@ from pathlib import Path
 from typing import Any
 
 import load
+import scale_data
+import scale_load
 from cluster_services import redis_server
 from load_server import Server, collected_static, stop_on_term
-from staff_lists import create_applications, create_staff, load_catalogue, throwaway_postgres
+from staff_lists import (
+    analyse,
+    create_applications,
+    create_staff,
+    load_catalogue,
+    throwaway_postgres,
+)
 
 KINDS = ("bare", "eligibility", "status", "staff-first", "staff-last", "drafts")
+SCALE_KINDS = ("bare", "status", "queue", "api-queue", "drafts")
 THREADS = 2
 
 
@@ -48,6 +59,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--blocking-threads", type=int, default=load.BLOCKING_THREADS)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="scale_load.py's files and kinds of request, on PostgreSQL",
+    )
+    parser.add_argument("--smaps", action="store_true", help="split each RSS as smaps does")
+    parser.add_argument(
         "--result-day",
         type=int,
         default=0,
@@ -56,6 +73,10 @@ def parse_args() -> argparse.Namespace:
     )
     args = parser.parse_args()
     args.result_day_candidates = args.result_day
+    if args.scale:
+        args.database = "postgres"
+        if args.result_day:
+            parser.error("--scale measures no result day")
     # What `load.requests_of` reads to size the drafts' pool: one draft for each request.
     args.warm_up, args.runs, args.duration = 0.0, 1, args.requests / load.MAX_DRAFT_RATE
     return args
@@ -72,6 +93,23 @@ def status(pid: int) -> tuple[float, float]:
     return values["VmRSS"], values["VmHWM"]
 
 
+def split_rss(pid: int) -> tuple[float, float, float]:
+    """(glibc's main heap, other anonymous memory, mapped files) of `pid`'s RSS in MiB."""
+    kib = {"heap": 0, "anonymous": 0, "files": 0}
+    part = "anonymous"
+    with open(f"/proc/{pid}/smaps", encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            fields = line.split()
+            if not fields[0].endswith(":"):  # a mapping's first line: address, ..., its name
+                name = fields[5] if len(fields) > 5 else ""
+                part = (
+                    "heap" if name == "[heap]" else "files" if name.startswith("/") else "anonymous"
+                )
+            elif fields[0] == "Rss:":
+                kib[part] += int(fields[1])
+    return kib["heap"] / 1024, kib["anonymous"] / 1024, kib["files"] / 1024
+
+
 def headers_of(request: Any) -> dict[str, str]:
     fields = request.line().split("\t")
     headers = {}
@@ -81,6 +119,8 @@ def headers_of(request: Any) -> dict[str, str]:
             headers["X-CSRFToken"] = fields[3]
     if request.body:
         headers["Content-Type"] = "application/json"
+    if request.bearer:
+        headers["Authorization"] = f"Bearer {request.bearer}"
     return headers
 
 
@@ -116,13 +156,24 @@ def measure(
     import load_data
     from django.db import connection
 
-    load_catalogue()
-    load_data.open_demo_campaigns()
-    staff = create_staff()
     rng = random.Random(args.seed)
-    create_applications(args.applications, rng)
     cache_url = f"{redis_url}/1" if redis_url else None
-    requests = load.requests_of(args, staff, rng, cache_url)
+    if args.scale:
+        scale_data.catalogue()
+        staff = create_staff()
+        generated = scale_data.generate(args.applications, rng)
+        print(f"generated in {generated.seconds:.0f} s", flush=True)
+        load_data.open_demo_campaigns()
+        requests = scale_load.requests_of(args, staff, rng)
+        analyse()
+        kinds = SCALE_KINDS
+    else:
+        load_catalogue()
+        load_data.open_demo_campaigns()
+        staff = create_staff()
+        create_applications(args.applications, rng)
+        requests = load.requests_of(args, staff, rng, cache_url)
+        kinds = KINDS
     env = load.server_env(var_dir, database_url)
     python = args.server_venv / "bin" / "python"
     env["ADMISSIONS_STATIC_ROOT"] = str(collected_static(python, env))
@@ -131,10 +182,10 @@ def measure(
     log = var_dir / "granian.log"
     print(f"database: {connection.vendor}, {args.requests} requests of each kind", flush=True)
     with Server(granian, env, log, threads=args.blocking_threads) as server:
-        row("at rest", server.workers, 0)
-        for kind in KINDS:
+        row("at rest", server.workers, 0, smaps=args.smaps)
+        for kind in kinds:
             wrong = send_all(server, requests[kind], args.requests, load.EXPECTED.get(kind, 200))
-            row(kind, server.workers, wrong)
+            row(kind, server.workers, wrong, smaps=args.smaps)
             if wrong:
                 print(server.log.read_text(errors="replace")[-3000:], flush=True)
     if cache_url is None:
@@ -145,16 +196,22 @@ def measure(
     connection.close()
     log = var_dir / "granian-result-day.log"
     with Server(granian, shared_env, log, threads=args.blocking_threads) as server:
-        row("at rest", server.workers, 0)
+        row("at rest", server.workers, 0, smaps=args.smaps)
         kind = load.RESULT_DAY
         wrong = send_all(server, requests[kind], args.requests, load.EXPECTED.get(kind, 200))
-        row(kind, server.workers, wrong)
+        row(kind, server.workers, wrong, smaps=args.smaps)
         if wrong:
             print(server.log.read_text(errors="replace")[-3000:], flush=True)
 
 
-def row(label: str, workers: list[int], wrong: int) -> None:
+def row(label: str, workers: list[int], wrong: int, *, smaps: bool = False) -> None:
     cells = [f"{rss:6.1f} (peak {hwm:6.1f})" for rss, hwm in map(status, workers)]
+    if smaps:
+        parts = [split_rss(pid) for pid in workers]
+        cells = [
+            f"{cell} [heap {heap:5.1f} anon {anonymous:5.1f} files {files:5.1f}]"
+            for cell, (heap, anonymous, files) in zip(cells, parts, strict=True)
+        ]
     note = f"  {wrong} WRONG ANSWERS" if wrong else ""
     print(f"{label:12} " + "  ".join(cells) + note, flush=True)
 

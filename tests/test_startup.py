@@ -43,12 +43,14 @@ print(json.dumps(sorted(name for name in sys.modules if name in %r or name.split
 # The API's areas build their pydantic models when imported (admissions/api/router.py): a
 # worker loads none at start-up, nor for a page's links, and for an address only the areas
 # under its prefix up to the one that has it: a draft's creation is in the first area under
-# /applications, the staff's files in the first under /staff.
+# /applications, the staff's files in the first under /staff. A link of an answer into the
+# API is reversed in the area that has it (the staff's list links to itself, a version of a
+# document to its download): only a reverse() by Django of an API name loads every area.
 API_AREAS = """
-import json, sys
+import json, sys, uuid
 from django.urls import get_resolver, resolve, reverse
 from admissions.wsgi import application
-from admissions.api.router import AREAS
+from admissions.api.router import AREAS, reverse_in_area
 get_resolver().url_patterns
 areas = sorted({name.rsplit(".", 1)[0] for _, name in AREAS})
 loaded = lambda: [name for name in areas if name in sys.modules]
@@ -61,6 +63,10 @@ resolve("/api/v1/applications")
 steps["a draft's creation"] = loaded()
 resolve("/api/v1/staff/files")
 steps["the staff's files"] = loaded()
+reverse_in_area("admissions.api.staff.router", "staff_files")
+steps["the staff's list's own link"] = loaded()
+reverse_in_area("admissions.api.documents.router", "document_file", [uuid.uuid4()])
+steps["a document's download link"] = loaded()
 resolve("/api/v1/staff/jury/sessions")
 steps["the jury's sessions"] = loaded()
 reverse("api:staff_files")
@@ -140,9 +146,17 @@ def test_the_api_areas_load_with_their_first_use(tmp_path: Path) -> None:
         "admissions.api.eligibility",
         "admissions.api.staff",
     ]
+    assert steps["the staff's list's own link"] == steps["the staff's files"]
+    assert steps["a document's download link"] == [
+        "admissions.api.applications",
+        "admissions.api.documents",
+        "admissions.api.eligibility",
+        "admissions.api.staff",
+    ]
     # Tried in the order of AREAS: the staff's areas before the jury's, none after it.
     assert steps["the jury's sessions"] == [
         "admissions.api.applications",
+        "admissions.api.documents",
         "admissions.api.eligibility",
         "admissions.api.jury",
         "admissions.api.review",

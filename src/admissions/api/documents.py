@@ -18,7 +18,6 @@ from functools import wraps
 from typing import IO, Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.decorators import decorate_view
@@ -26,6 +25,7 @@ from ninja.files import UploadedFile
 
 from admissions.api.auth import user_auth
 from admissions.api.errors import error_body
+from admissions.api.router import reverse_in_area
 from admissions.api.schemas import ErrorOut, Input
 from admissions.api.uploads import file_too_large, read_within
 from admissions.applications.models import Application
@@ -38,6 +38,8 @@ from admissions.documents.status import application_checklist, checklist_with_st
 from admissions.people.models import User
 
 router = Router(tags=["documents"], auth=user_auth)
+# This router's place in the API's areas, for its own links (router.reverse_in_area).
+ROUTER = f"{__name__}.router"
 
 ERRORS = {
     400: ErrorOut,
@@ -123,7 +125,7 @@ def version_out(version: DocumentVersion | None) -> VersionOut | None:
         height=version.height,
         scan_status=version.scan_status,
         created_at=version.created_at,
-        download_url=reverse("api:document_file", args=[version.public_id])
+        download_url=reverse_in_area(ROUTER, "document_file", [version.public_id])
         if version.servable
         else None,
     )

@@ -2,10 +2,11 @@
 
 import re
 import threading
+from collections.abc import Sequence
 from typing import Any
 
-from django.urls import URLPattern, URLResolver
-from django.urls.resolvers import RegexPattern
+from django.urls import URLPattern, URLResolver, get_resolver, get_script_prefix
+from django.urls.resolvers import RegexPattern, get_ns_resolver
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI
@@ -63,10 +64,11 @@ class AdmissionsAPI(NinjaAPI):
 
     An area's module builds the pydantic models of its operations when imported: all of them
     took about 20 MiB in each web worker. Each area is imported, and its router bound to the
-    API as `add_router` would, by the first request that reaches it, by a reverse() of an API
-    name, or by the OpenAPI document, which lists them all in the order of `AREAS`. A request
-    reaches the areas whose prefix starts its path, one after the other in the order of
-    `AREAS`, until one has the address: `POST /applications` loads the first area under
+    API as `add_router` would, by the first request that reaches it or by `reverse_in_area`
+    of one of its names; all of them by a reverse() of an API name or by the OpenAPI
+    document, which lists them in the order of `AREAS`. A request reaches the areas whose
+    prefix starts its path, one after the other in the order of `AREAS`, until one has the
+    address: `POST /applications` loads the first area under
     `/applications` only, `/staff/files` the first under `/staff`. The order in which the
     addresses are matched is the order of `AREAS`, as with routers added one by one.
     """
@@ -142,7 +144,7 @@ class AreaResolver(URLResolver):
 
 class ApiNamespace(NamespaceOnUse):
     """The "api:" namespace, whose names are gathered only when a reverse() asks for one:
-    gathering them loads every area of the API."""
+    gathering them loads every area of the API (`reverse_in_area` loads one)."""
 
     def __init__(self, api: AdmissionsAPI) -> None:
         super().__init__("", api.urls)
@@ -156,3 +158,24 @@ api = AdmissionsAPI(
     areas=AREAS,
 )
 errors.install(api)
+
+
+def reverse_in_area(area: str, name: str, args: Sequence[Any] = ()) -> str:
+    """`reverse("api:" + name, args=args)` for a name of the area whose router is `area` (its
+    dotted path in `AREAS`), loading that area alone.
+
+    Django's reverse() of a name of the "api:" namespace gathers every name of the namespace,
+    which loads all the areas (about 17 MiB in a worker): an answer that links to itself, as
+    the staff's list does, would make each worker that serves it hold the whole API. The
+    address is composed as reverse() composes it: the namespace's prefix, then the area's
+    own patterns, which are ninja's whole paths (the area's resolver consumes nothing)."""
+    prefix, namespace = get_resolver().namespace_dict[api.urls_namespace]
+    for pattern in namespace.url_patterns:
+        if isinstance(pattern, AreaResolver) and pattern.api.areas[pattern.index][1] == area:
+            break
+    else:
+        raise ValueError(f"no area of the API has the router {area}")
+    resolver = get_ns_resolver(prefix, pattern, tuple(namespace.pattern.converters.items()))
+    # What Django's reverse() calls on the resolver it makes; django-stubs leave it out.
+    address = resolver._reverse_with_prefix(name, get_script_prefix(), *args)  # type: ignore[attr-defined]
+    return str(address)

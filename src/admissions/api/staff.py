@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from admissions.api.auth import caller, token_institution, user_auth
+from admissions.api.router import reverse_in_area
 from admissions.api.schemas import ErrorOut, Input
 from admissions.api.staff_queue import queue_answer
 from admissions.applications.lifecycle import Status
@@ -34,6 +34,9 @@ from admissions.review.models import Outcome, Recommendation
 from admissions.review.scores import MAX_SCORE, Score
 
 router = Router(tags=["staff"], auth=user_auth)
+# A version's download link is the documents area's: reversed there alone, it loads that
+# area and no other (router.reverse_in_area).
+DOCUMENTS = "admissions.api.documents.router"
 ERRORS = {
     400: ErrorOut,
     401: ErrorOut,
@@ -256,7 +259,7 @@ def _document(document: Document | None, versions: list[Any]) -> StaffDocumentOu
                 type=v.detected_type,
                 scan_status=v.scan_status,
                 uploaded_at=getattr(v, "created_at", None),
-                download=reverse("api:document_file", args=[v.public_id]),
+                download=reverse_in_area(DOCUMENTS, "document_file", [v.public_id]),
             )
             for v in versions
         ],

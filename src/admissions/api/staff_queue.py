@@ -21,10 +21,10 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
-from django.urls import reverse
 from django.utils.translation import get_language
 from ninja.renderers import JSONRenderer
 
+from admissions.api.router import reverse_in_area
 from admissions.applications.lifecycle import status_labels
 from admissions.applications.models import Application
 from admissions.applications.queue import Filters, filtered, read_filters
@@ -187,7 +187,8 @@ def queue_answer(user: User, query: QueryDict, institution_id: int | None) -> Ht
             email,
         ) in page.rows
     ]
-    url = reverse("api:staff_files")
+    # The list links to itself: reversed in its own area, which the request has loaded.
+    url = reverse_in_area("admissions.api.staff.router", "staff_files")
     answer = {
         "items": items,
         "next": _link(url, asked, page.next_query) if page.next_query else None,
