@@ -147,7 +147,7 @@ def instrument(stages: Stages) -> None:
             stages.wrap(intake, name, label)
     stages.wrap(pdfcheck, "_scan_in_child", "PDF check: child")
     stages.wrap(antivirus.ClamdClient, "scan_stream", "clamd scan: protocol")
-    for name in ("write", "copy", "delete_quietly"):
+    for name in ("write", "write_to", "copy", "delete_quietly"):
         stages.wrap(storage, name, f"storage {name}")
 
 

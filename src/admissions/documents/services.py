@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.core import faults
-from admissions.documents import access, history, storage
+from admissions.core import compiled, faults
+from admissions.documents import access, history, reads, storage
 from admissions.documents.errors import (
     DocumentLockedError,
     InvalidDocumentInputError,
@@ -187,9 +187,7 @@ def check_number(requirement: DocumentRequirement, number: str) -> str:
 def find_document(
     application: Application, code: str, *, translation: bool = False
 ) -> Document | None:
-    original = Document.objects.filter(
-        application=application, requirement_code=code, translation_of__isnull=True
-    ).first()
+    original = reads.original_document(application.pk, code)
     if not translation or original is None:
         return original
     return Document.objects.filter(translation_of=original).first()
@@ -208,14 +206,11 @@ def locked_slot(application: Application, code: str, *, translation: bool) -> Do
 
 def open_slot(application: Application, code: str, *, translation: bool) -> Slot:
     """`locked_slot`, telling whether the document was created by this call."""
-    original = (
-        Document.objects.select_for_update()
-        .filter(application=application, requirement_code=code, translation_of__isnull=True)
-        .first()
-    )
+    original = reads.original_document(application.pk, code, locked=True)
     if not translation:
         if original is None:
-            created = Document.objects.create(application=application, requirement_code=code)
+            created = Document(application=application, requirement_code=code)
+            compiled.insert(created)  # the statement `save` runs, compiled once per process
             return Slot(created, created=True)
         return Slot(original, created=False)
     slot = (
@@ -281,6 +276,7 @@ def upload_document(
     foreign_language: bool | None = None,
     today: dt.date | None = None,
     number: str = "",
+    judged: bool = False,
 ) -> UploadResult:
     """Check a file and, if it passes, make it the document's new version.
 
@@ -288,14 +284,18 @@ def upload_document(
     and told to the caller. An infected file goes to quarantine and the officers are told.
     Input that is wrong rather than the file (no validity date, an expired one) raises
     InvalidDocumentInputError before anything is stored.
+    `judged`: the caller made `check_may_upload` on this file and document just before (the
+    API, before it reads the body), so it is not made again before the checks; the one under
+    the lock, which decides, always is.
     """
     requirement = requirement_for(application, requirement_code)
-    check_may_upload(
-        by,
-        application,
-        requirement,
-        find_document(application, requirement_code, translation=translation),
-    )
+    if not judged:
+        check_may_upload(
+            by,
+            application,
+            requirement,
+            find_document(application, requirement_code, translation=translation),
+        )
     if not translation:
         check_validity(requirement, valid_until, today or timezone.localdate())
         number = check_number(requirement, number)
@@ -417,7 +417,7 @@ def add_version(
     Call inside a transaction holding the application lock.
     `first`: the document was created in this transaction, so it has no version yet.
     """
-    version = DocumentVersion.objects.create(
+    version = DocumentVersion(
         document=document,
         number=1 if first else _next_number(document),
         file=file_key,
@@ -435,6 +435,7 @@ def add_version(
         valid_until=valid_until,
         uploaded_by=by,
     )
+    compiled.insert(version)
     if version.scan_status == ScanStatus.ERROR:
         _defer(application, document, version, by)
     else:
