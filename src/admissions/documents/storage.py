@@ -1,6 +1,6 @@
 """Where document files live: the default storage (a private local folder, or S3), by prefix.
 
-    incoming/<random>        a file being checked; deleted once committed or refused
+    incoming/<random>        a message's attachment being checked; deleted once it is done
     documents/<random>.<ext> a version's file, referenced by exactly one DocumentVersion
     quarantine/<random>      an infected file, referenced by a QuarantinedFile, never served
 
