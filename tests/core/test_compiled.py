@@ -23,6 +23,7 @@ from admissions.catalog.models import Institution
 from admissions.core import compiled
 from admissions.core.compiled import CompiledQuery
 from admissions.core.keyset import Cursor, keyset_query
+from admissions.documents.models import Document, DocumentVersion
 from admissions.notify.models import Notification
 from admissions.payments.models import LedgerEntry
 from tests.factories import IN_NORD_CAMPAIGN, eligible_candidate, load_preset, programme_of
@@ -48,7 +49,9 @@ def test_a_marker_the_statement_does_not_hold_is_refused() -> None:
         lost.rows("imt-bs")
 
 
-@pytest.mark.parametrize("model", [Application, LedgerEntry, ApplicationEvent, Notification])
+@pytest.mark.parametrize(
+    "model", [Application, LedgerEntry, ApplicationEvent, Notification, Document, DocumentVersion]
+)
 def test_the_models_inserted_by_compiled_statements_add_nothing_to_a_new_row(
     model: type[Model],
 ) -> None:
@@ -240,7 +243,8 @@ REFUSED = (TypeError, ValueError, ValidationError, RuntimeWarning)
 
 
 @pytest.mark.parametrize(
-    "model", [Application, LedgerEntry, ApplicationEvent, Notification, DBTaskResult]
+    "model",
+    [Application, LedgerEntry, ApplicationEvent, Notification, DBTaskResult, DocumentVersion],
 )
 def test_each_column_is_prepared_as_its_field_prepares_it(model: type[Model]) -> None:
     for field in model._meta.local_concrete_fields:

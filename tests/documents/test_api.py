@@ -19,11 +19,11 @@ from tests.documents import corpus
 from tests.documents.conftest import Upload
 
 BASE = "/api/v1/documents"
-# The session, the sender judged (file, document), the check before storing (document), the
-# transaction (its savepoint here, the file locked, document, new slot, version, history,
-# document): a slot created by the upload has no version to number after and no
-# translation to look up, and nothing is read again to answer.
-UPLOAD_STATEMENTS = 12
+# The session, the sender judged (file, document), the transaction (its savepoint here, the
+# file locked, document, new slot, version, history, document): the sender judged is not
+# judged again before the checks, a slot created by the upload has no version to number
+# after and no translation to look up, and nothing is read again to answer.
+UPLOAD_STATEMENTS = 11
 
 
 @pytest.fixture
@@ -75,6 +75,8 @@ def test_an_upload_reads_the_file_once_and_answers_what_it_stored(
     assert response.status_code == 201, response.content
     reads = [q["sql"] for q in captured if 'FROM "applications_application"' in q["sql"]]
     assert len(reads) == 2  # judged before the body is read, then locked
+    documents = [q for q in captured if q["sql"].startswith('SELECT "documents_document"')]
+    assert len(documents) == 2  # the same
     assert len(captured) <= UPLOAD_STATEMENTS, [q["sql"][:80] for q in captured]
     listed = {
         entry["requirement"]: entry for entry in api.get(f"{BASE}/{application.reference}").json()

@@ -41,17 +41,17 @@ def test_a_failure_after_the_copy_rolls_everything_back(
     assert stored(media, "incoming") == []
 
 
-def test_a_copy_that_fails_half_way_leaves_nothing(
+def test_a_write_that_fails_half_way_leaves_nothing(
     upload: Upload, media: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_save = storage.storage().save
 
-    def half_copy(source: str, target: str) -> str:
-        with storage.open_file(source) as handle:
-            real_save(target, _Half(handle.read()))
+    def half_write(key: str, stream: Any) -> str:
+        stream.seek(0)
+        real_save(key, _Half(stream.read()))
         raise PowerCutError
 
-    monkeypatch.setattr(storage, "copy", half_copy)
+    monkeypatch.setattr(storage, "write_to", half_write)
     with pytest.raises(PowerCutError):
         upload("cv", corpus.pdf())
     assert not DocumentVersion.objects.exists()
@@ -89,15 +89,21 @@ def test_a_failure_keeps_the_previous_version_intact(
     assert stored(media, "documents") == before
 
 
-def test_the_incoming_object_goes_once_committed(
-    upload: Upload, media: Path, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+def test_an_upload_writes_its_file_once_to_its_final_key(
+    upload: Upload,
+    media: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        upload("cv", corpus.pdf())
-    assert len(stored(media, "incoming")) == 1  # kept until the transaction commits
-    for callback in callbacks:
-        callback()
-    assert stored(media, "incoming") == []
+    monkeypatch.setattr(storage, "copy", cut)  # no second write of the same bytes
+    data = corpus.pdf()
+    with django_capture_on_commit_callbacks(execute=False):
+        result = upload("cv", data)
+        assert result.version is not None
+        # Before the commit already: nothing went through incoming/.
+        assert stored(media, "incoming") == []
+        assert stored(media, "documents") == [result.version.file.name]
+    assert (media / result.version.file.name).read_bytes() == data
 
 
 def test_what_a_dead_process_left_in_incoming_is_swept(media: Path) -> None:

@@ -260,7 +260,8 @@ def _upload(
     foreign_language: bool | None = None,
 ) -> Status[Any]:
     application = getattr(request, JUDGED_APPLICATION, None)
-    if application is None or application.reference != reference:
+    judged = application is not None and application.reference == reference
+    if application is None or not judged:
         application = access.readable_application(_user(request), reference)
     try:
         services.requirement_for(application, code)
@@ -275,6 +276,7 @@ def _upload(
         translation=translation,
         valid_until=valid_until,
         foreign_language=foreign_language,
+        judged=judged,
     )
     if result.refusal is not None:
         return Status(

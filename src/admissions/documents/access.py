@@ -7,11 +7,10 @@ probed. Changing documents on a candidate's behalf (import, review) takes an off
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import Http404
 
 from admissions.applications.models import Application
-from admissions.catalog.models import without_rulebooks
+from admissions.documents import reads
 from admissions.people.models import Role, User
 from admissions.people.permissions import can_act_on_programme
 
@@ -38,23 +37,16 @@ def can_read(user: User, application: Application) -> bool:
     return is_owner(user, application) or is_staff_on(user, application)
 
 
-def _applications() -> QuerySet[Application]:
-    # The rulebooks' JSON (tens of kB each) is parsed once per process from its digest.
-    return Application.objects.select_related(
-        "candidate", "programme", "programme__institution", "campaign"
-    ).defer(*without_rulebooks("campaign", "programme__institution"))
-
-
 def readable_application(user: User, reference: str) -> Application:
     """The application `reference` if `user` may read it; Http404 otherwise."""
-    application = _applications().filter(reference=reference).first()
+    application = reads.file_by_reference(reference)
     if application is None or not can_read(user, application):
         raise Http404
     return application
 
 
 def officer_application(user: User, reference: str) -> Application:
-    application = _applications().filter(reference=reference).first()
+    application = reads.file_by_reference(reference)
     if application is None or not is_officer_on(user, application):
         raise Http404
     return application

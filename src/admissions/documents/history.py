@@ -11,7 +11,7 @@ from typing import Any
 from admissions.applications.history import record_event
 from admissions.applications.lifecycle import REGISTERING, TERMINAL, Status
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.catalog.models import without_rulebooks
+from admissions.documents import reads
 from admissions.people.models import User
 
 
@@ -21,13 +21,10 @@ def lock_application(application: Application) -> Application:
     Every change of a document holds it, so that an upload and a submission never cross and
     two uploads to one document number their versions one after the other.
     """
-    return (
-        # Only the file's row: the related rows are read, not held.
-        Application.objects.select_for_update(of=("self",))
-        .select_related("campaign", "programme", "programme__institution", "candidate")
-        .defer(*without_rulebooks("campaign", "programme__institution"))
-        .get(pk=application.pk)
-    )
+    locked = reads.locked_file(application.pk)
+    if locked is None:
+        raise Application.DoesNotExist("Application matching query does not exist.")
+    return locked
 
 
 def record(

@@ -3,8 +3,9 @@
 Every function takes the acting user, locks the application row before deciding (so that a
 submission and an upload never cross), writes the file's history through
 `applications.history.record_event`, and leaves storage and database agreeing whatever
-fails: a file is copied to its final key inside the transaction that creates its version,
-and any failure deletes what was written.
+fails: a file that passed its checks is written once, to its final key, just before the
+transaction that creates its version, and any failure deletes what was written (a process
+killed in between leaves a file no row names, which the upkeep sweeps).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.applications.models import Application, ApplicationEvent
-from admissions.core import faults
-from admissions.documents import access, history, storage
+from admissions.core import compiled, faults
+from admissions.documents import access, history, reads, storage
 from admissions.documents.errors import (
     DocumentLockedError,
     InvalidDocumentInputError,
@@ -186,9 +187,7 @@ def check_number(requirement: DocumentRequirement, number: str) -> str:
 def find_document(
     application: Application, code: str, *, translation: bool = False
 ) -> Document | None:
-    original = Document.objects.filter(
-        application=application, requirement_code=code, translation_of__isnull=True
-    ).first()
+    original = reads.original_document(application.pk, code)
     if not translation or original is None:
         return original
     return Document.objects.filter(translation_of=original).first()
@@ -207,14 +206,11 @@ def locked_slot(application: Application, code: str, *, translation: bool) -> Do
 
 def open_slot(application: Application, code: str, *, translation: bool) -> Slot:
     """`locked_slot`, telling whether the document was created by this call."""
-    original = (
-        Document.objects.select_for_update()
-        .filter(application=application, requirement_code=code, translation_of__isnull=True)
-        .first()
-    )
+    original = reads.original_document(application.pk, code, locked=True)
     if not translation:
         if original is None:
-            created = Document.objects.create(application=application, requirement_code=code)
+            created = Document(application=application, requirement_code=code)
+            compiled.insert(created)  # the statement `save` runs, compiled once per process
             return Slot(created, created=True)
         return Slot(original, created=False)
     slot = (
@@ -280,6 +276,7 @@ def upload_document(
     foreign_language: bool | None = None,
     today: dt.date | None = None,
     number: str = "",
+    judged: bool = False,
 ) -> UploadResult:
     """Check a file and, if it passes, make it the document's new version.
 
@@ -287,14 +284,18 @@ def upload_document(
     and told to the caller. An infected file goes to quarantine and the officers are told.
     Input that is wrong rather than the file (no validity date, an expired one) raises
     InvalidDocumentInputError before anything is stored.
+    `judged`: the caller made `check_may_upload` on this file and document just before (the
+    API, before it reads the body), so it is not made again before the checks; the one under
+    the lock, which decides, always is.
     """
     requirement = requirement_for(application, requirement_code)
-    check_may_upload(
-        by,
-        application,
-        requirement,
-        find_document(application, requirement_code, translation=translation),
-    )
+    if not judged:
+        check_may_upload(
+            by,
+            application,
+            requirement,
+            find_document(application, requirement_code, translation=translation),
+        )
     if not translation:
         check_validity(requirement, valid_until, today or timezone.localdate())
         number = check_number(requirement, number)
@@ -310,15 +311,13 @@ def upload_document(
         return record_refusal(
             application, requirement_code, translation, refusal, by, filename=name, size=size
         )
-    incoming = storage.write(storage.INCOMING, stream)
+    # The checks read the request's own copy of the file: storage is written once, with
+    # a file that passed them, under its final key.
     try:
         checked = check_file(stream, requirement=requirement)
     except Infected as infected:
-        return _quarantine(
-            application, requirement_code, translation, infected, by, name, stream, incoming
-        )
+        return _quarantine(application, requirement_code, translation, infected, by, name, stream)
     except Refusal as refusal:
-        storage.delete_quietly(incoming)
         return record_refusal(
             application,
             requirement_code,
@@ -329,15 +328,12 @@ def upload_document(
             size=size,
             sha256=sha256_of(stream),
         )
-    except BaseException:
-        storage.delete_quietly(incoming)
-        raise
     return _commit_version(
         application=application,
         requirement=requirement,
         translation=translation,
         checked=checked,
-        incoming=incoming,
+        stream=stream,
         filename=name,
         by=by,
         valid_until=None if translation else valid_until,
@@ -352,7 +348,7 @@ def _commit_version(
     requirement: DocumentRequirement,
     translation: bool,
     checked: Checked,
-    incoming: str,
+    stream: IO[bytes],
     filename: str,
     by: User,
     valid_until: dt.date | None,
@@ -361,6 +357,8 @@ def _commit_version(
 ) -> UploadResult:
     written: list[str] = []
     try:
+        # Written before the lock is taken: SQLite's writer waits for no file's bytes.
+        file_key = store_checked(stream, checked, written)
         with transaction.atomic():
             locked = history.lock_application(application)
             slot = open_slot(locked, requirement.code, translation=translation)
@@ -374,8 +372,7 @@ def _commit_version(
                 locked,
                 document,
                 checked,
-                incoming,
-                written,
+                file_key,
                 filename=filename,
                 by=by,
                 valid_until=valid_until,
@@ -383,39 +380,47 @@ def _commit_version(
             )
             if not translation:
                 sync_translation(locked, requirement, document, by, alone=slot.created)
-            transaction.on_commit(lambda: storage.delete_quietly(incoming))
             faults.point("upload.before_commit")
     except BaseException:
-        storage.delete_quietly(incoming, *written)
+        storage.delete_quietly(*written)
         raise
     return UploadResult(document=document, version=version)
+
+
+def store_checked(stream: IO[bytes], checked: Checked, written: list[str]) -> str:
+    """Write a file that passed its checks under a fresh key of `documents/`; returns the key.
+
+    The key is appended to `written` before anything is written, so that the caller can
+    delete what a failure (here or later, before the version's row is committed) leaves.
+    """
+    key = storage.new_key(storage.DOCUMENTS, EXTENSIONS[checked.kind])
+    written.append(key)
+    stored = storage.write_to(key, stream)
+    if stored != key:
+        written.append(stored)
+    return stored
 
 
 def add_version(
     application: Application,
     document: Document,
     checked: Checked,
-    incoming: str,
-    written: list[str],
+    file_key: str,
     *,
     filename: str,
     by: User,
     valid_until: dt.date | None,
     first: bool = False,
 ) -> DocumentVersion:
-    """Copy a checked file to its final key and make it a version of `document`.
+    """Make the checked file stored at `file_key` (`store_checked`) a version of `document`.
 
-    Call inside a transaction holding the application lock. The final key is appended to
-    `written` before the row exists, so that the caller can delete it if anything fails.
+    Call inside a transaction holding the application lock.
     `first`: the document was created in this transaction, so it has no version yet.
     """
-    final_key = storage.new_key(storage.DOCUMENTS, EXTENSIONS[checked.kind])
-    written.append(final_key)
-    final_key = storage.copy(incoming, final_key)
-    version = DocumentVersion.objects.create(
+    version = DocumentVersion(
         document=document,
         number=1 if first else _next_number(document),
-        file=final_key,
+        file=file_key,
         original_filename=filename,
         size=checked.size,
         sha256=checked.sha256,
@@ -430,6 +435,7 @@ def add_version(
         valid_until=valid_until,
         uploaded_by=by,
     )
+    compiled.insert(version)
     if version.scan_status == ScanStatus.ERROR:
         _defer(application, document, version, by)
     else:
@@ -525,11 +531,10 @@ def _quarantine(
     by: User,
     filename: str,
     stream: IO[bytes],
-    incoming: str,
 ) -> UploadResult:
     quarantine_key = storage.new_key(storage.QUARANTINE)
     try:
-        quarantine_key = storage.copy(incoming, quarantine_key)
+        quarantine_key = storage.write_to(quarantine_key, stream)
         with transaction.atomic():
             locked = history.lock_application(application)
             document = locked_slot(locked, code, translation=translation)
@@ -547,8 +552,6 @@ def _quarantine(
     except BaseException:
         storage.delete_quietly(quarantine_key)
         raise
-    finally:
-        storage.delete_quietly(incoming)
     return UploadResult(document=document, refusal=infected)
 
 

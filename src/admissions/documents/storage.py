@@ -1,13 +1,14 @@
 """Where document files live: the default storage (a private local folder, or S3), by prefix.
 
-    incoming/<random>        a file being checked; deleted once committed or refused
+    incoming/<random>        a message's attachment being checked; deleted once it is done
     documents/<random>.<ext> a version's file, referenced by exactly one DocumentVersion
     quarantine/<random>      an infected file, referenced by a QuarantinedFile, never served
 
 Keys are 256-bit random tokens, so knowing one application's keys tells nothing of another's;
-and no URL maps to the storage: files leave it only through the download view. Storage has no
-"move", so committing a file copies it (server-side on S3) and deletes the incoming object
-after the transaction commits.
+and no URL maps to the storage: files leave it only through the download view. An upload
+is checked from the request's own copy and written once, to its final key; storage has no
+"move", so a file already stored elsewhere (a ZIP's entries, a message's attachment) is
+copied (server-side on S3) and its incoming object deleted after the transaction commits.
 """
 
 from __future__ import annotations
@@ -40,7 +41,11 @@ def new_key(prefix: str, extension: str = "") -> str:
 
 def write(prefix: str, stream: IO[bytes], *, extension: str = "") -> str:
     """Store `stream` under a fresh key of `prefix`; returns the key."""
-    key = new_key(prefix, extension)
+    return write_to(new_key(prefix, extension), stream)
+
+
+def write_to(key: str, stream: IO[bytes]) -> str:
+    """Store `stream` under `key` (a fresh `new_key`); returns the key written."""
     stream.seek(0)
     try:
         key = storage().save(key, File(stream))

@@ -45,6 +45,7 @@ from admissions.documents.services import (
     find_document,
     locked_slot,
     requirement_for,
+    store_checked,
     sync_translation,
 )
 from admissions.documents.sniffing import LABELS, sniff
@@ -343,7 +344,6 @@ class Ready:
     item: Planned
     spool: IO[bytes]
     checked: Checked | None = None
-    incoming: str = ""
 
 
 def _check_entries(
@@ -406,7 +406,6 @@ def _bounded_copy(
 
 def _discard(ready: list[Ready]) -> None:
     for entry in ready:
-        storage.delete_quietly(entry.incoming)
         entry.spool.close()
 
 
@@ -417,14 +416,17 @@ def _commit(
     application: Application, ready: list[Ready], report: ImportReport, *, by: User
 ) -> None:
     written: list[str] = []
+    stored: list[str] = []
     try:
+        # Each file written once, to its final key, before the lock is taken.
         for entry in ready:
-            entry.incoming = storage.write(storage.INCOMING, entry.spool)
+            assert entry.checked is not None  # every entry passed, or nothing reaches here
+            stored.append(store_checked(entry.spool, entry.checked, written))
         with transaction.atomic():
             locked = history.lock_application(application)
-            for entry in ready:
+            for entry, file_key in zip(ready, stored, strict=True):
                 item = entry.item
-                assert entry.checked is not None  # every entry passed, or nothing reaches here
+                assert entry.checked is not None
                 if item.translation:
                     original = locked_slot(locked, item.requirement.code, translation=False)
                     if not original.foreign_language:
@@ -437,8 +439,7 @@ def _commit(
                     locked,
                     document,
                     entry.checked,
-                    entry.incoming,
-                    written,
+                    file_key,
                     filename=PurePosixPath(item.info.filename).name[-200:],
                     by=by,
                     valid_until=item.valid_until,
@@ -460,8 +461,6 @@ def _commit(
                     ]
                 },
             )
-            incoming = [entry.incoming for entry in ready]
-            transaction.on_commit(lambda: storage.delete_quietly(*incoming))
     except BaseException:
         storage.delete_quietly(*written)
         report.imported.clear()
@@ -469,5 +468,3 @@ def _commit(
     finally:
         for entry in ready:
             entry.spool.close()
-        if not report.imported:
-            storage.delete_quietly(*(entry.incoming for entry in ready))
