@@ -91,6 +91,14 @@ class Application(models.Model):
                 condition=models.Q(status__in=sorted(STAFF_STEPS)),
                 name="application_waiting_on_staff",
             ),
+            # A programme's waiting list alone, in the order it is called: the status page's
+            # place in line counts the files ahead (workflow/status_version.py) without
+            # reading the programme's other files.
+            models.Index(
+                fields=["campaign", "programme", "waitlist_rank", "id"],
+                condition=models.Q(status=Status.WAITLISTED),
+                name="application_waiting_line",
+            ),
             # The queue's other orders, and each filter kept in the default order.
             *[
                 models.Index(
