@@ -167,7 +167,7 @@ def _highest_id() -> Max:
 def _ahead_on_waiting_list() -> Case:
     """The files ahead of this one on its programme's waiting list, counted only for a
     waiting file (the counts the place in line is made of), in one pass over the line
-    (`application_waiting_line`, an index of the waiting files alone)."""
+    (`application_waiting_line`: the line's files in their order)."""
     line = Application.objects.filter(
         programme_id=OuterRef("programme_id"),
         campaign_id=OuterRef("campaign_id"),

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(condition=models.Q(('status', 'waitlisted')), fields=['campaign', 'programme', 'waitlist_rank', 'id'], name='application_waiting_line'),
+            index=models.Index(fields=['campaign', 'programme', 'status', 'waitlist_rank', 'id'], name='application_waiting_line'),
         ),
     ]
