@@ -324,6 +324,24 @@ def test_the_place_in_line_follows_the_other_files(
     assert "You are number 1 in line today." in next_page(client, url(second))
 
 
+def test_the_place_in_line_of_an_unranked_file_follows_the_other_files(
+    nord: Campaign, candidate: User, admit: Callable[..., Application]
+) -> None:
+    """Without a rank, a file comes after every ranked one and after the unranked ones put
+    on the list before it: a file ranked, and one ahead leaving the list, show on its page."""
+    ahead = admit(eligible_candidate(given_names="Dominique"), nord, action="publish_waitlisted")
+    waiting = admit(candidate, nord, action="publish_waitlisted")
+    client = client_of(candidate)
+    assert "You are number 2 in line today." in kept(client, url(waiting))
+    ranked = admit(eligible_candidate(given_names="Camille"), nord, action="publish_waitlisted")
+    Application.objects.filter(pk=ranked.pk).update(waitlist_rank=1)
+    assert "You are number 3 in line today." in next_page(client, url(waiting))
+    Application.objects.filter(pk=ahead.pk).update(status=Status.WITHDRAWN)
+    assert "You are number 2 in line today." in next_page(client, url(waiting))
+    Application.objects.filter(pk=ranked.pk).update(waitlist_rank=None)
+    assert "You are number 1 in line today." in next_page(client, url(waiting))
+
+
 def test_the_confirmation_window_closing_shows(
     nord: Campaign,
     candidate: User,

@@ -1,5 +1,6 @@
 """The status page's version is digested from one value the database writes from the whole
-row (`status_version.Fingerprint`): two rows that differ in any value never share it."""
+row (`status_version.Fingerprint`): two rows that differ in any value never share it, values
+gathered in a `Record` (one subquery's aggregates) among them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from django.db.models import (
     BigIntegerField,
+    BinaryField,
     BooleanField,
     DateTimeField,
     F,
@@ -20,7 +22,7 @@ from django.db.models import (
 )
 
 from admissions.people.models import User
-from admissions.workflow.status_version import Fingerprint
+from admissions.workflow.status_version import Fingerprint, Record
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +82,59 @@ def test_rows_that_differ_never_share_a_fingerprint() -> None:
 
 def _shape(row: list[Value]) -> tuple[type, ...]:
     return tuple(type(value.output_field) for value in row)
+
+
+def _texts(*values: str | None) -> Record:
+    return Record(*(_text(value) for value in values))
+
+
+def _numbers(*values: int | None) -> Record:
+    return Record(*(Value(value, output_field=IntegerField()) for value in values))
+
+
+# No record at all: what a subquery gives for a file it does not apply to (off the list).
+NO_RECORD = Value(None, output_field=BinaryField())
+# Each group, rows of one query's shape (each record's values keep their types, as one
+# subquery's do) that a naive joining of the values, or of the records, would confuse.
+RECORD_ROWS: list[list[list[Any]]] = [
+    [
+        [_texts("a", "b"), _text("c")],
+        [_texts("a,b", ""), _text("c")],
+        [_texts("a", "b,c"), _text("")],
+        [_texts("a", "b"), _text("c,")],
+        [_texts("a", None), _text("")],
+        [_texts("a", ""), _text("")],
+        [_texts("a", "NULL"), _text("")],
+        [_texts("a'", ""), _text("")],
+        [_texts("a", "'"), _text("")],
+        [_texts('a"', ""), _text("")],
+        [_texts("a\\", ")"), _text("")],
+        [_texts("(a", ")"), _text("")],
+        [_texts(None, None), _text("")],
+        [NO_RECORD, _text("")],
+    ],
+    [
+        [_numbers(1, None)],
+        [_numbers(None, 1)],
+        [_numbers(1, 10)],
+        [_numbers(11, 0)],
+        [_numbers(110, None)],
+        [_numbers(None, None)],
+        [NO_RECORD],
+    ],
+]
+
+
+def test_rows_with_records_that_differ_never_share_a_fingerprint() -> None:
+    for group in RECORD_ROWS:
+        prints = [_plain(_fingerprint(row)) for row in group]
+        assert len(set(prints)) == len(group), group
+
+
+def test_a_value_of_a_record_changes_the_fingerprint() -> None:
+    row = [_texts("a", "b"), _text("c")]
+    assert _fingerprint(row) == _fingerprint([_texts("a", "b"), _text("c")])
+    assert _fingerprint(row) != _fingerprint([_texts("a", "B"), _text("c")])
 
 
 def test_the_same_row_gives_the_same_fingerprint() -> None:

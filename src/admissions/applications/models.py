@@ -91,6 +91,15 @@ class Application(models.Model):
                 condition=models.Q(status__in=sorted(STAFF_STEPS)),
                 name="application_waiting_on_staff",
             ),
+            # A programme's waiting list, in the order it is called: the status page's place
+            # in line counts the files ahead (workflow/status_version.py) without reading
+            # the programme's other files. Not a partial index: SQLite prepares again, on
+            # every run, a statement whose `status = ?` might imply a partial index's
+            # condition, which would be every statement filtering the files by status.
+            models.Index(
+                fields=["campaign", "programme", "status", "waitlist_rank", "id"],
+                name="application_waiting_line",
+            ),
             # The queue's other orders, and each filter kept in the default order.
             *[
                 models.Index(

@@ -20,7 +20,11 @@ file (no row: not theirs, a 404):
 - on the waiting list, the files ahead of it (the place in line depends on other files).
 
 Rows that are only ever added (events, entries, messages, versions) are followed by their
-highest id; rows that change by their count, highest id and change times. What depends on
+highest id; rows that change by their count, highest id and change times. The values taken
+from one table are read by one subquery, as one `Record`: PostgreSQL sets up every subquery
+of a prepared statement on each run, even one a file never reaches (the waiting list's), and
+that set-up, not the reading, was most of the statement's cost (bench/RESULTS.md, eleventh
+round). What depends on
 the time (deadlines passing, the confirmation window, the funding date) is not in the data:
 the page's cache entry says until when it holds (`status_cache.valid_until`).
 
@@ -49,7 +53,6 @@ from django.db.models import (
     Count,
     F,
     Func,
-    IntegerField,
     Max,
     Model,
     OuterRef,
@@ -105,9 +108,13 @@ def _columns(model: type[Model], prefix: str = "") -> list[str]:
     ]
 
 
-class Fingerprint(Func):
-    """Every value of its expressions written into one, by the database: two rows that differ
-    in any value give different fingerprints."""
+class Record(Func):
+    """The values of its expressions as one value, each still told apart: PostgreSQL's row
+    (a record, whose text quotes and escapes each value as needed to be read back); on
+    SQLite, each value quoted (text between quotes, its own quotes doubled; numbers, NULL and
+    blobs as SQL literals) and separated by commas, which never stand outside quotes but
+    between two values. A record among a fingerprint's values is written into it the same
+    way: quoted as a whole."""
 
     output_field = BinaryField()
 
@@ -121,18 +128,25 @@ class Fingerprint(Func):
         return parts, params
 
     def as_sql(self, compiler: SQLCompiler, connection: Any, *args: Any, **extra: Any) -> Any:
-        raise NotImplementedError(f"no fingerprint written for {connection.vendor}")
+        raise NotImplementedError(f"no record written for {connection.vendor}")
 
     def as_sqlite(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> Any:
-        # quote(): text between quotes, its own quotes doubled; numbers, NULL and blobs as
-        # SQL literals. A comma never stands outside quotes but between two values.
         parts, params = self._parts(compiler, connection)
         return " || ',' || ".join(f"quote({part})" for part in parts), params
 
     def as_postgresql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> Any:
-        # A record's text quotes and escapes each value as needed to be read back.
         parts, params = self._parts(compiler, connection)
-        return f"sha256(convert_to(ROW({', '.join(parts)})::text, 'UTF8'))", params
+        return f"ROW({', '.join(parts)})", params
+
+
+class Fingerprint(Record):
+    """Every value of its expressions written into one, by the database: two rows that differ
+    in any value give different fingerprints. SQLite's is the record's text; PostgreSQL's the
+    SHA-256 of it."""
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> Any:
+        row, params = super().as_postgresql(compiler, connection, **extra)
+        return f"sha256(convert_to({row}::text, 'UTF8'))", params
 
 
 def _scalar(queryset: QuerySet[Any], value: Any) -> Subquery:
@@ -152,37 +166,35 @@ def _highest_id() -> Max:
 
 def _ahead_on_waiting_list() -> Case:
     """The files ahead of this one on its programme's waiting list, counted only for a
-    waiting file (the counts the place in line is made of)."""
+    waiting file (the counts the place in line is made of), in one pass over the line
+    (`application_waiting_line`: the line's files in their order)."""
     line = Application.objects.filter(
         programme_id=OuterRef("programme_id"),
         campaign_id=OuterRef("campaign_id"),
         status=Status.WAITLISTED,
     )
-    ranked_before = line.filter(
-        Q(waitlist_rank__lt=OuterRef("waitlist_rank"))
-        | Q(waitlist_rank=OuterRef("waitlist_rank"), pk__lt=OuterRef("pk"))
+    ranked_before = Q(waitlist_rank__lt=OuterRef("waitlist_rank")) | Q(
+        waitlist_rank=OuterRef("waitlist_rank"), pk__lt=OuterRef("pk")
     )
-    unranked_before = line.filter(waitlist_rank__isnull=True, pk__lt=OuterRef("pk"))
-    ranked = line.filter(waitlist_rank__isnull=False)
-    # Each count in its own digit range: a change of any of them changes the sum.
-    scale = 1_000_000
+    unranked_before = Q(waitlist_rank__isnull=True, pk__lt=OuterRef("pk"))
+    counts = Record(
+        Count("pk", filter=ranked_before),
+        Count("pk", filter=unranked_before),
+        Count("pk", filter=Q(waitlist_rank__isnull=False)),
+    )
     return Case(
-        When(
-            status=Status.WAITLISTED,
-            then=_scalar(ranked_before, Count("pk")) * scale * scale
-            + _scalar(unranked_before, Count("pk")) * scale
-            + _scalar(ranked, Count("pk")),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
+        When(status=Status.WAITLISTED, then=_scalar(line, counts)),
+        default=Value(None),
+        output_field=BinaryField(),
     )
 
 
 def _fingerprint() -> Fingerprint:
     """The file's row and what the page shows of its other rows, as one value."""
     documents = Document.objects.filter(application_id=OuterRef("pk"))
-    diplomas = Education.objects.filter(profile__user_id=OuterRef("candidate_id"))
-    jobs = WorkPeriod.objects.filter(profile__user_id=OuterRef("candidate_id"))
+    # The profile joined by the file's row already: its diplomas and jobs by its key.
+    diplomas = Education.objects.filter(profile_id=OuterRef("candidate__profile__id"))
+    jobs = WorkPeriod.objects.filter(profile_id=OuterRef("candidate__profile__id"))
     extensions = DeadlineExtension.objects.filter(campaign_id=OuterRef("campaign_id"))
     versions = DocumentVersion.objects.filter(document__application_id=OuterRef("pk"))
     columns = [
@@ -204,21 +216,20 @@ def _fingerprint() -> Fingerprint:
             ),
             Max("last_message_id"),
         ),
-        _scalar(documents, Count("pk")),
-        _scalar(documents, Max("pk")),
-        _scalar(documents, Max("updated_at")),
-        _scalar(documents, Max("state_changed_at")),
-        _scalar(documents, Max("current_version_id")),
-        _scalar(versions, Max("pk")),
-        _scalar(versions, Max("scanned_at")),
-        _scalar(diplomas, Count("pk")),
-        _scalar(diplomas, Max("pk")),
-        _scalar(diplomas, Max("updated_at")),
-        _scalar(jobs, Count("pk")),
-        _scalar(jobs, Max("pk")),
-        _scalar(jobs, Max("updated_at")),
-        _scalar(extensions, Count("pk")),
-        _scalar(extensions, Max("pk")),
+        _scalar(
+            documents,
+            Record(
+                Count("pk"),
+                Max("pk"),
+                Max("updated_at"),
+                Max("state_changed_at"),
+                Max("current_version_id"),
+            ),
+        ),
+        _scalar(versions, Record(Max("pk"), Max("scanned_at"))),
+        _scalar(diplomas, Record(Count("pk"), Max("pk"), Max("updated_at"))),
+        _scalar(jobs, Record(Count("pk"), Max("pk"), Max("updated_at"))),
+        _scalar(extensions, Record(Count("pk"), Max("pk"))),
         _ahead_on_waiting_list(),
     ]
     return Fingerprint(*values)
