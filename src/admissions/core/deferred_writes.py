@@ -10,15 +10,17 @@ the rest and fails the query, so the transaction as before. SQLite's driver take
 statement per call: there they run one after the other, in the same order.
 
 Rows that are read back (a file's id, a charge's) are not for this: the statement sending
-them returns nothing here.
+them returns nothing here, unless their ids were taken ahead (`sequences.next_numbers_and_ids`).
+The writes may be collected before the transaction that runs them: what is to follow its
+commit (`on_commit`) is handed to it only when they run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 
 def client_side_binding(connection: Any) -> bool:
@@ -36,19 +38,31 @@ SEPARATOR = ";\n"
 
 class DeferredWrites:
     """Statements (Django's `%s` style, with their values) for the database `using`, run by
-    `run`, in the order added."""
+    `run`, in the order added, and what is to follow the commit of the transaction that
+    runs them."""
 
     def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
         self.using = using
         self.statements: list[tuple[str, Sequence[Any]]] = []
+        self.after_commit: list[Callable[[], object]] = []
 
     def add(self, sql: str, params: Sequence[Any]) -> None:
         self.statements.append((sql, params))
 
+    def on_commit(self, hook: Callable[[], object]) -> None:
+        """`hook` to run once the transaction that runs the writes commits (robust, as
+        `transaction.on_commit(..., robust=True)`)."""
+        self.after_commit.append(hook)
+
     def run(self) -> None:
         statements, self.statements = self.statements, []
-        if not statements:
-            return
+        hooks, self.after_commit = self.after_commit, []
+        if statements:
+            self._execute(statements)
+        for hook in hooks:
+            transaction.on_commit(hook, using=self.using, robust=True)
+
+    def _execute(self, statements: list[tuple[str, Sequence[Any]]]) -> None:
         connection = connections[self.using]
         with connection.cursor() as cursor:
             if len(statements) > 1 and client_side_binding(connection):
