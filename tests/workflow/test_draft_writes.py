@@ -131,13 +131,16 @@ REFUSE = {
         "BEGIN SELECT RAISE(ABORT, 'refused'); END",
     ],
     "postgresql": [
-        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "CREATE OR REPLACE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
         "$$ BEGIN RAISE EXCEPTION 'refused'; END $$",
         "CREATE TRIGGER refuse_charged_files BEFORE INSERT ON payments_chargedfiles "
         "FOR EACH ROW EXECUTE FUNCTION refuse()",
     ],
 }
-REFUSED_ON = {"sqlite": "", "postgresql": " ON payments_chargedfiles"}
+DROP = {
+    "sqlite": "DROP TRIGGER IF EXISTS refuse_charged_files",
+    "postgresql": "DROP TRIGGER IF EXISTS refuse_charged_files ON payments_chargedfiles",
+}
 
 
 def kept_everything() -> tuple[object, ...]:
@@ -158,6 +161,22 @@ def kept_everything() -> tuple[object, ...]:
 def test_a_write_refused_at_the_end_leaves_nothing_of_the_draft(settings: Settings) -> None:
     """Every row is made before the transaction, which only sends them: the last statement
     refused (the kept count of charged files), none of the others stays."""
+    refused_at_the_end(settings)
+
+
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_a_draft_made_outside_any_transaction_is_undone_whole_too(settings: Settings) -> None:
+    """Alone, the draft's writes are a transaction of their own (on PostgreSQL one query,
+    which the server runs as one): the last refused, none of the others stays."""
+    try:
+        refused_at_the_end(settings)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(DROP[connection.vendor])
+
+
+def refused_at_the_end(settings: Settings) -> None:
     settings.TASKS = DATABASE_QUEUE
     campaign = load_preset("imt-nord-europe")  # by transfer: the email and its task too
     programme = programme_of(campaign)
@@ -179,7 +198,7 @@ def test_a_write_refused_at_the_end_leaves_nothing_of_the_draft(settings: Settin
     assert not Application.objects.filter(candidate=candidate).exists()
     assert kept_everything() == before
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER refuse_charged_files" + REFUSED_ON[connection.vendor])
+        cursor.execute(DROP[connection.vendor])
     # The ids and numbers the refused draft took stay unused; the next draft takes others.
     again = create_application(
         candidate=candidate,

@@ -132,6 +132,19 @@ class Batch:
             self.events = []
             self.prepare()
         self.writes.run()
+        self._written()
+
+    def write_alone(self) -> None:
+        """`write`, as a transaction of its own, from outside any: on PostgreSQL one query
+        (`DeferredWrites.run_alone`)."""
+        if not self.prepare():
+            with transaction.atomic(using=self.writes.using):
+                self.write()
+            return
+        self.writes.run_alone()
+        self._written()
+
+    def _written(self) -> None:
         rows, self.rows = self.rows, []
         for obj in rows:
             obj._state.adding = False

@@ -62,13 +62,33 @@ class DeferredWrites:
         for hook in hooks:
             transaction.on_commit(hook, using=self.using, robust=True)
 
+    def run_alone(self) -> None:
+        """`run`, as a transaction of its own, from outside any: on PostgreSQL (client-side
+        binding) the writes are one query, which the server runs as one transaction (the
+        simple query protocol's implicit one: the first error undoes the statements before
+        it), so BEGIN and COMMIT are no round trips of their own; elsewhere, or inside a
+        transaction, in `transaction.atomic`."""
+        connection = connections[self.using]
+        if (
+            connection.in_atomic_block
+            or not connection.get_autocommit()
+            or not client_side_binding(connection)
+        ):
+            with transaction.atomic(using=self.using):
+                self.run()
+            return
+        self.run()
+
     def _execute(self, statements: list[tuple[str, Sequence[Any]]]) -> None:
         connection = connections[self.using]
         with connection.cursor() as cursor:
             if len(statements) > 1 and client_side_binding(connection):
+                # Each statement bound on its own (psycopg's `mogrify`, the binding `execute`
+                # does), then the whole sent as it is: psycopg reads a query's placeholders
+                # again on every call for a text of more than 4,096 characters or 50 values,
+                # and keeps what it read for shorter ones, as each statement here is.
                 cursor.execute(
-                    SEPARATOR.join(sql for sql, _params in statements),
-                    [value for _sql, params in statements for value in params],
+                    SEPARATOR.join(cursor.mogrify(sql, params) for sql, params in statements)
                 )
                 return
             for sql, params in statements:

@@ -102,8 +102,7 @@ def create_application(
     # The new rows' ids with the numbers, taken before the transaction (one statement on
     # PostgreSQL; on SQLite a short write of their own): every row, history line, kept total
     # and the email are then made before it, while no lock is held, and the transaction only
-    # sends them (`history.Batch`), on PostgreSQL in one round trip. The first line takes
-    # the file's id as it is written.
+    # sends them (`history.Batch`), on PostgreSQL as one query, BEGIN and COMMIT included.
     models: list[type[Model]] = [Application]
     if fee > 0:
         models.append(LedgerEntry)
@@ -145,12 +144,10 @@ def create_application(
         if letter is not None:
             rendered = _render_transfer_awaited(application, fee, numbers[1], letter)
             _tell_transfer_awaited(application, charge, letter, rendered, batch)
-    batch.prepare()
     # No look for an existing file first: the unique constraint answers, and the look is
     # made only when it refuses.
     try:
-        with transaction.atomic():
-            batch.write()
+        batch.write_alone()
     except IntegrityError:
         existing = Application.objects.filter(
             candidate=candidate, programme=programme, campaign=campaign
