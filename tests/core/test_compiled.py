@@ -23,6 +23,7 @@ from admissions.catalog.models import Institution
 from admissions.core import compiled
 from admissions.core.compiled import CompiledQuery
 from admissions.core.keyset import Cursor, keyset_query
+from admissions.core.sequences import next_numbers_and_ids
 from admissions.documents.models import Document, DocumentVersion
 from admissions.notify.models import Notification
 from admissions.payments.models import LedgerEntry
@@ -261,3 +262,38 @@ def test_each_column_is_prepared_as_its_field_prepares_it(model: type[Model]) ->
                 continue
             found = prepare(value, connection)
             assert (type(found), found) == (type(expected), expected), (field, value)
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_a_keyed_row_is_written_under_the_id_it_holds() -> None:
+    campaign = load_preset("imt-nord-europe")
+    programme = programme_of(campaign)
+
+    def new(reference: str) -> Application:
+        return Application(
+            candidate=eligible_candidate(),
+            campaign=campaign,
+            programme=programme,
+            track="full_time",
+            financing_mode="personnel",
+            reference=reference,
+        )
+
+    saved, keyed = new("NE-1"), new("NE-2")
+    saved.save(force_insert=True)
+    with pytest.raises(ValueError, match="holds its id"):
+        compiled.insert_statement([keyed], keyed=True)
+    _numbers, [keyed.pk] = next_numbers_and_ids([], [Application])
+    statement = compiled.insert_statement([keyed], keyed=True)
+    assert statement is not None
+    assert "RETURNING" not in statement[0]
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+    columns = [f.attname for f in Application._meta.concrete_fields if f.attname != "id"]
+    kept = Application.objects.values(*columns)
+    first, second = kept.get(pk=saved.pk), kept.get(pk=keyed.pk)
+    different = {"candidate_id", "reference"}
+    assert {k: v for k, v in first.items() if k not in different} == {
+        k: v for k, v in second.items() if k not in different
+    }
+    assert second["reference"] == "NE-2"

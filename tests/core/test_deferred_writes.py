@@ -3,6 +3,8 @@ PostgreSQL in one query."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -74,3 +76,44 @@ def test_server_side_binding_sends_each_write_alone(monkeypatch: pytest.MonkeyPa
         writes.run()
     assert values() == {"deferred:a": 6}
     assert len(captured.captured_queries) == 2
+
+
+def test_what_follows_the_commit_is_handed_over_only_when_the_writes_run(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    heard: list[str] = []
+    writes = DeferredWrites()
+    writes.add(INSERT, ["deferred:a", 1])
+    writes.on_commit(lambda: heard.append("committed"))
+    with django_capture_on_commit_callbacks(execute=True) as handed:
+        with transaction.atomic():
+            writes.run()
+        assert heard == []  # the test's transaction goes on: at its end, the hook
+    assert len(handed) == 1
+    assert heard == ["committed"]
+    assert writes.after_commit == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_alone_the_writes_are_a_transaction_of_their_own() -> None:
+    heard: list[str] = []
+    Counter.objects.create(key="deferred:taken", value=1)
+    failing = DeferredWrites()
+    failing.add(INSERT, ["deferred:first", 1])
+    failing.add(ADD, [5, "deferred:taken"])
+    failing.add(INSERT, ["deferred:taken", 2])  # the key is unique
+    failing.on_commit(lambda: heard.append("failed"))
+    with pytest.raises(DatabaseError):
+        failing.run_alone()
+    assert values() == {"deferred:taken": 1}
+    writes = DeferredWrites()
+    writes.add(INSERT, ["deferred:first", 1])
+    writes.add(ADD, [5, "deferred:taken"])
+    writes.on_commit(lambda: heard.append("committed"))
+    with CaptureQueriesContext(connection) as captured:
+        writes.run_alone()
+    assert values() == {"deferred:first": 1, "deferred:taken": 6}
+    assert heard == ["committed"]
+    # On PostgreSQL one query, the server's transaction: no savepoint, nothing else sent.
+    if connection.vendor == "postgresql":
+        assert len(captured.captured_queries) == 1

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import transaction
+import time_machine
+from django.db import connection, transaction
 
-from admissions.core.sequences import next_number
+from admissions.applications.models import Application
+from admissions.core.models import Counter
+from admissions.core.sequences import next_number, next_numbers_and_ids
+from tests.factories import IN_NORD_CAMPAIGN, eligible_candidate, load_preset, programme_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +32,50 @@ def test_a_sequence_whose_creation_was_rolled_back_is_made_again(
         transaction.set_rollback(True)
     assert next_number("test:undone") == 1
     assert next_number("test:undone") == 2
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_an_id_taken_ahead_is_never_given_to_a_row_saved_after() -> None:
+    """A row written under an id taken ahead, and rows saved the usual way before and after
+    it: every id distinct, the automatic ones after the one taken."""
+    campaign = load_preset("imt-nord-europe")
+    programme = programme_of(campaign)
+
+    def new(reference: str, pk: int | None = None) -> Application:
+        return Application(
+            pk=pk,
+            candidate=eligible_candidate(),
+            campaign=campaign,
+            programme=programme,
+            track="full_time",
+            financing_mode="personnel",
+            reference=reference,
+        )
+
+    before = new("NE-1")
+    before.save()
+    numbers, [taken, counter_id] = next_numbers_and_ids(["test:ahead"], [Application, Counter])
+    assert numbers == [1]
+    assert taken > before.pk
+    saved = new("NE-2")
+    saved.save()
+    assert saved.pk > taken
+    new("NE-3", pk=taken).save(force_insert=True)
+    assert Application.objects.filter(pk=taken, reference="NE-3").exists()
+    # A table whose rows were all made the usual way, or none yet, gives ids the same way.
+    assert counter_id > max(Counter.objects.values_list("pk", flat=True), default=0)
+    assert Counter.objects.create(key="test:after").pk > counter_id
+    later, [again] = next_numbers_and_ids(["test:ahead"], [Application])
+    assert later == [2]
+    assert again > saved.pk
+
+
+def test_a_table_never_written_gives_its_first_id() -> None:
+    """SQLite counts a table's ids in `sqlite_sequence` from its first row on."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's count of a table's ids")
+    Counter.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [Counter._meta.db_table])
+    assert next_numbers_and_ids([], [Counter]) == ([], [1])
+    assert Counter.objects.create(key="test:next").pk == 2

@@ -1,5 +1,5 @@
 """Creating a draft writes its rows without reading back or locking what it just wrote, and
-its transaction holds its writes only."""
+its transaction holds its writes only, every value made before it."""
 
 from __future__ import annotations
 
@@ -72,29 +72,40 @@ def test_the_creation_holds_its_writes_only_and_charges_the_fee(
     begin = max(i for i, s in enumerate(statements) if s.startswith("SAVEPOINT"))
     end = next(i for i, s in enumerate(statements) if i > begin and s.startswith("RELEASE"))
     held = shapes(statements[begin + 1 : end])
-    # Both numbers in one statement: on PostgreSQL `SELECT nextval(a), nextval(b)` before the
-    # transaction; on SQLite one UPDATE of their counter rows, before the transaction when
-    # the email is written with them, else as its first write.
-    numbers = [s for s in statements if "nextval(" in s or s.startswith('UPDATE "core_counter"')]
-    assert len(numbers) == 1
-    assert numbers[0].count("nextval(") == 2 or numbers[0].count("payments:creditor") == 1
-    inside = connection.vendor == "sqlite" and not by_transfer
-    assert (statements.index(numbers[0]) > begin) == inside
-    assert held == [
-        *(["UPDATE core_counter SET"] if inside else []),
+    # Both numbers and the new rows' ids, before the transaction: on PostgreSQL in one
+    # statement, `SELECT nextval(a), nextval(b), nextval(the file's table's), ...`; on SQLite
+    # one UPDATE of the numbers' counter rows and one of the tables' id counts.
+    ids = 3 if by_transfer else 2
+    if connection.vendor == "postgresql":
+        [numbers] = [s for s in statements if "nextval(" in s]
+        assert numbers.count("nextval(") == 2 + ids
+        assert numbers.count("pg_get_serial_sequence(") == ids
+        ahead = [numbers]
+    else:
+        [numbers] = [s for s in statements if s.startswith('UPDATE "core_counter"')]
+        assert numbers.count("payments:creditor") == 1
+        [moved] = [s for s in statements if s.startswith("UPDATE sqlite_sequence")]
+        assert moved.count("'applications_application'") == 1
+        assert moved.count("'notify_notification'") == (1 if by_transfer else 0)
+        ahead = [numbers, moved]
+    assert all(statements.index(statement) < begin for statement in ahead)
+    rows = [
         "INSERT INTO applications_application",
         "INSERT INTO payments_ledgerentry",
         *(["INSERT INTO notify_notification"] if by_transfer else []),
+    ]
+    assert held == [
+        *rows,
         "INSERT INTO applications_applicationevent",
         "INSERT INTO applications_funnelcount",
         "INSERT INTO payments_feetotal",
         "INSERT INTO payments_filebalance",
         "INSERT INTO payments_chargedfiles",
     ]
-    # What is not read back, sent in one round trip on PostgreSQL: the history lines and
-    # the kept totals.
+    # Nothing is read back: on PostgreSQL the transaction sends everything in one round trip.
+    assert not [s for s in statements[begin + 1 : end] if "RETURNING" in s]
     assert sent_together(statements[begin + 1 : end]) == (
-        [held[-5:]] if connection.vendor == "postgresql" else []
+        [held] if connection.vendor == "postgresql" else []
     )
     charge = LedgerEntry.objects.get(application=application, kind=EntryKind.CHARGE)
     assert charge.creditor_reference.startswith("RF")
@@ -136,11 +147,10 @@ def test_with_the_database_queue_the_email_task_is_written_in_the_creation(
     assert held.index("INSERT INTO django_tasks_database_dbtaskresult") == (
         held.index("INSERT INTO notify_notification") + 1
     )
-    # The task's row goes with the history lines and the totals (nothing is read back).
+    # The task's row goes with the other rows, the history lines and the totals (nothing is
+    # read back).
     assert sent_together(statements[begin + 1 : end]) == (
-        [held[held.index("INSERT INTO django_tasks_database_dbtaskresult") :]]
-        if connection.vendor == "postgresql"
-        else []
+        [held] if connection.vendor == "postgresql" else []
     )
     email = application.notifications.get()  # type: ignore[attr-defined]
     task = DBTaskResult.objects.get()

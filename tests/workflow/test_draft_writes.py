@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.db import DatabaseError, connection
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
@@ -122,3 +123,92 @@ def test_a_draft_writes_every_row_and_total(
     assert file_balances.kept_files() == file_balances.recount_files()
     assert ChargedFiles.objects.get(**fee_row).files == 2
     assert FileBalance.objects.filter(pk=first.pk).exists()
+
+
+REFUSE = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_charged_files BEFORE INSERT ON payments_chargedfiles "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'refused'; END $$",
+        "CREATE TRIGGER refuse_charged_files BEFORE INSERT ON payments_chargedfiles "
+        "FOR EACH ROW EXECUTE FUNCTION refuse()",
+    ],
+}
+DROP = {
+    "sqlite": "DROP TRIGGER IF EXISTS refuse_charged_files",
+    "postgresql": "DROP TRIGGER IF EXISTS refuse_charged_files ON payments_chargedfiles",
+}
+
+
+def kept_everything() -> tuple[object, ...]:
+    return (
+        report_counts.kept(),
+        fee_totals.kept(),
+        file_balances.kept(),
+        file_balances.kept_files(),
+        Application.objects.count(),
+        ApplicationEvent.objects.count(),
+        LedgerEntry.objects.count(),
+        Notification.objects.count(),
+        DBTaskResult.objects.count(),
+    )
+
+
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_a_write_refused_at_the_end_leaves_nothing_of_the_draft(settings: Settings) -> None:
+    """Every row is made before the transaction, which only sends them: the last statement
+    refused (the kept count of charged files), none of the others stays."""
+    refused_at_the_end(settings)
+
+
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_a_draft_made_outside_any_transaction_is_undone_whole_too(settings: Settings) -> None:
+    """Alone, the draft's writes are a transaction of their own (on PostgreSQL one query,
+    which the server runs as one): the last refused, none of the others stays."""
+    try:
+        refused_at_the_end(settings)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(DROP[connection.vendor])
+
+
+def refused_at_the_end(settings: Settings) -> None:
+    settings.TASKS = DATABASE_QUEUE
+    campaign = load_preset("imt-nord-europe")  # by transfer: the email and its task too
+    programme = programme_of(campaign)
+    created(campaign, programme)
+    before = kept_everything()
+    with connection.cursor() as cursor:
+        for statement in REFUSE[connection.vendor]:
+            cursor.execute(statement)
+    candidate = eligible_candidate()
+    track = str(tracks_of(campaign, programme)[0])
+    with pytest.raises(DatabaseError, match="refused"):
+        create_application(
+            candidate=candidate,
+            campaign=campaign,
+            programme=programme,
+            track=track,
+            financing_mode=financing_modes_for(campaign, track)[0].code,
+        )
+    assert not Application.objects.filter(candidate=candidate).exists()
+    assert kept_everything() == before
+    with connection.cursor() as cursor:
+        cursor.execute(DROP[connection.vendor])
+    # The ids and numbers the refused draft took stay unused; the next draft takes others.
+    again = create_application(
+        candidate=candidate,
+        campaign=campaign,
+        programme=programme,
+        track=track,
+        financing_mode=financing_modes_for(campaign, track)[0].code,
+    )
+    assert LedgerEntry.objects.filter(application=again).count() == 1
+    assert Notification.objects.filter(application=again).count() == 1
+    assert report_counts.kept() == report_counts.recount()[0]
+    assert fee_totals.kept() == fee_totals.recount()
+    assert file_balances.kept_files() == file_balances.recount_files()

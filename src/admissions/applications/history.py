@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Subquery
+from django.db.models import F, Model, Subquery
 from django.utils import timezone
 
 from admissions.applications import report_counts, step_counts
@@ -57,11 +57,31 @@ class Batch:
     service left there, a queued task's), they are sent together, on PostgreSQL in one
     round trip (`core.deferred_writes`). A total that reads kept rows must not follow one
     that writes them in the same batch: it would not see that write.
+
+    A service that takes its new rows' ids ahead (`sequences.next_numbers_and_ids`) gives
+    them as `ahead`: `insert` then leaves those rows to the batch too, and everything may be
+    made before the transaction (`prepare`), which then only sends it (`write`).
     """
 
     events: list[ApplicationEvent] = field(default_factory=list)
     totals: list[Callable[[], None]] = field(default_factory=list)
     writes: DeferredWrites = field(default_factory=DeferredWrites)
+    ahead: dict[type[Model], int] = field(default_factory=dict)
+    rows: list[Model] = field(default_factory=list)
+
+    def insert(self, obj: Model) -> None:
+        """Write the new row `obj`: with the batch's writes, under the id taken ahead for its
+        model (once), or else now (`compiled.insert`, in the transaction), its id read back."""
+        key = self.ahead.pop(type(obj), None)
+        statement = None
+        if key is not None:
+            obj.pk = key
+            statement = compiled.insert_statement([obj], using=self.writes.using, keyed=True)
+        if statement is None:
+            compiled.insert(obj, using=self.writes.using)
+            return
+        self.writes.add(*statement)
+        self.rows.append(obj)
 
     def event(
         self,
@@ -87,18 +107,48 @@ class Batch:
     def total(self, write: Callable[[], None]) -> None:
         self.totals.append(write)
 
+    def prepare(self) -> bool:
+        """Make the history lines' statement and the totals' (ahead of the transaction, for
+        totals that read nothing), for `write` to send. False, with nothing made, where the
+        lines are too many for a statement of their own (`compiled.MANY`): `write` then
+        writes them through `bulk_create`, in the transaction."""
+        if self.events:
+            # The INSERT `bulk_create` runs, compiled once per count of lines.
+            lines = compiled.insert_statement(self.events)
+            if lines is None:
+                return False
+            self.writes.add(*lines)
+            self.events = []
+        totals, self.totals = self.totals, []
+        with kept_counts.deferred_into(self.writes):
+            for write in totals:
+                write()
+        return True
+
     def write(self) -> None:
-        # The INSERT `bulk_create` runs, compiled once per count of lines.
-        lines = compiled.insert_statement(self.events)
-        if lines is None:
+        if not self.prepare():
             self.writes.run()
             compiled.insert_many(self.events)
-        else:
-            self.writes.add(*lines)
-        with kept_counts.deferred_into(self.writes):
-            for write in self.totals:
-                write()
+            self.events = []
+            self.prepare()
         self.writes.run()
+        self._written()
+
+    def write_alone(self) -> None:
+        """`write`, as a transaction of its own, from outside any: on PostgreSQL one query
+        (`DeferredWrites.run_alone`)."""
+        if not self.prepare():
+            with transaction.atomic(using=self.writes.using):
+                self.write()
+            return
+        self.writes.run_alone()
+        self._written()
+
+    def _written(self) -> None:
+        rows, self.rows = self.rows, []
+        for obj in rows:
+            obj._state.adding = False
+            obj._state.db = self.writes.using
 
 
 EVENT_COLUMNS = (

@@ -222,13 +222,13 @@ def preparer(field: Field[Any, Any]) -> Prepare:
             return slow(value, connection)
 
         return integer
-    if (
+    if kind in AUTO_KEYS or (
         isinstance(field, ForeignKey)
         and kind is ForeignKey
         and type(field.target_field) in AUTO_KEYS
     ):
-        # ForeignKey.get_db_prep_save: None stays None; else the target's (an auto key:
-        # int(value), then the database's check of it).
+        # An auto key's get_db_prep_value: int(value), then the database's check of it;
+        # ForeignKey.get_db_prep_save: None stays None, else the target's (an auto key's).
         def key(value: Any, connection: BaseDatabaseWrapper) -> Any:
             if value is None:
                 return None
@@ -251,24 +251,31 @@ def preparer(field: Field[Any, Any]) -> Prepare:
     return slow
 
 
-_inserts: dict[tuple[type[Model], str, int, bool], _Insert | None] = {}
+_inserts: dict[tuple[type[Model], str, int, bool, bool], _Insert | None] = {}
 # Rows written at once by `insert_many` with one statement of their own count (a service's
 # history lines: one to a few); more go through `bulk_create`.
 MANY = 8
 
 
 def _insert_sql(
-    model: type[Model], objs: Sequence[Model], using: str, *, read_back: bool = True
+    model: type[Model],
+    objs: Sequence[Model],
+    using: str,
+    *,
+    read_back: bool = True,
+    keyed: bool = False,
 ) -> _Insert | None:
     """The statement, its columns, the columns it returns, whether it takes one array of
     values per column (PostgreSQL's `UNNEST` for many rows) rather than the rows' values one
     after the other, and each column's `preparer`; None where the statement takes its values
-    otherwise. Without `read_back`, the statement returns nothing."""
-    key = (model, using, len(objs), read_back)
+    otherwise. Without `read_back`, the statement returns nothing; `keyed`, it writes the
+    rows' own ids too."""
+    key = (model, using, len(objs), read_back, keyed)
     if key not in _inserts:
         meta = model._meta
-        # The columns `Model.save` writes for a new row whose id the database gives.
-        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+        # The columns `Model.save` writes for a new row whose id the database gives, or
+        # whose id is given.
+        fields = [f for f in meta.local_concrete_fields if keyed or f is not meta.auto_field]
         returning = list(meta.db_returning_fields) if read_back else []
         query = InsertQuery(model)
         query.insert_values(fields, list(objs))
@@ -338,16 +345,19 @@ def insert_many(objs: Sequence[Model], *, using: str = "default") -> None:
 
 
 def insert_statement(
-    objs: Sequence[Model], *, using: str = "default"
+    objs: Sequence[Model], *, using: str = "default", keyed: bool = False
 ) -> tuple[str, list[Any]] | None:
     """The statement and values that write the new rows `objs` (of one model, `MANY` at
     most) as `insert_many` does, returning nothing: for rows whose ids no one reads, sent
-    later with other writes (`core.deferred_writes`). The rows' ids stay unset. None where
-    `insert_many` would go through `bulk_create`."""
+    later with other writes (`core.deferred_writes`). The rows' ids stay unset, or, `keyed`,
+    are the ids the rows hold already (taken ahead, `sequences.next_numbers_and_ids`), and
+    written. None where `insert_many` would go through `bulk_create`."""
     connection = connections[using]
     if not objs or len(objs) > MANY or not connection.features.can_return_rows_from_bulk_insert:
         return None
-    found = _insert_sql(type(objs[0]), objs, using, read_back=False)
+    if keyed and any(obj.pk is None for obj in objs):
+        raise ValueError("a keyed row holds its id")
+    found = _insert_sql(type(objs[0]), objs, using, read_back=False, keyed=keyed)
     if found is None:
         return None
     return found[0], _many_values(found, objs, connection)

@@ -10,15 +10,17 @@ the rest and fails the query, so the transaction as before. SQLite's driver take
 statement per call: there they run one after the other, in the same order.
 
 Rows that are read back (a file's id, a charge's) are not for this: the statement sending
-them returns nothing here.
+them returns nothing here, unless their ids were taken ahead (`sequences.next_numbers_and_ids`).
+The writes may be collected before the transaction that runs them: what is to follow its
+commit (`on_commit`) is handed to it only when they run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 
 def client_side_binding(connection: Any) -> bool:
@@ -36,25 +38,57 @@ SEPARATOR = ";\n"
 
 class DeferredWrites:
     """Statements (Django's `%s` style, with their values) for the database `using`, run by
-    `run`, in the order added."""
+    `run`, in the order added, and what is to follow the commit of the transaction that
+    runs them."""
 
     def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
         self.using = using
         self.statements: list[tuple[str, Sequence[Any]]] = []
+        self.after_commit: list[Callable[[], object]] = []
 
     def add(self, sql: str, params: Sequence[Any]) -> None:
         self.statements.append((sql, params))
 
+    def on_commit(self, hook: Callable[[], object]) -> None:
+        """`hook` to run once the transaction that runs the writes commits (robust, as
+        `transaction.on_commit(..., robust=True)`)."""
+        self.after_commit.append(hook)
+
     def run(self) -> None:
         statements, self.statements = self.statements, []
-        if not statements:
+        hooks, self.after_commit = self.after_commit, []
+        if statements:
+            self._execute(statements)
+        for hook in hooks:
+            transaction.on_commit(hook, using=self.using, robust=True)
+
+    def run_alone(self) -> None:
+        """`run`, as a transaction of its own, from outside any: on PostgreSQL (client-side
+        binding) the writes are one query, which the server runs as one transaction (the
+        simple query protocol's implicit one: the first error undoes the statements before
+        it), so BEGIN and COMMIT are no round trips of their own; elsewhere, or inside a
+        transaction, in `transaction.atomic`."""
+        connection = connections[self.using]
+        if (
+            connection.in_atomic_block
+            or not connection.get_autocommit()
+            or not client_side_binding(connection)
+        ):
+            with transaction.atomic(using=self.using):
+                self.run()
             return
+        self.run()
+
+    def _execute(self, statements: list[tuple[str, Sequence[Any]]]) -> None:
         connection = connections[self.using]
         with connection.cursor() as cursor:
             if len(statements) > 1 and client_side_binding(connection):
+                # Each statement bound on its own (psycopg's `mogrify`, the binding `execute`
+                # does), then the whole sent as it is: psycopg reads a query's placeholders
+                # again on every call for a text of more than 4,096 characters or 50 values,
+                # and keeps what it read for shorter ones, as each statement here is.
                 cursor.execute(
-                    SEPARATOR.join(sql for sql, _params in statements),
-                    [value for _sql, params in statements for value in params],
+                    SEPARATOR.join(cursor.mogrify(sql, params) for sql, params in statements)
                 )
                 return
             for sql, params in statements:

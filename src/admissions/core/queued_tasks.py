@@ -30,27 +30,34 @@ def enqueue_with_transaction(
     task: Task[Any, Any], *args: Any, writes: DeferredWrites | None = None
 ) -> None:
     """Queue `task(*args)` to run once the current transaction commits; with `writes`, the
-    task's row is left there, to be written with the transaction's last writes."""
+    task's row is left there, to be written with the transaction's last writes, and what
+    follows the commit is handed to the transaction when they run: they may be collected
+    before it begins."""
     backend = task.get_backend()
     using = router.db_for_write(DBTaskResult)
     # django-tasks-db's own backend only: a subclass may write its rows otherwise.
     exact = type(cast(object, backend)) is DatabaseBackend
-    if (
-        not (exact and isinstance(backend, DatabaseBackend))
-        or not connections[using].in_atomic_block
+    deferred = writes is not None and writes.using == using
+    if not (exact and isinstance(backend, DatabaseBackend)) or not (
+        deferred or connections[using].in_atomic_block
     ):
-        transaction.on_commit(partial(task.enqueue, *args), robust=True)
+        later = partial(task.enqueue, *args)
+        if writes is not None:
+            writes.on_commit(later)
+        else:
+            transaction.on_commit(later, robust=True)
         return
     backend.validate_task(task)
     row = task_row(backend, task, args)
-    deferred = writes is not None and writes.using == using
     statement = compiled.insert_statement([row], using=using) if deferred else None
+    # As `enqueue` does once the row is written: after the commit, as it was.
+    enqueued = partial(_enqueued, backend, row)
     if writes is not None and statement is not None:
         writes.add(*statement)  # the row's id is its own: nothing to read back
-    else:
-        compiled.insert(row, using=using)
-    # As `enqueue` does once the row is written: after the commit, as it was.
-    transaction.on_commit(partial(_enqueued, backend, row), using=using, robust=True)
+        writes.on_commit(enqueued)
+        return
+    compiled.insert(row, using=using)
+    transaction.on_commit(enqueued, using=using, robust=True)
 
 
 def task_row(

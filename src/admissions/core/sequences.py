@@ -17,9 +17,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
+from collections.abc import Sequence
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Model
 
 from admissions.core.models import Counter
 
@@ -54,43 +55,98 @@ def next_number(key: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def taken_before_transactions() -> bool:
-    """Whether numbers are best taken before the transaction that uses them: PostgreSQL's
-    sequences wait for no transaction, and a transaction that takes none holds its row
-    locks for less time. SQLite's are counter rows, which only the writing transaction (one
-    at a time) may move."""
-    return connection.vendor == "postgresql"
+def next_numbers_and_ids(
+    keys: list[str], models: Sequence[type[Model]] = ()
+) -> tuple[list[int], list[int]]:
+    """The next number of each of `keys` (distinct), as one call of `next_number` per key
+    gives, and an id for a new row of each of `models` (distinct), which no row takes
+    otherwise: a service that knows its rows' ids before its transaction makes their values
+    before it, and sends them with nothing to read back (`history.Batch`).
 
-
-def next_numbers_of(keys: list[str]) -> list[int]:
-    """The next number of each of `keys` (distinct), in one statement: what one call of
-    `next_number` per key gives.
-
-    On PostgreSQL outside a transaction, no savepoint is needed, and the sequences seen are
-    known for good; inside one, call it before the transaction's first write for the same.
+    Call it before the transaction that uses them. On PostgreSQL one statement: the keys'
+    sequences and the tables' own (`nextval` waits for no transaction). On SQLite a short
+    write of its own: the keys' counter rows, and each table's entry in `sqlite_sequence`
+    moved on by one, so that the table's next automatic id comes after the one taken
+    (Django's SQLite tables are `AUTOINCREMENT`, whose ids are counted there).
     """
     if connection.vendor != "postgresql":
-        return Counter.next_values(keys)
+        with transaction.atomic(savepoint=False):
+            numbers = Counter.next_values(keys) if keys else []
+            return numbers, _sqlite_ids([model._meta.db_table for model in models])
     names = [sequence_name(key) for key in keys]
     for key, name in zip(keys, names, strict=True):
         if name not in _existing:
             _ensure(key, name)
-    select = "SELECT " + ", ".join(["nextval(%s)"] * len(names))
+    quote = connection.ops.quote_name
+    ids = [(quote(model._meta.db_table), model._meta.pk.column) for model in models]
+    select = "SELECT " + ", ".join(
+        ["nextval(%s)"] * len(names) + ["nextval(pg_get_serial_sequence(%s, %s))"] * len(ids)
+    )
+    params = [*names, *(value for pair in ids for value in pair)]
     # In a transaction, a savepoint, as in `next_number`; alone, a failed statement undoes
     # nothing else.
     saved = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
         with saved, connection.cursor() as cursor:
-            cursor.execute(select, names)
-            return [int(number) for number in cursor.fetchone()]
+            cursor.execute(select, params)
+            found = [int(number) for number in cursor.fetchone()]
     except DatabaseError:
         for name in names:
             _existing.discard(name)
-    for key, name in zip(keys, names, strict=True):
-        _ensure(key, name)
+        for key, name in zip(keys, names, strict=True):
+            _ensure(key, name)
+        with connection.cursor() as cursor:
+            cursor.execute(select, params)
+            found = [int(number) for number in cursor.fetchone()]
+    return found[: len(names)], found[len(names) :]
+
+
+def _sqlite_ids(tables: list[str]) -> list[int]:
+    """An id for a new row of each of `tables`, in the write transaction of the caller."""
+    if not tables:
+        return []
+    for table in tables:
+        if table not in _autoincrement:
+            _check_autoincrement(table)
+    found = _moved_on(tables)
+    missing = [table for table in tables if table not in found]
+    if missing:
+        # A table that never had a row has no entry yet: it is made as its first automatic
+        # id would make it.
+        with connection.cursor() as cursor:
+            for table in missing:
+                name = connection.ops.quote_name(table)
+                made = f"SELECT %s, coalesce(max(rowid), 0) FROM {name}"  # noqa: S608 - a table's name
+                cursor.execute("INSERT INTO sqlite_sequence (name, seq) " + made, [table])
+        found |= _moved_on(missing)
+    return [found[table] for table in tables]
+
+
+def _moved_on(tables: list[str]) -> dict[str, int]:
+    """Each of `tables`' count of ids in `sqlite_sequence`, moved on by one (those that have
+    an entry there)."""
+    marks = ", ".join(["%s"] * len(tables))
     with connection.cursor() as cursor:
-        cursor.execute(select, names)
-        return [int(number) for number in cursor.fetchone()]
+        cursor.execute(
+            f"UPDATE sqlite_sequence SET seq = seq + 1 WHERE name IN ({marks}) RETURNING name, seq",  # noqa: S608 - placeholders
+            tables,
+        )
+        return {str(name): int(seq) for name, seq in cursor.fetchall()}
+
+
+# Tables whose ids `sqlite_sequence` counts (created `AUTOINCREMENT`), as checked.
+_autoincrement: set[str] = set()
+
+
+def _check_autoincrement(table: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+        row = cursor.fetchone()
+    if row is None or "AUTOINCREMENT" not in str(row[0]).upper():
+        # Its next id would be the largest plus one, which a taken id does not move.
+        raise RuntimeError(f"{table}: ids are taken ahead only from an AUTOINCREMENT table")
+    with _lock:
+        _autoincrement.add(table)
 
 
 def _ensure(key: str, name: str) -> None:

@@ -119,8 +119,9 @@ def enqueue(
 
     Call it inside the transaction of the event. The key (kind, event, recipient) makes a
     second call for the same event return the first row. With `batch`, the event is a row
-    the transaction has just written (no email can hold its key yet: none is looked for),
-    and the history line goes with the batch's.
+    the transaction writes (no email can hold its key yet: none is looked for), and the
+    email's row (`Batch.insert`), its history line and its task go with the batch's: where
+    the batch took the email's id ahead, this may be called before the transaction.
     """
     key = idempotency_key(kind, event, str(recipient.pk) if recipient else to.lower())
     if batch is None:
@@ -142,7 +143,7 @@ def enqueue(
         )
     if batch is not None:
         notification = _write(
-            kind, key, to, recipient, language, application, institution, calendar, rendered
+            kind, key, to, recipient, language, application, institution, calendar, rendered, batch
         )
         record(notification, "notification.queued", by=None, batch=batch)
         schedule_with_transaction(notification.pk, writes=batch.writes)
@@ -170,6 +171,7 @@ def _write(
     institution: Institution | None,
     calendar: str,
     rendered: Rendered,
+    batch: Batch | None = None,
 ) -> Notification:
     notification = Notification(
         key=key,
@@ -188,7 +190,10 @@ def _write(
         message_id=_message_id(),
         calendar=calendar,
     )
-    compiled.insert(notification)  # the statement `save` runs, compiled once per process
+    if batch is not None:
+        batch.insert(notification)  # with the batch's writes where its id was taken ahead
+    else:
+        compiled.insert(notification)  # the statement `save` runs, compiled once per process
     return notification
 
 

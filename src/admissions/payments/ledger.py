@@ -242,12 +242,14 @@ def charge(
     transaction. `creditor_reference` is one the caller took before its first write (on
     PostgreSQL a sequence is then found without a look-up, see core/sequences.py). With
     `batch` (and `held`), the history line and the fee totals are left to the caller's batch.
-    `new_file` says the caller's transaction created the file (it has no balance yet).
+    `new_file` says the caller's transaction created the file (it has no balance yet). With
+    `batch` and `held` both, nothing is written here: the entry goes with the batch too
+    (`Batch.insert`), and the charge may be made before the caller's transaction.
     """
     _positive(amount_cents)
-    with transaction.atomic(savepoint=held is None):
-        application = held or history.lock_application(application_id)
-        entry = LedgerEntry(
+
+    def made() -> LedgerEntry:
+        return LedgerEntry(
             application_id=application_id,
             kind=EntryKind.CHARGE,
             charge_kind=charge_kind,
@@ -259,16 +261,37 @@ def charge(
             note=note,
             created_by=by,
         )
+
+    if batch is not None and held is not None:
+        entry = made()
+        batch.insert(entry)
+        _charged(held, entry, by=by, batch=batch, new_file=new_file)
+        return entry
+    with transaction.atomic(savepoint=held is None):
+        application = held or history.lock_application(application_id)
+        entry = made()
         compiled.insert(entry)  # the statement `save` runs, compiled once per process
-        details = _details(entry)
-        details["creditor_reference"] = entry.creditor_reference
-        if batch is not None:
-            batch.event(application, action="payment.charged", by=by, details=details)
-            batch.total(partial(fee_totals.entered_on, application, entry, new_file=new_file))
-            return entry
-        history.record(application, action="payment.charged", by=by, details=details)
-        fee_totals.entered_on(application, entry, new_file=new_file)
+        _charged(application, entry, by=by, batch=batch, new_file=new_file)
     return entry
+
+
+def _charged(
+    application: Application,
+    entry: LedgerEntry,
+    *,
+    by: User | None,
+    batch: Batch | None,
+    new_file: bool,
+) -> None:
+    """The history line and the fee totals of a charge written, or left to `batch`."""
+    details = _details(entry)
+    details["creditor_reference"] = entry.creditor_reference
+    if batch is not None:
+        batch.event(application, action="payment.charged", by=by, details=details)
+        batch.total(partial(fee_totals.entered_on, application, entry, new_file=new_file))
+        return
+    history.record(application, action="payment.charged", by=by, details=details)
+    fee_totals.entered_on(application, entry, new_file=new_file)
 
 
 @dataclass(frozen=True)

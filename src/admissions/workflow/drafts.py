@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,10 +31,10 @@ from admissions.applications.lifecycle import EDITABLE_BY_CANDIDATE, Status
 from admissions.applications.models import Application
 from admissions.applications.reference import printed, sequence_key
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
-from admissions.core import compiled
 from admissions.core.errors import DomainError
-from admissions.core.sequences import next_numbers_of, taken_before_transactions
+from admissions.core.sequences import next_numbers_and_ids
 from admissions.notify.context import language_of
+from admissions.notify.models import Notification
 from admissions.notify.money_emails import render_transfer_awaited, send_transfer_awaited
 from admissions.notify.outbox import Letterhead, letterhead
 from admissions.notify.render import Rendered
@@ -98,11 +99,17 @@ def create_application(
     fee = application_fee_cents(campaign)
     letter = _transfer_letter(campaign, programme, candidate) if fee > 0 else None
     keys = [sequence_key(campaign), *([CREDITOR_KEY] if fee > 0 else [])]
-    # The numbers come before the transaction where no transaction waits for them
-    # (PostgreSQL's sequences), and where the transfer email is written with them: on
-    # SQLite they then take a write of their own, short, and the email is rendered while
-    # no lock is held. Otherwise (SQLite) they are the transaction's first write.
-    numbers = next_numbers_of(keys) if taken_before_transactions() or letter else []
+    # The new rows' ids with the numbers, taken before the transaction (one statement on
+    # PostgreSQL; on SQLite a short write of their own): every row, history line, kept total
+    # and the email are then made before it, while no lock is held, and the transaction only
+    # sends them (`history.Batch`), on PostgreSQL as one query, BEGIN and COMMIT included.
+    models: list[type[Model]] = [Application]
+    if fee > 0:
+        models.append(LedgerEntry)
+    if letter is not None:
+        models.append(Notification)
+    numbers, ids = next_numbers_and_ids(keys, models)
+    batch = Batch(ahead=dict(zip(models, ids, strict=True)))
     application = Application(
         candidate=candidate,
         campaign=campaign,
@@ -111,14 +118,9 @@ def create_application(
         financing_mode=financing_mode,
         cover_letter=cover_letter,
         professional_project=professional_project,
+        reference=printed(campaign, numbers[0]),
     )
-    rendered = None
-    if letter is not None:
-        application.reference = printed(campaign, numbers[0])
-        rendered = _render_transfer_awaited(application, fee, numbers[1], letter)
-    # The history lines in one INSERT, the kept totals last (history.Batch). The first line
-    # is made here, outside the transaction: it takes the file's id when it is written.
-    batch = Batch()
+    batch.insert(application)
     batch.event(
         application,
         action="application.created",
@@ -127,29 +129,25 @@ def create_application(
         details={"track": track, "financing_mode": financing_mode},
     )
     batch.total(partial(report_counts.created, application))
+    if fee > 0:
+        charge = ledger.charge(
+            application.pk,
+            charge_kind=ChargeKind.APPLICATION_FEE,
+            amount_cents=fee,
+            by=None,
+            reference=application.reference,
+            held=application,
+            creditor_reference=creditor_reference_of(numbers[1]),
+            batch=batch,
+            new_file=True,
+        )
+        if letter is not None:
+            rendered = _render_transfer_awaited(application, fee, numbers[1], letter)
+            _tell_transfer_awaited(application, charge, letter, rendered, batch)
     # No look for an existing file first: the unique constraint answers, and the look is
     # made only when it refuses.
     try:
-        with transaction.atomic():
-            numbers = numbers or next_numbers_of(keys)
-            application.reference = printed(campaign, numbers[0])
-            compiled.insert(application)
-            if fee > 0:
-                # The row just created is this transaction's: not read and locked again.
-                charge = ledger.charge(
-                    application.pk,
-                    charge_kind=ChargeKind.APPLICATION_FEE,
-                    amount_cents=fee,
-                    by=None,
-                    reference=application.reference,
-                    held=application,
-                    creditor_reference=creditor_reference_of(numbers[1]),
-                    batch=batch,
-                    new_file=True,
-                )
-                if letter is not None and rendered is not None:
-                    _tell_transfer_awaited(application, charge, letter, rendered, batch)
-            batch.write()
+        batch.write_alone()
     except IntegrityError:
         existing = Application.objects.filter(
             candidate=candidate, programme=programme, campaign=campaign
