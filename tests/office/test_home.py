@@ -24,7 +24,7 @@ from admissions.applications.queue import Filters, filtered
 from admissions.catalog.models import Programme
 from admissions.core.keyset import keyset_page
 from admissions.office import home_list, views
-from admissions.office.file_rows import COLUMNS, listed_cursor
+from admissions.office.file_rows import LIST_COLUMNS, listed_cursor
 from admissions.office.worklist import scope_counts
 from admissions.people.models import CandidateProfile, Role, StaffRole
 from admissions.people.permissions import programme_scope
@@ -307,7 +307,7 @@ def test_the_figures_kept_a_while_change_on_the_next_request_after_a_message_or_
 def _orm_page(ids: list[int], filters: Any, query: QueryDict) -> list[tuple[Any, ...]]:
     files = Application.objects.filter(programme_id__in=ids).exclude(status=Status.DRAFT)
     page = keyset_page(
-        filtered(files, filters).values_list(*COLUMNS),
+        filtered(files, filters).values_list(*LIST_COLUMNS),
         field="submitted_at",
         size=home_list.PAGE_SIZE,
         query=query,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
+from django.urls import set_script_prefix
 from django.utils import translation
 
 BLOCK = (
@@ -60,3 +61,29 @@ def test_the_first_rendering_is_the_one_kept() -> None:
 def test_anything_that_may_differ_between_requests_is_refused(inside: str) -> None:
     with pytest.raises(TemplateSyntaxError, match="constant"):
         Template("{% load i18n static ui %}{% constant %}" + inside + "{% endconstant %}")
+
+
+def test_a_language_changed_within_a_rendering_gets_its_own_markup() -> None:
+    page = Template(
+        "{% load i18n ui %}{% for code in codes %}{% language code %}{% constant %}"
+        '<a href="{% url \'privacy:notice\' %}">{% translate "Privacy notice" %}</a>|'
+        "{% endconstant %}{% endlanguage %}{% endfor %}"
+    )
+    written = page.render(Context({"codes": ["fr", "en", "fr"]})).split("|")
+    assert written[0] == written[2] != written[1]
+    assert 'href="/privacy/"' in written[0]
+    assert 'href="/en/privacy/">Privacy notice' in written[1]
+
+
+def test_each_site_prefix_gets_its_own_links() -> None:
+    page = Template(BLOCK)
+    try:
+        with translation.override("en"):
+            set_script_prefix("/admissions/")
+            under = page.render(Context())
+            set_script_prefix("/")
+            at_root = page.render(Context())
+    finally:
+        set_script_prefix("/")
+    assert 'href="/admissions/en/privacy/"' in under
+    assert 'href="/en/privacy/"' in at_root

@@ -21,7 +21,7 @@ from admissions.applications.models import Application
 from admissions.applications.queue import Filters, filtered
 from admissions.core.compiled import Marked, Shaped
 from admissions.core.keyset import Cursor, KeysetPage, keyset_page, keyset_query
-from admissions.office.file_rows import COLUMNS, Listed, listed_cursor
+from admissions.office.file_rows import LIST_COLUMNS, Listed, listed_cursor
 
 PAGE_SIZE = 50
 FIELD = "submitted_at"
@@ -29,12 +29,12 @@ LISTS = Shaped()
 # What `keyset_page` is given when `read` reads the rows: the queryset only names the model
 # whose column orders them (made once: making a queryset of these columns costs the ORM's
 # work each time).
-_NAMED = Application.objects.values_list(*COLUMNS)
+_NAMED = Application.objects.values_list(*LIST_COLUMNS)
 
 
 def list_page(programme_ids: list[int], filters: Filters, query: QueryDict) -> KeysetPage[Listed]:
     """The page of the files sent to `programme_ids` that `query` asks for, newest submitted
-    first (index `application_submitted_order`), as rows of `file_rows.COLUMNS`."""
+    first (index `application_submitted_order`), as rows of `file_rows.LIST_COLUMNS`."""
     shaped = not dataclasses.replace(filters, status="", programme=None).narrowed
 
     def read(kind: str, bound: Cursor | None) -> list[Listed]:
@@ -48,7 +48,7 @@ def list_page(programme_ids: list[int], filters: Filters, query: QueryDict) -> K
             base = Application.objects.filter(programme_id__in=ids).exclude(status=Status.DRAFT)
             chosen = Filters(status=status, programme=programme)
             return keyset_query(
-                filtered(base, chosen).values_list(*COLUMNS),
+                filtered(base, chosen).values_list(*LIST_COLUMNS),
                 field=FIELD,
                 size=PAGE_SIZE,
                 kind=kind,
@@ -69,7 +69,7 @@ def list_page(programme_ids: list[int], filters: Filters, query: QueryDict) -> K
         )
     files = Application.objects.filter(programme_id__in=programme_ids).exclude(status=Status.DRAFT)
     return keyset_page(
-        filtered(files, filters).values_list(*COLUMNS),
+        filtered(files, filters).values_list(*LIST_COLUMNS),
         field=FIELD,
         size=PAGE_SIZE,
         query=query,
