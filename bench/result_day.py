@@ -7,11 +7,13 @@ here in this process); then every candidate looks at their page, in the shuffled
 the request list that wrk's script sends (`requests.lua`: each thread a share of the lines,
 in order), with the server's caches (`ADMISSIONS_CACHE_URL`: both in Redis).
 
-Under wrk a phase of the figure lasts less than a minute, and the sessions were signed in
-minutes before it (the pages rendered ahead in between): each session's first look in it
-notes the request's time in the session (`people.session_expiry`, at most once a minute a
-session), its later looks do not. The two are timed apart: `first look` with the idle
-clock's grain at zero (every look writes), `again` with it out of reach (none does).
+A look notes the request's time in the session when the idle clock has moved by its grain
+(`people.session_expiry`: a hundredth of a candidate's week, about 100 minutes): a
+candidate's first look after that long writes the session, their later looks do not. Under
+wrk the sessions were signed in minutes before the phase (the pages rendered ahead in
+between), as by candidates who log in for the result: no look of the phase writes. The two
+are timed apart: `first look` with the grain at zero (every look writes), `again` with it out
+of reach (none does).
 """
 
 from __future__ import annotations

@@ -413,9 +413,9 @@ def sessions_in_redis(
     # look: the page read from Redis), in a database of their own so that emptying the
     # sessions' cache leaves them.
     pages = {**redis, "LOCATION": url.rsplit("/", 1)[0] + "/1", "KEY_PREFIX": "pages"}
-    # Reads only: the idle clock's write (once a minute a session, to the database with
-    # either store, to the cache as well with `cached_db`) would fall in whichever pass
-    # crosses the minute.
+    # Reads only: the idle clock's write (when it has moved by its grain, to the database
+    # with either store, to the cache as well with `cached_db`) would fall in whichever pass
+    # crosses the grain.
     grain, session_expiry.SEEN_GRAIN = session_expiry.SEEN_GRAIN, 10**9
     passes: dict[str, list[dict[str, float]]] = {}
     with override_settings(CACHES={**settings.CACHES, "default": redis, "pages": pages}):
@@ -456,7 +456,7 @@ def result_day_looks(
     envs = [environ(request.path, request.session) for request in requests]
     looks = result_day.Looks()
     results: dict[str, dict[str, float]] = {}
-    grain = session_expiry.SEEN_GRAIN
+    grain = session_expiry.grain
     with override_settings(CACHES=result_day.caches_in(url)):
         if args.html_dir:
             with open(f"{args.html_dir}/{RESULT_DAY}.html", "wb") as page:
@@ -464,7 +464,7 @@ def result_day_looks(
         for round_ in range(1, max(2, args.rounds) + 1):
             for look, seen_grain in (("first look", 0), ("again", 10**9)):
                 kind = f"{RESULT_DAY}, {look}"
-                session_expiry.SEEN_GRAIN = seen_grain
+                session_expiry.grain = lambda _idle, seconds=seen_grain: seconds
                 profile = round_ == 2 and RESULT_DAY in args.profile
                 name = look.replace(" ", "-")
                 folder = args.profile_dir
@@ -477,7 +477,7 @@ def result_day_looks(
                     results.setdefault(kind, figures)
                     if figures["cpu_ms"] < results[kind]["cpu_ms"]:
                         results[kind] = figures
-    session_expiry.SEEN_GRAIN = grain
+    session_expiry.grain = grain
     return results
 
 
@@ -566,8 +566,9 @@ def measure(args: argparse.Namespace, database_url: str | None, var_dir: str) ->
             # To compare a page before and after a change, byte for byte.
             with open(f"{args.html_dir}/{kind}.html", "wb") as page:
                 page.write(body_of(application, kind_envs[0]))
-    # Reads only: the idle clock's write of each session (once a minute) would fall in
-    # whichever pass crosses the minute, and its extra statement in the profiled one.
+    # Reads only: the idle clock's write of each session (when it has moved by its grain)
+    # would fall in whichever pass crosses the grain, and its extra statement in the
+    # profiled one.
     from admissions.people import session_expiry
 
     session_expiry.SEEN_GRAIN = 10**9

@@ -130,7 +130,7 @@ def test_a_look_that_moves_the_idle_clock_writes_it_with_one_statement(
     log_in(client, "amina@example.org", PASSWORD)
     key = client.cookies["sessionid"].value
     before = _row(key)
-    monkeypatch.setattr(session_expiry, "SEEN_GRAIN", 0)
+    monkeypatch.setattr(session_expiry, "grain", lambda _idle: 0)
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/en/me/").status_code == 200
     assert _statements(queries) == ["SELECT", "UPDATE"]

@@ -82,3 +82,49 @@ def test_threads_share_the_client() -> None:
         thread.join()
     assert errors == []
     assert len(cache._cache._clients) == 1  # type: ignore[attr-defined]
+
+
+def _pool() -> redis.ConnectionPool:
+    pool: redis.ConnectionPool = caches["pages"]._cache.get_client("k").connection_pool  # type: ignore[attr-defined]
+    return pool
+
+
+@pytest.mark.usefixtures("shared")
+def test_a_get_gives_its_connection_back_and_reads_what_django_reads() -> None:
+    pages = caches["pages"]
+    pages.set("k", (1.5, "mark", b"\x00page"), 30)
+    assert pages.get("k") == (1.5, "mark", b"\x00page")
+    assert pages.get("missing", "none") == "none"
+    assert pages.get("missing") is None
+    pool = _pool()
+    assert not pool._in_use_connections  # type: ignore[attr-defined]
+    assert len(pool._available_connections) == 1  # type: ignore[attr-defined]
+
+
+def test_a_get_whose_read_fails_is_made_again_through_the_client(
+    settings: Settings, redis_server: str
+) -> None:
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": settings.REDIS_CACHE,
+            "LOCATION": redis_server,
+            "KEY_PREFIX": "pages",
+            "OPTIONS": {"socket_timeout": 0.2},
+        },
+    }
+    pages = caches["pages"]
+    pages.set("k", b"page", 30)
+    assert pages.get("k") == b"page"
+    pool = _pool()
+    first = pool._available_connections[-1]  # type: ignore[attr-defined]
+    # The server holds every reply for 0.3 s: the first read times out (0.2 s), the
+    # connection is dropped, and the client's own `get` is answered on a new one.
+    admin = redis.Redis.from_url(redis_server)
+    admin.execute_command("CLIENT", "PAUSE", 300, "ALL")
+    admin.close()
+    assert pages.get("k") == b"page"
+    assert first._sock is None  # type: ignore[attr-defined]
+    assert not pool._in_use_connections  # type: ignore[attr-defined]
+    assert len(pool._available_connections) == 2  # type: ignore[attr-defined]
+    assert pages.get("k") == b"page"

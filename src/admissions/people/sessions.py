@@ -21,7 +21,7 @@ For a page that reads a value of its own on every request right after (the candi
 status page), the statement reads that value too, as a subquery of the session's user column
 (`people/session_riders.py`): one round trip for both.
 
-A session that changed is written back (at least once a minute a session, the idle clock:
+A session that changed is written back (its idle clock too, when it has moved by its grain:
 `people/session_expiry.py`) with the UPDATE that Django's `Model.save(force_update=True)`
 sends, compiled once per process and database, run alone outside a transaction (one
 statement needs none): not the ORM's save, whose making of the statement and savepoint cost
