@@ -117,14 +117,21 @@ class Body:
     bytes: int = 0
     lines: int = 0
     first_byte: float = 0.0
+    # The longest time without a byte, from the request to its last chunk: what a reverse
+    # proxy's read timeout (nginx's proxy_read_timeout, 60 s in deploy/nginx.conf) bounds.
+    longest_wait: float = 0.0
 
 
 def read_body(response: Any, started: float, sink: Any | None) -> Body:
     """The whole streamed body: its size, its lines, and `sink` given every chunk."""
     body = Body()
+    last = started
     for chunk in response.streaming_content:
+        now = time.perf_counter()
         if not body.bytes:
-            body.first_byte = time.perf_counter() - started
+            body.first_byte = now - started
+        body.longest_wait = max(body.longest_wait, now - last)
+        last = now
         data = chunk if isinstance(chunk, bytes) else chunk.encode()
         body.bytes += len(data)
         body.lines += data.count(b"\n")
@@ -203,6 +210,7 @@ def measure(args: argparse.Namespace) -> None:
         "bytes": body.bytes,
         "seconds": seconds,
         "first_byte": body.first_byte,
+        "longest_wait": body.longest_wait,
         "cpu": cpu,
         "backend_cpu": backend_cpu if backend is not None else None,
         "statements": statements.count,
@@ -346,9 +354,9 @@ def render(args: argparse.Namespace, vendor: str, sizes: list[dict[str, Any]]) -
         + ".",
         "",
         "| applications (files listed) | export | rows | MiB out | seconds | first byte s "
-        "| CPU s | statements | RSS before MiB | peak RSS MiB | peak growth MiB "
-        "| tracemalloc peak MiB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| longest wait s | CPU s | statements | RSS before MiB | peak RSS MiB "
+        "| peak growth MiB | tracemalloc peak MiB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in sizes:
         for f in size["exports"]:
@@ -356,7 +364,8 @@ def render(args: argparse.Namespace, vendor: str, sizes: list[dict[str, Any]]) -
             lines.append(
                 f"| {size['applications']:,} ({size['files']:,}) | {f['label']} | {f['rows']:,} "
                 f"| {f['bytes'] / MIB:.1f} | {f['seconds']:.2f} | {f['first_byte']:.2f} "
-                f"| {f['cpu']:.2f}{backend} | {f['statements']} | {mib(f['rss_before_kib'])} "
+                f"| {f['longest_wait']:.2f} | {f['cpu']:.2f}{backend} | {f['statements']} "
+                f"| {mib(f['rss_before_kib'])} "
                 f"| {mib(f['high_water_kib'])} "
                 f"| {mib(f['high_water_kib'] - f['rss_before_kib'])} "
                 f"| {f['traced_peak'] / MIB:.1f} |"

@@ -1,6 +1,6 @@
 """/api/v1/staff/exports: the office's exports, streamed as the pages stream them.
 
-The list of files with the list's filters (CSV row by row, XLSX from a spooled workbook), as
+The list of files with the list's filters (CSV and XLSX, both written row by row as sent), as
 the office's export buttons (applications.staff_files); the confirmed candidates for
 enrolment, for the roles the enrolment export page allows (workflow.enrolment.EXPORTERS).
 Outside those roles, 404.
@@ -9,7 +9,7 @@ Outside those roles, 404.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
@@ -18,8 +18,8 @@ from admissions.api.auth import caller, token_institution, user_auth
 from admissions.api.schemas import ErrorOut
 from admissions.api.staff import FilterQuery
 from admissions.applications.models import Application
-from admissions.applications.queue import EXPORT_HEADER, csv_rows, export_rows
-from admissions.applications.staff_files import XLSX, exported_files, xlsx_file
+from admissions.applications.queue import EXPORT_HEADER, csv_rows
+from admissions.applications.staff_files import XLSX, exported_files, xlsx_chunks
 from admissions.people.models import User
 from admissions.people.permissions import allowed_programme_ids, is_staff_member
 from admissions.workflow import enrolment
@@ -57,12 +57,14 @@ def files_csv(request: HttpRequest, query: Query[FilterQuery]) -> StreamingHttpR
 @router.get(
     "/files.xlsx",
     response={200: None, **ERRORS},
-    summary="The list of my files as a spreadsheet, with the list's filters",
+    summary="The list of my files as a spreadsheet, with the list's filters (streamed)",
 )
-def files_xlsx(request: HttpRequest, query: Query[FilterQuery]) -> FileResponse:
+def files_xlsx(request: HttpRequest, query: Query[FilterQuery]) -> StreamingHttpResponse:
     files = exported_files(_staff(request), request.GET, institution_id=token_institution(request))
-    spool = xlsx_file(export_rows(files), [str(h) for h in EXPORT_HEADER])
-    return FileResponse(spool, as_attachment=True, filename="files.xlsx", content_type=XLSX)
+    chunks = xlsx_chunks(files, [str(h) for h in EXPORT_HEADER])
+    response = StreamingHttpResponse(chunks, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="files.xlsx"'
+    return response
 
 
 class EnrolmentQuery(Schema):

@@ -17,9 +17,9 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
-from admissions.applications.choices import track_label
+from admissions.applications.choices import TRACK_LABELS
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.applications.waiting import over_target
@@ -202,8 +202,8 @@ def filtered(
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+def _safe(value: str) -> str:
+    if value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
@@ -227,37 +227,84 @@ _GROUP = {True: gettext_lazy("EU"), False: gettext_lazy("Outside the EU"), None:
 _YES = {True: gettext_lazy("yes"), False: gettext_lazy("no"), None: ""}
 
 
-def export_rows(files: QuerySet[Application]) -> Iterator[list[object]]:
-    """One list of cells per file, read in chunks: a long list is never held whole."""
+# The columns the export writes, and no other: read as tuples, no model is made per file.
+# The names are the candidate's and the reviewer's `display_name` (people/models.py): the
+# profile's names, else the account's, else the address; the programme's the reader's
+# language's (`name`).
+_PERSON = ("profile__given_names", "profile__family_name", "first_name", "last_name", "email")
+_COLUMNS = (
+    "reference",
+    *(f"candidate__{column}" for column in _PERSON),
+    "track",
+    "financing_mode",
+    "entry_route",
+    "eu_national",
+    "lives_abroad",
+    "status",
+    "submitted_at",
+    "status_changed_at",
+    *(f"assignment__reviewer__{column}" for column in _PERSON),
+)
+
+
+def display_name(
+    given_names: str | None, family_name: str | None, first_name: str, last_name: str, email: str
+) -> str:
+    """`User.display_name` from the columns (the profile's are None without a profile)."""
+    name = f"{given_names} {family_name}".strip() if given_names is not None else ""
+    return name or f"{first_name} {last_name}".strip() or email
+
+
+def export_rows(files: QuerySet[Application]) -> Iterator[list[str | int]]:
+    """One list of cells per file, read in chunks: a long list is never held whole.
+
+    The labels are translated now, in the request's language: the rows of a streamed answer
+    are read once its view has returned, when the API's language is no longer active (the
+    middleware sets the thread's language back as the answer leaves it)."""
+    english = (get_language() or "fr").startswith("en")
+    programme = "programme__name_en" if english else "programme__name_fr"
+    rows = files.order_by("-submitted_at", "-pk").values_list(*_COLUMNS, programme)
+    labels = _Labels(
+        statuses={value: str(label) for value, label in Status.choices},
+        tracks={track: str(label) for track, label in TRACK_LABELS.items()},
+        groups={value: str(label) for value, label in _GROUP.items()},
+        yes={value: str(label) for value, label in _YES.items()},
+    )
+    return _rows(rows, labels)
+
+
+@dataclass(frozen=True)
+class _Labels:
+    statuses: dict[str, str]
+    tracks: dict[str, str]
+    groups: dict[bool | None, str]
+    yes: dict[bool | None, str]
+
+
+def _rows(
+    rows: QuerySet[Application, tuple[Any, ...]], labels: _Labels
+) -> Iterator[list[str | int]]:
     now = timezone.now()
-    # The reviewer's name is their profile's when they have one: read with the row, or each
-    # assigned file costs a query.
-    rows = files.select_related(
-        "candidate",
-        "candidate__profile",
-        "programme",
-        "assignment__reviewer",
-        "assignment__reviewer__profile",
-    ).order_by("-submitted_at", "-pk")
-    for application in rows.iterator(chunk_size=EXPORT_CHUNK):
-        assignment = getattr(application, "assignment", None)
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK):
+        reference, candidate, email = row[0], row[1:6], row[5]
+        track, financing_mode, entry_route, eu_national, lives_abroad = row[6:11]
+        status, submitted_at, status_changed_at = row[11:14]
+        reviewer, programme_name = row[14:19], row[19]
         yield [
-            _safe(value)
-            for value in (
-                application.reference,
-                application.candidate.display_name,
-                application.candidate.email,
-                application.programme.name,
-                track_label(application.track),
-                application.financing_mode,
-                application.entry_route,
-                str(_GROUP[application.eu_national]),
-                str(_YES[application.lives_abroad]),
-                str(Status(application.status).label),
-                application.submitted_at.isoformat() if application.submitted_at else "",
-                (now - application.status_changed_at).days,
-                assignment.reviewer.display_name if assignment is not None else "",
-            )
+            _safe(reference),
+            _safe(display_name(*candidate)),
+            _safe(email),
+            _safe(programme_name),
+            _safe(labels.tracks.get(track, track)),
+            _safe(financing_mode),
+            _safe(entry_route),
+            _safe(labels.groups[eu_national]),
+            _safe(labels.yes[lives_abroad]),
+            _safe(labels.statuses[status]),
+            _safe(submitted_at.isoformat() if submitted_at else ""),
+            (now - status_changed_at).days,
+            # Without an assignment, the reviewer's columns are all None.
+            _safe(display_name(*reviewer) if reviewer[4] is not None else ""),
         ]
 
 
@@ -267,8 +314,12 @@ class _Echo:
 
 
 def csv_rows(files: QuerySet[Application], header: list[str]) -> Iterator[str]:
-    """The list as CSV lines, streamed."""
+    """The list as CSV lines, streamed (its labels translated now, see `export_rows`)."""
+    return _csv_lines(export_rows(files), header)
+
+
+def _csv_lines(rows: Iterator[list[str | int]], header: list[str]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)  # the BOM makes spreadsheets read UTF-8
-    for row in export_rows(files):
+    for row in rows:
         yield writer.writerow(row)

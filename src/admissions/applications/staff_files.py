@@ -13,9 +13,10 @@ from django.http import QueryDict
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.applications.queue import PAGE_SIZES, filtered, read_filters
+from admissions.applications.queue import PAGE_SIZES, export_rows, filtered, read_filters
 from admissions.applications.waiting import campaign_targets
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
+from admissions.core.xlsx import streamed
 from admissions.people.models import Role, User
 from admissions.people.permissions import allowed_programme_ids
 
@@ -109,9 +110,16 @@ def exported_files(
     return filtered(files, filters, reader_id=user.pk, targets=targets)
 
 
+def xlsx_chunks(files: QuerySet[Application], header: list[str]) -> Iterator[bytes]:
+    """The list as a workbook, its bytes handed out as they are written (core.xlsx.streamed):
+    the first leave before the files are read, whatever their number."""
+    return streamed.workbook(header, export_rows(files), title="files")
+
+
 def xlsx_file(rows: Iterator[list[object]], header: list[str]) -> IO[bytes]:
     """The workbook written row by row to a temporary file (openpyxl's write-only mode
-    keeps no row in memory), ready to be streamed from its start."""
+    keeps no row in memory), ready to be streamed from its start: the report's figures, a
+    few hundred rows."""
     # Loaded on first export only: the workers' memory at start-up stays small.
     from openpyxl import Workbook
 

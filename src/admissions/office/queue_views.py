@@ -11,7 +11,6 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -32,7 +31,6 @@ from admissions.applications.queue import (
     ORDERS,
     PAGE_SIZES,
     csv_rows,
-    export_rows,
     filtered,
     read_filters,
 )
@@ -43,7 +41,7 @@ from admissions.applications.staff_files import (
     scope_campaigns,
     scope_programmes,
     scoped_files,
-    xlsx_file,
+    xlsx_chunks,
 )
 from admissions.applications.waiting import campaign_targets
 from admissions.catalog.models import Campaign
@@ -264,7 +262,10 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 @login_required
 @require_GET
-def export_xlsx(request: HttpRequest) -> FileResponse:
+def export_xlsx(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as a workbook, streamed as it is written."""
     files = _exported(request)
-    spool = xlsx_file(export_rows(files), [str(h) for h in EXPORT_HEADER])
-    return FileResponse(spool, as_attachment=True, filename="files.xlsx", content_type=XLSX)
+    chunks = xlsx_chunks(files, [str(h) for h in EXPORT_HEADER])
+    response = StreamingHttpResponse(chunks, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="files.xlsx"'
+    return response

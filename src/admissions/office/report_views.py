@@ -28,8 +28,8 @@ from django.views.decorators.http import require_GET
 from admissions.applications.funnel import Step
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
-from admissions.applications.queue import EXPORT_HEADER, csv_rows, export_rows
-from admissions.applications.staff_files import XLSX, xlsx_file
+from admissions.applications.queue import EXPORT_HEADER, csv_rows
+from admissions.applications.staff_files import XLSX, xlsx_chunks, xlsx_file
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.office import charts
 from admissions.people.models import User
@@ -234,8 +234,8 @@ def report_export(request: HttpRequest, campaign_id: int, extension: str) -> Htt
 @login_required
 @require_GET
 def files_export(request: HttpRequest, campaign_id: int, extension: str) -> HttpResponseBase:
-    """The submitted files behind the report, as the queue exports them: streamed as CSV, or
-    written row by row to a temporary workbook (constant memory either way)."""
+    """The submitted files behind the report, as the queue exports them: streamed as CSV or
+    as a workbook, written row by row as sent (constant memory either way)."""
     if extension not in EXPORTS:
         raise Http404
     campaign, chosen, _in_scope = _selection(request, campaign_id)
@@ -252,5 +252,6 @@ def files_export(request: HttpRequest, campaign_id: int, extension: str) -> Http
         )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    spool = xlsx_file(export_rows(files), header)
-    return FileResponse(spool, as_attachment=True, filename=name, content_type=XLSX)
+    response = StreamingHttpResponse(xlsx_chunks(files, header), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

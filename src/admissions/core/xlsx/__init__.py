@@ -1,0 +1,1 @@
+"""Spreadsheets (Office Open XML workbooks) written as they are sent: `streamed`."""
