@@ -97,3 +97,17 @@ def test_outside_the_scope_nothing_is_exported(
     )
     assert too_long.status_code == 422
     assert too_long.json()["details"][0]["field"] == "q"
+
+
+def test_the_enrolment_export_is_written_in_the_language_asked_for(nord: Campaign) -> None:
+    """Its lines are written once the view has returned, when the API's language is no
+    longer active: what the thread then speaks must not reach the file."""
+    application = decided(nord, NORD_PROGRAMME, "publish_admitted", **FUNDED)
+    confirm_place(application, by=application.candidate)
+    finance = as_(staff_member(Role.FINANCE_OFFICER, institution=nord.institution), "en")
+    with translation.override("fr"):
+        answer = finance.get("/api/v1/staff/exports/enrolment.csv", {"campaign": str(nord.pk)})
+        rows = list(csv.reader(io.StringIO(streamed(answer).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Application", "Status", "Confirmed on"]
+    assert rows[1][0] == application.reference
+    assert rows[1][1] == "Place confirmed"

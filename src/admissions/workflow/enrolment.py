@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from admissions.applications.choices import financing_label, track_label
@@ -185,11 +185,14 @@ class _Line:
 
 
 def csv_lines(files: QuerySet[Application], language: str) -> Iterator[str]:
+    """The export's lines, in `language`: they are written as the answer is sent, after its
+    view has returned, when the API has already set the thread's language back."""
     writer = csv.writer(_Line())
-    # The byte-order mark makes spreadsheet programs read the accents right.
-    yield "\ufeff" + writer.writerow(headers())
-    for row in rows(files, language):
-        yield writer.writerow(["" if value is None else safe(value) for value in row])
+    with translation.override(language):
+        # The byte-order mark makes spreadsheet programs read the accents right.
+        yield "\ufeff" + writer.writerow(headers())
+        for row in rows(files, language):
+            yield writer.writerow(["" if value is None else safe(value) for value in row])
 
 
 def xlsx_file(files: QuerySet[Application], language: str) -> IO[bytes]:
