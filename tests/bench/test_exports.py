@@ -37,19 +37,31 @@ def _block(text: str, engine: str) -> str:
     return inside.split(f"#### {engine}\n", 1)[1].split("####", 1)[0]
 
 
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
 def _check_figures(block: str) -> None:
+    # Each figure found by its column's head: the table may gain columns.
+    head = next(line for line in block.splitlines() if line.startswith("| applications "))
+    column = {name: place for place, name in enumerate(_cells(head))}
     for size in SIZES:
         rows = [line for line in block.splitlines() if line.startswith(f"| {size} (")]
         assert [row.split(" | ")[1] for row in rows] == EXPORTS, rows
         for row in rows:
-            cells = [cell.strip() for cell in row.strip("|").split("|")]
+            cells = _cells(row)
             # Every submitted file the officer sees, and only those (drafts are not listed).
             files = int(re.fullmatch(rf"{size} \((\d+)\)", cells[0]).group(1))  # type: ignore[union-attr]
             assert 0 < files < size
-            assert int(cells[2]) == files
-            statements, before, peak = int(cells[7]), float(cells[8]), float(cells[9])
+            assert int(cells[column["rows"]]) == files
+            statements = int(cells[column["statements"]])
+            before = float(cells[column["RSS before MiB"]])
+            peak = float(cells[column["peak RSS MiB"]])
             assert statements > 0
             assert peak >= before > 0
+            seconds = float(cells[column["seconds"]])
+            assert float(cells[column["first byte s"]]) <= seconds
+            assert float(cells[column["longest wait s"]]) <= seconds
     assert "Peak growth from" in block
 
 
