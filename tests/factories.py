@@ -228,6 +228,21 @@ def draft(
     )
 
 
+def unsaved_application(
+    campaign: Campaign, programme: Programme, reference: str, pk: int | None = None
+) -> Application:
+    """A new eligible candidate's file, not written: for the tests of how rows are written."""
+    return Application(
+        pk=pk,
+        candidate=eligible_candidate(),
+        campaign=campaign,
+        programme=programme,
+        track="full_time",
+        financing_mode="personnel",
+        reference=reference,
+    )
+
+
 def ready_application(
     candidate: User, campaign: Campaign, programme: Programme | None = None, **choices: str
 ) -> Application:

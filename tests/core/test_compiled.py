@@ -27,7 +27,13 @@ from admissions.core.sequences import next_numbers_and_ids
 from admissions.documents.models import Document, DocumentVersion
 from admissions.notify.models import Notification
 from admissions.payments.models import LedgerEntry
-from tests.factories import IN_NORD_CAMPAIGN, eligible_candidate, load_preset, programme_of
+from tests.factories import (
+    IN_NORD_CAMPAIGN,
+    eligible_candidate,
+    load_preset,
+    programme_of,
+    unsaved_application,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,14 +74,7 @@ def test_a_row_inserted_is_the_row_save_writes() -> None:
     programme = programme_of(campaign)
 
     def new(reference: str) -> Application:
-        return Application(
-            candidate=eligible_candidate(),
-            campaign=campaign,
-            programme=programme,
-            track="full_time",
-            financing_mode="personnel",
-            reference=reference,
-        )
+        return unsaved_application(campaign, programme, reference)
 
     saved, inserted = new("NE-1"), new("NE-2")
     saved.save(force_insert=True)
@@ -270,14 +269,7 @@ def test_a_keyed_row_is_written_under_the_id_it_holds() -> None:
     programme = programme_of(campaign)
 
     def new(reference: str) -> Application:
-        return Application(
-            candidate=eligible_candidate(),
-            campaign=campaign,
-            programme=programme,
-            track="full_time",
-            financing_mode="personnel",
-            reference=reference,
-        )
+        return unsaved_application(campaign, programme, reference)
 
     saved, keyed = new("NE-1"), new("NE-2")
     saved.save(force_insert=True)

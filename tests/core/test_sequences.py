@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from admissions.applications.models import Application
 from admissions.core.models import Counter
 from admissions.core.sequences import next_number, next_numbers_and_ids
-from tests.factories import IN_NORD_CAMPAIGN, eligible_candidate, load_preset, programme_of
+from tests.factories import IN_NORD_CAMPAIGN, load_preset, programme_of, unsaved_application
 
 pytestmark = pytest.mark.django_db
 
@@ -42,15 +42,7 @@ def test_an_id_taken_ahead_is_never_given_to_a_row_saved_after() -> None:
     programme = programme_of(campaign)
 
     def new(reference: str, pk: int | None = None) -> Application:
-        return Application(
-            pk=pk,
-            candidate=eligible_candidate(),
-            campaign=campaign,
-            programme=programme,
-            track="full_time",
-            financing_mode="personnel",
-            reference=reference,
-        )
+        return unsaved_application(campaign, programme, reference, pk)
 
     before = new("NE-1")
     before.save()
@@ -70,10 +62,9 @@ def test_an_id_taken_ahead_is_never_given_to_a_row_saved_after() -> None:
     assert again > saved.pk
 
 
+@pytest.mark.one_engine  # SQLite's own count of a table's ids: the SQLite run only
 def test_a_table_never_written_gives_its_first_id() -> None:
     """SQLite counts a table's ids in `sqlite_sequence` from its first row on."""
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's count of a table's ids")
     Counter.objects.all().delete()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [Counter._meta.db_table])
