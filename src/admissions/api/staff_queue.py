@@ -18,7 +18,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.utils.translation import get_language
@@ -31,6 +30,7 @@ from admissions.applications.queue import Filters, filtered, read_filters
 from admissions.applications.staff_files import FILE_ROLES, exported_files, scoped_files
 from admissions.catalog.models import Programme
 from admissions.core.compiled import Marked, Shaped
+from admissions.core.iso_moments import json_moment
 from admissions.core.keyset import Cursor, KeysetPage, keyset_page, keyset_query
 from admissions.people.models import User
 from admissions.people.permissions import programme_scope, scope_filter
@@ -61,7 +61,6 @@ _ID_FILTERS = ("programme", "campaign")
 # work each time).
 _NAMED = Application.objects.values_list(*COLUMNS)
 RENDERER = JSONRenderer()
-_DATES = DjangoJSONEncoder().default
 CONTENT_TYPE = f"{RENDERER.media_type}; charset={RENDERER.charset}"
 
 
@@ -170,8 +169,8 @@ def queue_answer(user: User, query: QueryDict, institution_id: int | None) -> Ht
             "email": email,
             "programme": name_en if english else name_fr,
             "programme_id": programme_id,
-            "submitted_at": submitted_at,
-            "status_changed_at": status_changed_at,
+            "submitted_at": None if submitted_at is None else json_moment(submitted_at),
+            "status_changed_at": json_moment(status_changed_at),
         }
         for (
             _pk,
@@ -196,6 +195,6 @@ def queue_answer(user: User, query: QueryDict, institution_id: int | None) -> Ht
         "first": _link(url, asked, page.first_query),
         "last": _link(url, asked, page.last_query),
     }
-    # The dates as the API's JSON writes them (ECMA-262's format, to the millisecond, "Z" for
-    # UTC).
-    return HttpResponse(json.dumps(answer, default=_DATES), content_type=CONTENT_TYPE)
+    # The dates are written already, as the API's JSON writes them (ECMA-262's format, to the
+    # millisecond, "Z" for UTC): every value is a text, a number or None.
+    return HttpResponse(json.dumps(answer), content_type=CONTENT_TYPE)
