@@ -14,7 +14,6 @@ waiting time or "late" go through the ORM as before.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ from django.http import HttpResponse, QueryDict
 from django.utils.translation import get_language
 from ninja.renderers import JSONRenderer
 
+from admissions.api.queue_json import page_json
 from admissions.api.router import reverse_in_area
 from admissions.applications.lifecycle import status_labels
 from admissions.applications.models import Application
@@ -30,7 +30,6 @@ from admissions.applications.queue import Filters, filtered, read_filters
 from admissions.applications.staff_files import FILE_ROLES, exported_files, scoped_files
 from admissions.catalog.models import Programme
 from admissions.core.compiled import Marked, Shaped
-from admissions.core.iso_moments import json_moment
 from admissions.core.keyset import Cursor, KeysetPage, keyset_page, keyset_query
 from admissions.people.models import User
 from admissions.people.permissions import programme_scope, scope_filter
@@ -157,44 +156,19 @@ def queue_answer(user: User, query: QueryDict, institution_id: int | None) -> Ht
     (each field in the schema's order)."""
     filters = read_filters(query)
     page: KeysetPage[Sequence[Any]] = _page(user, filters, query, institution_id)
-    labels = status_labels()
-    english = (get_language() or "fr").startswith("en")
     asked = filters.query
-    items = [
-        {
-            "reference": reference,
-            "status": status,
-            "status_label": labels[status],
-            "candidate": f"{first_name} {last_name}".strip() or email,
-            "email": email,
-            "programme": name_en if english else name_fr,
-            "programme_id": programme_id,
-            "submitted_at": None if submitted_at is None else json_moment(submitted_at),
-            "status_changed_at": json_moment(status_changed_at),
-        }
-        for (
-            _pk,
-            reference,
-            status,
-            submitted_at,
-            status_changed_at,
-            programme_id,
-            name_fr,
-            name_en,
-            first_name,
-            last_name,
-            email,
-        ) in page.rows
-    ]
     # The list links to itself: reversed in its own area, which the request has loaded.
     url = reverse_in_area("admissions.api.staff.router", "staff_files")
-    answer = {
-        "items": items,
+    links = {
         "next": _link(url, asked, page.next_query) if page.next_query else None,
         "previous": _link(url, asked, page.previous_query) if page.previous_query else None,
         "first": _link(url, asked, page.first_query),
         "last": _link(url, asked, page.last_query),
     }
-    # The dates are written already, as the API's JSON writes them (ECMA-262's format, to the
-    # millisecond, "Z" for UTC): every value is a text, a number or None.
-    return HttpResponse(json.dumps(answer), content_type=CONTENT_TYPE)
+    body = page_json(
+        page.rows,
+        labels=status_labels(),
+        english=(get_language() or "fr").startswith("en"),
+        links=links,
+    )
+    return HttpResponse(body, content_type=CONTENT_TYPE)
