@@ -10,16 +10,11 @@ once per page, not once per row, and the dates are written as the API writes the
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from admissions.core.iso_moments import json_moment
-
-
-def _moment(value: dt.datetime | None) -> str:
-    return "null" if value is None else f'"{json_moment(value)}"'
 
 
 def _link(value: str | None) -> str:
@@ -36,7 +31,7 @@ def page_json(
     """The page of `rows` (the columns of `staff_queue.COLUMNS`), each status with its label
     in `labels`, the programmes' English names if `english`, and the page's `links` (next,
     previous, first, last)."""
-    text = encode_basestring_ascii
+    text, moment = encode_basestring_ascii, json_moment
     statuses: dict[str, str] = {}
     programmes: dict[tuple[int, str], str] = {}
     items = []
@@ -65,11 +60,11 @@ def page_json(
                 f'"programme": {text(name)}, "programme_id": {int(programme_id)}'
             )
         candidate = f"{first_name} {last_name}".strip() or email
+        submitted = "null" if submitted_at is None else f'"{moment(submitted_at)}"'
         items.append(
             f'{{"reference": {text(reference)}, {status_text}, '
             f'"candidate": {text(candidate)}, "email": {text(email)}, {programme_text}, '
-            f'"submitted_at": {_moment(submitted_at)}, '
-            f'"status_changed_at": {_moment(status_changed_at)}}}'
+            f'"submitted_at": {submitted}, "status_changed_at": "{moment(status_changed_at)}"}}'
         )
     return (
         f'{{"items": [{", ".join(items)}], "next": {_link(links["next"])}, '
