@@ -60,7 +60,9 @@ class Batch:
 
     A service that takes its new rows' ids ahead (`sequences.next_numbers_and_ids`) gives
     them as `ahead`: `insert` then leaves those rows to the batch too, and everything may be
-    made before the transaction (`prepare`), which then only sends it (`write`).
+    made before the transaction (`prepare`), which then only sends it (`write`). Ids that the
+    transaction takes itself (`sequences.TakenInTransaction`) are given as their stand-ins,
+    with `writes.fill`: the rows inserted hold the values taken once written.
     """
 
     events: list[ApplicationEvent] = field(default_factory=list)
@@ -146,9 +148,16 @@ class Batch:
 
     def _written(self) -> None:
         rows, self.rows = self.rows, []
+        filled = self.writes.filled
         for obj in rows:
             obj._state.adding = False
             obj._state.db = self.writes.using
+            if filled:
+                # The rows made with stand-ins (`DeferredWrites.fill`) hold what was written.
+                for column in obj._meta.concrete_fields:
+                    value = getattr(obj, column.attname)
+                    if type(value) in (int, str) and value in filled:
+                        setattr(obj, column.attname, filled[value])
 
 
 EVENT_COLUMNS = (
