@@ -141,13 +141,7 @@ class TakenInTransaction:
 
     def replaced(self, numbers: list[int], ids: list[int]) -> dict[object, object]:
         """Each stand-in, by the number or id `take` gave in its place."""
-        return dict(
-            zip(
-                [*self.numbers, *self.ids],
-                [*numbers, *ids],
-                strict=True,
-            )
-        )
+        return dict(zip([*self.numbers, *self.ids], [*numbers, *ids], strict=True))
 
 
 def taken_in_transaction(
