@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
@@ -289,3 +290,39 @@ def test_a_keyed_row_is_written_under_the_id_it_holds() -> None:
         k: v for k, v in second.items() if k not in different
     }
     assert second["reference"] == "NE-2"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_rows_given_as_values_are_written_as_their_instances_would_be(count: int) -> None:
+    """`values_statement` (history lines without a model instance each): the statement and
+    values `insert_statement` gives for the same rows as instances."""
+    campaign = load_preset("imt-nord-europe")
+    application = unsaved_application(campaign, programme_of(campaign), "NE-1")
+    application.save()
+    at = timezone.now()  # what an instance's `auto_now_add` takes: the clock stands still
+    rows = [
+        {
+            "application_id": application.pk,
+            "at": at,
+            "actor_id": None if i else application.candidate_id,
+            "action": f"test.line_{i}",
+            "from_status": "",
+            "to_status": "draft" if i else "",
+            "details": {"n": i, "text": "l'été"},
+        }
+        for i in range(count)
+    ]
+    events = [ApplicationEvent(**row) for row in rows]
+    expected = compiled.insert_statement(events)
+    found = compiled.values_statement(ApplicationEvent, rows)
+    assert expected is not None
+    assert found is not None
+    assert found[0] == expected[0]
+    assert [str(value) for value in found[1]] == [str(value) for value in expected[1]]
+    with connection.cursor() as cursor:
+        cursor.execute(*found)
+    written = ApplicationEvent.objects.filter(application=application).order_by("pk")
+    assert [(e.action, e.at, e.actor_id, e.details) for e in written] == [
+        (row["action"], at, row["actor_id"], row["details"]) for row in rows
+    ]

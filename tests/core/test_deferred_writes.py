@@ -117,3 +117,53 @@ def test_alone_the_writes_are_a_transaction_of_their_own() -> None:
     # On PostgreSQL one query, the server's transaction: no savepoint, nothing else sent.
     if connection.vendor == "postgresql":
         assert len(captured.captured_queries) == 1
+
+
+def test_stand_ins_are_replaced_when_the_writes_run_in_their_transaction() -> None:
+    """Whole values equal to a stand-in, and stand-ins inside texts (a JSON column's, a
+    reference printed from a number), the longest text first."""
+    stand_in = 734_215_908_331_276_145
+    writes = DeferredWrites()
+    writes.add(INSERT, [f"deferred:NE-{stand_in}", stand_in])
+    writes.add(INSERT, [f'deferred:{{"entry_id": {stand_in}}}', 7])
+    writes.add(INSERT, ["deferred:untouched", 8])
+    asked: list[bool] = []
+
+    def taken() -> dict[object, object]:
+        asked.append(connection.in_atomic_block)
+        return {stand_in: 42, f"NE-{stand_in}": "NE-000042"}
+
+    writes.fill(taken)
+    assert values() == {}
+    with transaction.atomic():
+        writes.run()
+    assert asked == [True]
+    assert values() == {
+        "deferred:NE-000042": 42,
+        'deferred:{"entry_id": 42}': 7,
+        "deferred:untouched": 8,
+    }
+    assert writes.filled == {stand_in: 42, f"NE-{stand_in}": "NE-000042"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_with_stand_ins_run_alone_in_a_transaction_of_their_own() -> None:
+    """Their values are taken by a statement of their own, in the same transaction: the
+    writes' failure undoes it too."""
+    Counter.objects.create(key="deferred:taken", value=1)
+    writes = DeferredWrites()
+    writes.add(INSERT, ["deferred:first", 11])
+    writes.add(INSERT, ["deferred:taken", 2])  # the key is unique
+
+    def taken() -> dict[object, object]:
+        Counter.objects.create(key="deferred:by-the-fill", value=5)
+        return {11: 12}
+
+    writes.fill(taken)
+    with pytest.raises(DatabaseError):
+        writes.run_alone()
+    assert values() == {"deferred:taken": 1}
+    writes.add(INSERT, ["deferred:first", 11])
+    writes.fill(taken)
+    writes.run_alone()
+    assert values() == {"deferred:taken": 1, "deferred:by-the-fill": 5, "deferred:first": 12}

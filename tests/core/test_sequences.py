@@ -10,7 +10,13 @@ from django.db import connection, transaction
 
 from admissions.applications.models import Application
 from admissions.core.models import Counter
-from admissions.core.sequences import next_number, next_numbers_and_ids
+from admissions.core.sequences import (
+    STAND_IN_DIGITS,
+    TakenInTransaction,
+    next_number,
+    next_numbers_and_ids,
+    taken_in_transaction,
+)
 from tests.factories import IN_NORD_CAMPAIGN, load_preset, programme_of, unsaved_application
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +76,26 @@ def test_a_table_never_written_gives_its_first_id() -> None:
         cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [Counter._meta.db_table])
     assert next_numbers_and_ids([], [Counter]) == ([], [1])
     assert Counter.objects.create(key="test:next").pk == 2
+
+
+def test_numbers_and_ids_taken_in_the_transaction_follow_those_taken_ahead() -> None:
+    """On SQLite a draft's transaction may take its numbers and ids itself: the same ones
+    `next_numbers_and_ids` would have given, their stand-ins until then random and distinct."""
+    later = taken_in_transaction(["test:inside"], [Application, Counter])
+    if connection.vendor == "postgresql":
+        assert later is None  # `nextval` waits for no one: taken ahead there
+        return
+    assert later is not None
+    stand_ins = [*later.numbers, *later.ids]
+    assert len(set(stand_ins)) == 3
+    assert all(len(str(stand_in)) == STAND_IN_DIGITS for stand_in in stand_ins)
+    [number], [application_id, counter_id] = next_numbers_and_ids(
+        ["test:inside"], [Application, Counter]
+    )
+    with transaction.atomic():
+        numbers, ids = later.take()
+    assert numbers == [number + 1]
+    assert ids[0] > application_id
+    assert ids[1] > counter_id
+    assert later.replaced(numbers, ids) == dict(zip(stand_ins, [*numbers, *ids], strict=True))
+    assert TakenInTransaction(["test:inside"], [Application]).numbers != later.numbers

@@ -88,7 +88,16 @@ def test_the_creation_holds_its_writes_only_and_charges_the_fee(
         assert moved.count("'applications_application'") == 1
         assert moved.count("'notify_notification'") == (1 if by_transfer else 0)
         ahead = [numbers, moved]
-    assert all(statements.index(statement) < begin for statement in ahead)
+    taken_first = connection.vendor == "sqlite" and not by_transfer
+    if taken_first:
+        # Without the email, SQLite takes them first thing in the draft's transaction, the
+        # rows made with stand-ins until then: one writer's turn, not two.
+        assert [statements.index(statement) for statement in ahead] == [begin + 1, begin + 2]
+        assert held[:2] == ["UPDATE core_counter SET", "UPDATE sqlite_sequence SET"]
+        held = held[2:]
+        begin += 2
+    else:
+        assert all(statements.index(statement) < begin for statement in ahead)
     rows = [
         "INSERT INTO applications_application",
         "INSERT INTO payments_ledgerentry",

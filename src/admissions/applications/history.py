@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -46,6 +47,42 @@ def record_event(
     )
 
 
+@dataclass(frozen=True)
+class _Line:
+    """A history line of a `Batch`: its file's id is read when the line is written (the file
+    may be written in the same batch)."""
+
+    application: Application
+    actor: User | None
+    action: str
+    from_status: str
+    to_status: str
+    details: dict[str, Any]
+
+    def values(self, at: dt.datetime) -> dict[str, Any]:
+        if self.application.pk is None:
+            raise ValueError("a history line's file is written before it")
+        return {
+            "application_id": self.application.pk,
+            "at": at,
+            "actor_id": None if self.actor is None else self.actor.pk,
+            "action": self.action,
+            "from_status": self.from_status,
+            "to_status": self.to_status,
+            "details": self.details,
+        }
+
+    def event(self) -> ApplicationEvent:
+        return ApplicationEvent(
+            application=self.application,
+            actor=self.actor,
+            action=self.action,
+            from_status=self.from_status,
+            to_status=self.to_status,
+            details=self.details,
+        )
+
+
 @dataclass
 class Batch:
     """History lines and kept totals that a service writes at the end of its transaction.
@@ -60,10 +97,12 @@ class Batch:
 
     A service that takes its new rows' ids ahead (`sequences.next_numbers_and_ids`) gives
     them as `ahead`: `insert` then leaves those rows to the batch too, and everything may be
-    made before the transaction (`prepare`), which then only sends it (`write`).
+    made before the transaction (`prepare`), which then only sends it (`write`). Ids that the
+    transaction takes itself (`sequences.TakenInTransaction`) are given as their stand-ins,
+    with `writes.fill`: the rows inserted hold the values taken once written.
     """
 
-    events: list[ApplicationEvent] = field(default_factory=list)
+    events: list[_Line] = field(default_factory=list)
     totals: list[Callable[[], None]] = field(default_factory=list)
     writes: DeferredWrites = field(default_factory=DeferredWrites)
     ahead: dict[type[Model], int] = field(default_factory=dict)
@@ -93,16 +132,7 @@ class Batch:
         from_status: str = "",
         to_status: str = "",
     ) -> None:
-        self.events.append(
-            ApplicationEvent(
-                application=application,
-                actor=by,
-                action=action,
-                from_status=from_status,
-                to_status=to_status,
-                details=details or {},
-            )
-        )
+        self.events.append(_Line(application, by, action, from_status, to_status, details or {}))
 
     def total(self, write: Callable[[], None]) -> None:
         self.totals.append(write)
@@ -113,8 +143,14 @@ class Batch:
         lines are too many for a statement of their own (`compiled.MANY`): `write` then
         writes them through `bulk_create`, in the transaction."""
         if self.events:
-            # The INSERT `bulk_create` runs, compiled once per count of lines.
-            lines = compiled.insert_statement(self.events)
+            # The INSERT `bulk_create` runs, compiled once per count of lines, from the
+            # lines' values (no model instance each), all of this moment.
+            at = timezone.now()
+            lines = compiled.values_statement(
+                ApplicationEvent,
+                [line.values(at) for line in self.events],
+                using=self.writes.using,
+            )
             if lines is None:
                 return False
             self.writes.add(*lines)
@@ -128,7 +164,7 @@ class Batch:
     def write(self) -> None:
         if not self.prepare():
             self.writes.run()
-            compiled.insert_many(self.events)
+            compiled.insert_many([line.event() for line in self.events])
             self.events = []
             self.prepare()
         self.writes.run()
@@ -146,9 +182,16 @@ class Batch:
 
     def _written(self) -> None:
         rows, self.rows = self.rows, []
+        filled = self.writes.filled
         for obj in rows:
             obj._state.adding = False
             obj._state.db = self.writes.using
+            if filled:
+                # The rows made with stand-ins (`DeferredWrites.fill`) hold what was written.
+                for column in obj._meta.concrete_fields:
+                    value = getattr(obj, column.attname)
+                    if type(value) in (int, str) and value in filled:
+                        setattr(obj, column.attname, filled[value])
 
 
 EVENT_COLUMNS = (

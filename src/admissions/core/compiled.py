@@ -10,7 +10,7 @@ gives them (no field's conversion): read plain columns only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -361,6 +361,33 @@ def insert_statement(
     if found is None:
         return None
     return found[0], _many_values(found, objs, connection)
+
+
+def values_statement(
+    model: type[Model], rows: Sequence[Mapping[str, Any]], *, using: str = "default"
+) -> tuple[str, list[Any]] | None:
+    """`insert_statement` for new rows given as plain values, without a model instance each:
+    every column `Model.save` writes for a new row (the id aside) by its `attname`, a
+    moment for an `auto_now_add` column, a related row's id for a foreign key. For rows
+    made on every request whose instances no one reads (history lines): an instance costs
+    more than its statement."""
+    connection = connections[using]
+    if not rows or len(rows) > MANY or not connection.features.can_return_rows_from_bulk_insert:
+        return None
+    key = (model, using, len(rows), False, False)
+    found = (
+        _inserts[key]
+        if key in _inserts
+        else _insert_sql(model, [model() for _row in rows], using, read_back=False)
+    )
+    if found is None:
+        return None
+    statement, fields, _returning, by_column, prepare = found
+    pairs = list(zip([field.attname for field in fields], prepare, strict=True))
+    values = [[prep(row[name], connection) for name, prep in pairs] for row in rows]
+    if by_column:
+        return statement, [list(column) for column in zip(*values, strict=True)]
+    return statement, [value for row in values for value in row]
 
 
 def _many_values(found: Any, objs: Sequence[Model], connection: Any) -> list[Any]:

@@ -12,12 +12,14 @@ statement per call: there they run one after the other, in the same order.
 Rows that are read back (a file's id, a charge's) are not for this: the statement sending
 them returns nothing here, unless their ids were taken ahead (`sequences.next_numbers_and_ids`).
 The writes may be collected before the transaction that runs them: what is to follow its
-commit (`on_commit`) is handed to it only when they run.
+commit (`on_commit`) is handed to it only when they run. They may even be made before the
+numbers and ids they hold are taken, with stand-ins in their place, which the transaction
+takes and puts in first thing (`fill`, `sequences.TakenInTransaction`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -45,6 +47,9 @@ class DeferredWrites:
         self.using = using
         self.statements: list[tuple[str, Sequence[Any]]] = []
         self.after_commit: list[Callable[[], object]] = []
+        self._fill: Callable[[], Mapping[object, object]] | None = None
+        # What `fill`'s values gave, once the writes ran.
+        self.filled: dict[object, object] = {}
 
     def add(self, sql: str, params: Sequence[Any]) -> None:
         self.statements.append((sql, params))
@@ -54,9 +59,21 @@ class DeferredWrites:
         `transaction.on_commit(..., robust=True)`)."""
         self.after_commit.append(hook)
 
+    def fill(self, values: Callable[[], Mapping[object, object]]) -> None:
+        """Stand-ins in the statements' values replaced when they run, in their transaction:
+        `values`, called there before any statement, gives each stand-in's replacement. A
+        whole value equal to a stand-in is replaced; in a text (a JSON column's, a reference
+        printed from a number), each stand-in text, the longest first, then each stand-in
+        number's digits. Stand-ins must be values no other one holds or contains."""
+        self._fill = values
+
     def run(self) -> None:
         statements, self.statements = self.statements, []
         hooks, self.after_commit = self.after_commit, []
+        if self._fill is not None:
+            values, self._fill = self._fill, None
+            self.filled = dict(values())
+            statements = _filled(statements, self.filled)
         if statements:
             self._execute(statements)
         for hook in hooks:
@@ -70,7 +87,8 @@ class DeferredWrites:
         transaction, in `transaction.atomic`."""
         connection = connections[self.using]
         if (
-            connection.in_atomic_block
+            self._fill is not None
+            or connection.in_atomic_block
             or not connection.get_autocommit()
             or not client_side_binding(connection)
         ):
@@ -93,3 +111,28 @@ class DeferredWrites:
                 return
             for sql, params in statements:
                 cursor.execute(sql, params)
+
+
+def _filled(
+    statements: list[tuple[str, Sequence[Any]]], found: Mapping[object, object]
+) -> list[tuple[str, Sequence[Any]]]:
+    """`statements` with the stand-ins `found` names replaced (`DeferredWrites.fill`)."""
+    numbers = {key: value for key, value in found.items() if type(key) is int}
+    texts = sorted(
+        ((key, str(value)) for key, value in found.items() if type(key) is str),
+        key=lambda pair: -len(pair[0]),
+    )
+    texts += [(str(key), str(value)) for key, value in numbers.items()]
+
+    def one(value: Any) -> Any:
+        if type(value) is list:  # a column of values (PostgreSQL's arrays)
+            return [one(item) for item in value]
+        if type(value) is int:
+            return numbers.get(value, value)
+        if type(value) is str:
+            for old, new in texts:
+                if old in value:
+                    value = value.replace(old, new)
+        return value
+
+    return [(sql, [one(value) for value in params]) for sql, params in statements]

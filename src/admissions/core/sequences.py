@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import secrets
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Model
@@ -99,6 +101,58 @@ def next_numbers_and_ids(
             cursor.execute(select, params)
             found = [int(number) for number in cursor.fetchone()]
     return found[: len(names)], found[len(names) :]
+
+
+# Stand-ins have this many digits: no count of rows or numbers reaches them, and a random one
+# is found in no other value of a statement (`TakenInTransaction`).
+STAND_IN_DIGITS = 18
+
+
+@dataclass
+class TakenInTransaction:
+    """Numbers and ids that the write transaction itself takes, first thing, on SQLite; until
+    then their stand-ins, random numbers of `STAND_IN_DIGITS` digits, one per number and per
+    id, which the rows and their statements are made with before the transaction.
+
+    On SQLite taking the numbers ahead is a write of its own: a writer's turn, its BEGIN
+    IMMEDIATE and its commit, for two short statements. Taken inside the transaction that
+    writes the rows, they cost one turn less; the statements made with the stand-ins then
+    have them replaced by the values taken (`DeferredWrites.fill`), which is no more than a
+    look at each value.
+    """
+
+    keys: list[str]
+    models: Sequence[type[Model]]
+    numbers: list[int] = field(init=False)
+    ids: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        low = 10 ** (STAND_IN_DIGITS - 1)
+        count = len(self.keys) + len(self.models)
+        first = low + secrets.randbelow(9 * low - count)
+        stand_ins = list(range(first, first + count))
+        self.numbers, self.ids = stand_ins[: len(self.keys)], stand_ins[len(self.keys) :]
+
+    def take(self) -> tuple[list[int], list[int]]:
+        """The numbers and ids, as `next_numbers_and_ids` gives them: called in the write
+        transaction that uses them."""
+        numbers = Counter.next_values(self.keys) if self.keys else []
+        return numbers, _sqlite_ids([model._meta.db_table for model in self.models])
+
+    def replaced(self, numbers: list[int], ids: list[int]) -> dict[object, object]:
+        """Each stand-in, by the number or id `take` gave in its place."""
+        return dict(zip([*self.numbers, *self.ids], [*numbers, *ids], strict=True))
+
+
+def taken_in_transaction(
+    keys: list[str], models: Sequence[type[Model]] = ()
+) -> TakenInTransaction | None:
+    """`TakenInTransaction` where taking numbers and ids ahead costs a write of its own
+    (SQLite); None where it does not (PostgreSQL's `nextval` waits for no one: take them
+    ahead with `next_numbers_and_ids`)."""
+    if connection.vendor == "postgresql":
+        return None
+    return TakenInTransaction(list(keys), list(models))
 
 
 def _sqlite_ids(tables: list[str]) -> list[int]:

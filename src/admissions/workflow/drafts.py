@@ -32,7 +32,11 @@ from admissions.applications.models import Application
 from admissions.applications.reference import printed, sequence_key
 from admissions.catalog.models import Campaign, Programme, without_rulebooks
 from admissions.core.errors import DomainError
-from admissions.core.sequences import next_numbers_and_ids
+from admissions.core.sequences import (
+    TakenInTransaction,
+    next_numbers_and_ids,
+    taken_in_transaction,
+)
 from admissions.notify.context import language_of
 from admissions.notify.models import Notification
 from admissions.notify.money_emails import render_transfer_awaited, send_transfer_awaited
@@ -103,13 +107,22 @@ def create_application(
     # PostgreSQL; on SQLite a short write of their own): every row, history line, kept total
     # and the email are then made before it, while no lock is held, and the transaction only
     # sends them (`history.Batch`), on PostgreSQL as one query, BEGIN and COMMIT included.
+    # On SQLite a draft without the email takes them in its one write transaction instead,
+    # its rows made with stand-ins until then: one writer's turn instead of two. (The email
+    # is rendered with its numbers, and keyed by its charge's id.)
     models: list[type[Model]] = [Application]
     if fee > 0:
         models.append(LedgerEntry)
     if letter is not None:
         models.append(Notification)
-    numbers, ids = next_numbers_and_ids(keys, models)
+    later = taken_in_transaction(keys, models) if letter is None else None
+    if later is None:
+        numbers, ids = next_numbers_and_ids(keys, models)
+    else:
+        numbers, ids = later.numbers, later.ids
     batch = Batch(ahead=dict(zip(models, ids, strict=True)))
+    if later is not None:
+        batch.writes.fill(partial(_taken, later, campaign, charged=fee > 0))
     application = Application(
         candidate=candidate,
         campaign=campaign,
@@ -160,6 +173,17 @@ def create_application(
             details={"reference": existing.reference},
         ) from None
     return application
+
+
+def _taken(later: TakenInTransaction, campaign: Campaign, *, charged: bool) -> dict[object, object]:
+    """The numbers and ids `later` takes in the draft's transaction, and what was made from
+    them, by their stand-ins: the file's reference and the charge's creditor reference."""
+    numbers, ids = later.take()
+    found = later.replaced(numbers, ids)
+    found[printed(campaign, later.numbers[0])] = printed(campaign, numbers[0])
+    if charged:
+        found[creditor_reference_of(later.numbers[1])] = creditor_reference_of(numbers[1])
+    return found
 
 
 @dataclass(frozen=True)
