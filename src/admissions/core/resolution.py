@@ -2,18 +2,18 @@
 
 Django resolves every request's path through every level of the URLconf: the site's root,
 the language prefix, the candidate's pages, a file's pages. Each level matches its pattern,
-tries its patterns in turn and makes a match of its own (about 55 µs a kept status page, a
-tenth of its own work in the worker). A page looked at over and over (a candidate's status
-page, reloaded) asks for the same path each time, and the answer depends only on the
-resolver, the path and the active language (a language prefix matches in its own language
-only, a translated route reads its language's text): the match found is kept under those
-three, and each request gets its own copy of it (its arguments' dictionaries included, which
-a middleware's `process_view` may change).
+tries its patterns in turn and makes a match of its own (about 58 µs for a kept status
+page, 6 % of the worker's CPU for it; 8 µs kept). A page looked at over and over (a
+candidate's status page, reloaded) asks for the same path each time, and the answer depends
+only on the resolver, the path and the active language (a language prefix matches in its own
+language only, a translated route reads its language's text): the match found is kept under
+those three, and each request gets its own copy of it (its arguments' dictionaries included,
+which a middleware's `process_view` may change).
 
 Only matches are kept, never a 404 (unknown paths cost nothing to keep), at most `ENTRIES`
-of them, emptied when full (about 2 KB each). Another URLconf (`request.urlconf`, or the
-resolvers Django makes again after `clear_url_caches`) is another resolver, and never meets
-the matches of the first.
+of them, emptied when full (about 2.5 KB each: 1.3 MiB in all). Another URLconf
+(`request.urlconf`, or the resolvers Django makes again after `clear_url_caches`) is another
+resolver, and never meets the matches of the first.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ of each column's type on its first result: for the session's statement run on ev
 (its user's columns, the page's version), about 35 µs of a kept status page's 0.9 ms, the
 cursor's own making and closing 15 µs more. `kept_cursor` gives Django's cursor wrapper (the
 execute wrappers, the queries' log when it is on, the errors as Django's) around one psycopg
-cursor kept for the connection it was made on; the health check and the opening of the
-connection are `cursor()`'s own.
+cursor kept for the connection it was made on (holding its last result until the next
+statement); the health check and the opening of the connection are `cursor()`'s own.
 """
 
 from __future__ import annotations
