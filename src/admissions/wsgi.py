@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 import django
-from django.core.wsgi import get_wsgi_application
+
+from admissions.core import resolution
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "admissions.settings")
 # A web thread gives the interpreter back while it waits for the database, then must wait to
@@ -40,4 +41,6 @@ def _load_test_signals_alone() -> None:
 
 
 _load_test_signals_alone()
-application = get_wsgi_application()
+# Django's `get_wsgi_application`, with each path's view kept once found (core/resolution.py).
+django.setup(set_prefix=False)
+application = resolution.WSGIHandler()

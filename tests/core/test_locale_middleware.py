@@ -89,3 +89,18 @@ def test_the_path_decides_with_the_sites_urlconf() -> None:
     seen, _after, _status, headers = through(LocaleMiddleware, "/en/me/", {}, 200)
     assert seen == {"active": "en", "request": "en"}
     assert "Vary" not in dict(headers)
+
+
+@pytest.mark.parametrize(("path", "moved_to"), [("/en/me/", "/me/"), ("/me/", "/en/me/")])
+def test_a_path_changed_during_the_request_is_read_again(path: str, moved_to: str) -> None:
+    # The response's headers follow the path as it is when the response passes, as Django's.
+    def answers(middleware_class: type) -> list[tuple[str, str]]:
+        def view(request: HttpRequest) -> HttpResponseBase:
+            request.path_info = moved_to
+            return HttpResponse("x")
+
+        with translation.override("fr"):
+            response = middleware_class(view)(RequestFactory().get(path))
+        return sorted(response.items())
+
+    assert answers(LocaleMiddleware) == answers(DjangoLocaleMiddleware)

@@ -70,9 +70,14 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         if not _path_decides(request):
             return super().process_request(request)
-        language = translation.get_language_from_path(request.path_info)
-        translation.activate(language or settings.LANGUAGE_CODE)
-        request.LANGUAGE_CODE = translation.get_language()
+        path = request.path_info
+        language = translation.get_language_from_path(path)
+        # The response reads the path's language again: kept for the same path.
+        request._path_language = (path, language)  # type: ignore[attr-defined]
+        language = language or settings.LANGUAGE_CODE
+        translation.activate(language)
+        # What `get_language()` gives right after `activate(language)`.
+        request.LANGUAGE_CODE = translation.to_language(language)
         return None
 
     def process_response(
@@ -80,7 +85,14 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     ) -> HttpResponseBase:
         if not _path_decides(request):
             return super().process_response(request, response)
-        if translation.get_language_from_path(request.path_info) is None:
+        path = request.path_info
+        kept = getattr(request, "_path_language", None)
+        language = (
+            kept[1]
+            if kept is not None and kept[0] == path
+            else translation.get_language_from_path(path)
+        )
+        if language is None:
             patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -135,23 +135,31 @@ class Statement:
         return f"PREPARE {self.name} AS {''.join(parts)}"
 
     def fetchone(self, values: Sequence[Any], using: str = "default") -> tuple[Any, ...] | None:
-        with connections[using].cursor() as cursor:
-            self._execute(cursor, values, using)
-            return cursor.fetchone()  # type: ignore[no-any-return]
+        row: tuple[Any, ...] | None = self._run(values, using, _one)
+        return row
 
     def fetchall(self, values: Sequence[Any], using: str = "default") -> list[tuple[Any, ...]]:
-        with connections[using].cursor() as cursor:
-            self._execute(cursor, values, using)
-            return list(cursor.fetchall())
+        rows: list[tuple[Any, ...]] = self._run(values, using, _all)
+        return rows
 
     def execute(self, values: Sequence[Any], using: str = "default") -> int:
         """Run a statement that returns no rows (an UPDATE); the rows it touched."""
-        with connections[using].cursor() as cursor:
-            self._execute(cursor, values, using)
-            return int(cursor.rowcount)
+        count: int = self._run(values, using, _count)
+        return count
 
-    def _execute(self, cursor: Any, values: Sequence[Any], using: str) -> None:
+    def _run(self, values: Sequence[Any], using: str, read: Callable[[Any], Any]) -> Any:
         connection = connections[using]
+        # The site's PostgreSQL engine keeps one cursor per connection (core/postgresql).
+        kept = getattr(connection, "kept_cursor", None)
+        if kept is None:
+            with connection.cursor() as cursor:
+                self._execute(cursor, values, connection)
+                return read(cursor)
+        cursor = kept()
+        self._execute(cursor, values, connection)
+        return read(cursor)
+
+    def _execute(self, cursor: Any, values: Sequence[Any], connection: Any) -> None:
         if (
             connection.vendor != "postgresql"
             or not settings.DATABASE_PREPARED_STATEMENTS
@@ -166,3 +174,15 @@ class Statement:
             names.add(self.name)
         marks = ", ".join(["%s"] * len(self.slots))
         cursor.execute(f"EXECUTE {self.name}({marks})", list(values))
+
+
+def _one(cursor: Any) -> Any:
+    return cursor.fetchone()
+
+
+def _all(cursor: Any) -> Any:
+    return list(cursor.fetchall())
+
+
+def _count(cursor: Any) -> int:
+    return int(cursor.rowcount)
