@@ -110,6 +110,38 @@ print(json.dumps(sorted(name for name in sys.modules if "humanize" in name)))
 """
 
 
+# The pages a worker may never serve load their views with their first request
+# (core/lazy_views.py): not at start-up, not for the staff's home, nor for a link or an
+# address resolved; the staff's home and queue and the candidate's file pages are there.
+LAZY_VIEWS = [
+    "admissions.office.after_jury_views",
+    "admissions.office.catalogue_views",
+    "admissions.office.file_views",
+    "admissions.office.finance.views",
+    "admissions.office.jury_views",
+    "admissions.office.report_views",
+    "admissions.portal.interview_views",
+    "admissions.portal.messages_views",
+    "admissions.portal.payments_views",
+    "admissions.portal.privacy_views",
+    "admissions.portal.profile_views",
+    "admissions.portal.programme_views",
+]
+VIEWS = """
+import json, sys
+from django.urls import get_resolver, resolve, reverse
+from admissions.wsgi import application
+get_resolver().url_patterns
+resolve("/office/")
+resolve(reverse("office:jury_session", args=[1]))
+reverse("portal:profile"), reverse("privacy:notice"), reverse("office:finance:issues")
+eager = ["admissions.office.views", "admissions.office.queue_views",
+         "admissions.portal.applications_views"]
+print(json.dumps({"lazy": sorted(name for name in sys.modules if name in %r),
+                  "eager": [name for name in eager if name in sys.modules]}))
+"""
+
+
 def run_in_a_worker(script: str, tmp_path: Path) -> str:
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -177,3 +209,15 @@ def test_a_page_link_gathers_no_admin_name(tmp_path: Path) -> None:
 
 def test_the_first_page_loads_no_humanize_tag(tmp_path: Path) -> None:
     assert json.loads(run_in_a_worker(TEMPLATE_TAGS, tmp_path)) == []
+
+
+def test_the_pages_few_workers_serve_load_their_views_on_first_use(tmp_path: Path) -> None:
+    loaded = json.loads(run_in_a_worker(VIEWS % (LAZY_VIEWS,), tmp_path))
+    assert loaded == {
+        "lazy": [],
+        "eager": [
+            "admissions.office.views",
+            "admissions.office.queue_views",
+            "admissions.portal.applications_views",
+        ],
+    }

@@ -1,27 +1,30 @@
 from django.urls import include, path
 
-from admissions.office import (
-    access_log_views,
-    after_jury_views,
-    bank_details_views,
-    catalogue_views,
-    confirm_views,
-    email_templates_views,
-    enrolment_views,
-    file_views,
-    files_views,
-    jury_views,
-    login_log_views,
-    outbox_views,
-    places_views,
-    queue_views,
-    report_views,
-    second_factor_views,
-    slot_views,
-    tokens_views,
-    views,
-    webhook_views,
-)
+from admissions.core.lazy_views import Views
+from admissions.office import queue_views, views
+
+# The staff's home and queue are imported with the URLconf: every staff member opens them.
+# The other pages' views, with their forms and services, load with their first request
+# (core/lazy_views.py): a web worker may serve none of them.
+OFFICE = "admissions.office"
+access_log_views = Views(f"{OFFICE}.access_log_views")
+after_jury_views = Views(f"{OFFICE}.after_jury_views")
+bank_details_views = Views(f"{OFFICE}.bank_details_views")
+catalogue_views = Views(f"{OFFICE}.catalogue_views")
+confirm_views = Views(f"{OFFICE}.confirm_views")
+email_templates_views = Views(f"{OFFICE}.email_templates_views")
+enrolment_views = Views(f"{OFFICE}.enrolment_views")
+file_views = Views(f"{OFFICE}.file_views")
+files_views = Views(f"{OFFICE}.files_views", csrf_exempt={"file_messages"})
+jury_views = Views(f"{OFFICE}.jury_views")
+login_log_views = Views(f"{OFFICE}.login_log_views")
+outbox_views = Views(f"{OFFICE}.outbox_views")
+places_views = Views(f"{OFFICE}.places_views")
+report_views = Views(f"{OFFICE}.report_views")
+second_factor_views = Views(f"{OFFICE}.second_factor_views")
+slot_views = Views(f"{OFFICE}.slot_views")
+tokens_views = Views(f"{OFFICE}.tokens_views")
+webhook_views = Views(f"{OFFICE}.webhook_views")
 
 app_name = "office"
 urlpatterns = [

@@ -5,39 +5,18 @@ xmlsec (about 13 MiB) and WebAuthn's fido2 (about 3 MiB): every web process woul
 from its first request on, though few requests sign in through an identity provider or set
 up a second factor. The routes and names here are allauth's (`tests/people/test_auth_urls.py`
 compares them, and the views' CSRF exemptions, with allauth's modules); each view is
-imported where it is first called.
+imported where it is first called (`core/lazy_views.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from allauth.mfa import app_settings as mfa_settings
-from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from django.utils.module_loading import import_string
+
+from admissions.core.lazy_views import lazy
 
 SAML = "allauth.socialaccount.providers.saml.views"
 MFA = "allauth.mfa"
-
-
-def lazy(dotted: str, *, csrf_exempt: bool = False) -> Callable[..., HttpResponse]:
-    """A view that imports the view at `dotted` when first called. Django reads a view's CSRF
-    exemption before calling it, so it is stated here rather than read from the view."""
-    loaded: list[Callable[..., HttpResponse]] = []
-
-    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not loaded:
-            loaded.append(import_string(dotted))
-        return loaded[0](request, *args, **kwargs)
-
-    view.__name__ = view.__qualname__ = dotted.rpartition(".")[2]
-    view.__module__ = dotted.rpartition(".")[0]
-    view.loads = dotted  # type: ignore[attr-defined]  # for whoever inspects the views
-    if csrf_exempt:
-        view.csrf_exempt = True  # type: ignore[attr-defined]
-    return view
 
 
 saml_urlpatterns: list[URLPattern | URLResolver] = [

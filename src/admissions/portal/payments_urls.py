@@ -1,6 +1,9 @@
 from django.urls import path
 
-from admissions.portal import payments_views as views
+from admissions.core.lazy_views import Views
+
+# Each view loads with its first request (core/lazy_views.py).
+views = Views("admissions.portal.payments_views")
 
 app_name = "payments"
 LINE = "<slug:charge>/<int:instalment>"

@@ -2,7 +2,10 @@
 
 from django.urls import URLPattern, path
 
-from admissions.portal import privacy_views as views
+from admissions.core.lazy_views import Views
+
+# Each view loads with its first request (core/lazy_views.py).
+views = Views("admissions.portal.privacy_views")
 
 app_name = "privacy"
 urlpatterns: list[URLPattern] = [

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from admissions.portal import (
-    logins_views,
-    profile_views,
-    programme_views,
-    tokens_views,
-    urls_applications,
-    views,
-)
+from admissions.core.lazy_views import Views
+from admissions.portal import urls_applications, views
+
+# The candidate's other pages load their views with their first request (core/lazy_views.py).
+logins_views = Views("admissions.portal.logins_views")
+profile_views = Views("admissions.portal.profile_views")
+programme_views = Views("admissions.portal.programme_views")
+tokens_views = Views("admissions.portal.tokens_views")
 
 app_name = "portal"
 urlpatterns = [

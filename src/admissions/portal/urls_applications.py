@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
+from admissions.core.lazy_views import Views
 from admissions.portal import applications_views as views
-from admissions.portal import interview_views, messages_views, self_check_views
 from admissions.portal.references import ReferenceConverter
+
+# A file's other pages load their views with their first request (core/lazy_views.py).
+interview_views = Views("admissions.portal.interview_views")
+messages_views = Views("admissions.portal.messages_views", csrf_exempt={"application_messages"})
+self_check_views = Views("admissions.portal.self_check_views")
 
 register_converter(ReferenceConverter, "reference")
 

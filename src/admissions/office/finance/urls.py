@@ -1,6 +1,9 @@
 from django.urls import path
 
-from admissions.office.finance import views
+from admissions.core.lazy_views import Views
+
+# Each view loads with its first request (core/lazy_views.py).
+views = Views("admissions.office.finance.views")
 
 app_name = "finance"
 urlpatterns = [
