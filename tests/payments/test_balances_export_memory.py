@@ -19,6 +19,7 @@ from admissions.payments import exports
 from admissions.payments.models import FileBalance
 from admissions.people.models import Role, User
 from tests.factories import IN_NORD_CAMPAIGN, load_preset, programme_of, staff_member
+from tests.statistics import analyze
 
 pytestmark = pytest.mark.django_db
 # Smaller chunks than the shipped ones keep the test short under tracemalloc while each
@@ -87,6 +88,7 @@ def test_the_balances_export_in_the_same_memory_whatever_the_number_of_files() -
         ],
         batch_size=2000,
     )
+    analyze(User, Application, FileBalance)
     client = Client()
     client.force_login(staff_member(Role.FINANCE_OFFICER, institution=campaign.institution))
     with translation.override("en"):
