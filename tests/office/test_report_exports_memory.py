@@ -23,6 +23,7 @@ from admissions.applications.models import Application
 from admissions.catalog.models import Campaign, Programme
 from admissions.people.models import Role, User
 from tests.factories import IN_NORD_CAMPAIGN, load_preset, programme_of, staff_member
+from tests.statistics import analyze
 
 pytestmark = pytest.mark.django_db
 # The export reads in chunks; a smaller chunk than the shipped one keeps the test short under
@@ -103,6 +104,7 @@ def test_the_files_export_in_the_same_memory_whatever_their_number() -> None:
     large = programme_of(campaign, "ms-transition-energetique")
     _files(campaign, small, SMALL, "small")
     _files(campaign, large, LARGE, "large")
+    analyze(User, Application)
     client = Client()
     client.force_login(staff_member(Role.ADMISSIONS_OFFICER, institution=campaign.institution))
 
