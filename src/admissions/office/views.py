@@ -29,8 +29,10 @@ from admissions.office.home_html import (
     counts_html,
     lateness_html,
     links_html,
+    listed_html,
     options_html,
     status_options_html,
+    to_confirm_html,
     waiting_html,
 )
 from admissions.office.home_list import list_page
@@ -157,6 +159,7 @@ def home(request: HttpRequest) -> HttpResponse:
         finance=finance,
         platform=platform,
     )
+    to_confirm = pending_count(confirmed_by_user)
     context = {
         "page": page,
         "rows_html": rows_html(page.rows, finance_programmes),
@@ -174,11 +177,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "waiting_html": waiting_html(waiting),
         "lateness": bool(figures.lateness),
         "lateness_html": lateness_html(figures.lateness),
-        "count": listed_count(files, filters, overall),
-        "counted": COUNTED,
+        "listed": listed_html(listed_count(files, filters, overall), COUNTED),
         "links_html": links_html(shown, figures.unread),
         "roles": sorted(Role(role).label for role in roles),
         # The values to confirm come from the parsed rules (catalog/parsed.py), not the JSON.
-        "to_confirm": pending_count(confirmed_by_user),
+        "to_confirm": to_confirm_html(to_confirm) if to_confirm else "",
     }
     return render(request, "office/home.html", context)
