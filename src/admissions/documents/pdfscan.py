@@ -18,7 +18,6 @@ from __future__ import annotations
 import importlib
 import io
 import json
-import os
 import resource
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -268,14 +267,9 @@ def _set_limit(kind: int, value: int) -> None:
 
 def _address_space() -> int:
     """Bytes of address space this process holds now (its libraries, qpdf's included)."""
-    # Read as bytes, with no file object: a text file's codec was imported anew in each
-    # child (the fork server has only UTF-8's), about a sixth of a child's processor time.
     try:
-        statm = os.open("/proc/self/statm", os.O_RDONLY)
-        try:
-            pages = int(os.read(statm, 128).split()[0])
-        finally:
-            os.close(statm)
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[0])
     except (OSError, ValueError, IndexError):
         return 0
     return pages * resource.getpagesize()
