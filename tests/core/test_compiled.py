@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
@@ -326,3 +326,43 @@ def test_rows_given_as_values_are_written_as_their_instances_would_be(count: int
     assert [(e.action, e.at, e.actor_id, e.details) for e in written] == [
         (row["action"], at, row["actor_id"], row["details"]) for row in rows
     ]
+
+
+def test_a_row_updated_is_the_row_save_writes() -> None:
+    campaign = load_preset("imt-nord-europe")
+    application = unsaved_application(campaign, programme_of(campaign), "NE-4")
+    application.save(force_insert=True)
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        saved = Document.objects.create(application=application, requirement_code="cv")
+        updated = Document.objects.create(application=application, requirement_code="photo")
+    changes = {
+        "state": "accepted_on_arrival",
+        "state_changed_at": start + dt.timedelta(hours=1),
+        "refusal_code": "",
+        "refusal_params": {"size": 3, "names": ["é", None]},
+        "valid_until": dt.date(2027, 1, 31),
+        "foreign_language": True,
+        "number": "CVEC 123",
+    }
+    for document in (saved, updated):
+        for name, value in changes.items():
+            setattr(document, name, value)
+    with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
+        saved.save()
+        compiled.update(updated, list(changes))
+    columns = [f.attname for f in Document._meta.concrete_fields]
+    kept = Document.objects.values(*columns)
+    first, second = kept.get(pk=saved.pk), kept.get(pk=updated.pk)
+    different = {"id", "requirement_code"}
+    assert {k: v for k, v in first.items() if k not in different} == {
+        k: v for k, v in second.items() if k not in different
+    }
+    assert second["updated_at"] == start + dt.timedelta(hours=2)  # `auto_now` is written too
+    # A column not named keeps what the row holds.
+    updated.staff_reason = "not written"
+    compiled.update(updated, ["state"])
+    assert Document.objects.get(pk=updated.pk).staff_reason == ""
+    gone = Document(pk=updated.pk + 1000, application=application, requirement_code="x")
+    with pytest.raises(DatabaseError, match="did not affect any rows"), transaction.atomic():
+        compiled.update(gone, ["state"])

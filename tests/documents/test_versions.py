@@ -118,3 +118,21 @@ def test_staff_may_add_a_document_to_a_sent_file(
 def test_staff_who_only_read_the_file_cannot_upload(upload: Upload, interviewer: User) -> None:
     with pytest.raises(NotYourDocumentError):
         upload("cv", corpus.pdf(), by=interviewer)
+
+
+def _row(document: Document) -> dict[str, object]:
+    return {f.attname: getattr(document, f.attname) for f in Document._meta.concrete_fields}
+
+
+def test_the_row_written_is_the_document_the_upload_answers_with(upload: Upload) -> None:
+    # The document's row is written with the columns a version changes only: each of them
+    # must reach it, and the others keep what they held.
+    refused = upload("cv", corpus.encrypted_pdf())
+    assert Document.objects.get(pk=refused.document.pk).refusal_code != ""
+    replaced = upload("cv", corpus.pdf())
+    foreign = upload("diplome", corpus.pdf(), foreign_language=True)
+    for result in (replaced, foreign):
+        stored = Document.objects.get(pk=result.document.pk)
+        assert _row(stored) == _row(result.document)
+    assert Document.objects.get(pk=foreign.document.pk).foreign_language
+    assert Document.objects.get(pk=replaced.document.pk).refusal_params == {}

@@ -55,6 +55,18 @@ logger = logging.getLogger(__name__)
 REPLACEABLE_WHEN_INCOMPLETE = frozenset(
     {DocumentState.MISSING, DocumentState.REFUSED_ON_ARRIVAL, *ASKED_BY_STAFF}
 )
+# The document's columns that adding a version may change (`add_version`).
+VERSION_COLUMNS = (
+    "state",
+    "state_changed_at",
+    "current_version",
+    "valid_until",
+    "refusal_code",
+    "refusal_params",
+    "staff_reason",
+    "foreign_language",
+    "number",
+)
 SCAN_STATUSES = {
     ScanOutcome.CLEAN: ScanStatus.CLEAN,
     ScanOutcome.NOT_SCANNED: ScanStatus.NOT_SCANNED,
@@ -440,7 +452,9 @@ def add_version(
         _defer(application, document, version, by)
     else:
         make_current(application, document, version, by)
-    document.save()
+    # Only the columns a new version changes (`make_current`, `_defer`, and the language
+    # flag and number the upload sets): the others hold what was read under the lock.
+    compiled.update(document, VERSION_COLUMNS)
     return version
 
 
