@@ -13,13 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from admissions.core.prepared import Statement
 from admissions.people.models import User
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def postgres_only(database_engine: str) -> None:
-    if database_engine != "postgres":
-        pytest.skip("the kept cursor is the PostgreSQL engine's")
+# The kept cursor is the PostgreSQL engine's: these run in the PostgreSQL run only.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
 
 def _by_email() -> Statement:
