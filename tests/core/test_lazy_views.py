@@ -7,20 +7,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, get_resolver, reverse
 from django.utils.module_loading import import_string
 
 from admissions.core.lazy_views import Views, lazy
-
-
-def leaves(patterns: list[Any]) -> list[URLPattern]:
-    found: list[URLPattern] = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            found += leaves(pattern.url_patterns)
-        else:
-            found.append(pattern)
-    return found
+from tests.people.test_auth_urls import leaves
 
 
 def lazy_patterns() -> list[URLPattern]:
