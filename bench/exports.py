@@ -13,7 +13,7 @@ given to one of three pedagogical leads of its institution, so that the export n
 reviewers), through the real views: the office's CSV and XLSX buttons (`office:export`,
 `office:export_xlsx`) and the API's (`/api/v1/staff/exports/files.csv`, `files.xlsx`, with a
 read-only token). Each export runs in a child process of its own, started for it: it signs
-in, exports once with a filter that leaves one file (the views' code and openpyxl loaded),
+in, exports once with a filter that leaves one file (the views' code loaded),
 resets its resident memory's high-water mark (`/proc/self/clear_refs`), then exports
 everything with Django's test client, reading the whole streamed body, counting bytes and
 rows (checked equal to the submitted files the officer sees), statements, wall and processor
