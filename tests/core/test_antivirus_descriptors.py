@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import InMemoryUploadedFile, TemporaryUploadedFile
 from pytest_django.fixtures import Settings
 
 from admissions.core import antivirus
@@ -68,6 +69,27 @@ def test_scan_starts_at_the_current_position(clamd_daemon: Clamd, tmp_path: Path
         assert client.scan_stream(handle).clean
         handle.seek(len(b"entete"))
         assert client.scan_stream(handle).infected
+
+
+def test_django_uploads_are_handed(clamd_daemon: Clamd) -> None:
+    """What the upload views pass: in memory up to 2 MB, a temporary file above."""
+    client = by_descriptor(clamd_daemon)
+    in_memory = InMemoryUploadedFile(
+        io.BytesIO(EICAR), "file", "piece.pdf", "application/pdf", len(EICAR), None
+    )
+    assert client.scan_stream(in_memory).infected  # type: ignore[arg-type]
+    with TemporaryUploadedFile("piece.pdf", "application/pdf", len(EICAR), None) as on_disk:
+        on_disk.write(EICAR)
+        on_disk.seek(0)
+        assert client.scan_stream(on_disk).infected  # type: ignore[arg-type]
+
+
+def test_a_spooled_file_stays_in_memory(clamd_daemon: Clamd) -> None:
+    with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spool:
+        spool.write(EICAR)
+        spool.seek(0)
+        assert by_descriptor(clamd_daemon).scan_stream(spool).infected  # type: ignore[arg-type]
+        assert not spool._rolled  # type: ignore[attr-defined]
 
 
 def test_unflushed_writes_are_scanned(clamd_daemon: Clamd, tmp_path: Path) -> None:

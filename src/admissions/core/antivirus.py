@@ -20,6 +20,7 @@ import stat
 import struct
 from dataclasses import dataclass
 from enum import StrEnum
+from tempfile import SpooledTemporaryFile
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -226,6 +227,11 @@ def _descriptor(fileobj: BinaryIO) -> tuple[int | None, bool]:
 
 def _whole_regular_file(fileobj: BinaryIO) -> bool:
     """Whether `fileobj` is at the start of a regular file that holds its bytes and no more."""
+    if any(
+        isinstance(candidate, SpooledTemporaryFile)
+        for candidate in (fileobj, getattr(fileobj, "file", None))
+    ):
+        return False  # asked for its descriptor, it would write itself to disk first
     try:
         descriptor = fileobj.fileno()
     except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
