@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import socket
 import tempfile
@@ -90,6 +91,14 @@ def test_a_spooled_file_stays_in_memory(clamd_daemon: Clamd) -> None:
         spool.seek(0)
         assert by_descriptor(clamd_daemon).scan_stream(spool).infected  # type: ignore[arg-type]
         assert not spool._rolled  # type: ignore[attr-defined]
+
+
+def test_a_pipe_is_streamed(clamd_daemon: Clamd) -> None:
+    reader, writer = os.pipe()
+    os.write(writer, EICAR)
+    os.close(writer)
+    with open(reader, "rb") as pipe:
+        assert by_descriptor(clamd_daemon).scan_stream(pipe).infected
 
 
 def test_unflushed_writes_are_scanned(clamd_daemon: Clamd, tmp_path: Path) -> None:

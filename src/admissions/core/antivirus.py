@@ -119,7 +119,10 @@ class ClamdClient:
     def scan_stream(self, fileobj: BinaryIO) -> ScanResult:
         """Scan what `fileobj` holds from its current position to its end."""
         if self.descriptors:
-            start = fileobj.tell()
+            try:
+                start = fileobj.tell()
+            except (OSError, ValueError):  # not seekable (a pipe): it can only be streamed
+                return self._scan_instream(fileobj)
             result = self._scan_descriptor(fileobj)
             if result is not None:
                 return result
