@@ -56,7 +56,6 @@ from pathlib import Path
 from typing import Any
 
 from load_server import (
-    LOOPBACK,
     MemorySampler,
     Server,
     collected_static,
@@ -588,31 +587,17 @@ def main() -> None:
 
 
 @contextmanager
-def clamd_process() -> Iterator[tuple[str, int]]:
+def clamd_process(*, over: str = "unix") -> Iterator[tuple[str, int]]:
     """The tests' clamd (tests/services/clamd.py): the daemon production scans with, given a
-    one-signature database (the EICAR test file) as no signature download is made here; its
-    address and process id."""
-    import shutil
-
+    one-signature database (the EICAR test file) as no signature download is made here; the
+    address of its unix socket, as production reaches a clamd on the same machine (files
+    handed by descriptor), or of its loopback TCP port (`over="tcp"`: files streamed), and
+    its process id."""
     sys.path.insert(0, str(ROOT))
-    from tests.services import clamd
-    from tests.services.base import start_on_free_port, stop_process
+    from tests.services.clamd import running_clamd
 
-    root, binary = clamd._prepared_root()
-    try:
-        process, port = start_on_free_port(
-            lambda port: clamd._start(binary, root, port),
-            clamd._pong,
-            what="clamd",
-            timeout=60,
-            log=root / "clamd.log",
-        )
-        try:
-            yield f"tcp://{LOOPBACK}:{port}", process.pid
-        finally:
-            stop_process(process)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    with running_clamd() as (daemon, pid):
+        yield (daemon.tcp_address if over == "tcp" else daemon.unix_address), pid
 
 
 @contextmanager
@@ -746,7 +731,8 @@ def render(args: argparse.Namespace, results: dict[str, Any], elapsed: float) ->
         f"{args.candidates} candidates at once for {args.seconds:g} s, each uploading "
         f"{DOCUMENTS} PDF files of {DOCUMENT_BYTES // 1024**2} MB through the API then "
         "submitting, then the next candidate; wrk on 127.0.0.1; granian with 2 WSGI workers "
-        f"of {args.blocking_threads} threads, DEBUG off; every file scanned by clamd (with a "
+        f"of {args.blocking_threads} threads, DEBUG off; every file scanned by clamd (on its "
+        "unix socket, the file handed by descriptor; with a "
         "one-signature database: the test file EICAR) and checked by the PDF scan, as in "
         f"production. The whole run took {elapsed / 60:.1f} min. The load average of the "
         "machine (over a minute) as each database's load began, other work included: "

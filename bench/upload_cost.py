@@ -51,6 +51,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--uploads", type=int, default=60, help="uploads counted")
     parser.add_argument("--profile", action="store_true", help="cProfile (CPU) of the uploads")
+    parser.add_argument(
+        "--clamd",
+        choices=("unix", "tcp"),
+        default="unix",
+        help="reach clamd on its unix socket (files handed by descriptor, as production on "
+        "the same machine) or its loopback TCP port (files streamed)",
+    )
     return parser.parse_args()
 
 
@@ -200,7 +207,7 @@ def fork_server_pid() -> int | None:
 
 def measure(args: argparse.Namespace, var_dir: str, database_url: str | None) -> None:
     warnings.filterwarnings("ignore", message="No directory at")
-    with clamd_process() as (clamd_address, clamd_pid):
+    with clamd_process(over=args.clamd) as (clamd_address, clamd_pid):
         setup(var_dir, database_url, clamd_address)
         import deadline
         import load_data
@@ -253,7 +260,10 @@ def measure(args: argparse.Namespace, var_dir: str, database_url: str | None) ->
         time.sleep(0.2)  # the last child reaped by the fork server
         spent = {name: read() - before[name] for name, read in others.items()}
         n = len(counted)
-        print(f"database: {connection.vendor}; {n} uploads of 1 MB; load {os.getloadavg()}")
+        print(
+            f"database: {connection.vendor}; {n} uploads of 1 MB; clamd over {args.clamd}; "
+            f"load {os.getloadavg()}"
+        )
         print(
             f"  whole request: CPU {cpu * 1000 / n:.1f} ms (median "
             f"{statistics.median(samples) * 1000:.1f}, least {min(samples) * 1000:.1f}), "

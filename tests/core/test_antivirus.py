@@ -65,6 +65,13 @@ def test_unix_socket_works_too(clamd_daemon: Clamd) -> None:
     assert client.scan_stream(io.BytesIO(EICAR)).infected
 
 
+def test_unix_socket_streams_when_told(clamd_daemon: Clamd) -> None:
+    client = ClamdClient(clamd_daemon.unix_address, descriptors=False)
+    assert not client.descriptors
+    assert client.scan_stream(io.BytesIO(EICAR)).infected
+    assert client.scan_stream(io.BytesIO(b"%PDF-1.7\n" + b"x" * 200_000)).clean
+
+
 def test_stream_over_the_daemon_limit_is_an_error(clamd: str) -> None:
     result = ClamdClient(clamd).scan_stream(io.BytesIO(b"\0" * (STREAM_MAX_BYTES + 1024)))
     assert result.status is ScanStatus.ERROR

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,9 +96,9 @@ def _start(binary: str, root: Path, port: int) -> subprocess.Popen[bytes]:
     )
 
 
-@pytest.fixture(scope="session")
-def clamd_daemon() -> Iterator[Clamd]:
-    """One clamd listening on a loopback TCP port and on a unix socket."""
+@contextmanager
+def running_clamd() -> Iterator[tuple[Clamd, int]]:
+    """A clamd listening on a loopback TCP port and on a unix socket; its process id."""
     root, binary = _prepared_root()
     try:
         process, port = start_on_free_port(
@@ -108,14 +109,24 @@ def clamd_daemon() -> Iterator[Clamd]:
             log=root / "clamd.log",
         )
         try:
-            yield Clamd(
-                tcp_address=f"tcp://{LOOPBACK}:{port}",
-                unix_address=f"unix://{root / f'clamd-{port}.ctl'}",
+            yield (
+                Clamd(
+                    tcp_address=f"tcp://{LOOPBACK}:{port}",
+                    unix_address=f"unix://{root / f'clamd-{port}.ctl'}",
+                ),
+                process.pid,
             )
         finally:
             stop_process(process)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def clamd_daemon() -> Iterator[Clamd]:
+    """One clamd for the session (`running_clamd`)."""
+    with running_clamd() as (daemon, _pid):
+        yield daemon
 
 
 @dataclass

@@ -1,24 +1,39 @@
 """A small client for ClamAV's daemon, clamd, over TCP or a unix socket.
 
-It speaks clamd's INSTREAM protocol: the file goes in length-prefixed chunks, so the daemon
-never needs to read our storage, and a zero-length chunk ends the stream. Commands use the
-`z` prefix, which makes clamd end each reply with a NUL byte.
+Over TCP it speaks clamd's INSTREAM protocol: the file goes in length-prefixed chunks, so the
+daemon never needs to read our storage, and a zero-length chunk ends the stream. Over a unix
+socket (clamd on the same machine) it hands clamd the file's descriptor instead (FILDES):
+clamd reads the bytes where they are, without receiving them through the socket and writing
+them to a temporary file of its own first. A file with no descriptor of its own (one held in
+memory) is copied to an anonymous in-memory file for it. When clamd refuses the descriptor
+(a proxy in between that cannot pass one, a clamd built without it), the file is streamed.
+Commands use the `z` prefix, which makes clamd end each reply with a NUL byte.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import socket
+import stat
 import struct
 from dataclasses import dataclass
 from enum import StrEnum
+from tempfile import SpooledTemporaryFile
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 CHUNK_BYTES = 64 * 1024
+COPY_BYTES = 1024 * 1024
 MAX_REPLY_BYTES = 4096
 DEFAULT_TIMEOUT = 30.0
+# What clamd puts before a verdict: "stream:" after INSTREAM, "fd[7]:" after FILDES.
+VERDICT_PREFIX = re.compile(r"^(?:stream|fd\[\d+\]):")
+# clamd could not be reached at all: streaming to the same address would fail the same way.
+UNREACHABLE = (TimeoutError, ConnectionRefusedError, FileNotFoundError, PermissionError)
 
 
 class ClamdError(Exception):
@@ -79,11 +94,18 @@ def parse_address(address: str) -> Address:
 
 class ClamdClient:
     def __init__(
-        self, address: str, *, timeout: float = DEFAULT_TIMEOUT, chunk_bytes: int = CHUNK_BYTES
+        self,
+        address: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        chunk_bytes: int = CHUNK_BYTES,
+        descriptors: bool = True,
     ) -> None:
+        """`descriptors`: hand files by descriptor when the address is a unix socket."""
         self.address = parse_address(address)
         self.timeout = timeout
         self.chunk_bytes = chunk_bytes
+        self.descriptors = descriptors and isinstance(self.address.target, str)
 
     def ping(self) -> None:
         """Return when clamd answers PONG; raise ClamdError otherwise."""
@@ -96,6 +118,40 @@ class ClamdClient:
 
     def scan_stream(self, fileobj: BinaryIO) -> ScanResult:
         """Scan what `fileobj` holds from its current position to its end."""
+        if self.descriptors:
+            try:
+                start = fileobj.tell()
+            except (OSError, ValueError):  # not seekable (a pipe): it can only be streamed
+                return self._scan_instream(fileobj)
+            result = self._scan_descriptor(fileobj)
+            if result is not None:
+                return result
+            fileobj.seek(start)
+        return self._scan_instream(fileobj)
+
+    def _scan_descriptor(self, fileobj: BinaryIO) -> ScanResult | None:
+        """FILDES; None when clamd refused the descriptor or did not understand the command."""
+        try:
+            descriptor, owned = _descriptor(fileobj)
+        except OSError:
+            return None
+        if descriptor is None:
+            return None
+        try:
+            with self._connect() as connection:
+                connection.sendall(b"zFILDES\0")
+                socket.send_fds(connection, [b"\0"], [descriptor])
+                result = _scan_result(_read_reply(connection))
+        except UNREACHABLE as error:
+            return ScanResult(ScanStatus.ERROR, detail=_describe(error))
+        except (OSError, ClamdError):
+            return None
+        finally:
+            if owned:
+                os.close(descriptor)
+        return None if result.status is ScanStatus.ERROR else result
+
+    def _scan_instream(self, fileobj: BinaryIO) -> ScanResult:
         try:
             with self._connect() as connection:
                 connection.sendall(b"zINSTREAM\0")
@@ -150,8 +206,49 @@ def _read_reply(connection: socket.socket) -> str:
     return reply.rstrip(b"\0").decode("utf-8", errors="replace").strip()
 
 
+def _descriptor(fileobj: BinaryIO) -> tuple[int | None, bool]:
+    """A descriptor clamd can read the rest of `fileobj` from, and whether it is ours to close.
+
+    A file at its start that has a descriptor of a regular file is handed as it is; anything
+    else is copied from its position to an anonymous in-memory file (None where the system
+    has none: the file is then streamed).
+    """
+    if _whole_regular_file(fileobj):
+        fileobj.flush()  # clamd reads the file, not our buffer
+        return fileobj.fileno(), False
+    if not hasattr(os, "memfd_create"):
+        return None, False
+    copy = os.memfd_create("admissions-scan", os.MFD_CLOEXEC)
+    try:
+        with open(copy, "wb", closefd=False) as target:
+            shutil.copyfileobj(fileobj, target, COPY_BYTES)
+    except BaseException:
+        os.close(copy)
+        raise
+    return copy, True
+
+
+def _whole_regular_file(fileobj: BinaryIO) -> bool:
+    """Whether `fileobj` is at the start of a regular file that holds its bytes and no more."""
+    if any(
+        isinstance(candidate, SpooledTemporaryFile)
+        for candidate in (fileobj, getattr(fileobj, "file", None))
+    ):
+        return False  # asked for its descriptor, it would write itself to disk first
+    try:
+        descriptor = fileobj.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
+        return False
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode) or fileobj.tell() != 0:
+        return False
+    length = fileobj.seek(0, os.SEEK_END)
+    fileobj.seek(0)
+    return length == status.st_size
+
+
 def _scan_result(reply: str) -> ScanResult:
-    verdict = reply.removeprefix("stream:").strip()
+    verdict = VERDICT_PREFIX.sub("", reply, count=1).strip()
     if verdict == "OK":
         return ScanResult(ScanStatus.CLEAN)
     if verdict.endswith(" FOUND"):
