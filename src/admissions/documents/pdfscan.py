@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import os
 import resource
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -263,10 +264,16 @@ def _set_limit(kind: int, value: int) -> None:
 
 
 def _address_space() -> int:
-    """Bytes of address space this process holds now (its libraries, qpdf's included)."""
+    """Bytes of address space this process holds now (its libraries, qpdf's included).
+
+    Read with the descriptor calls alone: a text file's objects cost a fresh child about 150
+    page faults (its copies of the fork server's pages) and 0.4 ms."""
     try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            pages = int(statm.read().split()[0])
+        statm = os.open("/proc/self/statm", os.O_RDONLY)
+        try:
+            pages = int(os.read(statm, 64).split()[0])
+        finally:
+            os.close(statm)
     except (OSError, ValueError, IndexError):
         return 0
     return pages * resource.getpagesize()
