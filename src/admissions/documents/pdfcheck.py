@@ -19,6 +19,7 @@ from typing import IO, Any
 from django.conf import settings
 
 from admissions.documents import pdfscan
+from admissions.documents.inmemory import held_bytes
 from admissions.documents.pdfserver import ForkServer
 from admissions.documents.refusals import Refusal, RefusalCode
 
@@ -49,10 +50,10 @@ def limits() -> pdfscan.Limits:
 
 def inspect_pdf(stream: IO[bytes], *, max_pages: int | None) -> PdfFacts:
     """Facts about a PDF that passes every check; raises `Refusal` naming the first failure."""
-    stream.seek(0)
-    data = stream.read()
-    stream.seek(0)
-    answer = _scan_in_child(data, limits())
+    with held_bytes(stream) as held:
+        stream.seek(0)
+        answer = _scan_in_child(stream.read() if held is None else held, limits())
+        stream.seek(0)
     code = answer.get("code")
     if code is not None:
         raise Refusal(_refusal_code(code))
@@ -71,7 +72,7 @@ def _refusal_code(code: object) -> RefusalCode:
     return RefusalCode.PDF_UNREADABLE
 
 
-def _scan_in_child(data: bytes, bounds: pdfscan.Limits) -> dict[str, Any]:
+def _scan_in_child(data: bytes | memoryview, bounds: pdfscan.Limits) -> dict[str, Any]:
     # The processor time is the child's own bound; the wall clock leaves room for a busy
     # machine, and catches a child that sleeps or waits instead of computing.
     ending = FORK_SERVER.scan(data, bounds, seconds=2 * bounds.cpu_seconds + 1)

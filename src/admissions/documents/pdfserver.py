@@ -85,7 +85,7 @@ class ForkServer:
         process = self._process
         return process.pid if process is not None and self._owner == os.getpid() else None
 
-    def scan(self, data: bytes, limits: pdfscan.Limits, *, seconds: float) -> Ending:
+    def scan(self, data: bytes | memoryview, limits: pdfscan.Limits, *, seconds: float) -> Ending:
         """Scan `data` in a child under `limits`, waiting at most `seconds` for its answer."""
         deadline = time.monotonic() + seconds
         try:
@@ -102,7 +102,7 @@ class ForkServer:
         with self._lock:
             self._stop()
 
-    def _scan(self, data: bytes, limits: pdfscan.Limits, deadline: float) -> Ending:
+    def _scan(self, data: bytes | memoryview, limits: pdfscan.Limits, deadline: float) -> Ending:
         ours, theirs = socket.socketpair()
         pid: int | None = None
         ended = False
