@@ -202,6 +202,11 @@ def upload_environ(candidate: Any, number: int, data: bytes) -> dict[str, Any]:
 def fork_server_pid() -> int | None:
     from multiprocessing import forkserver
 
+    from admissions.documents import pdfcheck
+
+    # The PDF check's own fork server; before it had one, Python's.
+    if (own := getattr(pdfcheck, "FORK_SERVER", None)) is not None:
+        return own.pid  # type: ignore[no-any-return]
     return getattr(forkserver._forkserver, "_forkserver_pid", None)
 
 

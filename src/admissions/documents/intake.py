@@ -15,6 +15,7 @@ from typing import IO, BinaryIO, cast
 
 from admissions.core import antivirus
 from admissions.documents.imagecheck import inspect_jpeg
+from admissions.documents.inmemory import held_bytes
 from admissions.documents.pdfcheck import inspect_pdf
 from admissions.documents.refusals import Refusal, RefusalCode
 from admissions.documents.sniffing import FileKind, sniff
@@ -106,6 +107,10 @@ def measure(stream: IO[bytes]) -> int:
 
 
 def sha256_of(stream: IO[bytes]) -> str:
+    with held_bytes(stream) as held:
+        if held is not None:
+            stream.seek(0)
+            return hashlib.sha256(held).hexdigest()
     stream.seek(0)
     digest = hashlib.sha256()
     while chunk := stream.read(READ_BYTES):

@@ -1,8 +1,8 @@
 """A PDF is accepted only when it opens cleanly and carries nothing active or hidden.
 
 The scan itself (`pdfscan`) runs in a child process forked from a small server that has
-loaded qpdf once (a fork costs a few milliseconds; starting Python and qpdf anew would cost
-a hundred or more). The child bounds its own processor time and address space; this side
+loaded qpdf once (`pdfserver`: a fork costs a few milliseconds; starting Python and qpdf anew
+would cost a hundred or more). The child bounds its own processor time and address space; this side
 bounds the wall-clock time and the size of the answer. A file that goes past a bound is
 refused as too complex to check, and a child that dies any other way as unreadable: a
 hostile file never costs a web worker its memory, nor the candidate a server error.
@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import signal
-import threading
 from dataclasses import dataclass
-from multiprocessing.context import ForkServerContext
 from typing import IO, Any
 
 from django.conf import settings
 
-from admissions.documents import forkchild, pdfscan
+from admissions.documents import pdfscan
+from admissions.documents.inmemory import held_bytes
+from admissions.documents.pdfserver import ForkServer
 from admissions.documents.refusals import Refusal, RefusalCode
 
 log = logging.getLogger(__name__)
@@ -29,13 +28,11 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_OBJECTS = 500_000
 DEFAULT_SECONDS = 10
 DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024
-# The child answers with a few dozen bytes; anything longer is not an answer of ours.
-MAX_ANSWER_BYTES = 4096
 # Signals of the limits the child runs under: past its processor time, or killed.
 LIMIT_SIGNALS = frozenset({signal.SIGXCPU, signal.SIGKILL})
 
-_context_lock = threading.Lock()
-_context: ForkServerContext | None = None
+# One fork server per process, started by its first PDF (`pdfserver`).
+FORK_SERVER = ForkServer()
 
 
 @dataclass(frozen=True)
@@ -53,10 +50,10 @@ def limits() -> pdfscan.Limits:
 
 def inspect_pdf(stream: IO[bytes], *, max_pages: int | None) -> PdfFacts:
     """Facts about a PDF that passes every check; raises `Refusal` naming the first failure."""
-    stream.seek(0)
-    data = stream.read()
-    stream.seek(0)
-    answer = _scan_in_child(data, limits())
+    with held_bytes(stream) as held:
+        stream.seek(0)
+        answer = _scan_in_child(stream.read() if held is None else held, limits())
+        stream.seek(0)
     code = answer.get("code")
     if code is not None:
         raise Refusal(_refusal_code(code))
@@ -75,48 +72,19 @@ def _refusal_code(code: object) -> RefusalCode:
     return RefusalCode.PDF_UNREADABLE
 
 
-def _fork_server() -> ForkServerContext:
-    global _context  # one fork server per process, started on first use
-    with _context_lock:
-        if _context is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([pdfscan.__name__, forkchild.__name__, pdfscan.QPDF])
-            _context = context
-        return _context
-
-
-def _scan_in_child(data: bytes, bounds: pdfscan.Limits) -> dict[str, Any]:
-    context = _fork_server()
-    receiver, sender = context.Pipe(duplex=False)
-    child = forkchild.ScanProcess(target=pdfscan.run, args=(sender, data, bounds), daemon=True)
+def _scan_in_child(data: bytes | memoryview, bounds: pdfscan.Limits) -> dict[str, Any]:
+    # The processor time is the child's own bound; the wall clock leaves room for a busy
+    # machine, and catches a child that sleeps or waits instead of computing.
+    ending = FORK_SERVER.scan(data, bounds, seconds=2 * bounds.cpu_seconds + 1)
+    if ending.timed_out:
+        log.warning("a PDF scan took longer than %s s and was stopped", bounds.cpu_seconds)
+        return {"code": pdfscan.TOO_COMPLEX}
+    if ending.too_long:
+        return {"code": pdfscan.UNREADABLE}
+    if ending.answer is None:
+        return {"code": _death(ending.exitcode)}
     try:
-        child.start()
-    except BaseException:
-        receiver.close()
-        raise
-    finally:
-        sender.close()  # the child holds its own end: EOF here when it dies
-    try:
-        # The processor time is the child's own bound; the wall clock leaves room for a
-        # busy machine, and catches a child that sleeps or waits instead of computing.
-        if not receiver.poll(2 * bounds.cpu_seconds + 1):
-            log.warning("a PDF scan took longer than %s s and was stopped", bounds.cpu_seconds)
-            return {"code": pdfscan.TOO_COMPLEX}
-        try:
-            raw = receiver.recv_bytes(MAX_ANSWER_BYTES)
-        except EOFError:
-            child.join(1)
-            return {"code": _death(child.exitcode)}
-        except OSError:  # longer than any answer of ours
-            return {"code": pdfscan.UNREADABLE}
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
-        child.close()
-    try:
-        answer = json.loads(raw)
+        answer = json.loads(ending.answer)
     except ValueError:
         return {"code": pdfscan.UNREADABLE}
     if not isinstance(answer, dict):

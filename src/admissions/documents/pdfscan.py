@@ -18,11 +18,11 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import os
 import resource
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -95,9 +95,8 @@ class _Refused(Exception):  # noqa: N818 - an outcome of the walk, not an error
         self.code = code
 
 
-def run(connection: Connection, data: bytes, limits: Limits) -> None:
-    """The child's whole life: bound itself, scan, answer with one small JSON message."""
-    _bound(limits)
+def run(data: bytes, limits: Limits) -> bytes:
+    """Scan `data` (in a child already bounded by `bound`): the one small JSON answer."""
     answer: dict[str, object]
     try:
         outcome = scan(data, max_objects=limits.max_objects)
@@ -106,17 +105,16 @@ def run(connection: Connection, data: bytes, limits: Limits) -> None:
         answer = {"code": TOO_COMPLEX}
     except Exception as error:  # a hostile file must be refused, never crash the upload
         answer = {"code": UNREADABLE, "error": type(error).__name__}
-    connection.send_bytes(json.dumps(answer).encode())
-    connection.close()
+    return json.dumps(answer).encode()
 
 
-def _load_qpdf() -> None:
+def load_qpdf() -> None:
     if QPDF not in globals():
         globals()[QPDF] = importlib.import_module(QPDF)
 
 
 def scan(data: bytes, *, max_objects: int) -> Outcome:
-    _load_qpdf()
+    load_qpdf()
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
@@ -251,7 +249,7 @@ def _runs_script(text: str) -> bool:
     return visible.casefold().startswith(SCRIPT_SCHEMES)
 
 
-def _bound(limits: Limits) -> None:
+def bound(limits: Limits) -> None:
     """Bound this process's processor time and address space; no core file of a crash."""
     _set_limit(resource.RLIMIT_CORE, 0)
     _set_limit(resource.RLIMIT_CPU, limits.cpu_seconds)
@@ -266,10 +264,16 @@ def _set_limit(kind: int, value: int) -> None:
 
 
 def _address_space() -> int:
-    """Bytes of address space this process holds now (its libraries, qpdf's included)."""
+    """Bytes of address space this process holds now (its libraries, qpdf's included).
+
+    Read with the descriptor calls alone: a text file's objects cost a fresh child about 150
+    page faults (its copies of the fork server's pages) and 0.4 ms."""
     try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            pages = int(statm.read().split()[0])
+        statm = os.open("/proc/self/statm", os.O_RDONLY)
+        try:
+            pages = int(os.read(statm, 64).split()[0])
+        finally:
+            os.close(statm)
     except (OSError, ValueError, IndexError):
         return 0
     return pages * resource.getpagesize()
