@@ -237,7 +237,8 @@ def certificate(folder: Path) -> tuple[Path, Path]:
 
 
 class AppProcess:
-    """One application process: granian, WSGI, the command of docs/operations.md."""
+    """One application process: granian, WSGI, the command of docs/operations.md (docstrings and
+    asserts dropped: PYTHONOPTIMIZE=2)."""
 
     def __init__(self, venv: Path, env: dict[str, str], log: Path) -> None:
         self.port = free_port()
@@ -248,7 +249,7 @@ class AppProcess:
         command = [str(self.venv / "bin" / "granian"), "--interface", "wsgi"]
         command += ["--host", LOOPBACK, "--port", str(self.port), "--workers", str(APP_WORKERS)]
         command += ["--blocking-threads", str(APP_THREADS), "admissions.wsgi:application"]
-        self._context = started(command, self.log, env=self.env)
+        self._context = started(command, self.log, env={**self.env, "PYTHONOPTIMIZE": "2"})
         self.process = self._context.__enter__()
         try:
             wait_until(self.healthy, f"granian on {self.address}", self.process, self.log)
