@@ -29,9 +29,10 @@ LOOPBACK = "127.0.0.1"
 WORKERS = 2
 START_TIMEOUT = 60.0
 SAMPLE_SECONDS = 0.2
-# The server's interpreter drops docstrings and asserts, as docs/operations.md runs it: a
-# worker holds no docstring of the modules it imports.
+# The server's interpreter as docs/operations.md runs it: docstrings and asserts dropped, and
+# code objects without their column positions (a traceback still names each file and line).
 SERVER_OPTIMIZE = 2
+SERVER_INTERPRETER = {"PYTHONOPTIMIZE": str(SERVER_OPTIMIZE), "PYTHONNODEBUGRANGES": "1"}
 
 
 def free_port() -> int:
@@ -95,7 +96,8 @@ class MemorySampler:
 
 
 class Server:
-    """PYTHONOPTIMIZE=2 granian --interface wsgi --workers 2, the command of docs/operations.md."""
+    """granian --interface wsgi --workers 2 under `SERVER_INTERPRETER`, the command of
+    docs/operations.md."""
 
     def __init__(self, granian: Path, env: dict[str, str], log: Path, *, threads: int) -> None:
         self.granian = granian
@@ -125,7 +127,7 @@ class Server:
         self._log = self.log.open("wb")
         self.process = subprocess.Popen(
             command,
-            env={**self.env, "PYTHONOPTIMIZE": str(SERVER_OPTIMIZE)},
+            env={**self.env, **SERVER_INTERPRETER},
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
