@@ -81,14 +81,15 @@ pytest: pytest-sqlite pytest-postgres
 test: install-dev lint typecheck audit pytest-sqlite pytest-postgres
 
 # The server of `make bench` runs from an environment with the runtime dependencies only,
-# as production installs them (bytecode compiled, docs/operations.md); the bench itself runs
-# from the development one.
+# as production installs them (bytecode compiled, for the server's PYTHONOPTIMIZE=2 as well,
+# docs/operations.md); the bench itself runs from the development one.
 BENCH_VENV := var/bench-venv
 
 $(BENCH_VENV)/.installed: requirements/main.txt pyproject.toml Makefile | $(UV)
 	$(UV) venv --quiet --clear --python $(PYTHON) $(BENCH_VENV)
 	$(UV) pip sync --quiet --compile-bytecode --python $(BENCH_VENV)/bin/python \
 		--require-hashes requirements/main.txt
+	$(BENCH_VENV)/bin/python -m compileall -q -j 0 -o 2 $(BENCH_VENV)/lib
 	$(UV) pip install --quiet --python $(BENCH_VENV)/bin/python --no-deps -e .
 	@touch $@
 

@@ -24,6 +24,8 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from load_server import SERVER_INTERPRETER
+
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
@@ -237,7 +239,8 @@ def certificate(folder: Path) -> tuple[Path, Path]:
 
 
 class AppProcess:
-    """One application process: granian, WSGI, the command of docs/operations.md."""
+    """One application process: granian, WSGI, the command of docs/operations.md (its
+    interpreter's settings included)."""
 
     def __init__(self, venv: Path, env: dict[str, str], log: Path) -> None:
         self.port = free_port()
@@ -248,7 +251,7 @@ class AppProcess:
         command = [str(self.venv / "bin" / "granian"), "--interface", "wsgi"]
         command += ["--host", LOOPBACK, "--port", str(self.port), "--workers", str(APP_WORKERS)]
         command += ["--blocking-threads", str(APP_THREADS), "admissions.wsgi:application"]
-        self._context = started(command, self.log, env=self.env)
+        self._context = started(command, self.log, env={**self.env, **SERVER_INTERPRETER})
         self.process = self._context.__enter__()
         try:
             wait_until(self.healthy, f"granian on {self.address}", self.process, self.log)

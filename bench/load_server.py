@@ -29,6 +29,10 @@ LOOPBACK = "127.0.0.1"
 WORKERS = 2
 START_TIMEOUT = 60.0
 SAMPLE_SECONDS = 0.2
+# The server's interpreter as docs/operations.md runs it: docstrings and asserts dropped, and
+# code objects without their column positions (a traceback still names each file and line).
+SERVER_OPTIMIZE = 2
+SERVER_INTERPRETER = {"PYTHONOPTIMIZE": str(SERVER_OPTIMIZE), "PYTHONNODEBUGRANGES": "1"}
 
 
 def free_port() -> int:
@@ -92,7 +96,8 @@ class MemorySampler:
 
 
 class Server:
-    """granian --interface wsgi --workers 2, the command of docs/operations.md."""
+    """granian --interface wsgi --workers 2 under `SERVER_INTERPRETER`, the command of
+    docs/operations.md."""
 
     def __init__(self, granian: Path, env: dict[str, str], log: Path, *, threads: int) -> None:
         self.granian = granian
@@ -122,7 +127,7 @@ class Server:
         self._log = self.log.open("wb")
         self.process = subprocess.Popen(
             command,
-            env=self.env,
+            env={**self.env, **SERVER_INTERPRETER},
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -312,10 +317,12 @@ def stop_on_term(*, timeout: int | None = None) -> None:
 
 def compiled_sources(python: Path) -> None:
     """The project's bytecode, written as a production install writes it (the bench's server
-    runs the sources of this tree, installed editable). A worker that imports a module
-    without it compiles the module in its own memory, and much of what the compiler took
-    stays in the worker's heap (docs/operations.md). Only what changed is compiled again."""
-    command = [str(python), "-m", "compileall", "-q", str(ROOT / "src" / "admissions")]
+    runs the sources of this tree, installed editable), for the server's level and for the
+    other processes' (commands, task workers). A worker that imports a module without it
+    compiles the module in its own memory, and much of what the compiler took stays in the
+    worker's heap (docs/operations.md). Only what changed is compiled again."""
+    levels = ["-o", "0", "-o", str(SERVER_OPTIMIZE)]
+    command = [str(python), "-m", "compileall", "-q", *levels, str(ROOT / "src" / "admissions")]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
 

@@ -141,10 +141,20 @@ print(json.dumps({"lazy": sorted(name for name in sys.modules if name in %r),
                   "eager": [name for name in eager if name in sys.modules]}))
 """
 
+# The server runs with docstrings and asserts dropped (`PYTHONOPTIMIZE=2`,
+# docs/operations.md): what the API's document says of an operation or a type is stated,
+# never read from a docstring, and the document is the same with them or without.
+OPENAPI = """
+import json
+from admissions.wsgi import application
+from admissions.api.router import api
+print(json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), sort_keys=True))
+"""
 
-def run_in_a_worker(script: str, tmp_path: Path) -> str:
+
+def run_in_a_worker(script: str, tmp_path: Path, *options: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-c", script],
+        [sys.executable, *options, "-c", script],
         env={
             "PATH": "/usr/bin:/bin",
             "PYTHONPATH": str(SOURCE_DIR),
@@ -221,3 +231,11 @@ def test_the_pages_few_workers_serve_load_their_views_on_first_use(tmp_path: Pat
             "admissions.portal.applications_views",
         ],
     }
+
+
+def test_the_api_document_is_the_same_without_docstrings(tmp_path: Path) -> None:
+    served = json.loads(run_in_a_worker(OPENAPI, tmp_path, "-OO"))
+    assert served == json.loads(run_in_a_worker(OPENAPI, tmp_path))
+    check = served["paths"]["/api/v1/eligibility/check"]["post"]
+    assert check["description"].startswith("Which entry route of the programme")
+    assert served["components"]["schemas"]["FeeDue"]["description"] == "When a charge becomes due."

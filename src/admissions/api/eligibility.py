@@ -120,11 +120,13 @@ def answer(request: HttpRequest, campaign: Campaign, result: EligibilityResult) 
     "/check",
     response={200: EligibilityCheckOut, 422: ErrorOut},
     summary="Check eligibility to a programme",
+    description=(
+        "Which entry route of the programme the answers fit, what it implies, or every reason\n"
+        "why not, in French and English. Nothing is stored."
+    ),
     auth=None,
 )
 def check(request: HttpRequest, payload: EligibilityCheckIn) -> HttpResponse:
-    """Which entry route of the programme the answers fit, what it implies, or every reason
-    why not, in French and English. Nothing is stored."""
     now = timezone.now()
     campaign = _campaign(payload, now)
     if not offer.offers_programme(now, campaign, payload.programme):
@@ -162,11 +164,13 @@ def check(request: HttpRequest, payload: EligibilityCheckIn) -> HttpResponse:
     "/check-my-profile",
     response={200: EligibilityCheckOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Check my eligibility to a programme from my saved profile",
+    description=(
+        "The same check as /check, with the facts of the signed-in candidate's saved profile\n"
+        "(the ones their application would be judged on). Nothing is stored."
+    ),
     auth=user_auth,
 )
 def check_my_profile(request: HttpRequest, payload: ProfileCheckIn) -> HttpResponse:
-    """The same check as /check, with the facts of the signed-in candidate's saved profile
-    (the ones their application would be judged on). Nothing is stored."""
     now = timezone.now()
     campaign = _campaign(payload, now)
     if not offer.offers_programme(now, campaign, payload.programme):

@@ -169,9 +169,9 @@ def put_french(request: HttpRequest, payload: FrenchIn) -> FrenchOut:
     "/experience",
     response={200: ExperienceOut, **ERRORS},
     summary="My professional experience, counted today",
+    description="Overlapping periods count once; an ongoing job counts up to today (Paris time).",
 )
 def read_experience(request: HttpRequest) -> ExperienceOut:
-    """Overlapping periods count once; an ongoing job counts up to today (Paris time)."""
     return experience_out(_profile(request))
 
 

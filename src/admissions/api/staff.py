@@ -51,7 +51,10 @@ ERRORS = {
 
 
 class FilterQuery(Schema):
-    """The filters of the office's list (unknown or malformed values are ignored, as there)."""
+    # Stated, not a docstring: the API's schema shows it, and the server drops docstrings.
+    __doc__ = (
+        "The filters of the office's list (unknown or malformed values are ignored, as there)."
+    )
 
     status: str = Field(default="", max_length=40)
     programme: str = Field(default="", max_length=20, description="programme id")

@@ -77,7 +77,8 @@ class CandidateProfile(models.Model):
 
 
 class DiplomaKindChoice(models.TextChoices):
-    """The rules' diploma kinds with the names candidates know them by."""
+    # Stated, not a docstring: the API's schema shows it, and the server drops docstrings.
+    __doc__ = "The rules' diploma kinds with the names candidates know them by."
 
     CTI_ENGINEERING = DiplomaKind.CTI_ENGINEERING.value, _("Engineering diploma (CTI accredited)")
     MASTER_M2 = DiplomaKind.MASTER_M2.value, _("University master, second year (M2)")

@@ -34,7 +34,8 @@ class CertificateKind(StrEnum):
 
 
 class LanguageLevel(StrEnum):
-    """Levels of the Common European Framework of Reference, in increasing order."""
+    # Stated, not a docstring: the API's schema shows it, and the server drops docstrings.
+    __doc__ = "Levels of the Common European Framework of Reference, in increasing order."
 
     A1 = "A1"
     A2 = "A2"

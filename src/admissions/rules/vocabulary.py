@@ -38,7 +38,8 @@ class DiplomaOrigin(StrEnum):
 
 
 class FinancingCategory(StrEnum):
-    """How tuition is priced; each financing mode of a rulebook falls in one category."""
+    # Stated, not a docstring: the API's schema shows it, and the server drops docstrings.
+    __doc__ = "How tuition is priced; each financing mode of a rulebook falls in one category."
 
     PERSONAL = "personal"  # personal funding or job seeker
     COMPANY = "company"  # employer, OPCO, Transition Pro
@@ -59,7 +60,8 @@ class ChargeKind(StrEnum):
 
 
 class RefundEvent(StrEnum):
-    """What happened that may make a charge refundable."""
+    # Stated, not a docstring: the API's schema shows it, and the server drops docstrings.
+    __doc__ = "What happened that may make a charge refundable."
 
     ANY = "any"  # whatever the reason
     CANDIDATE_WITHDRAWS = "candidate_withdraws"  # renonciation, démission
@@ -137,7 +139,8 @@ class JuryDecision(StrEnum):
 
 
 class FeeDue(StrEnum):
-    """When a charge becomes due."""
+    # Stated, not a docstring: the API's schema shows it, and the server drops docstrings.
+    __doc__ = "When a charge becomes due."
 
     APPLICATION = "application"  # before submission
     CONFIRMATION = "confirmation"  # to confirm a place after admission
