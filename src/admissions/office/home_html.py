@@ -201,6 +201,12 @@ def status_options_html(selected: str) -> SafeString:
     return found
 
 
+def roles_html(labels: Iterable[object]) -> SafeString:
+    """The reader's roles, in the order of their labels, as `{{ labels|join:", " }}` writes
+    them."""
+    return mark_safe(", ".join([conditional_escape(label) for label in sorted(map(str, labels))]))  # noqa: S308 - each label escaped
+
+
 def counts_html(per_programme: Iterable[tuple[str, Sequence[int], int]]) -> SafeString:
     """The rows of the files per step: a programme, its count at each step, its total. The
     counts are whole numbers, written as they are (nothing in one to escape): a cell per
