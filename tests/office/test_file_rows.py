@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template.defaultfilters import date as date_filter
 from django.test import override_settings
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 
+from admissions.office import file_rows
 from admissions.office.file_rows import (
     COLUMNS,
     LIST_COLUMNS,
@@ -123,3 +125,18 @@ def test_a_date_is_written_as_the_date_filter_writes_it(
 def test_a_naive_moment_is_refused_as_localtime_refuses_it() -> None:
     with pytest.raises(ValueError, match="naive"):
         _moment_writer("d/m/Y H:i")(dt.datetime(2026, 3, 1, 9, 30))
+
+
+def test_a_link_is_reversed_once_per_language_and_prefix() -> None:
+    prefix = get_script_prefix()
+    try:
+        for script in ("/", "/admissions/"):
+            set_script_prefix(script)
+            for language in ("fr", "en"):
+                with translation.override(language):
+                    for view in ("office:file", "office:finance:file"):
+                        expected = reverse(view, args=[file_rows.SLOT])
+                        assert file_rows.links_to(view) == expected
+                        assert file_rows.links_to(view) == expected
+    finally:
+        set_script_prefix(prefix)
