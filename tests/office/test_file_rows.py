@@ -22,7 +22,9 @@ from admissions.office.file_rows import (
     _moment_writer,
     listed_rows,
     rows_html,
+    waiting_rows_html,
 )
+from admissions.office.home_html import waiting_html
 
 MOMENT = dt.datetime(2026, 3, 1, 23, 30, 15, 123456, tzinfo=dt.UTC)
 
@@ -140,3 +142,25 @@ def test_a_link_is_reversed_once_per_language_and_prefix() -> None:
                         assert file_rows.links_to(view) == expected
     finally:
         set_script_prefix(prefix)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_waiting_rows_are_those_the_row_objects_give(language: str) -> None:
+    # Waiting 0, 3 and 12 days, against targets of none, 0 (none set), 2 and 20 days.
+    rows = [
+        _row(pk=pk, campaign_id=campaign, status_changed_at=MOMENT - dt.timedelta(days=days))
+        for pk, (campaign, days) in enumerate(
+            [(1, 3), (2, 3), (3, 3), (4, 12), (9, 0), (3, 0)] + [(c, 12) for c in (1, 2, 3)]
+        )
+    ] + ROWS
+    targets = {2: 0, 3: 2, 4: 20}
+    now = MOMENT + dt.timedelta(hours=5)
+    with translation.override(language):
+        written = waiting_rows_html(rows, targets, now)
+        assert written == waiting_html(
+            (row, (now - row.status_changed_at).days, targets.get(row.campaign_id))
+            for row in listed_rows(rows, dated=False)
+        )
+    assert written.count(' class="late"') == 2
+    assert "A%26B%2F1%20%C3%A9" in written
+    assert "Zoé &lt;i&gt; O&#x27;Brien" in written

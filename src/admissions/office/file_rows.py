@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -333,3 +333,66 @@ def rows_html(rows: Iterable[Listed], finance_programmes: Collection[int] = ()) 
             )
         )
     return mark_safe("\n".join(written))  # noqa: S308 - every value escaped above
+
+
+WAITING_ROW = (
+    '<tr{}>\n      <td><a href="{}">{}</a></td>\n      <td>{}</td>\n      <td>{}</td>\n'
+    '      <td>{}</td>\n      <td class="num">{}{}</td>\n    </tr>'
+)
+
+
+def waiting_rows_html(
+    rows: Iterable[Sequence[Any]], targets: Mapping[int, int], now: dt.datetime
+) -> SafeString:
+    """The rows of the files waiting on the reader, for `rows` of COLUMNS: what
+    `home_html.waiting_html` writes for `listed_rows(rows, dated=False)` with each file's
+    days in its step and its campaign's target, those over it marked late; written from the
+    columns as read, what is the same on every row escaped once per page (as `rows_html`)."""
+    file_link = _escaped(links_to("office:file"))
+    labels = {code: _escaped(text) for code, text in status_labels().items()}
+    english = (get_language() or "fr").startswith("en")
+    late = ' class="late"'
+    over_words = gettext("over %(target)s days")
+    programmes: dict[str, str] = {}
+    written = []
+    for (
+        _pk,
+        _submitted_at,
+        reference,
+        status,
+        status_changed_at,
+        campaign_id,
+        _programme_id,
+        name_fr,
+        name_en,
+        first_name,
+        last_name,
+        email,
+        given_names,
+        family_name,
+    ) in rows:
+        if _UNQUOTED.fullmatch(reference):
+            slot = shown = reference
+        else:
+            slot, shown = quote(reference, safe=""), _escaped(reference)
+        name = name_en if english else name_fr
+        programme = programmes.get(name)
+        if programme is None:
+            programme = programmes[name] = _escaped(name)
+        # `waiting.days_in_step`.
+        days = (now - status_changed_at).days
+        target = targets.get(campaign_id)
+        over = bool(target) and days > (target or 0)
+        written.append(
+            WAITING_ROW.format(
+                late if over else "",
+                file_link.replace(SLOT, slot),
+                shown,
+                _escaped(_candidate(given_names, family_name, first_name, last_name, email)),
+                programme,
+                labels.get(status) or _escaped(status),
+                days,
+                f" <strong>({_escaped(over_words % {'target': target})})</strong>" if over else "",
+            )
+        )
+    return mark_safe("\n  ".join(written))  # noqa: S308 - every value escaped above

@@ -14,13 +14,13 @@ from django.utils import timezone
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.applications.queue import Filters, filtered, read_filters
-from admissions.applications.waiting import campaign_targets, days_in_step
+from admissions.applications.waiting import campaign_targets
 from admissions.catalog.confirmations import pending_count
 from admissions.catalog.models import Campaign, without_rulebooks
 from admissions.core.compiled import Shaped, id_markers
 from admissions.core.keyset import count_up_to
 from admissions.notify.overrides import editable_institutions
-from admissions.office.file_rows import listed_rows, rows_html
+from admissions.office.file_rows import rows_html, waiting_rows_html
 from admissions.office.home_figures import home_figures
 from admissions.office.home_html import (
     Shown,
@@ -33,7 +33,6 @@ from admissions.office.home_html import (
     roles_html,
     status_options_html,
     to_confirm_html,
-    waiting_html,
 )
 from admissions.office.home_list import list_page
 from admissions.office.kept_page import render_kept
@@ -143,12 +142,7 @@ def home(request: HttpRequest) -> HttpResponse:
     campaigns, confirmed_by_user = home_campaigns(user, platform, scope)
     targets = campaign_targets(campaigns)
     now = timezone.now()
-    waiting = [
-        (row, days_in_step(row.status_changed_at, now), targets.get(row.campaign_id))
-        for row in listed_rows(
-            waiting_rows(user, roles, scope.programme_ids, platform), dated=False
-        )
-    ]
+    waiting = waiting_rows(user, roles, scope.programme_ids, platform)
     figures = home_figures(user, files, targets, now)
     # The files whose payments this user handles link to their finance page too.
     finance_programmes = (
@@ -182,7 +176,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # The values to confirm come from the parsed rules (catalog/parsed.py), not the JSON.
         "to_confirm_html": to_confirm_html(to_confirm) if to_confirm else "",
         "links_html": links_html(links, figures.unread),
-        "waiting_html": waiting_html(waiting),
+        "waiting_html": waiting_rows_html(waiting, targets, now),
         "lateness_html": lateness_html(figures.lateness),
         "counts_head": counts_head(overall),
         "counts_html": counts_html(
