@@ -24,6 +24,7 @@ import re
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from django.conf import settings
@@ -179,11 +180,13 @@ def _written(kept: _Kept, request: HttpRequest, values: Mapping[str, object]) ->
             kind, name = slot
             if kind == VALUE:
                 value = values[name]
-                written = (
-                    value
-                    if isinstance(value, SafeString)
-                    else str(render_value_in_context(value, _WRITING))
-                )
+                if isinstance(value, SafeString):
+                    written = value
+                elif type(value) is str:
+                    # What `{{ value }}` writes of a text: `escape`'s, without its wrappers.
+                    written = escape(value)
+                else:
+                    written = str(render_value_in_context(value, _WRITING))
             elif kind == CSRF:
                 written = str(conditional_escape(token(request)))
             else:
