@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template.defaultfilters import date as date_filter
 from django.test import override_settings
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 
+from admissions.office import file_rows
 from admissions.office.file_rows import (
     COLUMNS,
     LIST_COLUMNS,
@@ -20,7 +22,9 @@ from admissions.office.file_rows import (
     _moment_writer,
     listed_rows,
     rows_html,
+    waiting_rows_html,
 )
+from admissions.office.home_html import waiting_html
 
 MOMENT = dt.datetime(2026, 3, 1, 23, 30, 15, 123456, tzinfo=dt.UTC)
 
@@ -123,3 +127,40 @@ def test_a_date_is_written_as_the_date_filter_writes_it(
 def test_a_naive_moment_is_refused_as_localtime_refuses_it() -> None:
     with pytest.raises(ValueError, match="naive"):
         _moment_writer("d/m/Y H:i")(dt.datetime(2026, 3, 1, 9, 30))
+
+
+def test_a_link_is_reversed_once_per_language_and_prefix() -> None:
+    prefix = get_script_prefix()
+    try:
+        for script in ("/", "/admissions/"):
+            set_script_prefix(script)
+            for language in ("fr", "en"):
+                with translation.override(language):
+                    for view in ("office:file", "office:finance:file"):
+                        expected = reverse(view, args=[file_rows.SLOT])
+                        assert file_rows.links_to(view) == expected
+                        assert file_rows.links_to(view) == expected
+    finally:
+        set_script_prefix(prefix)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_waiting_rows_are_those_the_row_objects_give(language: str) -> None:
+    # Waiting 0, 3 and 12 days, against targets of none, 0 (none set), 2 and 20 days.
+    rows = [
+        _row(pk=pk, campaign_id=campaign, status_changed_at=MOMENT - dt.timedelta(days=days))
+        for pk, (campaign, days) in enumerate(
+            [(1, 3), (2, 3), (3, 3), (4, 12), (9, 0), (3, 0)] + [(c, 12) for c in (1, 2, 3)]
+        )
+    ] + ROWS
+    targets = {2: 0, 3: 2, 4: 20}
+    now = MOMENT + dt.timedelta(hours=5)
+    with translation.override(language):
+        written = waiting_rows_html(rows, targets, now)
+        assert written == waiting_html(
+            (row, (now - row.status_changed_at).days, targets.get(row.campaign_id))
+            for row in listed_rows(rows, dated=False)
+        )
+    assert written.count(' class="late"') == 2
+    assert "A%26B%2F1%20%C3%A9" in written
+    assert "Zoé &lt;i&gt; O&#x27;Brien" in written

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -30,9 +30,21 @@ from admissions.applications.models import Application
 SLOT = "REFERENCE-SLOT"
 
 
+# (site prefix, language, URL configuration, view) -> the view's link with SLOT.
+_links: dict[tuple[str, str | None, object, str], str] = {}
+
+
 def links_to(view_name: str) -> str:
-    """The view's link with SLOT in place of the reference (to `str.replace`)."""
-    return reverse(view_name, args=[SLOT])
+    """The view's link with SLOT in place of the reference (to `str.replace`), reversed once
+    per site prefix, language and URL configuration: two or three `reverse` a page, each
+    as dear as ten rows."""
+    key = (get_script_prefix(), get_language(), get_urlconf(), view_name)
+    found = _links.get(key)
+    if found is None:
+        if len(_links) >= 256:
+            _links.clear()
+        found = _links[key] = reverse(view_name, args=[SLOT])
+    return found
 
 
 @dataclass(frozen=True)
@@ -94,13 +106,18 @@ _NUMERIC = {
 }
 
 
+def _direct(form: str) -> bool:
+    """Whether `form` is written by `_moment_writer`'s `str.format` (numeric parts only)."""
+    return not any((char.isalpha() and char not in _NUMERIC) or char == "\\" for char in form)
+
+
 def _moment_writer(form: str) -> Callable[[dt.datetime | None], str]:
     """What `{{ value|date:form|default:"—" }}` writes, for `form` the format in the reader's
     language, looked up once per page. The platform's short format ("d/m/Y H:i") is written
     directly, by one `str.format` of the local moment: `dateformat` parses its format again
     for each date (a tenth of a page of fifty rows), and `strftime` costs several times
     more than `str.format`."""
-    direct = not any((char.isalpha() and char not in _NUMERIC) or char == "\\" for char in form)
+    direct = _direct(form)
     pattern = "".join(
         _NUMERIC.get(char) or char.replace("{", "{{").replace("}", "}}") for char in form
     )
@@ -123,6 +140,8 @@ def _moment_writer(form: str) -> Callable[[dt.datetime | None], str]:
 
 # A character `escape` writes otherwise; most texts of a row hold none.
 _SPECIAL = re.compile("[&<>\"']")
+# A reference `quote` leaves as it is (letters, digits, "_.-~"): most are.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
 def _escaped(value: object) -> str:
@@ -232,7 +251,7 @@ def listed_rows(
         given_names,
         family_name,
     ) in rows:
-        slot = quote(reference, safe="")
+        slot = reference if _UNQUOTED.fullmatch(reference) else quote(reference, safe="")
         found.append(
             ListedRow(
                 link=file_link.replace(SLOT, slot),
@@ -256,10 +275,6 @@ ROW = '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}
 PAYMENTS = ' · <a href="{}">{}<span class="visually-hidden"> {}</span></a>'
 
 
-# A reference `quote` leaves as it is (letters, digits, "_.-~"): most are.
-_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
-
-
 def rows_html(rows: Iterable[Listed], finance_programmes: Collection[int] = ()) -> SafeString:
     """The body of the home's list, for `rows` of LIST_COLUMNS: what `ROW` writes for each of
     `listed_rows` of the same files, written here from the columns as read rather than by a template
@@ -273,7 +288,11 @@ def rows_html(rows: Iterable[Listed], finance_programmes: Collection[int] = ()) 
     payments_link = _escaped(links_to("office:finance:file")) if finance_programmes else ""
     label = _escaped(gettext("Payments"))
     labels = {code: _escaped(text) for code, text in status_labels().items()}
-    moment = _moment_writer(formats.get_format("SHORT_DATETIME_FORMAT"))
+    form = formats.get_format("SHORT_DATETIME_FORMAT")
+    moment = _moment_writer(form)
+    # Digits, and the format's own characters: nothing to escape when those hold none ("—"
+    # for no date neither).
+    dates_plain = _direct(form) and not _SPECIAL.search(form)
     english = (get_language() or "fr").startswith("en")
     programmes: dict[str, str] = {}
     written = []
@@ -291,8 +310,11 @@ def rows_html(rows: Iterable[Listed], finance_programmes: Collection[int] = ()) 
         given_names,
         family_name,
     ) in rows:
-        slot = reference if _UNQUOTED.fullmatch(reference) else quote(reference, safe="")
-        shown = _escaped(reference)
+        if _UNQUOTED.fullmatch(reference):
+            # Nothing to quote, nor to escape.
+            slot = shown = reference
+        else:
+            slot, shown = quote(reference, safe=""), _escaped(reference)
         name = name_en if english else name_fr
         programme = programmes.get(name)
         if programme is None:
@@ -307,7 +329,70 @@ def rows_html(rows: Iterable[Listed], finance_programmes: Collection[int] = ()) 
                 _escaped(_candidate(given_names, family_name, first_name, last_name, email)),
                 programme,
                 labels.get(status) or _escaped(status),
-                _escaped(moment(submitted_at)),
+                moment(submitted_at) if dates_plain else _escaped(moment(submitted_at)),
             )
         )
     return mark_safe("\n".join(written))  # noqa: S308 - every value escaped above
+
+
+WAITING_ROW = (
+    '<tr{}>\n      <td><a href="{}">{}</a></td>\n      <td>{}</td>\n      <td>{}</td>\n'
+    '      <td>{}</td>\n      <td class="num">{}{}</td>\n    </tr>'
+)
+
+
+def waiting_rows_html(
+    rows: Iterable[Sequence[Any]], targets: Mapping[int, int], now: dt.datetime
+) -> SafeString:
+    """The rows of the files waiting on the reader, for `rows` of COLUMNS: what
+    `home_html.waiting_html` writes for `listed_rows(rows, dated=False)` with each file's
+    days in its step and its campaign's target, those over it marked late; written from the
+    columns as read, what is the same on every row escaped once per page (as `rows_html`)."""
+    file_link = _escaped(links_to("office:file"))
+    labels = {code: _escaped(text) for code, text in status_labels().items()}
+    english = (get_language() or "fr").startswith("en")
+    late = ' class="late"'
+    over_words = gettext("over %(target)s days")
+    programmes: dict[str, str] = {}
+    written = []
+    for (
+        _pk,
+        _submitted_at,
+        reference,
+        status,
+        status_changed_at,
+        campaign_id,
+        _programme_id,
+        name_fr,
+        name_en,
+        first_name,
+        last_name,
+        email,
+        given_names,
+        family_name,
+    ) in rows:
+        if _UNQUOTED.fullmatch(reference):
+            slot = shown = reference
+        else:
+            slot, shown = quote(reference, safe=""), _escaped(reference)
+        name = name_en if english else name_fr
+        programme = programmes.get(name)
+        if programme is None:
+            programme = programmes[name] = _escaped(name)
+        # `waiting.days_in_step`.
+        days = (now - status_changed_at).days
+        target = targets.get(campaign_id)
+        over = bool(target) and days > (target or 0)
+        written.append(
+            WAITING_ROW.format(
+                late if over else "",
+                file_link.replace(SLOT, slot),
+                shown,
+                _escaped(_candidate(given_names, family_name, first_name, last_name, email)),
+                programme,
+                labels.get(status) or _escaped(status),
+                days,
+                f" <strong>({_escaped(over_words % {'target': target})})</strong>" if over else "",
+            )
+        )
+    return mark_safe("\n  ".join(written))  # noqa: S308 - every value escaped above

@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext, gettext_lazy, ngette
 
 from admissions.applications.lifecycle import Status, status_labels
 from admissions.applications.waiting import StepLateness
-from admissions.office.file_rows import ListedRow, write_html
+from admissions.office.file_rows import WAITING_ROW, ListedRow, write_html
 
 
 @dataclass(frozen=True)
@@ -100,14 +100,9 @@ def links_html(shown: Shown, unread: int) -> SafeString:
     return mark_safe("\n  ".join(items))  # noqa: S308 - each item written by format_html
 
 
-WAITING_ROW = (
-    '<tr{}>\n      <td><a href="{}">{}</a></td>\n      <td>{}</td>\n      <td>{}</td>\n'
-    '      <td>{}</td>\n      <td class="num">{}{}</td>\n    </tr>'
-)
-
-
 def waiting_html(waiting: Iterable[tuple[ListedRow, int, int | None]]) -> SafeString:
-    """The rows of the files waiting on the reader, those over their target marked late."""
+    """The rows of the files waiting on the reader, those over their target marked late
+    (what `file_rows.waiting_rows_html` writes from the columns)."""
     late = mark_safe(' class="late"')
     rows = []
     for row, days, target in waiting:
@@ -199,6 +194,12 @@ def status_options_html(selected: str) -> SafeString:
             ((code, label) for code, label in labels.items() if code != Status.DRAFT), selected
         )
     return found
+
+
+def roles_html(labels: Iterable[object]) -> SafeString:
+    """The reader's roles, in the order of their labels, as `{{ labels|join:", " }}` writes
+    them."""
+    return mark_safe(", ".join([conditional_escape(label) for label in sorted(map(str, labels))]))  # noqa: S308 - each label escaped
 
 
 def counts_html(per_programme: Iterable[tuple[str, Sequence[int], int]]) -> SafeString:

@@ -9,19 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.applications.queue import Filters, filtered, read_filters
-from admissions.applications.waiting import campaign_targets, days_in_step
+from admissions.applications.waiting import campaign_targets
 from admissions.catalog.confirmations import pending_count
 from admissions.catalog.models import Campaign, without_rulebooks
 from admissions.core.compiled import Shaped, id_markers
 from admissions.core.keyset import count_up_to
 from admissions.notify.overrides import editable_institutions
-from admissions.office.file_rows import listed_rows, rows_html
+from admissions.office.file_rows import rows_html, waiting_rows_html
 from admissions.office.home_figures import home_figures
 from admissions.office.home_html import (
     Shown,
@@ -31,11 +30,12 @@ from admissions.office.home_html import (
     links_html,
     listed_html,
     options_html,
+    roles_html,
     status_options_html,
     to_confirm_html,
-    waiting_html,
 )
 from admissions.office.home_list import list_page
+from admissions.office.kept_page import render_kept
 from admissions.office.worklist import Scope, scope_counts, waiting_rows
 from admissions.people.models import Role, User
 from admissions.people.permissions import (
@@ -110,6 +110,11 @@ def home_campaigns(
     return found, [c for c in found if c.institution_id in institutions]
 
 
+def joined(query: str, cursor: str) -> str:
+    """A pager link's query: the filters', then the page's, as the template joined them."""
+    return f"{query}&{cursor}" if query and cursor else query + cursor
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     # Like every staff page: a visitor is sent to log in, a signed-in non-member is told
@@ -137,12 +142,7 @@ def home(request: HttpRequest) -> HttpResponse:
     campaigns, confirmed_by_user = home_campaigns(user, platform, scope)
     targets = campaign_targets(campaigns)
     now = timezone.now()
-    waiting = [
-        (row, days_in_step(row.status_changed_at, now), targets.get(row.campaign_id))
-        for row in listed_rows(
-            waiting_rows(user, roles, scope.programme_ids, platform), dated=False
-        )
-    ]
+    waiting = waiting_rows(user, roles, scope.programme_ids, platform)
     figures = home_figures(user, files, targets, now)
     # The files whose payments this user handles link to their finance page too.
     finance_programmes = (
@@ -151,7 +151,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else set()
     )
     finance = platform or Role.FINANCE_OFFICER in roles
-    shown = Shown(
+    links = Shown(
         emails_admin=platform
         or (Role.INSTITUTION_ADMIN in roles and editable_institutions(user).exists()),
         webhooks_admin=platform or Role.INSTITUTION_ADMIN in roles,
@@ -160,27 +160,40 @@ def home(request: HttpRequest) -> HttpResponse:
         platform=platform,
     )
     to_confirm = pending_count(confirmed_by_user)
-    context = {
-        "page": page,
-        "rows_html": rows_html(page.rows, finance_programmes),
-        "filters": filters,
+    # What the template shows or not (the kept page's key), and the values it writes.
+    shown = {
+        "roles": bool(roles),
+        "to_confirm": bool(to_confirm),
+        "waiting": bool(waiting),
+        "lateness": bool(figures.lateness),
+        "per_programme": bool(per_programme),
+        "rows": bool(page.rows),
+        "is_first": page.is_first,
+        "is_last": page.is_last,
+    }
+    values = {
+        "roles_html": roles_html(Role(role).label for role in roles),
+        # The values to confirm come from the parsed rules (catalog/parsed.py), not the JSON.
+        "to_confirm_html": to_confirm_html(to_confirm) if to_confirm else "",
+        "links_html": links_html(links, figures.unread),
+        "waiting_html": waiting_rows_html(waiting, targets, now),
+        "lateness_html": lateness_html(figures.lateness),
+        "counts_head": counts_head(overall),
+        "counts_html": counts_html(
+            (p.name, [p.by_status.get(code, 0) for code in overall], p.total) for p in per_programme
+        ),
+        "search": filters.search,
         "status_options": status_options_html(filters.status),
         "programme_options": options_html(
             ((p.pk, p.name) for p in per_programme), filters.programme
         ),
-        "counts_head": counts_head(overall),
-        "per_programme": bool(per_programme),
-        "counts_html": counts_html(
-            (p.name, [p.by_status.get(code, 0) for code in overall], p.total) for p in per_programme
-        ),
-        "waiting": bool(waiting),
-        "waiting_html": waiting_html(waiting),
-        "lateness": bool(figures.lateness),
-        "lateness_html": lateness_html(figures.lateness),
+        "waiting_days": "" if filters.waiting_days is None else filters.waiting_days,
+        "query": filters.query,
         "listed": listed_html(listed_count(files, filters, overall), COUNTED),
-        "links_html": links_html(shown, figures.unread),
-        "roles": sorted(Role(role).label for role in roles),
-        # The values to confirm come from the parsed rules (catalog/parsed.py), not the JSON.
-        "to_confirm": to_confirm_html(to_confirm) if to_confirm else "",
+        "rows_html": rows_html(page.rows, finance_programmes),
+        "first_query": joined(filters.query, page.first_query),
+        "previous_query": joined(filters.query, page.previous_query),
+        "next_query": joined(filters.query, page.next_query),
+        "last_query": joined(filters.query, page.last_query),
     }
-    return render(request, "office/home.html", context)
+    return render_kept(request, "office/home.html", shown, values)
