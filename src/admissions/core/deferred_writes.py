@@ -117,6 +117,13 @@ def _filled(
     statements: list[tuple[str, Sequence[Any]]], found: Mapping[object, object]
 ) -> list[tuple[str, Sequence[Any]]]:
     """`statements` with the stand-ins `found` names replaced (`DeferredWrites.fill`)."""
+    one = replacing(found)
+    return [(sql, [one(value) for value in params]) for sql, params in statements]
+
+
+def replacing(found: Mapping[object, object]) -> Callable[[Any], Any]:
+    """What a value becomes once the stand-ins `found` names are replaced in it, as
+    `DeferredWrites.fill` replaces them in the statements' values."""
     numbers = {key: value for key, value in found.items() if type(key) is int}
     texts = sorted(
         ((key, str(value)) for key, value in found.items() if type(key) is str),
@@ -129,10 +136,10 @@ def _filled(
             return [one(item) for item in value]
         if type(value) is int:
             return numbers.get(value, value)
-        if type(value) is str:
+        if isinstance(value, str):  # a rendered email's HTML is a safe string
             for old, new in texts:
                 if old in value:
                     value = value.replace(old, new)
         return value
 
-    return [(sql, [one(value) for value in params]) for sql, params in statements]
+    return one
