@@ -21,7 +21,7 @@ from admissions.applications.models import Application, ApplicationEvent
 from admissions.applications.signals import Moved, status_changed, statuses_changed
 from admissions.catalog.models import Campaign, Programme
 from admissions.core import compiled, kept_counts
-from admissions.core.deferred_writes import DeferredWrites, replacing
+from admissions.core.deferred_writes import DeferredWrites
 from admissions.core.errors import IllegalTransition
 from admissions.people.models import User
 
@@ -186,17 +186,15 @@ class Batch:
     def _written(self) -> None:
         rows, self.rows = self.rows, []
         filled = self.writes.filled
-        replaced = replacing(filled) if filled else None
         for obj in rows:
             obj._state.adding = False
             obj._state.db = self.writes.using
-            if replaced is not None:
-                # The rows made with stand-ins (`DeferredWrites.fill`) hold what was written:
-                # a whole value, and inside a text (an email's, its key).
+            if filled:
+                # The rows made with stand-ins (`DeferredWrites.fill`) hold what was written.
                 for column in obj._meta.concrete_fields:
                     value = getattr(obj, column.attname)
-                    if type(value) in (int, str):
-                        setattr(obj, column.attname, replaced(value))
+                    if type(value) in (int, str) and value in filled:
+                        setattr(obj, column.attname, filled[value])
 
 
 EVENT_COLUMNS = (

@@ -122,7 +122,11 @@ def create_application(
         numbers, ids = later.numbers, later.ids
     batch = Batch(ahead=dict(zip(models, ids, strict=True)))
     if later is not None:
-        batch.writes.fill(partial(_taken, later, campaign, charged=fee > 0))
+        made = _made_from(campaign, later.numbers, charged=fee > 0)
+        batch.writes.fill(
+            partial(_taken, later, campaign, made, charged=fee > 0),
+            stand_ins=[*later.numbers, *later.ids, *made],
+        )
     application = Application(
         candidate=candidate,
         campaign=campaign,
@@ -175,19 +179,26 @@ def create_application(
     return application
 
 
-def _taken(later: TakenInTransaction, campaign: Campaign, *, charged: bool) -> dict[object, object]:
+def _made_from(campaign: Campaign, numbers: list[int], *, charged: bool) -> list[str]:
+    """What a draft's rows print from its numbers: the file's reference and, for a charged
+    draft, the charge's creditor reference, as written and as the transfer email prints it
+    (in groups of four)."""
+    made = [printed(campaign, numbers[0])]
+    if charged:
+        reference = creditor_reference_of(numbers[1])
+        made += [reference, creditor_reference.printed(reference)]
+    return made
+
+
+def _taken(
+    later: TakenInTransaction, campaign: Campaign, made: list[str], *, charged: bool
+) -> dict[object, object]:
     """The numbers and ids `later` takes in the draft's transaction, and what was made from
-    them, by their stand-ins: the file's reference and the charge's creditor reference, the
-    latter also as the transfer email prints it, in groups of four. (The email's key and its
-    task's arguments name the ids: their digits are replaced in place.)"""
+    them, by their stand-ins: `made`, what the stand-in numbers printed (`_made_from`). (The
+    email's key and its task's arguments name the ids: their digits are replaced in place.)"""
     numbers, ids = later.take()
     found = later.replaced(numbers, ids)
-    found[printed(campaign, later.numbers[0])] = printed(campaign, numbers[0])
-    if charged:
-        stand_in = creditor_reference_of(later.numbers[1])
-        taken = creditor_reference_of(numbers[1])
-        found[stand_in] = taken
-        found[creditor_reference.printed(stand_in)] = creditor_reference.printed(taken)
+    found.update(zip(made, _made_from(campaign, numbers, charged=charged), strict=True))
     return found
 
 
