@@ -133,20 +133,20 @@ def _holding(
     """Where `statements`' values hold one of `stand_ins`: (statement, value) positions."""
     numbers = {key for key in stand_ins if type(key) is int}
     texts = [str(key) for key in stand_ins if type(key) in (int, str)]
-
-    def holds(value: Any) -> bool:
-        if type(value) is list:
-            return any(holds(item) for item in value)
-        if type(value) is int:
-            return value in numbers
-        return isinstance(value, str) and any(text in value for text in texts)
-
-    return [
-        (index, place)
-        for index, (_sql, params) in enumerate(statements)
-        for place, value in enumerate(params)
-        if holds(value)
-    ]
+    shortest = min((len(text) for text in texts), default=0)
+    spots: list[tuple[int, int]] = []
+    for index, (_sql, params) in enumerate(statements):
+        for place, value in enumerate(params):
+            if type(value) is int:
+                held = value in numbers
+            elif isinstance(value, str):
+                # Most texts (codes, names) are too short to hold one.
+                held = len(value) >= shortest and any(text in value for text in texts)
+            else:  # a column of values (PostgreSQL's arrays)
+                held = type(value) is list and bool(_holding([("", value)], stand_ins))
+            if held:
+                spots.append((index, place))
+    return spots
 
 
 def _filled(
