@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import SafeString
 
+from admissions.core import deferred_writes
 from admissions.core.deferred_writes import DeferredWrites
 from admissions.core.models import Counter
 
@@ -167,3 +169,39 @@ def test_writes_with_stand_ins_run_alone_in_a_transaction_of_their_own() -> None
     writes.fill(taken)
     writes.run_alone()
     assert values() == {"deferred:taken": 1, "deferred:by-the-fill": 5, "deferred:first": 12}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stand_ins_known_ahead_are_found_before_the_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given ahead, the values that hold a stand-in are found before the transaction, which
+    replaces them only: the same values written as when they are looked for in it. A safe
+    string (a rendered email's HTML) is a text like any other."""
+    stand_in = 734_215_908_331_276_145
+    looked: list[bool] = []
+    holding = deferred_writes._holding
+
+    def recorded(*args: Any) -> list[tuple[int, int]]:
+        looked.append(connection.in_atomic_block)
+        return holding(*args)
+
+    monkeypatch.setattr(deferred_writes, "_holding", recorded)
+    for ahead, prefix in ((True, "deferred:ahead:"), (False, "deferred:in:")):
+        writes = DeferredWrites()
+        writes.add(INSERT, [SafeString(f"{prefix}<b>RF12 {stand_in}</b>"), 3])
+        writes.add(INSERT, [f'{prefix}{{"id": {stand_in}}}', stand_in])
+        writes.add(INSERT, [f"{prefix}untouched", 8])
+        found = {stand_in: 42, f"RF12 {stand_in}": "RF12 0042"}
+        writes.fill(lambda found=found: found, stand_ins=list(found) if ahead else ())
+        writes.run_alone()
+        assert looked.pop() is (not ahead)
+        assert {
+            key.removeprefix(prefix): value
+            for key, value in values().items()
+            if key.startswith(prefix)
+        } == {
+            "<b>RF12 0042</b>": 3,
+            '{"id": 42}': 42,
+            "untouched": 8,
+        }

@@ -19,7 +19,7 @@ takes and puts in first thing (`fill`, `sequences.TakenInTransaction`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -48,6 +48,9 @@ class DeferredWrites:
         self.statements: list[tuple[str, Sequence[Any]]] = []
         self.after_commit: list[Callable[[], object]] = []
         self._fill: Callable[[], Mapping[object, object]] | None = None
+        self._stand_ins: Collection[object] = ()
+        # Where the statements' values hold a stand-in, found before their transaction.
+        self._spots: list[tuple[int, int]] | None = None
         # What `fill`'s values gave, once the writes ran.
         self.filled: dict[object, object] = {}
 
@@ -59,21 +62,30 @@ class DeferredWrites:
         `transaction.on_commit(..., robust=True)`)."""
         self.after_commit.append(hook)
 
-    def fill(self, values: Callable[[], Mapping[object, object]]) -> None:
+    def fill(
+        self, values: Callable[[], Mapping[object, object]], stand_ins: Collection[object] = ()
+    ) -> None:
         """Stand-ins in the statements' values replaced when they run, in their transaction:
         `values`, called there before any statement, gives each stand-in's replacement. A
         whole value equal to a stand-in is replaced; in a text (a JSON column's, a reference
         printed from a number), each stand-in text, the longest first, then each stand-in
-        number's digits. Stand-ins must be values no other one holds or contains."""
+        number's digits. Stand-ins must be values no other one holds or contains.
+
+        `stand_ins`, the stand-ins `values` will name, if known ahead: `run_alone` then finds
+        the values that hold one before its transaction, and only those are looked at in it."""
         self._fill = values
+        self._stand_ins = stand_ins
 
     def run(self) -> None:
         statements, self.statements = self.statements, []
         hooks, self.after_commit = self.after_commit, []
         if self._fill is not None:
             values, self._fill = self._fill, None
+            spots, self._spots = self._spots, None
             self.filled = dict(values())
-            statements = _filled(statements, self.filled)
+            if spots is None:
+                spots = _holding(statements, self.filled)
+            statements = _filled(statements, self.filled, spots)
         if statements:
             self._execute(statements)
         for hook in hooks:
@@ -86,6 +98,8 @@ class DeferredWrites:
         it), so BEGIN and COMMIT are no round trips of their own; elsewhere, or inside a
         transaction, in `transaction.atomic`."""
         connection = connections[self.using]
+        if self._fill is not None and self._stand_ins:
+            self._spots = _holding(self.statements, self._stand_ins)
         if (
             self._fill is not None
             or connection.in_atomic_block
@@ -113,10 +127,48 @@ class DeferredWrites:
                 cursor.execute(sql, params)
 
 
+def _holding(
+    statements: list[tuple[str, Sequence[Any]]], stand_ins: Collection[object]
+) -> list[tuple[int, int]]:
+    """Where `statements`' values hold one of `stand_ins`: (statement, value) positions."""
+    numbers = {key for key in stand_ins if type(key) is int}
+    texts = [str(key) for key in stand_ins if type(key) in (int, str)]
+    shortest = min((len(text) for text in texts), default=0)
+    spots: list[tuple[int, int]] = []
+    for index, (_sql, params) in enumerate(statements):
+        for place, value in enumerate(params):
+            if type(value) is int:
+                held = value in numbers
+            elif isinstance(value, str):
+                # Most texts (codes, names) are too short to hold one.
+                held = len(value) >= shortest and any(text in value for text in texts)
+            else:  # a column of values (PostgreSQL's arrays)
+                held = type(value) is list and bool(_holding([("", value)], stand_ins))
+            if held:
+                spots.append((index, place))
+    return spots
+
+
 def _filled(
-    statements: list[tuple[str, Sequence[Any]]], found: Mapping[object, object]
+    statements: list[tuple[str, Sequence[Any]]],
+    found: Mapping[object, object],
+    spots: list[tuple[int, int]],
 ) -> list[tuple[str, Sequence[Any]]]:
-    """`statements` with the stand-ins `found` names replaced (`DeferredWrites.fill`)."""
+    """`statements` with the stand-ins `found` names replaced (`DeferredWrites.fill`) in the
+    values at `spots` (`_holding`)."""
+    one = replacing(found)
+    changed: dict[int, list[Any]] = {}
+    for index, place in spots:
+        params = changed.get(index)
+        if params is None:
+            params = changed[index] = list(statements[index][1])
+        params[place] = one(params[place])
+    return [(sql, changed.get(index, params)) for index, (sql, params) in enumerate(statements)]
+
+
+def replacing(found: Mapping[object, object]) -> Callable[[Any], Any]:
+    """What a value becomes once the stand-ins `found` names are replaced in it, as
+    `DeferredWrites.fill` replaces them in the statements' values."""
     numbers = {key: value for key, value in found.items() if type(key) is int}
     texts = sorted(
         ((key, str(value)) for key, value in found.items() if type(key) is str),
@@ -129,10 +181,10 @@ def _filled(
             return [one(item) for item in value]
         if type(value) is int:
             return numbers.get(value, value)
-        if type(value) is str:
+        if isinstance(value, str):  # a rendered email's HTML is a safe string
             for old, new in texts:
                 if old in value:
                     value = value.replace(old, new)
         return value
 
-    return [(sql, [one(value) for value in params]) for sql, params in statements]
+    return one

@@ -48,6 +48,7 @@ from admissions.payments.models import CHARGE_LABELS, LedgerEntry
 from admissions.payments.references import COUNTER_KEY as CREDITOR_KEY
 from admissions.payments.references import creditor_reference_of
 from admissions.people.models import User
+from admissions.rules import creditor_reference
 from admissions.rules.money import to_cents
 from admissions.rules.vocabulary import ChargeKind, PaymentMethod
 
@@ -103,26 +104,29 @@ def create_application(
     fee = application_fee_cents(campaign)
     letter = _transfer_letter(campaign, programme, candidate) if fee > 0 else None
     keys = [sequence_key(campaign), *([CREDITOR_KEY] if fee > 0 else [])]
-    # The new rows' ids with the numbers, taken before the transaction (one statement on
-    # PostgreSQL; on SQLite a short write of their own): every row, history line, kept total
-    # and the email are then made before it, while no lock is held, and the transaction only
-    # sends them (`history.Batch`), on PostgreSQL as one query, BEGIN and COMMIT included.
-    # On SQLite a draft without the email takes them in its one write transaction instead,
-    # its rows made with stand-ins until then: one writer's turn instead of two. (The email
-    # is rendered with its numbers, and keyed by its charge's id.)
+    # The new rows' ids with the numbers: every row, history line, kept total and the email
+    # are made before the transaction, while no lock is held, and the transaction only sends
+    # them (`history.Batch`). On PostgreSQL they are taken ahead (one statement), and the
+    # transaction is one query, BEGIN and COMMIT included. On SQLite, where taking them
+    # ahead is a write of its own, the draft's one write transaction takes them first thing,
+    # its rows and email made with stand-ins until then: one writer's turn instead of two.
     models: list[type[Model]] = [Application]
     if fee > 0:
         models.append(LedgerEntry)
     if letter is not None:
         models.append(Notification)
-    later = taken_in_transaction(keys, models) if letter is None else None
+    later = taken_in_transaction(keys, models)
     if later is None:
         numbers, ids = next_numbers_and_ids(keys, models)
     else:
         numbers, ids = later.numbers, later.ids
     batch = Batch(ahead=dict(zip(models, ids, strict=True)))
     if later is not None:
-        batch.writes.fill(partial(_taken, later, campaign, charged=fee > 0))
+        made = _made_from(campaign, later.numbers, charged=fee > 0)
+        batch.writes.fill(
+            partial(_taken, later, campaign, made, charged=fee > 0),
+            stand_ins=[*later.numbers, *later.ids, *made],
+        )
     application = Application(
         candidate=candidate,
         campaign=campaign,
@@ -175,14 +179,26 @@ def create_application(
     return application
 
 
-def _taken(later: TakenInTransaction, campaign: Campaign, *, charged: bool) -> dict[object, object]:
+def _made_from(campaign: Campaign, numbers: list[int], *, charged: bool) -> list[str]:
+    """What a draft's rows print from its numbers: the file's reference and, for a charged
+    draft, the charge's creditor reference, as written and as the transfer email prints it
+    (in groups of four)."""
+    made = [printed(campaign, numbers[0])]
+    if charged:
+        reference = creditor_reference_of(numbers[1])
+        made += [reference, creditor_reference.printed(reference)]
+    return made
+
+
+def _taken(
+    later: TakenInTransaction, campaign: Campaign, made: list[str], *, charged: bool
+) -> dict[object, object]:
     """The numbers and ids `later` takes in the draft's transaction, and what was made from
-    them, by their stand-ins: the file's reference and the charge's creditor reference."""
+    them, by their stand-ins: `made`, what the stand-in numbers printed (`_made_from`). (The
+    email's key and its task's arguments name the ids: their digits are replaced in place.)"""
     numbers, ids = later.take()
     found = later.replaced(numbers, ids)
-    found[printed(campaign, later.numbers[0])] = printed(campaign, numbers[0])
-    if charged:
-        found[creditor_reference_of(later.numbers[1])] = creditor_reference_of(numbers[1])
+    found.update(zip(made, _made_from(campaign, numbers, charged=charged), strict=True))
     return found
 
 
