@@ -6,9 +6,11 @@ statement run on every request (the status page's version: 12.6 ms of planning a
 1.5 ms of execution at 100,000 files) the planning is most of the server's work. A statement
 here is prepared (`PREPARE`) once per connection, its constants inlined, the request's
 values as parameters, then run with `EXECUTE` through Django's cursor (counted and logged as
-any other query). SQLite keeps compiled statements by their text already (the sqlite3
-module's statement cache): there, and inside a transaction (where a failed `PREPARE` would
-end it, and a rolled-back one is undone), the statement runs as it is.
+any other query; the site's engine sends it by the protocol's Bind and Execute, not as
+`EXECUTE`'s text: `core/postgresql/base.py`). SQLite keeps compiled statements by their
+text already (the sqlite3 module's statement cache): there, and inside a transaction (where
+a failed `PREPARE` would end it, and a rolled-back one is undone), the statement runs as it
+is.
 `ADMISSIONS_DATABASE_PREPARED_STATEMENTS=false` turns it off, for a pooler in transaction
 mode that hands one client's statements to another server connection.
 """
@@ -46,6 +48,7 @@ class Statement:
         self.params = list(params)
         self.slots = list(slots)
         self.name = "adm_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()
+        self._execute_sql = f"EXECUTE {self.name}({', '.join(['%s'] * len(self.slots))})"
         self._query = query
         # Django's connection object -> the compiler and converters of the columns for it.
         self._converters: weakref.WeakKeyDictionary[Any, tuple[Any, list[Any]]] = (
@@ -148,32 +151,45 @@ class Statement:
         return count
 
     def _run(self, values: Sequence[Any], using: str, read: Callable[[Any], Any]) -> Any:
-        connection = connections[using]
+        connection: Any = connections[using]
         # The site's PostgreSQL engine keeps one cursor per connection (core/postgresql).
         kept = getattr(connection, "kept_cursor", None)
         if kept is None:
             with connection.cursor() as cursor:
                 self._execute(cursor, values, connection)
                 return read(cursor)
+        if self._prepares(connection):
+            # Run by the protocol's Bind and Execute, not `EXECUTE`'s text (core/postgresql);
+            # the PREPARE, once per connection, on the other kept cursor.
+            cursor = connection.statement_cursor(self.name)
+            self._prepare(kept, connection)
+            cursor.execute(self._execute_sql, list(values))
+            return read(cursor)
         cursor = kept()
         self._execute(cursor, values, connection)
         return read(cursor)
 
-    def _execute(self, cursor: Any, values: Sequence[Any], connection: Any) -> None:
-        if (
-            connection.vendor != "postgresql"
-            or not settings.DATABASE_PREPARED_STATEMENTS
-            or connection.in_atomic_block
-        ):
-            cursor.execute(self.sql, self.params_for(values))
-            return
+    def _prepares(self, connection: Any) -> bool:
+        return (
+            connection.vendor == "postgresql"
+            and settings.DATABASE_PREPARED_STATEMENTS
+            and not connection.in_atomic_block
+        )
+
+    def _prepare(self, cursor: Callable[[], Any], connection: Any) -> None:
+        """PREPARE on `cursor()` unless done on this connection."""
         raw = connection.connection
         names = _prepared.setdefault(raw, set())
         if self.name not in names:
-            cursor.execute(self._prepare_sql(raw))
+            cursor().execute(self._prepare_sql(raw))
             names.add(self.name)
-        marks = ", ".join(["%s"] * len(self.slots))
-        cursor.execute(f"EXECUTE {self.name}({marks})", list(values))
+
+    def _execute(self, cursor: Any, values: Sequence[Any], connection: Any) -> None:
+        if not self._prepares(connection):
+            cursor.execute(self.sql, self.params_for(values))
+            return
+        self._prepare(lambda: cursor, connection)
+        cursor.execute(self._execute_sql, list(values))
 
 
 def _one(cursor: Any) -> Any:
