@@ -123,3 +123,37 @@ def test_a_template_reading_more_of_the_request_is_not_kept(
     assert found is not None
     assert found.texts == ("<p>", "</p>", "")
     assert kept_page._written(found, request, {"value": 1234, "other": "<"}) == "<p>1234</p>&lt;"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ value }} {{ user.email }}",
+        "{{ value }} {{ user.display_name }}",
+        "{{ value }} {% if perms.office %}x{% endif %}",
+        "{{ value }} {% if 'office.view' in perms %}x{% endif %}",
+        "{{ value }} {% if user %}x{% endif %}",
+    ],
+)
+def test_a_template_naming_its_reader_is_not_kept(
+    monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    monkeypatch.setattr(kept_page, "_kept", type(kept_page._kept)())
+    template = engines["django"].from_string(source)
+    request = RequestFactory().get("/somewhere/")
+    request.user = AnonymousUser()
+    assert kept_page._rendered(request, template, {}, {"value": mark_safe("x")}) is None
+
+
+def test_whether_the_reader_is_signed_in_is_read_by_a_kept_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(kept_page, "_kept", type(kept_page._kept)())
+    template = engines["django"].from_string(
+        "{% if user.is_authenticated %}in{% else %}out{% endif %} {{ value }}"
+    )
+    request = RequestFactory().get("/somewhere/")
+    request.user = AnonymousUser()
+    found = kept_page._rendered(request, template, {}, {"value": mark_safe("x")})
+    assert found is not None
+    assert kept_page._written(found, request, {"value": mark_safe("x")}) == "out x"

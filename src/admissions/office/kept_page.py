@@ -15,7 +15,9 @@ template is rendered with a request whose query is a marker, and `{% language_ur
 written for each request by its own tag). A page with messages to show is rendered plainly.
 The kept markup is keyed on everything else base.html reads: the language, the site's prefix
 and URL configuration, the page's path, whether the reader is signed in and a staff member.
-A template that reads anything else of the request is not kept (`_Requested`).
+A template that reads anything else of the request, or of its reader than whether they are
+signed in, is not kept (`_Requested`, `_Reader`): markup naming its reader must not be written
+for another.
 """
 
 from __future__ import annotations
@@ -72,6 +74,40 @@ class _Requested:
     def __getattr__(self, name: str) -> Any:
         self.other_reads.append(name)
         raise AttributeError(name)
+
+
+class _Reader:
+    """The signed-in person as the kept rendering's template sees them (`user`, `perms`):
+    whether they are signed in, which the key holds. Any other read is noted, and the page is
+    then not kept."""
+
+    def __init__(self, signed_in: bool, reads: list[str], name: str) -> None:
+        self._signed_in = signed_in
+        self._reads = reads
+        self._name = name
+
+    @property
+    def is_authenticated(self) -> bool:
+        if self._name != "user":
+            self._reads.append(f"{self._name}.is_authenticated")
+        return self._signed_in
+
+    def __getattr__(self, name: str) -> Any:
+        self._reads.append(f"{self._name}.{name}")
+        raise AttributeError(name)
+
+    def __getitem__(self, key: object) -> Any:
+        # The template engine looks a name up as a key first, then as an attribute: the
+        # attribute's read is the one noted.
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        self._reads.append(f"{key!r} in {self._name}")
+        return False
+
+    def __bool__(self) -> bool:
+        self._reads.append(f"{self._name} itself")
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +183,15 @@ def _rendered(
     """The template rendered with markers, cut at them; None if it reads more of the request
     than its path."""
     requested = _Requested(request.path)
+    user = getattr(request, "user", None)
+    signed_in = user is not None and bool(user.is_authenticated)
+    reads: list[str] = []
+    readers = {name: _Reader(signed_in, reads, name) for name in ("user", "perms")}
     markers = {name: _value_marker(number) for number, name in enumerate(values)}
     page = str(
         template.render(
-            {**shown, **markers, "request": requested, "csrf_token": CSRF_MARKER}, request
+            {**shown, **markers, **readers, "request": requested, "csrf_token": CSRF_MARKER},
+            request,
         )
     )
     slots: dict[str, tuple[str, str]] = {marker: (VALUE, name) for name, marker in markers.items()}
@@ -159,7 +200,7 @@ def _rendered(
         address = _address(code, requested)
         if QUERY_MARKER in address:
             slots[address] = (LANGUAGE, code)
-    if requested.other_reads:
+    if requested.other_reads or reads:
         return None
     cut = re.compile("|".join(re.escape(marker) for marker in sorted(slots, key=len, reverse=True)))
     texts = cut.split(page)
