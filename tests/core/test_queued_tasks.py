@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from pytest_django.fixtures import Settings
 
 from admissions.core import tasks
+from admissions.core.deferred_writes import DeferredWrites
 from admissions.core.queued_tasks import enqueue_with_transaction
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +32,11 @@ SAME = [
 class Heard:
     def __init__(self) -> None:
         self.ids: list[str] = []
+        self.args: list[list[Any]] = []
 
     def __call__(self, sender: Any, task_result: Any, **kwargs: Any) -> None:
         self.ids.append(str(task_result.id))
+        self.args.append(list(task_result.args))
 
 
 @pytest.fixture
@@ -113,4 +116,38 @@ def test_another_backend_gets_the_task_once_the_transaction_commits(heard: Heard
     assert len(callbacks) == 1
     callbacks[0]()
     assert len(heard.ids) == 1
+    assert not DBTaskResult.objects.exists()
+
+
+# What a task's argument is made with before the transaction takes the number it stands for.
+STAND_IN = 918_273_645_546_372_819
+
+
+def _filled_writes() -> DeferredWrites:
+    writes = DeferredWrites()
+    writes.fill(lambda: {STAND_IN: 42}, stand_ins=[STAND_IN])
+    return writes
+
+
+def test_a_task_made_with_a_stand_in_is_written_and_announced_with_what_it_became(
+    settings: Settings, heard: Heard
+) -> None:
+    settings.TASKS = DATABASE_QUEUE
+    writes = _filled_writes()
+    enqueue_with_transaction(tasks.echo, STAND_IN, writes=writes)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        writes.run_alone()
+    assert DBTaskResult.objects.get().args_kwargs == {"args": [42], "kwargs": {}}
+    assert heard.args == [[42]]
+
+
+def test_another_backend_gets_a_task_made_with_a_stand_in_with_what_it_became(
+    heard: Heard,
+) -> None:
+    # The tests' backend runs a task as it is enqueued.
+    writes = _filled_writes()
+    enqueue_with_transaction(tasks.echo, STAND_IN, writes=writes)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        writes.run_alone()
+    assert heard.args == [[42]]
     assert not DBTaskResult.objects.exists()

@@ -23,7 +23,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from admissions.core import compiled
-from admissions.core.deferred_writes import DeferredWrites
+from admissions.core.deferred_writes import DeferredWrites, replacing
 
 
 def enqueue_with_transaction(
@@ -41,17 +41,16 @@ def enqueue_with_transaction(
     if not (exact and isinstance(backend, DatabaseBackend)) or not (
         deferred or connections[using].in_atomic_block
     ):
-        later = partial(task.enqueue, *args)
         if writes is not None:
-            writes.on_commit(later)
+            writes.on_commit(partial(_enqueue_filled, task, args, writes))
         else:
-            transaction.on_commit(later, robust=True)
+            transaction.on_commit(partial(task.enqueue, *args), robust=True)
         return
     backend.validate_task(task)
     row = task_row(backend, task, args)
     statement = compiled.insert_statement([row], using=using) if deferred else None
     # As `enqueue` does once the row is written: after the commit, as it was.
-    enqueued = partial(_enqueued, backend, row)
+    enqueued = partial(_enqueued, backend, row, writes)
     if writes is not None and statement is not None:
         writes.add(*statement)  # the row's id is its own: nothing to read back
         writes.on_commit(enqueued)
@@ -76,5 +75,21 @@ def task_row(
     )
 
 
-def _enqueued(backend: DatabaseBackend, row: DBTaskResult[Any, Any]) -> None:
+def _enqueue_filled(task: Task[Any, Any], args: tuple[Any, ...], writes: DeferredWrites) -> None:
+    """`task.enqueue(*args)` once `writes` ran: arguments made with stand-ins for numbers and
+    ids taken in their transaction (`DeferredWrites.fill`) name what those became."""
+    one = replacing(writes.filled)
+    task.enqueue(*(one(arg) for arg in args))
+
+
+def _enqueued(
+    backend: DatabaseBackend, row: DBTaskResult[Any, Any], writes: DeferredWrites | None
+) -> None:
+    if writes is not None and writes.filled:
+        # The row was written with its stand-ins replaced; the signal's receivers read it so.
+        one = replacing(writes.filled)
+        row.args_kwargs = {
+            "args": [one(arg) for arg in row.args_kwargs["args"]],
+            "kwargs": row.args_kwargs["kwargs"],
+        }
     task_enqueued.send(type(backend), task_result=row.task_result)
