@@ -129,6 +129,9 @@ def _filled_writes() -> DeferredWrites:
     return writes
 
 
+# Stand-ins are taken in the transaction on SQLite only (`sequences.taken_in_transaction`),
+# where a JSON column's value is its text, which `fill` looks into.
+@pytest.mark.one_engine
 def test_a_task_made_with_a_stand_in_is_written_and_announced_with_what_it_became(
     settings: Settings, heard: Heard
 ) -> None:

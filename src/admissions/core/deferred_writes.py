@@ -69,7 +69,10 @@ class DeferredWrites:
         `values`, called there before any statement, gives each stand-in's replacement. A
         whole value equal to a stand-in is replaced; in a text (a JSON column's, a reference
         printed from a number), each stand-in text, the longest first, then each stand-in
-        number's digits. Stand-ins must be values no other one holds or contains.
+        number's digits. Stand-ins must be values no other one holds or contains. A JSON
+        column's value is looked into where it is sent as text (SQLite, the one engine that
+        takes numbers in the transaction: `sequences.taken_in_transaction`), not where it is
+        an adapter (PostgreSQL's).
 
         `stand_ins`, the stand-ins `values` will name, if known ahead: `run_alone` then finds
         the values that hold one before its transaction, and only those are looked at in it."""
