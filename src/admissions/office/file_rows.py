@@ -157,6 +157,22 @@ def _escaped(value: object) -> str:
     return markup() if markup is not None else escape(str(value))
 
 
+def _reference(reference: str) -> tuple[str, str]:
+    """A file's reference as its link's path segment, and as written in the row."""
+    if _UNQUOTED.fullmatch(reference):
+        # Nothing to quote, nor to escape.
+        return reference, reference
+    return quote(reference, safe=""), _escaped(reference)
+
+
+def _programme(programmes: dict[str, str], name: str) -> str:
+    """`name` escaped, once per page (`programmes` keeps what was written)."""
+    written = programmes.get(name)
+    if written is None:
+        written = programmes[name] = _escaped(name)
+    return written
+
+
 def write_html(form: str, rows: Iterable[Sequence[object]], separator: str = "\n") -> SafeString:
     """`format_html_join(separator, form, rows)`, written as it does for plain values; the
     template engine's and `format_html`'s escaping pass through two wrappers per value, a
@@ -310,15 +326,8 @@ def rows_html(rows: Iterable[Listed], finance_programmes: Collection[int] = ()) 
         given_names,
         family_name,
     ) in rows:
-        if _UNQUOTED.fullmatch(reference):
-            # Nothing to quote, nor to escape.
-            slot = shown = reference
-        else:
-            slot, shown = quote(reference, safe=""), _escaped(reference)
-        name = name_en if english else name_fr
-        programme = programmes.get(name)
-        if programme is None:
-            programme = programmes[name] = _escaped(name)
+        slot, shown = _reference(reference)
+        programme = _programme(programmes, name_en if english else name_fr)
         written.append(
             ROW.format(
                 file_link.replace(SLOT, slot),
@@ -371,14 +380,8 @@ def waiting_rows_html(
         given_names,
         family_name,
     ) in rows:
-        if _UNQUOTED.fullmatch(reference):
-            slot = shown = reference
-        else:
-            slot, shown = quote(reference, safe=""), _escaped(reference)
-        name = name_en if english else name_fr
-        programme = programmes.get(name)
-        if programme is None:
-            programme = programmes[name] = _escaped(name)
+        slot, shown = _reference(reference)
+        programme = _programme(programmes, name_en if english else name_fr)
         # `waiting.days_in_step`.
         days = (now - status_changed_at).days
         target = targets.get(campaign_id)
