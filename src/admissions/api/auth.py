@@ -21,8 +21,7 @@ class TokenAuth(HttpBearer):
     def __call__(self, request: HttpRequest) -> Any:
         # The middleware read the header and found the token (or refused the request): the
         # header is not read again (`request.headers` would copy every header first).
-        found: ApiToken | None = getattr(request, "api_token", None)
-        return found.user if found is not None else None
+        return self.authenticate(request, "")
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found: ApiToken | None = getattr(request, "api_token", None)
