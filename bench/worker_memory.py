@@ -6,13 +6,16 @@ Usage (from the repository root):
     .venv/bin/python bench/worker_memory.py --database postgres --requests 300
     .venv/bin/python bench/worker_memory.py --result-day 2000
     .venv/bin/python bench/worker_memory.py --scale --applications 1000000 --smaps
+    .venv/bin/python bench/worker_memory.py --allocators
 
 
 Fills a throw-away database with `load.py`'s generators, starts granian as `load.py` does
 (`load_server.Server`: the production command, its environment from `load.py`), then sends
 each kind of request in `load.py`'s order, `--requests` of each from two threads, and prints
 each worker's RSS and peak RSS (VmRSS and VmHWM of /proc/<pid>/status, MiB) at rest and after
-each kind. Cheap enough to run on a busy machine: the load is bounded, not timed.
+each kind. Cheap enough to run on a busy machine: the load is bounded, not timed. With
+`--allocators`, also what each worker's two allocators hold, in use and free (glibc's malloc
+and Python's own, `allocators.py`, read by the worker through `served.py`'s memory view).
 
 With `--result-day N`, then as `load.py`'s result day: N candidates' decisions published with
 the pages cache in a throw-away Redis, their pages rendered ahead by the database task
@@ -22,6 +25,7 @@ workers, and a second server, sharing that cache, sent `--requests` of their sta
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import tempfile
@@ -35,6 +39,7 @@ from typing import Any
 import load
 import scale_data
 import scale_load
+from allocators import MEMORY_PATH
 from cluster_services import redis_server
 from load_server import Server, collected_static, stop_on_term
 from staff_lists import (
@@ -48,6 +53,8 @@ from staff_lists import (
 KINDS = ("bare", "eligibility", "status", "staff-first", "staff-last", "drafts")
 SCALE_KINDS = ("bare", "status", "queue", "api-queue", "drafts")
 THREADS = 2
+# Requests to the memory view until each worker has answered one (the kernel picks which).
+MEMORY_TRIES = 50
 
 
 def parse_args() -> argparse.Namespace:
@@ -64,6 +71,11 @@ def parse_args() -> argparse.Namespace:
         help="scale_load.py's files and kinds of request, on PostgreSQL",
     )
     parser.add_argument("--smaps", action="store_true", help="split each RSS as smaps does")
+    parser.add_argument(
+        "--allocators",
+        action="store_true",
+        help="what each worker's allocators hold, in use and free",
+    )
     parser.add_argument(
         "--result-day",
         type=int,
@@ -183,9 +195,13 @@ def measure(
     print(f"database: {connection.vendor}, {args.requests} requests of each kind", flush=True)
     with Server(granian, env, log, threads=args.blocking_threads) as server:
         row("at rest", server.workers, 0, smaps=args.smaps)
+        if args.allocators:
+            held(server)
         for kind in kinds:
             wrong = send_all(server, requests[kind], args.requests, load.EXPECTED.get(kind, 200))
             row(kind, server.workers, wrong, smaps=args.smaps)
+            if args.allocators:
+                held(server)
             if wrong:
                 print(server.log.read_text(errors="replace")[-3000:], flush=True)
     if cache_url is None:
@@ -214,6 +230,32 @@ def row(label: str, workers: list[int], wrong: int, *, smaps: bool = False) -> N
         ]
     note = f"  {wrong} WRONG ANSWERS" if wrong else ""
     print(f"{label:12} " + "  ".join(cells) + note, flush=True)
+
+
+def held(server: Server) -> None:
+    """Each worker's allocators (MiB), asked through the memory view. The view's own request
+    is small: it adds nothing measurable to what it reports."""
+    seen: dict[int, dict[str, float]] = {}
+    for _ in range(MEMORY_TRIES):
+        answer, body = server.get("/" + MEMORY_PATH)
+        if answer != 200:
+            raise RuntimeError(f"/{MEMORY_PATH}: {answer}")
+        figures = json.loads(body)
+        seen[int(figures.pop("pid"))] = figures
+        if set(server.workers) <= set(seen):
+            break
+    for pid in server.workers:
+        figures = seen.get(pid)
+        if figures is None:
+            print(f"{'':12} worker {pid}: did not answer", flush=True)
+            continue
+        glibc = [figures.get(f"glibc_{part}", 0.0) for part in ("arenas", "used", "free")]
+        python = [figures[f"python_{part}"] for part in ("arenas", "used", "free")]
+        print(
+            f"{'':12} glibc {glibc[0]:5.1f} (used {glibc[1]:5.1f}, free {glibc[2]:5.1f})  "
+            f"python {python[0]:5.1f} (used {python[1]:5.1f}, free {python[2]:4.1f})",
+            flush=True,
+        )
 
 
 @contextmanager
