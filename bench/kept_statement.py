@@ -54,6 +54,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3_000, help="runs of each statement a round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=1)
+    parser.add_argument("--status", help="only the sessions of files of this status")
     return parser.parse_args()
 
 
@@ -112,7 +113,7 @@ def keys_only(sql: str) -> str:
     return f"{sql[: opening + 1]}{', '.join(kept)}{sql[closing:]}"
 
 
-def statements(url: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+def statements(url: str, status: str | None) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """Each statement's text with psycopg's placeholders, and (session key, reference)s."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "admissions.settings"
     os.environ["ADMISSIONS_DATABASE_URL"] = url
@@ -148,8 +149,9 @@ def statements(url: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
         cursor.execute(
             "SELECT s.session_key, a.reference FROM people_session s"
             " JOIN applications_application a ON a.candidate_id = s.user_id"
-            " WHERE a.status <> %s AND s.expire_date > now() ORDER BY s.session_key LIMIT %s",
-            [Status.DRAFT, SESSIONS],
+            " WHERE a.status <> %s AND (%s::text IS NULL OR a.status = %s)"
+            " AND s.expire_date > now() ORDER BY s.session_key LIMIT %s",
+            [Status.DRAFT, status, status, SESSIONS],
         )
         found = [(key, reference) for key, reference in cursor.fetchall()]
     if not found:
@@ -230,7 +232,7 @@ def locks(url: str, sql: str, found: list) -> tuple[int, int]:
 
 def main() -> None:
     args = parse_args()
-    texts, found = statements(args.database_url)
+    texts, found = statements(args.database_url, args.status)
     fast, shared = locks(args.database_url, texts["statement"], found)
     print(f"relations the statement locks: {fast + shared} ({fast} by the fast path, {shared} not)")
     times: dict[str, list[float]] = {name: [] for name in texts}
