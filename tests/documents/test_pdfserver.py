@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
+from admissions.core.filedescriptors import ByDescriptor
 from admissions.documents import pdfcheck, pdfscan
 from admissions.documents.pdfcheck import inspect_pdf
 from admissions.documents.pdfserver import Ending, ForkServer
@@ -55,12 +56,20 @@ def wait_for(check: Callable[[], object], seconds: float = 60) -> None:
         time.sleep(0.02)
 
 
+def scan_bytes(
+    server: ForkServer, data: bytes, limits: pdfscan.Limits, *, seconds: float
+) -> Ending:
+    """The fork server's scan of `data`, handed by descriptor as the checks hand a file."""
+    with ByDescriptor(io.BytesIO(data)) as held:
+        return server.scan(held.file().fileno(), limits, seconds=seconds)
+
+
 def scan_in_thread(
     server: ForkServer, data: bytes, seconds: float
 ) -> tuple[threading.Thread, list[Ending]]:
     endings: list[Ending] = []
     thread = threading.Thread(
-        target=lambda: endings.append(server.scan(data, SLOW, seconds=seconds)), daemon=True
+        target=lambda: endings.append(scan_bytes(server, data, SLOW, seconds=seconds)), daemon=True
     )
     thread.start()
     return thread, endings
@@ -75,7 +84,7 @@ def the_child(server: ForkServer) -> int:
 
 
 def test_a_child_answers_and_is_gone(server: ForkServer) -> None:
-    ending = server.scan(corpus.pdf(pages=2), ROOMY, seconds=20)
+    ending = scan_bytes(server, corpus.pdf(pages=2), ROOMY, seconds=20)
     assert ending.answer is not None
     assert b'"pages": 2' in ending.answer
     pid = server.pid
@@ -101,12 +110,12 @@ def test_a_child_that_hangs_is_killed_at_the_deadline(server: ForkServer) -> Non
 
 
 def test_a_fork_server_that_died_is_started_again(server: ForkServer) -> None:
-    assert server.scan(corpus.pdf(), ROOMY, seconds=20).answer is not None
+    assert scan_bytes(server, corpus.pdf(), ROOMY, seconds=20).answer is not None
     first = server.pid
     assert first is not None
     os.kill(first, signal.SIGKILL)
     wait_for(lambda: not alive(first))
-    ending = server.scan(corpus.pdf(pages=3), ROOMY, seconds=20)
+    ending = scan_bytes(server, corpus.pdf(pages=3), ROOMY, seconds=20)
     assert ending.answer is not None
     assert b'"pages": 3' in ending.answer
     assert server.pid not in (None, first)
@@ -116,7 +125,7 @@ def test_threads_scan_at_once_each_with_its_own_answer(server: ForkServer) -> No
     pages: dict[int, bytes | None] = {}
 
     def scan(count: int) -> None:
-        pages[count] = server.scan(corpus.pdf(pages=count), ROOMY, seconds=30).answer
+        pages[count] = scan_bytes(server, corpus.pdf(pages=count), ROOMY, seconds=30).answer
 
     threads = [threading.Thread(target=scan, args=(count,)) for count in range(1, 9)]
     for thread in threads:
@@ -156,15 +165,19 @@ def test_a_forked_worker_starts_its_own_fork_server() -> None:
 
 # A worker that ends abruptly (no exit handlers) while a child of its fork server is stopped.
 ABRUPT = """
-import os, signal, sys, threading, time
+import io, os, signal, sys, threading, time
 sys.path.insert(0, sys.argv[1])
 from tests.documents import corpus
+from admissions.core.filedescriptors import ByDescriptor
 from admissions.documents import pdfcheck, pdfscan
 
 limits = pdfscan.Limits(max_objects=10**9, cpu_seconds=60, memory_bytes=4 * 1024**3)
-data = corpus.many_objects_pdf(1_000_000)
+held = ByDescriptor(io.BytesIO(corpus.many_objects_pdf(1_000_000))).file()
 threading.Thread(
-    target=pdfcheck.FORK_SERVER.scan, args=(data, limits), kwargs={"seconds": 60}, daemon=True
+    target=pdfcheck.FORK_SERVER.scan,
+    args=(held.fileno(), limits),
+    kwargs={"seconds": 60},
+    daemon=True,
 ).start()
 while pdfcheck.FORK_SERVER.pid is None:
     time.sleep(0.02)

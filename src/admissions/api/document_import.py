@@ -11,7 +11,7 @@ sender is judged and the size limit put in place before the body is read (401, 4
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import IO, Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -76,7 +76,7 @@ def _judged(run: View) -> View:
         if application is None or not may_import(user, application):
             return _refusal(404, "not_found", _("Not found."))
         limit = import_max_bytes()
-        refused = read_within(request, limit, file_too_large(limit))
+        refused = read_within(request, limit, partial(file_too_large, limit))
         return refused if refused is not None else run(request, *args, **kwargs)
 
     return wrapped

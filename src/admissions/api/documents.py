@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import IO, Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -203,7 +203,7 @@ def size_limited(*, translation: bool) -> Callable[[View], View]:
             if isinstance(judged, HttpResponse):
                 return judged
             application, limit = judged
-            refused = read_within(request, limit, file_too_large(limit))
+            refused = read_within(request, limit, partial(file_too_large, limit))
             if refused is not None:
                 return refused
             # The operation takes the file read here: the upload checks it again, locked.

@@ -14,7 +14,7 @@ staff address) keep their codes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import IO, Any, Literal, cast
 
 from django.core.exceptions import ValidationError
@@ -93,7 +93,7 @@ def _judged(run: View) -> View:
         if _scope(user, kwargs.get("campaign_id"), kwargs.get("programme_id")) is None:
             return _refusal(404, "not_found", _("Not found."))
         limit = import_max_bytes()
-        refused = read_within(request, limit, file_too_large(limit))
+        refused = read_within(request, limit, partial(file_too_large, limit))
         return refused if refused is not None else run(request, *args, **kwargs)
 
     return wrapped

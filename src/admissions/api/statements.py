@@ -70,6 +70,15 @@ def _judge_sender(request: HttpRequest, institution_id: object) -> HttpResponse 
     return None
 
 
+def _statement_too_large() -> JsonResponse:
+    return _refusal(
+        413,
+        "too_large",
+        _("The file is too large for a bank statement."),
+        {"limit": MAX_BYTES},
+    )
+
+
 def size_limited(run: View) -> View:
     """Read the body only once the sender may import, and only up to a statement's limit."""
 
@@ -78,13 +87,7 @@ def size_limited(run: View) -> View:
         refused = _judge_sender(request, kwargs.get("institution_id"))
         if refused is not None:
             return refused
-        too_large = _refusal(
-            413,
-            "too_large",
-            _("The file is too large for a bank statement."),
-            {"limit": MAX_BYTES},
-        )
-        refused = read_within(request, MAX_BYTES, too_large)
+        refused = read_within(request, MAX_BYTES, _statement_too_large)
         return refused if refused is not None else run(request, *args, **kwargs)
 
     return wrapped

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, JsonResponse
 
 from admissions.api.errors import error_body
@@ -22,14 +24,16 @@ def file_too_large(limit: int) -> JsonResponse:
     )
 
 
-def read_within(request: HttpRequest, limit: int, too_large: JsonResponse) -> JsonResponse | None:
-    """Read the body, refusing it (`too_large`) as soon as it is declared or found over
-    `limit`; None once it is read whole and the operation may run."""
+def read_within(
+    request: HttpRequest, limit: int, too_large: Callable[[], JsonResponse]
+) -> JsonResponse | None:
+    """Read the body, refusing it (`too_large()`, built only then) as soon as it is declared
+    or found over `limit`; None once it is read whole and the operation may run."""
     if declared_too_large(request, limit):
-        return too_large
+        return too_large()
     handler = limit_upload(request, limit)
     if not parse_upload(request):
         return JsonResponse(error_body("unreadable_upload", str(UNREADABLE_FORM), None), status=400)
     if handler.exceeded:
-        return too_large
+        return too_large()
     return None

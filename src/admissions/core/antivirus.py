@@ -14,20 +14,18 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
-import stat
 import struct
 from dataclasses import dataclass
 from enum import StrEnum
-from tempfile import SpooledTemporaryFile
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from admissions.core.filedescriptors import memory_copy, whole_regular_file
+
 CHUNK_BYTES = 64 * 1024
-COPY_BYTES = 1024 * 1024
 MAX_REPLY_BYTES = 4096
 DEFAULT_TIMEOUT = 30.0
 # What clamd puts before a verdict: "stream:" after INSTREAM, "fd[7]:" after FILDES.
@@ -213,38 +211,10 @@ def _descriptor(fileobj: BinaryIO) -> tuple[int | None, bool]:
     else is copied from its position to an anonymous in-memory file (None where the system
     has none: the file is then streamed).
     """
-    if _whole_regular_file(fileobj):
+    if whole_regular_file(fileobj):
         fileobj.flush()  # clamd reads the file, not our buffer
         return fileobj.fileno(), False
-    if not hasattr(os, "memfd_create"):
-        return None, False
-    copy = os.memfd_create("admissions-scan", os.MFD_CLOEXEC)
-    try:
-        with open(copy, "wb", closefd=False) as target:
-            shutil.copyfileobj(fileobj, target, COPY_BYTES)
-    except BaseException:
-        os.close(copy)
-        raise
-    return copy, True
-
-
-def _whole_regular_file(fileobj: BinaryIO) -> bool:
-    """Whether `fileobj` is at the start of a regular file that holds its bytes and no more."""
-    if any(
-        isinstance(candidate, SpooledTemporaryFile)
-        for candidate in (fileobj, getattr(fileobj, "file", None))
-    ):
-        return False  # asked for its descriptor, it would write itself to disk first
-    try:
-        descriptor = fileobj.fileno()
-    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
-        return False
-    status = os.fstat(descriptor)
-    if not stat.S_ISREG(status.st_mode) or fileobj.tell() != 0:
-        return False
-    length = fileobj.seek(0, os.SEEK_END)
-    fileobj.seek(0)
-    return length == status.st_size
+    return memory_copy(fileobj), True
 
 
 def _scan_result(reply: str) -> ScanResult:

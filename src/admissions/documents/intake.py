@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import IO, BinaryIO, cast
 
 from admissions.core import antivirus
+from admissions.core.filedescriptors import ByDescriptor
 from admissions.documents.imagecheck import inspect_jpeg
 from admissions.documents.inmemory import held_bytes
 from admissions.documents.pdfcheck import inspect_pdf
@@ -63,34 +64,46 @@ def check_file(stream: IO[bytes], *, requirement: DocumentRequirement) -> Checke
     if size > requirement.max_bytes:
         raise Refusal(RefusalCode.TOO_LARGE, size=size, limit=requirement.max_bytes)
     digest = sha256_of(stream)
-    scan, detail = scan_file(stream)
-    sniffed = sniff(stream)
-    allowed = [FORMAT_KINDS[fmt] for fmt in requirement.formats]
-    if sniffed.kind not in allowed:
-        raise Refusal(
-            RefusalCode.WRONG_TYPE,
-            detected=sniffed.kind.value,
-            expected=[kind.value for kind in allowed],
+    # clamd and the PDF check's child read the file by descriptor: a file held in memory is
+    # copied once for both.
+    with ByDescriptor(stream) as shared:
+        scan, detail = scan_file(stream, shared)
+        sniffed = sniff(stream)
+        allowed = [FORMAT_KINDS[fmt] for fmt in requirement.formats]
+        if sniffed.kind not in allowed:
+            raise Refusal(
+                RefusalCode.WRONG_TYPE,
+                detected=sniffed.kind.value,
+                expected=[kind.value for kind in allowed],
+            )
+        checked = Checked(
+            kind=sniffed.kind, size=size, sha256=digest, scan=scan, scan_detail=detail
         )
-    checked = Checked(kind=sniffed.kind, size=size, sha256=digest, scan=scan, scan_detail=detail)
-    # The parsers (qpdf through pikepdf, Pillow) are loaded by the first file checked, in
-    # pdfcheck and imagecheck, not by every process that serves pages.
-    if sniffed.kind is FileKind.PDF:
-        facts = inspect_pdf(stream, max_pages=requirement.max_pages)
-        return replace(checked, pages=facts.pages)
+        # The parsers (qpdf through pikepdf, Pillow) are loaded by the first file checked, in
+        # pdfcheck and imagecheck, not by every process that serves pages.
+        if sniffed.kind is FileKind.PDF:
+            facts = inspect_pdf(shared.file(), max_pages=requirement.max_pages)
+            stream.seek(0)
+            return replace(checked, pages=facts.pages)
     image = inspect_jpeg(
         stream, min_width=requirement.min_width_px, min_height=requirement.min_height_px
     )
     return replace(checked, width=image.width, height=image.height)
 
 
-def scan_file(stream: IO[bytes]) -> tuple[ScanOutcome, str]:
-    """Scan with clamd when one is configured; raise `Infected` when it finds a threat."""
+def scan_file(stream: IO[bytes], shared: ByDescriptor | None = None) -> tuple[ScanOutcome, str]:
+    """Scan with clamd when one is configured; raise `Infected` when it finds a threat.
+
+    `shared`: the stream by descriptor, handed to a clamd that reads files so.
+    """
     client = antivirus.configured_client()
     if client is None:
         return ScanOutcome.NOT_SCANNED, ""
     stream.seek(0)
-    result = client.scan_stream(cast(BinaryIO, stream))
+    if client.descriptors and shared is not None:
+        result = client.scan_stream(shared.file())
+    else:
+        result = client.scan_stream(cast(BinaryIO, stream))
     stream.seek(0)
     if result.infected:
         raise Infected(result.signature or "unknown")

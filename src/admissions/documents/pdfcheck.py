@@ -18,8 +18,8 @@ from typing import IO, Any
 
 from django.conf import settings
 
+from admissions.core.filedescriptors import ByDescriptor
 from admissions.documents import pdfscan
-from admissions.documents.inmemory import held_bytes
 from admissions.documents.pdfserver import ForkServer
 from admissions.documents.refusals import Refusal, RefusalCode
 
@@ -50,10 +50,11 @@ def limits() -> pdfscan.Limits:
 
 def inspect_pdf(stream: IO[bytes], *, max_pages: int | None) -> PdfFacts:
     """Facts about a PDF that passes every check; raises `Refusal` naming the first failure."""
-    with held_bytes(stream) as held:
-        stream.seek(0)
-        answer = _scan_in_child(stream.read() if held is None else held, limits())
-        stream.seek(0)
+    # The child reads the file by its descriptor: a file on disk as it is, one in memory
+    # through a copy in memory (none when the caller passes one already, as the checks do).
+    with ByDescriptor(stream) as source:
+        answer = _scan_in_child(source.file().fileno(), limits())
+    stream.seek(0)
     code = answer.get("code")
     if code is not None:
         raise Refusal(_refusal_code(code))
@@ -72,10 +73,10 @@ def _refusal_code(code: object) -> RefusalCode:
     return RefusalCode.PDF_UNREADABLE
 
 
-def _scan_in_child(data: bytes | memoryview, bounds: pdfscan.Limits) -> dict[str, Any]:
+def _scan_in_child(descriptor: int, bounds: pdfscan.Limits) -> dict[str, Any]:
     # The processor time is the child's own bound; the wall clock leaves room for a busy
     # machine, and catches a child that sleeps or waits instead of computing.
-    ending = FORK_SERVER.scan(data, bounds, seconds=2 * bounds.cpu_seconds + 1)
+    ending = FORK_SERVER.scan(descriptor, bounds, seconds=2 * bounds.cpu_seconds + 1)
     if ending.timed_out:
         log.warning("a PDF scan took longer than %s s and was stopped", bounds.cpu_seconds)
         return {"code": pdfscan.TOO_COMPLEX}

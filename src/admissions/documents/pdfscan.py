@@ -23,7 +23,7 @@ import resource
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     import pikepdf
@@ -95,7 +95,7 @@ class _Refused(Exception):  # noqa: N818 - an outcome of the walk, not an error
         self.code = code
 
 
-def run(data: bytes, limits: Limits) -> bytes:
+def run(data: bytes | BinaryIO, limits: Limits) -> bytes:
     """Scan `data` (in a child already bounded by `bound`): the one small JSON answer."""
     answer: dict[str, object]
     try:
@@ -113,10 +113,12 @@ def load_qpdf() -> None:
         globals()[QPDF] = importlib.import_module(QPDF)
 
 
-def scan(data: bytes, *, max_objects: int) -> Outcome:
+def scan(data: bytes | BinaryIO, *, max_objects: int) -> Outcome:
+    """Scan a PDF given as bytes, or as a binary file read from its start (qpdf maps a file
+    that has a descriptor, and reads only the parts the scan needs)."""
     load_qpdf()
     try:
-        pdf = pikepdf.open(io.BytesIO(data))
+        pdf = pikepdf.open(io.BytesIO(data) if isinstance(data, bytes) else data)
     except pikepdf.PasswordError:
         return Outcome(ENCRYPTED)
     except (pikepdf.PdfError, ValueError, OSError, RuntimeError):

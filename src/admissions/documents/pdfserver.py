@@ -4,9 +4,9 @@ per file, and the web worker's side of it.
 Nothing here imports Django. A worker process starts its fork server on its first PDF, as a
 fresh interpreter that imports only `pdfscan` and qpdf. For each file the worker makes a
 socket pair and hands one end to the fork server over their control socket; the fork server
-forks a child that reads the limits and the file from that end, bounds itself, scans and
-answers, then exits. The fork server says on the same socket which child it forked and, once
-it has reaped it, how the child ended; so a child that dies without answering (past its
+forks a child that reads the limits and the file's descriptor from that end, bounds itself,
+scans and answers, then exits. The fork server says on the same socket which child it forked
+and, once it has reaped it, how the child ended; so a child that dies without answering (past its
 processor time, out of memory, crashed) is told apart from one that answers. Every message on
 the file's socket is a tag, a length of four bytes and the payload:
 
@@ -17,7 +17,9 @@ the file's socket is a tag, a length of four bytes and the payload:
 Python's own fork server (multiprocessing's) pickles a process object with the file inside,
 and its child unpickles it, imports the parent's main module unless told not to and runs a
 bootstrap before the target: about a millisecond and 340 page faults of each child's time
-on top of the fork. Here the child reads the file straight from its socket into one buffer.
+on top of the fork. Here the child is handed the file's descriptor (`SCM_RIGHTS`) and qpdf
+maps the file: nothing of it crosses the socket, and the child reads only the pages of the
+file the scan needs, not a copy of the whole file in fresh memory.
 
 The fork server exits when the worker that started it closes the control socket (its exit,
 however it ends), killing any child still running; a fork server that died is started again
@@ -46,8 +48,8 @@ PID = b"P"
 ANSWER = b"A"
 EXIT = b"X"
 FRAME = struct.Struct("!cI")
-# What the worker sends before the file: the child's limits and the file's length.
-HEADER = struct.Struct("!QQQQ")
+# What the worker sends with the file's descriptor: the child's limits.
+HEADER = struct.Struct("!QQQ")
 # The child answers with a few dozen bytes; anything longer is not an answer of ours.
 MAX_ANSWER_BYTES = 4096
 # How long the worker waits for a fork server that is told to stop, before killing it.
@@ -85,15 +87,17 @@ class ForkServer:
         process = self._process
         return process.pid if process is not None and self._owner == os.getpid() else None
 
-    def scan(self, data: bytes | memoryview, limits: pdfscan.Limits, *, seconds: float) -> Ending:
-        """Scan `data` in a child under `limits`, waiting at most `seconds` for its answer."""
+    def scan(self, descriptor: int, limits: pdfscan.Limits, *, seconds: float) -> Ending:
+        """Scan the regular file open at `descriptor` (all of it, whatever its position) in a
+        child under `limits`, waiting at most `seconds` for its answer. The file must not
+        change until the answer."""
         deadline = time.monotonic() + seconds
         try:
-            return self._scan(data, limits, deadline)
+            return self._scan(descriptor, limits, deadline)
         except _Gone:  # it died before forking: once more, with a fork server started anew
             pass
         try:
-            return self._scan(data, limits, deadline)
+            return self._scan(descriptor, limits, deadline)
         except _Gone:
             return Ending()
 
@@ -102,24 +106,21 @@ class ForkServer:
         with self._lock:
             self._stop()
 
-    def _scan(self, data: bytes | memoryview, limits: pdfscan.Limits, deadline: float) -> Ending:
+    def _scan(self, descriptor: int, limits: pdfscan.Limits, deadline: float) -> Ending:
         ours, theirs = socket.socketpair()
         pid: int | None = None
         ended = False
         try:
             self._hand_over(theirs)
             theirs.close()
-            header = HEADER.pack(
-                limits.max_objects, limits.cpu_seconds, limits.memory_bytes, len(data)
-            )
+            header = HEADER.pack(limits.max_objects, limits.cpu_seconds, limits.memory_bytes)
             try:
                 ours.settimeout(max(deadline - time.monotonic(), 0.001))
-                ours.sendall(header)
-                ours.sendall(data)
+                socket.send_fds(ours, [header], [descriptor])
             except TimeoutError:
                 pass  # the reading below finds the deadline passed
             except OSError:
-                pass  # the child ended before reading it all: the fork server says how
+                pass  # the child ended before reading it: the fork server says how
             buffer = bytearray()
             while True:
                 message = _receive(ours, buffer, deadline)
@@ -322,33 +323,15 @@ def _child(end: socket.socket, inherited: list[object]) -> None:
                 os.close(item)
             else:
                 item.close()  # type: ignore[attr-defined]
-        header = _read(end, HEADER.size)
-        if header is not None:
-            max_objects, cpu_seconds, memory_bytes, size = HEADER.unpack(header)
+        header, fds, _flags, _address = socket.recv_fds(end, HEADER.size, 1)
+        if len(header) == HEADER.size and len(fds) == 1:
+            max_objects, cpu_seconds, memory_bytes = HEADER.unpack(header)
             limits = pdfscan.Limits(
                 max_objects=max_objects, cpu_seconds=cpu_seconds, memory_bytes=memory_bytes
             )
             pdfscan.bound(limits)
-            data = _read(end, size)
-            if data is not None:
-                end.sendall(_frame(ANSWER, pdfscan.run(data, limits)))
+            with open(fds[0], "rb") as source:
+                end.sendall(_frame(ANSWER, pdfscan.run(source, limits)))
         code = 0
     finally:
         os._exit(code)
-
-
-def _read(end: socket.socket, size: int) -> bytes | None:
-    """Exactly `size` bytes, in one buffer; None if the worker closed its end before."""
-    data = end.recv(size, socket.MSG_WAITALL)
-    if len(data) == size:
-        return data
-    # Interrupted, or cut short: the rest, piece by piece.
-    parts = [data]
-    received = len(data)
-    while received < size:
-        part = end.recv(size - received)
-        if not part:
-            return None
-        parts.append(part)
-        received += len(part)
-    return b"".join(parts)

@@ -14,6 +14,7 @@ copied (server-side on S3) and its incoming object deleted after the transaction
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import secrets
 from collections.abc import Iterator
@@ -47,13 +48,30 @@ def write(prefix: str, stream: IO[bytes], *, extension: str = "") -> str:
 def write_to(key: str, stream: IO[bytes]) -> str:
     """Store `stream` under `key` (a fresh `new_key`); returns the key written."""
     stream.seek(0)
+    content = _HeldFile(stream) if isinstance(stream, io.BytesIO) else File(stream)
     try:
-        key = storage().save(key, File(stream))
+        key = storage().save(key, content)
     except BaseException:
         delete_quietly(key)  # a write that failed half-way may have left a part
         raise
     stream.seek(0)
     return key
+
+
+class _HeldFile(File):  # type: ignore[type-arg]
+    """A file held in memory, given to the storage as one piece: the bytes object it holds,
+    where `File.chunks` would read copies of it 64 KiB at a time (a local folder writes the
+    piece in one call; S3 reads the file itself, not its chunks)."""
+
+    def __init__(self, held: io.BytesIO) -> None:
+        super().__init__(held)
+        self.held = held
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        self.held.seek(0)
+        # The bytes object inside, not a copy; released once written, so that the buffer
+        # is not shared when it is read again.
+        yield self.held.getvalue()
 
 
 def copy(source: str, target: str) -> str:
