@@ -204,6 +204,9 @@ COLUMNS = (
 # The columns of the home's list: those the list shows (`rows_html`), without the two that
 # only the waiting files' lateness reads (a date read is parsed and converted: fifty a page).
 LIST_COLUMNS = tuple(name for name in COLUMNS if name not in ("status_changed_at", "campaign_id"))
+# The columns of the files waiting on the reader (`waiting_rows_html`): without the date of
+# submission, which that table does not show (twenty dates a page read for nothing).
+WAITING_COLUMNS = tuple(name for name in COLUMNS if name != "submitted_at")
 Listed = Sequence[Any]
 
 
@@ -353,7 +356,7 @@ WAITING_ROW = (
 def waiting_rows_html(
     rows: Iterable[Sequence[Any]], targets: Mapping[int, int], now: dt.datetime
 ) -> SafeString:
-    """The rows of the files waiting on the reader, for `rows` of COLUMNS: what
+    """The rows of the files waiting on the reader, for `rows` of WAITING_COLUMNS: what
     `home_html.waiting_html` writes for `listed_rows(rows, dated=False)` with each file's
     days in its step and its campaign's target, those over it marked late; written from the
     columns as read, what is the same on every row escaped once per page (as `rows_html`)."""
@@ -366,7 +369,6 @@ def waiting_rows_html(
     written = []
     for (
         _pk,
-        _submitted_at,
         reference,
         status,
         status_changed_at,
