@@ -104,7 +104,19 @@ def test_the_rows_are_those_the_row_objects_give(language: str, finance: set[int
 
 
 @pytest.mark.parametrize(
-    "form", ["d/m/Y H:i", "Y-m-d H:i", "m/d/Y", "{d}/m/Y H\\hi", "j M Y, H:i", "N j, Y, P"]
+    "form",
+    [
+        "d/m/Y H:i",
+        "Y-m-d H:i",
+        "m/d/Y",
+        "{d}/m/Y H\\hi",
+        "j M Y, H:i",
+        "N j, Y, P",
+        # A part alone, signs printf and `str.format` read, no part at all.
+        "Y",
+        "d%m {Y} %%s",
+        "/ :",
+    ],
 )
 @pytest.mark.parametrize(
     "moment",
