@@ -72,7 +72,8 @@ def home_campaigns(user: User, platform: bool, scope: Scope) -> HomeCampaigns:
         pk = fields[ID]
         if pk not in found:
             found[pk] = Campaign.from_db(DEFAULT_DB_ALIAS, CAMPAIGN_FIELDS, fields)
-        # A key is never empty (NOT NULL): none is the outer join's row of no confirmation.
+        # The key's column is NOT NULL: None is the outer join's row of a campaign without
+        # any confirmation.
         if key is not None:
             confirmed.append((pk, key, value))
     campaigns = list(found.values())
