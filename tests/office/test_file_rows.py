@@ -19,6 +19,7 @@ from admissions.office.file_rows import (
     LIST_COLUMNS,
     PAYMENTS,
     ROW,
+    WAITING_COLUMNS,
     _moment_writer,
     listed_rows,
     rows_html,
@@ -51,9 +52,9 @@ def _row(**changed: Any) -> tuple[Any, ...]:
     return tuple(columns.values())
 
 
-def _listed(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The same rows as the home's list reads them (`LIST_COLUMNS`)."""
-    kept = [COLUMNS.index(name) for name in LIST_COLUMNS]
+def _read(rows: list[tuple[Any, ...]], columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """The same rows as read with `columns`, some of COLUMNS."""
+    kept = [COLUMNS.index(name) for name in columns]
     return [tuple(row[index] for index in kept) for row in rows]
 
 
@@ -95,7 +96,7 @@ def _written_by_the_row_objects(rows: list[tuple[Any, ...]], finance: set[int]) 
 @pytest.mark.parametrize("finance", [set(), {3}, {3, 4}])
 def test_the_rows_are_those_the_row_objects_give(language: str, finance: set[int]) -> None:
     with translation.override(language):
-        written = rows_html(_listed(ROWS), finance)
+        written = rows_html(_read(ROWS, LIST_COLUMNS), finance)
         assert written == _written_by_the_row_objects(ROWS, finance)
     assert "A%26B%2F1%20%C3%A9" in written
     assert "Zoé &lt;i&gt; O&#x27;Brien" in written
@@ -103,7 +104,19 @@ def test_the_rows_are_those_the_row_objects_give(language: str, finance: set[int
 
 
 @pytest.mark.parametrize(
-    "form", ["d/m/Y H:i", "Y-m-d H:i", "m/d/Y", "{d}/m/Y H\\hi", "j M Y, H:i", "N j, Y, P"]
+    "form",
+    [
+        "d/m/Y H:i",
+        "Y-m-d H:i",
+        "m/d/Y",
+        "{d}/m/Y H\\hi",
+        "j M Y, H:i",
+        "N j, Y, P",
+        # A part alone, signs printf and `str.format` read, no part at all.
+        "Y",
+        "d%m {Y} %%s",
+        "/ :",
+    ],
 )
 @pytest.mark.parametrize(
     "moment",
@@ -156,7 +169,7 @@ def test_the_waiting_rows_are_those_the_row_objects_give(language: str) -> None:
     targets = {2: 0, 3: 2, 4: 20}
     now = MOMENT + dt.timedelta(hours=5)
     with translation.override(language):
-        written = waiting_rows_html(rows, targets, now)
+        written = waiting_rows_html(_read(rows, WAITING_COLUMNS), targets, now)
         assert written == waiting_html(
             (row, (now - row.status_changed_at).days, targets.get(row.campaign_id))
             for row in listed_rows(rows, dated=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 from django.test import Client
@@ -108,3 +110,35 @@ def test_staff_of_another_school_do_not_see_them(bs: Campaign) -> None:
         f"/en/office/rules-to-confirm/{bs.pk}/confirm/", {"key": "campaign.opens_on"}
     )
     assert response.status_code == 404
+
+
+def test_the_home_counts_the_values_not_confirmed_as_they_are_now(bs: Campaign) -> None:
+    with time_machine.travel(IN_BS_CAMPAIGN, tick=False):
+        nord = load_preset("imt-nord-europe")
+    officer = staff_member(Role.ADMISSIONS_OFFICER, institution=bs.institution)
+    admin = staff_member(Role.INSTITUTION_ADMIN, institution=bs.institution)
+    platform = staff_member(Role.PLATFORM_ADMIN)
+    client = Client()
+
+    def said(reader: object) -> int:
+        client.force_login(reader)  # type: ignore[arg-type]
+        home = client.get("/en/office/").content.decode()
+        found = re.search(r"(\d+) values? of the rulebooks? (?:is|are) to be confirmed", home)
+        return int(found[1]) if found else 0
+
+    ours, theirs = len(bs.to_confirm_values), len(nord.to_confirm_values)
+    assert (said(officer), said(platform)) == (ours, ours + theirs)
+    # Another school's confirmations count on its own side only.
+    confirm_value(nord, next(iter(nord.to_confirm_values)), by=platform)
+    assert (said(officer), said(platform)) == (ours, ours + theirs - 1)
+    confirm_value(bs, "programmes[*].tuition", by=admin)
+    assert (said(officer), said(platform)) == (ours - 1, ours + theirs - 2)
+    # A value the rulebook does not hold, confirmed: still to confirm.
+    old = {"date": "1999-01-01"}
+    ConfirmedValue.objects.create(campaign=bs, key="campaign.closes_on", value=old)
+    assert said(officer) == ours - 1
+    confirm_value(bs, "campaign.closes_on", by=admin)
+    assert said(officer) == ours - 2
+    # The latest confirmation of a key is the one that holds.
+    ConfirmedValue.objects.create(campaign=bs, key="campaign.closes_on", value=old)
+    assert said(officer) == ours - 1

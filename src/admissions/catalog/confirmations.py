@@ -7,13 +7,13 @@ tuition as indicative. Who may confirm is checked by the caller (the back office
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
 from admissions.catalog.models import Campaign, ConfirmedValue
-from admissions.core.compiled import Shaped, id_markers
 from admissions.core.errors import DomainError
 from admissions.rules.rulebook_checks import values_at
 from admissions.rules.schema import ToConfirm
@@ -37,31 +37,17 @@ def _current(campaign: Campaign, key: str) -> Any:
     return values[key] if key in values else values_at(campaign.rulebook, key)
 
 
-# The confirmations of so many campaigns' values: compiled once per number of campaigns.
-CONFIRMED = Shaped()
-
-
-def pending_count(campaigns: list[Campaign]) -> int:
-    """How many `to_confirm` values of `campaigns` no administrator confirmed as they are now:
-    one query, whatever the number of campaigns (their rulebooks' JSON left unread)."""
-    wanted = [c for c in campaigns if c.to_confirm_values]
+def pending_among(campaigns: Iterable[Campaign], confirmed: Iterable[tuple[int, str, Any]]) -> int:
+    """How many `to_confirm` values of `campaigns` no administrator confirmed as they are now
+    (their rulebooks' JSON left unread), given `confirmed`: the confirmations of those
+    campaigns, and maybe of others, as (campaign id, key, value), oldest first: read by the
+    caller with the campaigns themselves, one statement for both."""
     latest: dict[tuple[int, str], Any] = {}
-    marks = id_markers(len(wanted))
-    rows = CONFIRMED.rows(
-        len(wanted),
-        lambda: (
-            ConfirmedValue.objects.filter(campaign__in=marks)
-            .order_by("pk")
-            .values_list("campaign_id", "key", "value")
-        ),
-        marks,
-        [c.pk for c in wanted],
-    )
-    for campaign_id, key, value in rows:
+    for campaign_id, key, value in confirmed:
         latest[(campaign_id, key)] = value
     return sum(
         1
-        for campaign in wanted
+        for campaign in campaigns
         for key, value in campaign.to_confirm_values.items()
         if (campaign.pk, key) not in latest or latest[(campaign.pk, key)] != value
     )

@@ -59,28 +59,34 @@ LINKS = (
 MESSAGES = "office:messages"
 QUEUE = "office:queue"
 
-# (script prefix, language) -> view -> (address, label escaped); addresses and words only.
-_made: dict[tuple[str, str | None], dict[str, tuple[str, str]]] = {}
+# (script prefix, language) -> view -> (address, label escaped, its item written whole);
+# addresses and words only.
+_made: dict[tuple[str, str | None], dict[str, tuple[str, str, SafeString]]] = {}
+ITEM = '<li><a href="{}">{}</a></li>'
 
 
-def _links() -> dict[str, tuple[str, str]]:
+def _links() -> dict[str, tuple[str, str, SafeString]]:
     key = (get_script_prefix(), get_language())
     found = _made.get(key)
     if found is None:
-        found = _made[key] = {
-            view: (reverse(view), format_html("{}", label)) for view, label, _flag in LINKS
-        }
+        found = {}
+        for view, label, _flag in LINKS:
+            address, written = reverse(view), format_html("{}", label)
+            found[view] = (address, written, format_html(ITEM, address, written))
+        _made[key] = found
     return found
 
 
 def links_html(shown: Shown, unread: int) -> SafeString:
-    """The `<li>` items of the links list the reader gets."""
+    """The `<li>` items of the links list the reader gets: each written once per language
+    and site prefix (a `format_html` each on every page was a tenth of the view's own
+    writing), but the messages' with its badge of unread messages."""
     made = _links()
     items = []
     for view, _label, flag in LINKS:
         if flag and not getattr(shown, flag):
             continue
-        address, label = made[view]
+        address, label, item = made[view]
         if view == MESSAGES and unread:
             badge = ngettext("%(counter)s unread", "%(counter)s unread", unread) % {
                 "counter": unread
@@ -94,9 +100,7 @@ def links_html(shown: Shown, unread: int) -> SafeString:
                 )
             )
         else:
-            items.append(
-                format_html('<li><a href="{}">{}</a></li>', address, mark_safe(label))  # noqa: S308
-            )
+            items.append(item)
     return mark_safe("\n  ".join(items))  # noqa: S308 - each item written by format_html
 
 

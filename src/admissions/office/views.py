@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -14,13 +12,10 @@ from django.utils import timezone
 from admissions.applications.lifecycle import Status
 from admissions.applications.models import Application
 from admissions.applications.queue import Filters, filtered, read_filters
-from admissions.applications.waiting import campaign_targets
-from admissions.catalog.confirmations import pending_count
-from admissions.catalog.models import Campaign, without_rulebooks
-from admissions.core.compiled import Shaped, id_markers
 from admissions.core.keyset import count_up_to
 from admissions.notify.overrides import editable_institutions
 from admissions.office.file_rows import rows_html, waiting_rows_html
+from admissions.office.home_campaigns import home_campaigns
 from admissions.office.home_figures import home_figures
 from admissions.office.home_html import (
     Shown,
@@ -36,13 +31,12 @@ from admissions.office.home_html import (
 )
 from admissions.office.home_list import list_page
 from admissions.office.kept_page import render_kept
-from admissions.office.worklist import Scope, scope_counts, waiting_rows
+from admissions.office.worklist import scope_counts, waiting_rows
 from admissions.people.models import Role, User
 from admissions.people.permissions import (
     allowed_programme_ids,
     has_platform_role,
     programme_scope,
-    staff_grants,
     staff_roles,
 )
 
@@ -67,47 +61,6 @@ def listed_count(
     if filters.narrowed:
         return count_up_to(filtered(files(), filters), COUNTED)
     return min(sum(n for code, n in overall.items() if code != Status.DRAFT), COUNTED + 1)
-
-
-# A campaign's columns but its rulebook (tens of kB, parsed once per process from its digest:
-# catalog/parsed.py); the campaigns are made from them as the ORM makes a deferred row.
-CAMPAIGN_COLUMNS = [
-    field.attname
-    for field in Campaign._meta.concrete_fields
-    if field.name not in without_rulebooks("")
-]
-# Compiled once for every programme, or per number of institutions.
-CAMPAIGNS = Shaped()
-
-
-def home_campaigns(
-    user: User, platform: bool, scope: Scope
-) -> tuple[list[Campaign], list[Campaign]]:
-    """In one query: the campaigns of the reader's programmes (for the targets), and those of
-    the institutions they hold a role in (whose values to confirm are counted), told apart
-    by the institutions of the roles already read. A campaign in the first list only adds a
-    target no listed file has."""
-    institutions = (
-        set()
-        if platform
-        else {inst for _role, inst, _programme in staff_grants(user) if inst is not None}
-    )
-    wanted = [] if platform else sorted(scope.institution_ids | institutions)
-    marks = id_markers(len(wanted))
-
-    def build() -> QuerySet[Campaign, Any]:
-        campaigns = (
-            Campaign.objects.all()
-            if platform
-            else Campaign.objects.filter(institution_id__in=marks)
-        )
-        return campaigns.order_by("-opens_on", "-pk").values_list(*CAMPAIGN_COLUMNS)
-
-    rows = CAMPAIGNS.rows((platform, len(wanted)), build, marks, wanted)
-    found = [Campaign.from_db(DEFAULT_DB_ALIAS, CAMPAIGN_COLUMNS, row) for row in rows]
-    if platform:
-        return found, found
-    return found, [c for c in found if c.institution_id in institutions]
 
 
 def joined(query: str, cursor: str) -> str:
@@ -139,8 +92,8 @@ def home(request: HttpRequest) -> HttpResponse:
     filters = read_filters(request.GET)
     page = list_page(scope.programme_ids, filters, request.GET)
     # Waiting times against each campaign's target (the rulebook's `step_target_days`).
-    campaigns, confirmed_by_user = home_campaigns(user, platform, scope)
-    targets = campaign_targets(campaigns)
+    campaigns = home_campaigns(user, platform, scope)
+    targets = campaigns.targets
     now = timezone.now()
     waiting = waiting_rows(user, roles, scope.programme_ids, platform)
     figures = home_figures(user, files, targets, now)
@@ -159,7 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
         finance=finance,
         platform=platform,
     )
-    to_confirm = pending_count(confirmed_by_user)
+    to_confirm = campaigns.to_confirm
     # What the template shows or not (the kept page's key), and the values it writes.
     shown = {
         "roles": bool(roles),

@@ -15,7 +15,7 @@ from admissions.applications.models import Application
 from admissions.catalog.models import Programme
 from admissions.core.compiled import Shaped, id_markers
 from admissions.core.plans import InConstants, UnindexedNumber, UnindexedText
-from admissions.office.file_rows import COLUMNS
+from admissions.office.file_rows import WAITING_COLUMNS
 from admissions.people.models import Role, User
 
 WAITING_SHOWN = 20
@@ -126,7 +126,7 @@ def waiting_on(
 ) -> QuerySet[Application, tuple[Any, ...]]:
     """The submitted files of `programmes` (their ids, or a query of them) waiting on the move
     of the user `user_id`,
-    the longest waiting first, as rows of `file_rows.COLUMNS`.
+    the longest waiting first, as rows of `file_rows.WAITING_COLUMNS`.
 
     Read in the order of the index `application_waiting_on_staff`, whose condition the query
     repeats word for word (SQLite uses a partial index only then): the scan stops at the
@@ -153,7 +153,7 @@ def waiting_on(
     return (
         Application.objects.filter(pk__in=first)
         .order_by("status_changed_at", "pk")
-        .values_list(*COLUMNS)
+        .values_list(*WAITING_COLUMNS)
     )
 
 
