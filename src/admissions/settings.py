@@ -430,6 +430,8 @@ STRIPE_WEBHOOK_SECRET = env.string("STRIPE_WEBHOOK_SECRET", "")
 # and costs more on a session's first look (bench/RESULTS.md, seventh round); a cache kept
 # per process would keep a session logged out in one process alive in the others.
 SESSION_ENGINE = "admissions.people.sessions"
+# Django's default (a cookie, then the session), its cookie's signer made only when used.
+MESSAGE_STORAGE = "admissions.core.messages_storage.FallbackStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
