@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "admissions.core.middleware.LocaleMiddleware",
     "admissions.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    # Django's, the cookie's expiry date written once a second (core/csrf_cookie.py).
+    "admissions.core.csrf_cookie.CsrfViewMiddleware",
     # Django's, the user's row read with one compiled statement (people/authentication.py).
     "admissions.people.authentication.AuthenticationMiddleware",
     "admissions.api.middleware.ApiMiddleware",
