@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "admissions.core.middleware.LocaleMiddleware",
     "admissions.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    # Django's, the cookie's expiry date written once a second (core/csrf_cookie.py).
+    "admissions.core.csrf_cookie.CsrfViewMiddleware",
     # Django's, the user's row read with one compiled statement (people/authentication.py).
     "admissions.people.authentication.AuthenticationMiddleware",
     "admissions.api.middleware.ApiMiddleware",
@@ -430,6 +431,8 @@ STRIPE_WEBHOOK_SECRET = env.string("STRIPE_WEBHOOK_SECRET", "")
 # and costs more on a session's first look (bench/RESULTS.md, seventh round); a cache kept
 # per process would keep a session logged out in one process alive in the others.
 SESSION_ENGINE = "admissions.people.sessions"
+# Django's default (a cookie, then the session), its cookie's signer made only when used.
+MESSAGE_STORAGE = "admissions.core.messages_storage.FallbackStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.http import HttpRequest
+from django.middleware.csrf import (
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+    _unmask_cipher_token,
+)
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -26,6 +32,71 @@ def test_every_byte_below_the_bound_stands_for_one_letter_equally_often() -> Non
     assert len(letters) == 248
     assert Counter(letters) == dict.fromkeys(CSRF_ALLOWED_CHARS, 4)
     assert csrf_tokens.mask_from(bytes(range(248, 256))) == ""
+
+
+def _letters_one_by_one(random: bytes) -> str:
+    """What a mask's bytes stand for, written out letter by letter."""
+    size = len(CSRF_ALLOWED_CHARS)
+    return "".join(CSRF_ALLOWED_CHARS[byte % size] for byte in random if byte < 4 * size)
+
+
+def _masked_one_by_one(secret: str, mask: str) -> str:
+    """Django's masking (`_mask_cipher_secret`), written out letter by letter."""
+    chars = CSRF_ALLOWED_CHARS
+    pairs = zip((chars.index(x) for x in secret), (chars.index(y) for y in mask), strict=True)
+    return mask + "".join(chars[(x + y) % len(chars)] for x, y in pairs)
+
+
+def test_the_letters_of_random_bytes_are_those_read_one_by_one() -> None:
+    assert csrf_tokens.mask_from(bytes(range(256))) == _letters_one_by_one(bytes(range(256)))
+    for _ in range(300):
+        random = os.urandom(40)
+        assert csrf_tokens.mask_from(random) == _letters_one_by_one(random)
+
+
+def test_a_masked_secret_is_djangos_and_unmasks_to_the_secret() -> None:
+    for _ in range(300):
+        secret = _letters_one_by_one(os.urandom(64))[:CSRF_SECRET_LENGTH]
+        mask = csrf_tokens.new_mask()
+        if len(secret) < CSRF_SECRET_LENGTH:
+            continue
+        token = csrf_tokens.masked(secret, mask)
+        assert token == _masked_one_by_one(secret, mask)
+        assert _unmask_cipher_token(token) == secret
+    with pytest.raises(ValueError, match="length"):
+        csrf_tokens.masked(SECRET, SECRET[:-1])
+    for outside in ("-", "é", "\xff", " "):
+        with pytest.raises(ValueError, match=r"alphabet|ascii"):
+            csrf_tokens.masked(SECRET[:-1] + outside, SECRET)
+        with pytest.raises(ValueError, match=r"alphabet|ascii"):
+            csrf_tokens.masked(SECRET, SECRET[:-1] + outside)
+
+
+def test_a_request_without_a_secret_gets_a_new_one_from_django() -> None:
+    request = HttpRequest()
+    token = csrf_tokens.token(request)
+    secret = request.META["CSRF_COOKIE"]
+    assert len(secret) == CSRF_SECRET_LENGTH
+    assert _unmask_cipher_token(token) == secret
+
+
+@pytest.mark.parametrize("last", ["-", "é", "٣", "\x00"])
+def test_a_secret_with_a_letter_outside_the_alphabet_is_left_to_django(last: str) -> None:
+    """Django's masking refuses a letter it does not know (the middleware never keeps such a
+    secret): not masked here with a letter read as another."""
+    request = HttpRequest()
+    request.META["CSRF_COOKIE"] = SECRET[:-1] + last
+    with pytest.raises(ValueError, match="substring not found"):
+        csrf_tokens.token(request)
+
+
+def test_a_secret_of_the_alphabet_is_masked_and_its_cookie_renewed() -> None:
+    request = HttpRequest()
+    request.META["CSRF_COOKIE"] = SECRET
+    token = csrf_tokens.token(request)
+    assert _unmask_cipher_token(token) == SECRET
+    assert request.META["CSRF_COOKIE"] == SECRET
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
 
 
 def test_a_mask_is_new_and_of_the_secrets_length() -> None:

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.utils import translation
 
+from admissions.core import middleware
 from admissions.core.middleware import LocaleMiddleware
 
 REQUESTS = [
@@ -104,3 +105,63 @@ def test_a_path_changed_during_the_request_is_read_again(path: str, moved_to: st
         return sorted(response.items())
 
     assert answers(LocaleMiddleware) == answers(DjangoLocaleMiddleware)
+
+
+PATHS = [
+    "/",
+    "",
+    "/en",
+    "/en/",
+    "/en/me/applications/",
+    "/fr/me/",
+    "/EN/me/",
+    "/en-gb/me/",
+    "/en-GB/",
+    "/en_GB/",
+    "/en@latin/",
+    "/de/me/",
+    "/me/applications/BENCH-0000-000001/status/",
+    "/bench/bare",
+    "/healthz",
+    "/api/v1/eligibility/check",
+    "/é/",
+    "//en/",
+    "/fr-ca-x-y/",
+]
+
+
+def test_a_paths_language_is_djangos_found_then_kept() -> None:
+    middleware.PATH_LANGUAGES.clear()
+    for _ in range(2):
+        for path in PATHS:
+            assert middleware.language_from_path(path) == translation.get_language_from_path(path)
+            assert middleware.language_from_path(path + "x/") == (
+                translation.get_language_from_path(path + "x/")
+            )
+    assert middleware.PATH_LANGUAGES["me"] is None
+    assert middleware.PATH_LANGUAGES["en"] == "en"
+
+
+def test_the_kept_languages_follow_the_settings() -> None:
+    def same() -> None:
+        for path in PATHS:
+            assert middleware.language_from_path(path) == translation.get_language_from_path(path)
+
+    same()
+    assert middleware.language_from_path("/de/me/") is None
+    with override_settings(LANGUAGES=[("fr", "French"), ("de", "German")]):
+        same()
+        assert middleware.language_from_path("/de/me/") == "de"
+    same()
+    assert middleware.language_from_path("/de/me/") is None
+    with override_settings(USE_I18N=False):
+        same()
+    same()
+
+
+def test_the_kept_segments_are_bounded() -> None:
+    middleware.PATH_LANGUAGES.clear()
+    for number in range(middleware.PATH_LANGUAGES_ENTRIES * 3):
+        middleware.language_from_path(f"/segment{number}/")
+        assert len(middleware.PATH_LANGUAGES) <= middleware.PATH_LANGUAGES_ENTRIES
+    assert middleware.language_from_path("/en/") == "en"

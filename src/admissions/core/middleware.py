@@ -9,10 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import language_code_prefix_re
 
 from admissions.core import ratelimit
 from admissions.core.outages import is_storage_outage
@@ -50,6 +53,40 @@ class ContentSecurityPolicyMiddleware:
 API_PREFIX = "/api/"
 
 
+# A path's first segment -> the language it names, None if none: what
+# `translation.get_language_from_path` answers for every path starting with it. Django keeps
+# the answers for supported languages only; a segment naming none (every French page's,
+# "me", "bench") was worked out again on each request, its refusal raised and caught.
+PATH_LANGUAGES: dict[str, str | None] = {}
+# Segments are the client's: at most this many kept, all dropped when full.
+PATH_LANGUAGES_ENTRIES = 128
+# What the answer depends on besides the segment (Django's own caches are emptied with them).
+_LANGUAGE_SETTINGS = frozenset({"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"})
+
+
+@receiver(setting_changed)
+def _languages_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting in _LANGUAGE_SETTINGS:
+        PATH_LANGUAGES.clear()
+
+
+def language_from_path(path: str) -> str | None:
+    """`translation.get_language_from_path(path)`, kept by the path's first segment."""
+    found = language_code_prefix_re.match(path)
+    if found is None:
+        return None
+    segment = found[1]
+    try:
+        return PATH_LANGUAGES[segment]
+    except KeyError:
+        pass
+    language = translation.get_language_from_path(path)
+    if len(PATH_LANGUAGES) >= PATH_LANGUAGES_ENTRIES:
+        PATH_LANGUAGES.clear()
+    PATH_LANGUAGES[segment] = language
+    return language
+
+
 def _path_decides(request: HttpRequest) -> bool:
     """Whether the path alone gives the request's language in Django's LocaleMiddleware:
     under i18n_patterns(prefix_default_language=False), a prefixed path takes its prefix's
@@ -71,7 +108,7 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if not _path_decides(request):
             return super().process_request(request)
         path = request.path_info
-        language = translation.get_language_from_path(path)
+        language = language_from_path(path)
         # The response reads the path's language again: kept for the same path.
         request._path_language = (path, language)  # type: ignore[attr-defined]
         language = language or settings.LANGUAGE_CODE
@@ -87,11 +124,7 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             return super().process_response(request, response)
         path = request.path_info
         kept = getattr(request, "_path_language", None)
-        language = (
-            kept[1]
-            if kept is not None and kept[0] == path
-            else translation.get_language_from_path(path)
-        )
+        language = kept[1] if kept is not None and kept[0] == path else language_from_path(path)
         if language is None:
             patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
