@@ -46,7 +46,8 @@ def nothing_kept() -> Iterator[None]:
 
 
 def values(match: ResolverMatch) -> dict[str, Any]:
-    return dict(vars(match))
+    # The patterns tried before the match: kept only with DEBUG on (test below).
+    return {name: value for name, value in vars(match).items() if name != "tried"}
 
 
 def djangos(path: str, language: str, urlconf: str | None = None) -> dict[str, Any] | None:
@@ -72,6 +73,18 @@ def test_the_match_is_djangos_found_and_kept(path: str, language: str) -> None:
     assert kept(path, language) == expected
     # Again, from what was kept.
     assert kept(path, language) == expected
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_the_patterns_tried_are_kept_for_the_debug_page_only(debug: bool, settings: Any) -> None:
+    settings.DEBUG = debug
+    path = "/me/applications/NE-2024-000123/status/"
+    with translation.override("fr"):
+        djangos_tried = get_resolver().resolve(path).tried
+        for _ in range(2):
+            tried = resolution.resolve(get_resolver(), path).tried
+            assert tried == (djangos_tried if debug else None)
+    assert djangos_tried
 
 
 def test_a_kept_match_is_found_in_its_language_only() -> None:
