@@ -106,3 +106,32 @@ def test_a_long_wal_has_its_checkpoint_finished_in_a_turn(
         # Then one in a turn, where no writer adds pages while it copies.
         assert seen == [False, False, True]
         connection.close()
+
+
+def test_a_connection_still_reading_checkpoints_at_its_next_write(
+    tmp_path: Path,
+    django_db_blocker: DjangoDbBlocker,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(base, "CHECKPOINT_EVERY", 3)
+    path = tmp_path / "db.sqlite3"
+    with django_db_blocker.unblock():
+        connection = _connection(path)
+        for value in ("first", "second"):
+            _write_alone(connection, value)
+        seen = _checkpoints(connection, path)
+        # A read left open on the same connection: SQLite refuses it a checkpoint.
+        reading = connection.connection.execute("SELECT value FROM notes")
+        assert reading.fetchone() == ("first",)
+        size = path.stat().st_size
+        _write_alone(connection, "third")
+        assert seen == [False]
+        assert path.stat().st_size == size
+        assert "checkpoint failed" not in caplog.text
+        # Once the read is done, the very next write copies the WAL.
+        reading.close()
+        _write_alone(connection, "fourth")
+        assert seen == [False, False]
+        assert path.stat().st_size > size
+        connection.close()

@@ -99,7 +99,12 @@ class Turn:
                     _checkpoint(connection)
                 finally:
                     self.give_back()
-        except sqlite3.Error:
+        except sqlite3.Error as error:
+            if error.sqlite_errorcode == sqlite3.SQLITE_LOCKED:
+                # A statement of this connection is still reading (a cursor not read to its
+                # end): no checkpoint can run on it now; the next write tries again.
+                self._writes = CHECKPOINT_EVERY - 1
+                return
             # The write is committed: its request must not fail for the copy that follows it.
             logger.warning("SQLite checkpoint failed", exc_info=True)
 
