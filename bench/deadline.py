@@ -79,7 +79,7 @@ PLACEHOLDER = "T" * TAG_LENGTH
 # The institution whose files ask for exactly six PDF documents.
 INSTITUTION = "imt-nord-europe"
 # Candidates prepared: enough for this many submissions a second, plus one per client.
-MAX_CANDIDATE_RATE = 8.0
+MAX_CANDIDATE_RATE = 12.0
 VALID_UNTIL = "2036-01-01"
 BLOCKING_THREADS = 2
 UPLOAD_P95_MS = 1000.0
