@@ -1,19 +1,29 @@
 """`make bench-scale` works: a tiny generated database on a throw-away PostgreSQL cluster,
 one short run per figure, every figure written beside the peer's.
 
-Only that it works: the figures of such a run mean nothing and nothing here is timed.
+Only that it works: the figures of such a run mean nothing and nothing here is timed. And
+that the generated tables are vacuumed before the figures (`scale_load.settle`).
 """
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.db import connection
 
+from admissions.applications.models import Application
+from tests.factories import IN_NORD_CAMPAIGN
 from tests.services import postgres
 from tests.services.base import require_binary, unavailable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import scale_data  # the bench folder is not a package: found through sys.path
+import scale_load
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = [
@@ -67,3 +77,23 @@ def test_the_scale_bench_writes_every_figure(tmp_path: Path) -> None:
         "drafts",
     ]
     assert all(cells[8].strip() == "0" for cells in rows), rows
+
+
+# VACUUM runs outside a transaction: the test's database is emptied afterwards instead.
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(IN_NORD_CAMPAIGN, tick=False)
+def test_the_generated_tables_are_vacuumed_before_the_figures() -> None:
+    scale_data.load_rulebooks()
+    scale_data.generate(30, random.Random(7))
+    table = Application._meta.db_table
+
+    def all_visible_pages() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = %s", [table])
+            return int(cursor.fetchone()[0])
+
+    # Written by COPY: no page is marked all-visible until a vacuum has passed.
+    assert all_visible_pages() == 0
+    scale_load.settle()
+    assert all_visible_pages() > 0
