@@ -31,6 +31,7 @@ pytest_plugins = [
     "tests.services.smtp",
     "tests.services.s3",
     "tests.migrating",
+    "tests.migrated_database",
     "tests.e2e.plugin",
 ]
 

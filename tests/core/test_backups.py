@@ -43,9 +43,12 @@ from tests.factories import (
     load_preset,
     pay_fee,
 )
+from tests.migrated_database import copy_sqlite
 from tests.services.s3 import S3Server
 
 ROOT = Path(__file__).resolve().parents[2]
+# The database of an instance configured by ADMISSIONS_VAR_DIR alone, in that folder.
+DATABASE_FILE = "admissions.sqlite3"
 
 
 def _build_instance() -> None:
@@ -130,26 +133,23 @@ def _environment(folder: Path, **variables: str) -> dict[str, str]:
 def target(
     tmp_path: Path, database_engine: str, request: pytest.FixtureRequest
 ) -> Iterator[Target]:
-    """An instance that was installed and migrated, and holds nothing yet."""
+    """An instance that was installed and migrated, and holds nothing yet: a copy of the
+    database `migrate` built for the run (tests/migrated_database.py)."""
     folder = tmp_path / "target"
     if database_engine == "sqlite":
-        yield from _migrated(Target(_environment(folder)))
+        copy_sqlite(request.getfixturevalue("migrated_sqlite"), folder / "var" / DATABASE_FILE)
+        yield Target(_environment(folder))
         return
     server = request.getfixturevalue("postgres_server")
+    migrated = request.getfixturevalue("migrated_postgres")
     name = f"restored_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server.url(), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{migrated}"')
     try:
-        yield from _migrated(Target(_environment(folder, DATABASE_URL=server.url(name))))
+        yield Target(_environment(folder, DATABASE_URL=server.url(name)))
     finally:
         with psycopg.connect(server.url(), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _migrated(target: Target) -> Iterator[Target]:
-    done = target.manage("migrate", "--no-input", "-v0")
-    assert done.returncode == 0, done.stderr
-    yield target
 
 
 @pytest.fixture
@@ -276,7 +276,11 @@ def _bucket(s3_server: S3Server) -> dict[str, object]:
 
 @pytest.mark.django_db(transaction=True)
 def test_documents_in_object_storage_are_restored_into_another_bucket(
-    settings: Settings, s3_server: S3Server, tmp_path: Path, database_engine: str
+    settings: Settings,
+    s3_server: S3Server,
+    tmp_path: Path,
+    database_engine: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     if database_engine != "sqlite":
         pytest.skip("storage is copied the same way whatever the database: run once")
@@ -302,7 +306,9 @@ def test_documents_in_object_storage_are_restored_into_another_bucket(
             S3_REGION=s3_server.region,
         )
     )
-    assert target.manage("migrate", "--no-input", "-v0").returncode == 0
+    copy_sqlite(
+        request.getfixturevalue("migrated_sqlite"), tmp_path / "target" / "var" / DATABASE_FILE
+    )
 
     restored = target.manage("restore", str(archive))
 

@@ -28,6 +28,7 @@ import pytest
 
 from admissions.demo.candidates import sample_pdf
 from tests.core.processes import SOURCE_DIR, environment, manage, start_manage
+from tests.migrated_database import copy_sqlite
 from tests.payments.stripe_server import SECRET_KEY, WEBHOOK_SECRET, event, session, sign
 from tests.services.base import LOOPBACK, free_port, stop_process, wait_until
 
@@ -181,13 +182,17 @@ def database_url(
     database_engine: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
+    """A database of the site's own, migrated: a copy of the run's (tests/migrated_database.py)."""
     if database_engine == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('crash-db') / 'admissions.sqlite3'}"
+        database = tmp_path_factory.mktemp("crash-db") / "admissions.sqlite3"
+        copy_sqlite(request.getfixturevalue("migrated_sqlite"), database)
+        yield f"sqlite:///{database}"
         return
     server = request.getfixturevalue("postgres_server")
+    migrated = request.getfixturevalue("migrated_postgres")
     name = f"crash_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server.url(), autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{migrated}"')
     yield server.url(name)
     with psycopg.connect(server.url(), autocommit=True, connect_timeout=5) as admin:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -213,7 +218,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
     env["DJANGO_SETTINGS_MODULE"] = "admissions.settings"
     rulebook = SOURCE_DIR / "admissions" / "rulebooks" / "imt-nord-europe.toml"
     for command in (
-        ("migrate", "--no-input", "-v0"),
         ("load_rulebook", str(rulebook)),
         ("seed_demo",),
     ):
