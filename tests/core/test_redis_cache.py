@@ -3,14 +3,20 @@ counts and forgets is Django's."""
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import redis
 from django.conf import settings
 from django.core.cache import caches
 from pytest_django.fixtures import Settings
+
+from admissions.core.redis_cache import CHUNK, UnexpectedReplyError, read_value
 
 
 @pytest.fixture
@@ -116,15 +122,140 @@ def test_a_get_whose_read_fails_is_made_again_through_the_client(
     pages = caches["pages"]
     pages.set("k", b"page", 30)
     assert pages.get("k") == b"page"
-    pool = _pool()
-    first = pool._available_connections[-1]  # type: ignore[attr-defined]
+    own = _own()
+    first = own.connection
     # The server holds every reply for 0.3 s: the first read times out (0.2 s), the
-    # connection is dropped, and the client's own `get` is answered on a new one.
+    # thread's connection is dropped, and the client's own `get` is answered on the pool's.
     admin = redis.Redis.from_url(redis_server)
     admin.execute_command("CLIENT", "PAUSE", 300, "ALL")
     admin.close()
     assert pages.get("k") == b"page"
-    assert first._sock is None  # type: ignore[attr-defined]
+    assert first._sock is None
+    assert own.connection is None
+    pool = _pool()
     assert not pool._in_use_connections  # type: ignore[attr-defined]
-    assert len(pool._available_connections) == 2  # type: ignore[attr-defined]
     assert pages.get("k") == b"page"
+    assert own.connection is not None
+    assert own.connection is not first
+
+
+def _own() -> Any:
+    return caches["pages"]._cache._own  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("shared")
+def test_a_get_is_sent_on_the_threads_own_connection_not_lent_by_the_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pages = caches["pages"]
+    large = os.urandom(3 * CHUNK + 17)
+    values = {"k": (1.5, "mark", b"\x00page\r\n"), "n": 12, "élève": "é", "large": large}
+    for key, value in values.items():
+        pages.set(key, value, 30)
+    pool = _pool()
+    lent = []
+    monkeypatch.setattr(pool, "get_connection", lambda *a, **k: lent.append(1))
+    for key, value in values.items():
+        assert pages.get(key) == value
+    assert pages.get("missing", "none") == "none"
+    assert pages.get("missing") is None
+    connection = _own().connection
+    assert connection is not None
+    assert connection._sock is not None
+    # The same connection serves the next get, with nothing left unread on it.
+    assert pages.get("k") == values["k"]
+    assert _own().connection is connection
+    assert not connection.can_read()
+    assert lent == []
+
+
+@pytest.mark.usefixtures("shared")
+def test_a_reply_other_than_a_value_is_the_clients_answer(redis_server: str) -> None:
+    pages = caches["pages"]
+    pages.set("k", b"page", 30)
+    assert pages.get("k") == b"page"
+    admin = redis.Redis.from_url(redis_server)
+    admin.rpush(pages.make_key("list"), "a")
+    first = _own().connection
+    with pytest.raises(redis.ResponseError, match="WRONGTYPE"):
+        pages.get("list")
+    assert first._sock is None
+    assert _own().connection is None
+    assert pages.get("k") == b"page"
+    # Closed by the server: the page is read all the same, and on a new connection after.
+    second = _own().connection
+    admin.client_kill_filter(skipme=True)
+    admin.close()
+    assert pages.get("k") == b"page"
+    assert second._sock is None
+    assert pages.get("k") == b"page"
+    assert _own().connection._sock is not None
+
+
+@pytest.mark.usefixtures("shared")
+def test_each_thread_and_process_gets_with_a_connection_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pages = caches["pages"]
+    pages.set("k", b"page", 30)
+    assert pages.get("k") == b"page"
+    mine = _own().connection
+    client = pages._cache  # type: ignore[attr-defined]
+    theirs: list[Any] = []
+
+    def look() -> None:
+        assert client.get(pages.make_key("k"), None) == b"page"
+        theirs.append(client._own.connection)
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join()
+    assert theirs
+    assert theirs[0] is not None
+    assert theirs[0] is not mine
+    assert _own().connection is mine
+    # In a forked process (another pid), a new connection.
+    monkeypatch.setattr(os, "getpid", lambda: -1)
+    assert pages.get("k") == b"page"
+    assert _own().connection is not mine
+
+
+def _reply(*parts: bytes) -> bytes | None:
+    """What `read_value` reads off a socket whose peer sends `parts` one after another."""
+    ours, peer = socket.socketpair()
+    ours.settimeout(5)
+
+    def send() -> None:
+        for part in parts:
+            peer.sendall(part)
+            time.sleep(0.02)
+        peer.close()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        return read_value(ours)
+    finally:
+        sender.join()
+        ours.close()
+
+
+def test_a_reply_is_read_whole_and_never_past_its_end() -> None:
+    assert _reply(b"$5\r\nab\r\nc\r\n") == b"ab\r\nc"
+    assert _reply(b"$", b"5\r", b"\nab", b"c", b"de\r", b"\n") == b"abcde"
+    assert _reply(b"$0\r\n\r\n") == b""
+    assert _reply(b"_\r\n") is None
+    assert _reply(b"$-1\r\n") is None
+    for wrong in (
+        b"-ERR wrong\r\n",
+        b">2\r\n$7\r\nmessage\r\n$1\r\na\r\n",
+        b"$3\r\nabc\r\n_\r\n",
+        b"_\r\n$1\r\na\r\n",
+        b"$3\r\nabcd\r\n",
+        b"$x\r\n",
+    ):
+        with pytest.raises(UnexpectedReplyError):
+            _reply(wrong)
+    for cut in (b"", b"$3\r", b"$3\r\nab"):
+        with pytest.raises(redis.ConnectionError):
+            _reply(cut)
