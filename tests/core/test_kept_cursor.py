@@ -12,7 +12,14 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.db import DatabaseError, DataError, NotSupportedError, OperationalError, connection
+from django.db import (
+    DatabaseError,
+    DataError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    connection,
+)
 from django.test.utils import CaptureQueriesContext
 
 from admissions.core.prepared import Statement
@@ -319,3 +326,19 @@ def test_in_a_pipeline_the_statement_runs_through_psycopgs_execute() -> None:
     with connection.connection.pipeline():
         cursor.execute(statement._execute_sql, [user.email])
     assert cursor.fetchone() == (user.pk, user.email)
+
+
+def test_reading_a_result_fails_as_djangos_cursor_fails() -> None:
+    user = User.objects.create_user("kept@example.org", password=None)
+    update = Statement("UPDATE people_user SET first_name = %s WHERE id = %s", ["", 0], [0, 1])
+    # Rows asked of a statement that returns none: psycopg's error, made Django's.
+    for _ in range(2):
+        with pytest.raises(ProgrammingError) as caught:
+            update.fetchone(["Kept", user.pk])
+        assert type(caught.value.__cause__) is psycopg.ProgrammingError
+        assert "didn't produce records" in str(caught.value)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE people_user SET first_name = %s WHERE id = %s", ["", user.pk])
+        with pytest.raises(ProgrammingError) as plain:
+            cursor.fetchone()
+    assert str(plain.value) == str(caught.value)

@@ -192,7 +192,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.answered_at = time.monotonic()
 
     def close_if_health_check_failed(self) -> None:
-        # Called before every cursor: the setting is read only when a check is due.
+        # Called before every cursor: the setting is read only when a check is due, and once
+        # checked, Django's own (which would return at once) is not called.
+        if self.health_check_done and self.connection is not None:
+            return
         if (
             self.connection is not None
             and not self.health_check_done
