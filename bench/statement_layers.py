@@ -70,14 +70,14 @@ def loaded(revision: str, path: str, name: str) -> Any:
     text = subprocess.run(
         ["git", "show", f"{revision}:{path}"], check=True, capture_output=True, text=True
     ).stdout
-    folder = tempfile.mkdtemp(prefix="admissions-statement-layers-")
-    with open(f"{folder}/{name}.py", "w", encoding="utf-8") as file:
-        file.write(text)
-    spec = importlib.util.spec_from_file_location(name, f"{folder}/{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with tempfile.TemporaryDirectory(prefix="admissions-statement-layers-") as folder:
+        with open(f"{folder}/{name}.py", "w", encoding="utf-8") as file:
+            file.write(text)
+        spec = importlib.util.spec_from_file_location(name, f"{folder}/{name}.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
     return module
 
 
@@ -146,7 +146,12 @@ def main() -> None:
         "core/prepared.py's `Statement._run` as at REVISION, in turn (`hit-before`...)",
     )
     args = parser.parse_args()
-    setup(tempfile.mkdtemp(prefix="admissions-statement-layers-"), args.database_url)
+    with tempfile.TemporaryDirectory(prefix="admissions-statement-layers-") as var_dir:
+        measure(args, var_dir)
+
+
+def measure(args: argparse.Namespace, var_dir: str) -> None:
+    setup(var_dir, args.database_url)
     import load_data
     from django.db import connections
     from psycopg import generators, waiting
