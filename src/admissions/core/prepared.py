@@ -164,10 +164,13 @@ class Statement:
             cursor = connection.statement_cursor(self.name)
             self._prepare(kept, connection)
             cursor.execute(self._execute_sql, list(values))
-            return read(cursor)
-        cursor = kept()
-        self._execute(cursor, values, connection)
-        return read(cursor)
+        else:
+            cursor = kept()
+            self._execute(cursor, values, connection)
+        # Read from the psycopg cursor, its errors made Django's as the cursor wrapper makes
+        # them (its `fetchone` is the psycopg cursor's wrapped in a new function each time).
+        with connection.wrap_database_errors:
+            return read(cursor.cursor)
 
     def _prepares(self, connection: Any) -> bool:
         return (

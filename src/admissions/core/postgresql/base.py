@@ -44,7 +44,9 @@ from django.conf import settings
 from django.db.backends.postgresql import base
 from django.db.backends.utils import CursorWrapper
 from django.utils.asyncio import async_unsafe
+from psycopg import generators
 from psycopg._preparing import Prepare
+from psycopg._queries import PostgresQuery
 from psycopg.adapt import PyFormat, Transformer
 
 from admissions.core.postgresql import timestamps
@@ -75,12 +77,49 @@ class StatementCursor(psycopg.Cursor[Any]):
     def __init__(self, connection: Any) -> None:
         super().__init__(connection)
         self._texts = Transformer(self)
+        # The last query converted (its placeholders found, by psycopg), and its text.
+        self._converted: PostgresQuery | None = None
+        self._converted_text: Any = None
 
     def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
         texts = [self._text(value) for value in params or ()]
-        done = super().execute(query, texts, **options)
+        if options or params is None or self._conn._pipeline:
+            done = super().execute(query, texts, **options)
+        else:
+            try:
+                with self._conn.lock:
+                    self._conn.wait(self._run_gen(query, texts))
+            except psycopg.errors._NO_TRACEBACK as error:
+                # As psycopg's `execute`: the error itself, without the waiting's frames.
+                raise error.with_traceback(None)  # noqa: B904
+            done = self
         self._query = _Logged(self, query, params)  # type: ignore[assignment]
         return done
+
+    def _run_gen(self, query: Any, texts: list[str | None]) -> Any:
+        """psycopg's `_execute_gen` for a statement prepared already, outside a pipeline:
+        the same steps but its preparing's book-keeping (off: Django's `prepare_threshold` is
+        None, and the name is given) and the query's conversion, kept for the next run of the
+        same text as `executemany` keeps it (only the values are dumped again)."""
+        yield from self._start_query(query)
+        converted = self._converted
+        # A new text, or a new transformer (`_start_query` makes one for a new text).
+        if converted is None or self._converted_text is not query or converted._tx is not self._tx:
+            converted = self._converted = self._convert_query(query, texts)
+            self._converted_text = query
+        else:
+            converted.dump(texts)
+        self._pgconn.send_query_prepared(
+            self.statement,
+            converted.params,
+            param_formats=converted.formats,
+            result_format=self.format,
+        )
+        results = yield from generators.execute(self._pgconn)
+        self._check_results(results)
+        self._set_results(results)
+        self._last_query = query
+        yield from self._conn._prepared.maintain_gen(self._conn)
 
     def _text(self, value: Any) -> str | None:
         if value is None or isinstance(value, str):
@@ -153,7 +192,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.answered_at = time.monotonic()
 
     def close_if_health_check_failed(self) -> None:
-        # Called before every cursor: the setting is read only when a check is due.
+        # Called before every cursor: the setting is read only when a check is due, and once
+        # checked, Django's own (which would return at once) is not called.
+        if self.health_check_done and self.connection is not None:
+            return
         if (
             self.connection is not None
             and not self.health_check_done
