@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 from django.core.handlers.wsgi import WSGIHandler as DjangoWSGIHandler
 from django.http import HttpRequest
-from django.urls import Resolver404, ResolverMatch, clear_url_caches, get_resolver
+from django.urls import (
+    Resolver404,
+    ResolverMatch,
+    clear_url_caches,
+    get_resolver,
+    get_urlconf,
+    set_urlconf,
+)
 from django.utils import translation
 
 from admissions.core import resolution
@@ -147,6 +154,15 @@ def test_urls_made_again_are_resolved_again() -> None:
     assert {key[0] for key in resolution.FOUND} == {before, after}
 
 
+@pytest.fixture
+def urlconf_restored() -> Iterator[None]:
+    """The thread's URLconf as it was: a request's own is set by the handler's resolution and
+    put back only by the request's end, which no request here reaches."""
+    yield
+    set_urlconf(None)
+
+
+@pytest.mark.usefixtures("urlconf_restored")
 def test_the_handler_takes_the_request_urlconf() -> None:
     handler = resolution.WSGIHandler()
     request = HttpRequest()
@@ -155,6 +171,7 @@ def test_the_handler_takes_the_request_urlconf() -> None:
     with translation.override("fr"):
         match = handler.resolve_request(request)
     assert match.url_name == "set_language"
+    assert get_urlconf() == OTHER_URLCONF
     assert request.resolver_match is match
     request = HttpRequest()
     request.path_info = "/setlang/"
