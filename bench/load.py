@@ -53,8 +53,10 @@ from staff_lists import (
     create_applications,
     create_staff,
     load_catalogue,
+    migrated_options,
+    postgres_database,
     setup_django,
-    throwaway_postgres,
+    start_from_migrated,
     timed,
 )
 
@@ -130,6 +132,7 @@ def parse_args() -> argparse.Namespace:
         help="candidates whose decision is published for the result day figure",
     )
     parser.add_argument("--seed", type=int, default=2026)
+    migrated_options(parser)
     parser.add_argument("--one", choices=DATABASES, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -151,7 +154,7 @@ def main() -> None:
     if args.one:
         with tempfile.TemporaryDirectory(prefix="admissions-load-") as var_dir:
             if args.one == "postgres":
-                with throwaway_postgres() as url:
+                with postgres_database(args.migrated_postgres) as url:
                     result = measure(args, Path(var_dir), url)
             else:
                 result = measure(args, Path(var_dir), None)
@@ -212,7 +215,8 @@ def measure_with(
 
     started = time.monotonic()
     print(f"database: {connection.vendor}, applications: {args.applications}", flush=True)
-    timed("migrate and load rulebooks", load_catalogue)
+    migrated = start_from_migrated(args, database_url)
+    timed("migrate and load rulebooks", lambda: load_catalogue(migrated=migrated))
     timed("open the demonstration campaigns", load_data.open_demo_campaigns)
     staff = create_staff()
     rng = random.Random(args.seed)
