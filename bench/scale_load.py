@@ -92,7 +92,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--applications", type=int, default=1_000_000)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of each run")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median)")
-    parser.add_argument("--warm-up", type=float, default=2.0, help="seconds before each figure")
+    parser.add_argument(
+        "--warm-up", type=float, default=2.0, help="seconds before each figure (0: none)"
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--blocking-threads", type=int, default=2)
     parser.add_argument(

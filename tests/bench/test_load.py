@@ -41,7 +41,7 @@ def test_the_bench_writes_every_figure(tmp_path: Path, request: pytest.FixtureRe
         encoding="utf-8",
     )
     command = [sys.executable, "bench/load.py", "--applications", "300"]
-    command += ["--databases", database, "--duration", "1", "--runs", "1", "--warm-up", "1"]
+    command += ["--databases", database, "--duration", "1", "--runs", "1", "--warm-up", "0"]
     command += ["--result-day-candidates", "40", *migrated_options(request, database)]
     command += ["--results", str(results)]
     done = subprocess.run(

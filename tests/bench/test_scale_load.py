@@ -54,7 +54,7 @@ def test_the_scale_bench_writes_every_figure(
         encoding="utf-8",
     )
     command = [sys.executable, "bench/scale_load.py", "--applications", "600"]
-    command += ["--duration", "1", "--runs", "1", "--warm-up", "1", "--results", str(results)]
+    command += ["--duration", "1", "--runs", "1", "--warm-up", "0", "--results", str(results)]
     command += migrated_options(request, "postgres")
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=540, check=False
