@@ -64,7 +64,16 @@ from load_server import (
     stop_on_term,
 )
 from results_file import write_section
-from staff_lists import ROOT, batches, load_catalogue, setup_django, throwaway_postgres, timed
+from staff_lists import (
+    ROOT,
+    batches,
+    load_catalogue,
+    migrated_options,
+    postgres_database,
+    setup_django,
+    start_from_migrated,
+    timed,
+)
 
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "RESULTS.md"
@@ -548,6 +557,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="also write each database's figures here")
     parser.add_argument("--keep", type=Path, help="copy the load's logs and plan here")
+    migrated_options(parser)
     parser.add_argument("--one", choices=DATABASES, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -559,7 +569,7 @@ def main() -> None:
     if args.one:
         with tempfile.TemporaryDirectory(prefix="admissions-deadline-") as var_dir:
             if args.one == "postgres":
-                with throwaway_postgres() as url:
+                with postgres_database(args.migrated_postgres) as url:
                     result = measure(args, Path(var_dir), url)
             else:
                 result = measure(args, Path(var_dir), None)
@@ -624,7 +634,8 @@ def measure_on(
     from django.db import connection
 
     print(f"database: {connection.vendor}, clients: {args.candidates}", flush=True)
-    timed("migrate and load rulebooks", load_catalogue)
+    migrated = start_from_migrated(args, database_url)
+    timed("migrate and load rulebooks", lambda: load_catalogue(migrated=migrated))
     timed("open the demonstration campaigns", load_data.open_demo_campaigns)
     warm_count = round(args.warm_up * MAX_CANDIDATE_RATE) + args.candidates
     count = round(args.seconds * MAX_CANDIDATE_RATE) + args.candidates

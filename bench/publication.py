@@ -29,7 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.results_file import write_section  # noqa: E402 - the path above first
-from bench.staff_lists import setup_django  # noqa: E402 - the path above first
+from bench.staff_lists import (  # noqa: E402 - the path above first
+    copy_migrated_sqlite,
+    setup_django,
+)
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 BEGIN = "<!-- publication.py: begin -->"
@@ -46,6 +49,11 @@ def parse_args() -> argparse.Namespace:
         "--one-by-one", type=int, default=300, help="decisions published file by file"
     )
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--migrated-sqlite",
+        type=Path,
+        help="a migrated SQLite database to copy instead of migrating one (SQLite only)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     return parser.parse_args()
 
@@ -223,7 +231,10 @@ def main() -> None:
         setup_django(var_dir, args.database_url)
         from django.core.management import call_command
 
-        call_command("migrate", verbosity=0)
+        if args.database_url is None and args.migrated_sqlite is not None:
+            copy_migrated_sqlite(args.migrated_sqlite)
+        else:
+            call_command("migrate", verbosity=0)
         call_command("load_rulebook", str(NORD), verbosity=0)
         bulk_session = prepare(args.decisions, "bulk")
         single_session = prepare(args.one_by_one, "single")

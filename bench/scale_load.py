@@ -55,9 +55,9 @@ from results_file import write_section
 from staff_lists import (
     ROOT,
     create_staff,
+    postgres_database,
     setup_django,
     staff_token,
-    throwaway_postgres,
     timed,
 )
 
@@ -92,7 +92,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--applications", type=int, default=1_000_000)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of each run")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median)")
-    parser.add_argument("--warm-up", type=float, default=2.0, help="seconds before each figure")
+    parser.add_argument(
+        "--warm-up", type=float, default=2.0, help="seconds before each figure (0: none)"
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--blocking-threads", type=int, default=2)
     parser.add_argument(
@@ -102,6 +104,12 @@ def parse_args() -> argparse.Namespace:
         help="the virtual environment the server runs from (default: this one)",
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--migrated-postgres",
+        help="the URL of a migrated PostgreSQL database: the run creates its own from it "
+        "(CREATE DATABASE ... TEMPLATE) on that server instead of migrating one on a "
+        "throw-away cluster",
+    )
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     # What `load.run_phase` reads besides the above.
@@ -115,7 +123,7 @@ def main() -> None:
     if args.output:
         with (
             tempfile.TemporaryDirectory(prefix="admissions-scale-") as var_dir,
-            throwaway_postgres() as url,
+            postgres_database(args.migrated_postgres) as url,
         ):
             result = measure(args, Path(var_dir), url)
         args.output.write_text(json.dumps(result), encoding="utf-8")
@@ -146,7 +154,10 @@ def measure(args: argparse.Namespace, var_dir: Path, database_url: str) -> dict[
 
     started = time.monotonic()
     print(f"database: {connection.vendor}, applications: {args.applications}", flush=True)
-    timed("migrate and load rulebooks", scale_data.catalogue)
+    if args.migrated_postgres is None:
+        timed("migrate and load rulebooks", scale_data.catalogue)
+    else:
+        timed("load rulebooks", scale_data.load_rulebooks)
     staff = create_staff()
     rng = random.Random(args.seed)
     generated = scale_data.generate(

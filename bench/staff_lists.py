@@ -18,16 +18,19 @@ import argparse
 import io
 import os
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import scale_data
 from scale_data import (
     APPLICATIONS_PER_CANDIDATE,
@@ -61,6 +64,65 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--applications", type=int, required=True, help="number of applications")
     database_options(parser)
     return parser.parse_args()
+
+
+def migrated_options(parser: argparse.ArgumentParser) -> None:
+    """A database `migrate` already built, to start from instead of migrating one: the
+    tests' runs, which have one at hand, pass it; by default the bench migrates its own."""
+    parser.add_argument(
+        "--migrated-sqlite",
+        type=Path,
+        help="a migrated SQLite database the SQLite run copies instead of migrating its own",
+    )
+    parser.add_argument(
+        "--migrated-postgres",
+        help="the URL of a migrated PostgreSQL database: the PostgreSQL run creates its own "
+        "from it (CREATE DATABASE ... TEMPLATE) on that server instead of migrating one on a "
+        "throw-away cluster",
+    )
+
+
+@contextmanager
+def postgres_database(migrated: str | None) -> Iterator[str]:
+    """The URL of the PostgreSQL database a bench fills: the throw-away cluster's, or a
+    database of its own created from `migrated` on that database's server, dropped at the
+    end."""
+    if migrated is None:
+        with throwaway_postgres() as url:
+            yield url
+        return
+    server, template = migrated.rsplit("/", 1)
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(migrated, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(migrated, dbname="postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_from_migrated(args: argparse.Namespace, database_url: str | None) -> bool:
+    """Whether the bench's database is a copy of a migrated one (`migrated_options`):
+    on SQLite (`database_url` None) the copy is made here, on PostgreSQL `postgres_database`
+    made it."""
+    if database_url is None:
+        if args.migrated_sqlite is None:
+            return False
+        copy_migrated_sqlite(args.migrated_sqlite)
+        return True
+    return args.migrated_postgres is not None
+
+
+def copy_migrated_sqlite(migrated: Path) -> None:
+    """The default database, a SQLite file not opened yet, made a copy of `migrated`
+    through SQLite's backup (whole pages, whatever a write-ahead log still held)."""
+    from django.db import connection
+
+    target = Path(connection.settings_dict["NAME"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(migrated)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
 
 
 @contextmanager
@@ -141,10 +203,13 @@ def batches(total: int) -> Iterator[range]:
         yield range(start, min(start + BATCH, total))
 
 
-def load_catalogue() -> None:
+def load_catalogue(*, migrated: bool = False) -> None:
+    """The schema migrated (unless the database is a copy of a `migrated` one) and the
+    shipped rulebooks loaded."""
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    if not migrated:
+        call_command("migrate", verbosity=0)
     call_command("load_rulebook", *[str(path) for path in RULEBOOKS], stdout=io.StringIO())
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench.migrated import migrated_options
 from tests.services import postgres
 from tests.services.base import require_binary, unavailable
 
@@ -44,7 +45,7 @@ def test_the_deadline_bench_writes_its_figures_and_loses_nothing(
         encoding="utf-8",
     )
     command = [sys.executable, "bench/deadline.py", "--candidates", "2", "--seconds", "2"]
-    command += ["--warm-up", "3", "--databases", database]
+    command += ["--warm-up", "1", "--databases", database, *migrated_options(request, database)]
     command += ["--results", str(results), "--json", str(figures)]
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=420, check=False

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench.migrated import migrated_options
 from tests.services import postgres
 from tests.services.base import require_binary, unavailable
 
@@ -40,8 +41,8 @@ def test_the_bench_writes_every_figure(tmp_path: Path, request: pytest.FixtureRe
         encoding="utf-8",
     )
     command = [sys.executable, "bench/load.py", "--applications", "300"]
-    command += ["--databases", database, "--duration", "1", "--runs", "1", "--warm-up", "1"]
-    command += ["--result-day-candidates", "40"]
+    command += ["--databases", database, "--duration", "1", "--runs", "1", "--warm-up", "0"]
+    command += ["--result-day-candidates", "40", *migrated_options(request, database)]
     command += ["--results", str(results)]
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=480, check=False

@@ -12,20 +12,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_publication_bench_publishes_and_writes_its_figures(tmp_path: Path) -> None:
+def test_the_publication_bench_publishes_and_writes_its_figures(
+    tmp_path: Path, migrated_sqlite: Path
+) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text("# Results\n\nKept.\n", encoding="utf-8")
+    command = [sys.executable, "bench/publication.py", "--decisions", "30", "--one-by-one", "10"]
+    command += ["--results", str(results), "--migrated-sqlite", str(migrated_sqlite)]
     done = subprocess.run(
-        [
-            sys.executable,
-            "bench/publication.py",
-            "--decisions",
-            "30",
-            "--one-by-one",
-            "10",
-            "--results",
-            str(results),
-        ],
+        command,
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -40,20 +35,5 @@ def test_the_publication_bench_publishes_and_writes_its_figures(tmp_path: Path) 
     # 30 decisions: 12 admitted, each with its confirmation email besides its decision.
     assert "| 42 |" in text
     # Written again, the section is replaced, not repeated.
-    subprocess.run(
-        [
-            sys.executable,
-            "bench/publication.py",
-            "--decisions",
-            "30",
-            "--one-by-one",
-            "10",
-            "--results",
-            str(results),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        timeout=600,
-        check=True,
-    )
+    subprocess.run(command, cwd=ROOT, capture_output=True, timeout=600, check=True)
     assert results.read_text(encoding="utf-8").count("publication.py: begin") == 1

@@ -17,6 +17,7 @@ import time_machine
 from django.db import connection
 
 from admissions.applications.models import Application
+from tests.bench.migrated import migrated_options
 from tests.factories import IN_NORD_CAMPAIGN
 from tests.services import postgres
 from tests.services.base import require_binary, unavailable
@@ -40,7 +41,9 @@ FIGURES = [
 # The bench measures PostgreSQL only: it runs in that run of `make test`.
 @pytest.mark.postgres_only
 @pytest.mark.timeout(600)
-def test_the_scale_bench_writes_every_figure(tmp_path: Path) -> None:
+def test_the_scale_bench_writes_every_figure(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     require_binary("wrk", package="wrk")
     if postgres.server_bin_dir() is None:
         unavailable("PostgreSQL server binaries not found: install the Debian package postgresql")
@@ -51,7 +54,8 @@ def test_the_scale_bench_writes_every_figure(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     command = [sys.executable, "bench/scale_load.py", "--applications", "600"]
-    command += ["--duration", "1", "--runs", "1", "--warm-up", "1", "--results", str(results)]
+    command += ["--duration", "1", "--runs", "1", "--warm-up", "0", "--results", str(results)]
+    command += migrated_options(request, "postgres")
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=540, check=False
     )

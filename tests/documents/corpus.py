@@ -7,6 +7,7 @@ the corpus documents exactly what each hostile or broken file looks like.
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zipfile
@@ -229,6 +230,9 @@ def latin1_name_script_pdf() -> bytes:
     )
 
 
+# Written once per count and process: a million objects take seconds to write, and several
+# tests hand the same file to the scan (bytes, which no test can change).
+@functools.cache
 def many_objects_pdf(count: int) -> bytes:
     """`count` one-element arrays, each an indirect object, packed in compressed object
     streams: a few bytes per object on disk, a few hundred in a parser's memory."""
