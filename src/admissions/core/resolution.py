@@ -10,11 +10,13 @@ language only, a translated route reads its language's text): the match found is
 those three, and each request gets its own copy of it (its arguments' dictionaries included,
 which a middleware's `process_view` may change).
 
-Only matches are kept, never a 404 (unknown paths cost nothing to keep), at most `ENTRIES`
-of them, emptied when full. A match carries the patterns tried before it (`tried`, about 1.3
-KB of its 2.2), read only by Django's debug page for a 404 raised by a view: with DEBUG off
-a kept match holds none (None, as a match Django makes without them), which spares their
-memory (0.7 MiB at the bound) and their copy on every request. Another URLconf
+A path not kept is resolved trying only the patterns that could take it, its match made
+once (`core/url_index.py`). Only matches are kept, never a 404 (unknown paths cost nothing
+to keep), at most `ENTRIES` of them, emptied when full. A match carries the patterns tried
+before it (`tried`, about 1.3 KB of its 2.2), read only by Django's debug page for a 404
+raised by a view: with DEBUG off a kept match holds none (None, as a match Django makes
+without them), which spares their memory (0.7 MiB at the bound) and their copy on every
+request. Another URLconf
 (`request.urlconf`, or the resolvers Django makes again after `clear_url_caches`) is another
 resolver, and never meets the matches of the first.
 """
@@ -28,6 +30,8 @@ from django.core.handlers import wsgi
 from django.http import HttpRequest
 from django.urls import ResolverMatch, get_resolver, set_urlconf
 from django.utils.translation import get_language
+
+from admissions.core import url_index
 
 ENTRIES = 512
 FOUND: dict[tuple[Any, str | None, str], ResolverMatch] = {}
@@ -52,10 +56,11 @@ def copy_of(match: ResolverMatch) -> ResolverMatch:
 
 def resolve(resolver: Any, path: str) -> ResolverMatch:
     """`resolver.resolve(path)`, kept per resolver, language and path."""
-    key = (resolver, get_language(), path)
+    language = get_language()
+    key = (resolver, language, path)
     found = FOUND.get(key)
     if found is None:
-        found = resolver.resolve(path)
+        found = url_index.resolve(resolver, path, language)
         if not settings.DEBUG:
             found.tried = None
         if len(FOUND) >= ENTRIES:

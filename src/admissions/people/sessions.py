@@ -11,11 +11,14 @@ user's row read with it is kept on the store, for this request only, and
 else (writes, creation, expiry) is Django's.
 
 A session's data is signed and compressed: checking the signature and decoding it is most
-of the store's own work on a request. The data decoded is kept per process by the exact
-signed text it came from and the salt and secret keys that checked it (`DECODED`, at most
-`DECODED_ENTRIES`, emptied when full), and every request gets its own copy: the row itself
-is still read on every request, so this keeps nothing about whether the session is valid,
-only what a given text decodes to, which never changes while the keys stay.
+of the store's own work on a request. The serialised data a text holds is kept per process
+by the exact signed text it came from and the salt, serialiser and secret keys that checked
+it (`DECODED`, at most `DECODED_ENTRIES`, emptied when full), and every request gets its own
+data made from it by the serialiser: the row itself is still read on every request, so this
+keeps nothing about whether the session is valid, only what a given text decodes to, which
+never changes while the keys stay. A text not kept (more sessions than the process keeps, on
+result day) is checked with the keys' HMACs prepared once (`people/session_signing.py`);
+one refused is refused by Django's own decoding, with its warning.
 
 For a page that reads a value of its own on every request right after (the candidate's
 status page), the statement reads that value too, as a subquery of the session's user column
@@ -37,7 +40,6 @@ a session's first look (bench/RESULTS.md, seventh round).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.conf import settings
@@ -51,6 +53,7 @@ from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from admissions.core.prepared import Statement
+from admissions.people import session_signing
 from admissions.people.models import Session, User
 from admissions.people.session_riders import Ridden, Rider
 
@@ -69,10 +72,10 @@ _DATA = "\x00session-data\x00"
 _USER = -7_301_512_664
 _compiled: dict[tuple[str, str | None], Statement] = {}
 _updates: dict[str, Statement] = {}
-# Signed text -> (the salt and secret keys it was checked with, the data it decodes to, as
-# JSON).
+# Signed text -> (the salt, serialiser and secret keys it was checked with, the serialised
+# data it holds).
 DECODED_ENTRIES = 512
-DECODED: dict[str | bytes, tuple[tuple[Any, ...], str]] = {}
+DECODED: dict[str | bytes, tuple[tuple[Any, ...], bytes]] = {}
 
 
 def _statement(using: str, rider: Rider | None = None) -> Statement:
@@ -212,18 +215,30 @@ class JoinedRead:
         return instance
 
     def decode(self, session_data: bytes | str) -> dict[str, Any]:
-        keys = (self.key_salt, settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+        salt = self.key_salt
+        secret = settings.SECRET_KEY
+        fallbacks = tuple(settings.SECRET_KEY_FALLBACKS)
+        serializer = self.serializer  # type: ignore[attr-defined]
+        keys = (salt, serializer, secret, *fallbacks)
         found = DECODED.get(session_data)
         if found is not None and found[0] == keys:
-            # A new copy each time (the request may change its session's data), made from
-            # JSON as the signed text's own is: in one call, the same values.
-            return json.loads(found[1])  # type: ignore[no-any-return]
-        data: dict[str, Any] = super().decode(session_data)  # type: ignore[misc]
+            # A new copy each time (the request may change its session's data), made by the
+            # serialiser from the text's own bytes, as Django makes it.
+            return serializer().loads(found[1])  # type: ignore[no-any-return]
+        try:
+            if type(session_data) is not str:
+                raise TypeError(session_data)
+            serialised = session_signing.unsigned(session_data, salt, secret, fallbacks)
+            data: dict[str, Any] = serializer().loads(serialised)
+        except Exception:
+            # Refused (a signature no key gives, a text that does not decode): Django's own
+            # answer and warning.
+            return super().decode(session_data)  # type: ignore[misc,no-any-return]
         if data:
             # An empty answer is also what a bad signature gives: never kept.
             if len(DECODED) >= DECODED_ENTRIES:
                 DECODED.clear()
-            DECODED[session_data] = (keys, json.dumps(data))
+            DECODED[session_data] = (keys, serialised)
         return data
 
     def save(self, must_create: bool = False) -> None:
