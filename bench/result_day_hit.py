@@ -30,11 +30,8 @@ import io
 import os
 import random
 import statistics
-import subprocess
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from typing import Any
 
 import result_day
@@ -67,30 +64,6 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--html-dir", help="write the first 20 looks' bodies there, per kind")
     return parser.parse_args()
-
-
-@contextmanager
-def redis_process(port: int, folder: str) -> Iterator[tuple[str, int]]:
-    """A redis-server without persistence on 127.0.0.1:`port`: its URL and process id."""
-    import redis
-
-    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", folder]
-    command += ["--save", "", "--appendonly", "no"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if redis.Redis.from_url(url).ping():
-                    break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        else:
-            raise SystemExit(f"redis-server did not answer on port {port}")
-        yield url, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def process_cpu(pid: int) -> float:
@@ -153,7 +126,7 @@ def main() -> None:
 
         from admissions.people import session_expiry
 
-        url, redis_pid = stack.enter_context(redis_process(args.redis, var_dir))
+        url, redis_pid = stack.enter_context(signed_in.redis_process(args.redis, var_dir))
         rng = random.Random(args.seed)
         timed("migrate and load rulebooks", load_catalogue)
         import load_data

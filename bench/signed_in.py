@@ -374,6 +374,13 @@ def _with_query(env: dict[str, Any], url: str) -> dict[str, Any]:
 @contextmanager
 def redis_server(port: int, var_dir: str) -> Iterator[str]:
     """A redis-server without persistence on 127.0.0.1:`port`, as the tests start one."""
+    with redis_process(port, var_dir) as (url, _):
+        yield url
+
+
+@contextmanager
+def redis_process(port: int, var_dir: str) -> Iterator[tuple[str, int]]:
+    """`redis_server`'s server: its URL and its process id (to read its CPU)."""
     import redis
 
     command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", var_dir]
@@ -389,7 +396,7 @@ def redis_server(port: int, var_dir: str) -> Iterator[str]:
                 time.sleep(0.05)
         else:
             raise SystemExit(f"redis-server did not answer on port {port}")
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
