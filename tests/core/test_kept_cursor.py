@@ -175,18 +175,25 @@ def test_the_psycopg_parts_a_run_relies_on_are_there() -> None:
     assert list(cursor._conn._prepared.maintain_gen(cursor._conn)) == []
 
 
-def _both_ways(statement: Statement, values: list[Any]) -> list[dict[str, Any]]:
-    """The statement run by the statement cursor's `execute`, then by psycopg's own with the
-    same cursor and texts: what each leaves on the cursor."""
+def _two_runs(statement: Statement, values: list[Any]) -> tuple[Any, list[Callable[[], Any]]]:
+    """The statement prepared, its psycopg cursor, and two ways to run it on that cursor: the
+    statement cursor's `execute`, then psycopg's own with the same texts."""
     statement.execute([None] * len(values))
     cursor = connection.statement_cursor(statement.name).cursor
-    seen = []
-    for run in (
+    return cursor, [
         lambda: cursor.execute(statement._execute_sql, values),
         lambda: psycopg.Cursor.execute(
             cursor, statement._execute_sql, [cursor._text(v) for v in values]
         ),
-    ):
+    ]
+
+
+def _both_ways(statement: Statement, values: list[Any]) -> list[dict[str, Any]]:
+    """The statement run by the statement cursor's `execute`, then by psycopg's own with the
+    same cursor and texts: what each leaves on the cursor."""
+    cursor, runs = _two_runs(statement, values)
+    seen = []
+    for run in runs:
         run()
         seen.append(
             {
@@ -231,15 +238,9 @@ def test_the_query_is_converted_once_for_its_text() -> None:
 
 
 def _error_each_way(statement: Statement, values: list[Any]) -> list[BaseException]:
-    statement.execute([None] * len(values))
-    cursor = connection.statement_cursor(statement.name).cursor
+    _, runs = _two_runs(statement, values)
     raised = []
-    for run in (
-        lambda: cursor.execute(statement._execute_sql, values),
-        lambda: psycopg.Cursor.execute(
-            cursor, statement._execute_sql, [cursor._text(v) for v in values]
-        ),
-    ):
+    for run in runs:
         with pytest.raises(psycopg.Error) as caught:
             run()
         raised.append(caught.value)
